@@ -1,0 +1,10 @@
+from django.urls import path
+
+from apps.accounts import apis
+
+urlpatterns = [
+    path("auth/token/", apis.TokenObtainApi.as_view(), name="token_obtain"),
+    path("me/", apis.MeApi.as_view(), name="me"),
+    path("users/", apis.UserListApi.as_view(), name="user_list"),
+    path("users/<int:user_id>/", apis.UserDetailApi.as_view(), name="user_detail"),
+]

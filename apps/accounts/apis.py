@@ -1,0 +1,116 @@
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from apps.accounts.capabilities import can_manage_users, can_use_app, capabilities_for
+from apps.accounts.models import Role, User
+from apps.accounts.selectors import user_list
+from apps.accounts.services import user_create, user_update
+from apps.core.access import CapabilityApiMixin, PublicApiMixin
+from apps.core.exceptions import DomainError
+
+
+class UserOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "role", "language", "is_active", "date_joined"]
+
+
+class TokenObtainApi(PublicApiMixin, APIView):
+    """Exchange a company user's email and password for an API token valid on this company's domain only."""
+
+    throttle_classes = [AnonRateThrottle]
+
+    class TokenObtainInputSerializer(serializers.Serializer):
+        email = serializers.EmailField()
+        password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+    class TokenObtainOutputSerializer(serializers.Serializer):
+        token = serializers.CharField()
+
+    @extend_schema(request=TokenObtainInputSerializer, responses={200: TokenObtainOutputSerializer}, auth=[])
+    def post(self, request: Request) -> Response:
+        serializer = self.TokenObtainInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(
+            request=request._request,
+            username=serializer.validated_data["email"],
+            password=serializer.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            raise DomainError("Email or password is wrong.", code="invalid_credentials")
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class MeApi(CapabilityApiMixin, APIView):
+    capability = staticmethod(can_use_app)
+
+    class MeOutputSerializer(UserOutputSerializer):
+        capabilities = serializers.SerializerMethodField()
+
+        class Meta(UserOutputSerializer.Meta):
+            fields = [*UserOutputSerializer.Meta.fields, "capabilities"]
+
+        def get_capabilities(self, user: User) -> dict[str, bool]:
+            return capabilities_for(user)
+
+    @extend_schema(responses={200: MeOutputSerializer})
+    def get(self, request: Request) -> Response:
+        return Response(self.MeOutputSerializer(request.user).data)
+
+
+class UserListApi(CapabilityApiMixin, generics.ListAPIView):
+    """List the company's users (paginated, filterable by role and active flag) or add one."""
+
+    capability = staticmethod(can_manage_users)
+    serializer_class = UserOutputSerializer
+    filterset_fields = ["role", "is_active"]
+
+    def get_queryset(self) -> QuerySet[User]:
+        return user_list()
+
+    class UserCreateInputSerializer(serializers.Serializer):
+        email = serializers.EmailField()
+        full_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        role = serializers.ChoiceField(choices=Role.choices)
+        language = serializers.ChoiceField(choices=["fi", "en", ""], required=False, default="")
+
+    @extend_schema(request=UserCreateInputSerializer, responses={201: UserOutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = self.UserCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = user_create(**serializer.validated_data)
+        return Response(UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class UserDetailApi(CapabilityApiMixin, APIView):
+    capability = staticmethod(can_manage_users)
+
+    class UserUpdateInputSerializer(serializers.Serializer):
+        email = serializers.EmailField(required=False)
+        full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        role = serializers.ChoiceField(choices=Role.choices, required=False)
+        language = serializers.ChoiceField(choices=["fi", "en", ""], required=False)
+        is_active = serializers.BooleanField(required=False)
+
+    @extend_schema(responses={200: UserOutputSerializer})
+    def get(self, request: Request, user_id: int) -> Response:
+        return Response(UserOutputSerializer(get_object_or_404(User, pk=user_id)).data)
+
+    @extend_schema(request=UserUpdateInputSerializer, responses={200: UserOutputSerializer})
+    def patch(self, request: Request, user_id: int) -> Response:
+        user = get_object_or_404(User, pk=user_id)
+        serializer = self.UserUpdateInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes: dict[str, Any] = dict(serializer.validated_data)
+        return Response(UserOutputSerializer(user_update(user=user, **changes)).data)

@@ -1,0 +1,56 @@
+"""One predicate per capability. HTML views, API views, navigation and the
+admin all ask these, so a role means the same everywhere.
+
+Later domains add their capabilities here, named `can_<verb>_<object>`.
+"""
+
+from typing import Any
+
+from apps.accounts.models import Role
+
+
+def _has_role(user: Any, *roles: str) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and getattr(user, "role", None) in roles)
+
+
+def can_use_app(user: Any) -> bool:
+    """Any signed-in member of the company."""
+    return _has_role(user, Role.ADMIN, Role.MANAGER, Role.FRONTLINE)
+
+
+def can_manage_users(user: Any) -> bool:
+    return _has_role(user, Role.ADMIN)
+
+
+def can_manage_company_settings(user: Any) -> bool:
+    return _has_role(user, Role.ADMIN)
+
+
+def can_view_dashboards(user: Any) -> bool:
+    return _has_role(user, Role.ADMIN, Role.MANAGER)
+
+
+def can_manage_cx_model(user: Any) -> bool:
+    """Service-path maps, personas, customers, surveys."""
+    return _has_role(user, Role.ADMIN, Role.MANAGER)
+
+
+def can_log_encounters(user: Any) -> bool:
+    return _has_role(user, Role.ADMIN, Role.MANAGER, Role.FRONTLINE)
+
+
+def can_use_admin_site(user: Any) -> bool:
+    return _has_role(user, Role.ADMIN, Role.MANAGER)
+
+
+def capabilities_for(user: Any) -> dict[str, bool]:
+    """Every capability of `user`, by name, for templates and the /me endpoint."""
+    return {
+        "can_use_app": can_use_app(user),
+        "can_manage_users": can_manage_users(user),
+        "can_manage_company_settings": can_manage_company_settings(user),
+        "can_view_dashboards": can_view_dashboards(user),
+        "can_manage_cx_model": can_manage_cx_model(user),
+        "can_log_encounters": can_log_encounters(user),
+        "can_use_admin_site": can_use_admin_site(user),
+    }

@@ -1,0 +1,32 @@
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import Role, User
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+
+class UserForm(forms.Form):
+    """Input for creating or editing a company user; the service validates the rules."""
+
+    email = forms.EmailField(label=_("Email"))
+    full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("Company default")), ("fi", _("Finnish")), ("en", _("English"))],
+        required=False,
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    @classmethod
+    def for_user(cls, user: User, **kwargs: Any) -> "UserForm":
+        initial = {field: getattr(user, field) for field in ("email", "full_name", "role", "language", "is_active")}
+        return cls(initial=initial, **kwargs)

@@ -1,0 +1,92 @@
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Company admin")
+    MANAGER = "manager", _("Manager")
+    FRONTLINE = "frontline", _("Frontline")
+
+
+# Model permissions a role gets in the Django admin. Company admins run the
+# company (users included); managers run the CX model but not the accounts.
+_ADMIN_APPS_CLOSED_TO_MANAGERS = frozenset({"accounts", "auth", "authtoken", "admin"})
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> "User":
+        fields.setdefault("role", Role.ADMIN)
+        fields["is_superuser"] = True
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in to one company (or, in the public schema, a platform operator).
+
+    Users live in their company's schema: an account, its sessions and its API
+    tokens do not exist on another company's domain.
+    """
+
+    email = models.EmailField(_("email"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.FRONTLINE)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return (self.full_name.split(" ")[0] if self.full_name else "") or self.email
+
+    @property
+    def is_staff(self) -> bool:
+        """Admin-site access follows the role; there is no separate flag to forget."""
+        return self.is_active and (self.is_superuser or self.role in (Role.ADMIN, Role.MANAGER))
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        if not self.is_active:
+            return False
+        if self.is_superuser or self.role == Role.ADMIN:
+            return True
+        if self.role == Role.MANAGER:
+            return perm.split(".", 1)[0] not in _ADMIN_APPS_CLOSED_TO_MANAGERS
+        return False
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if not self.is_active:
+            return False
+        if self.is_superuser or self.role == Role.ADMIN:
+            return True
+        return self.role == Role.MANAGER and app_label not in _ADMIN_APPS_CLOSED_TO_MANAGERS

@@ -1,0 +1,106 @@
+"""Writes on company users. Each runs in one transaction and raises DomainError on a broken rule."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import Role, User
+from apps.core.exceptions import DomainError
+
+
+def _validated_email(email: str, *, exclude_user_id: int | None = None) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise DomainError(
+            _("Enter a valid email address."), fields={"email": [_("Enter a valid email address.")]}
+        ) from error
+    taken = User.objects.filter(email__iexact=email)
+    if exclude_user_id is not None:
+        taken = taken.exclude(pk=exclude_user_id)
+    if taken.exists():
+        message = _("A user with this email already exists.")
+        raise DomainError(message, code="duplicate", fields={"email": [message]})
+    return email
+
+
+def password_validate(password: str, *, user: User) -> None:
+    """Raise DomainError with the validators' messages when `password` is too weak for `user`."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise DomainError(_("The password is too weak."), fields={"password": list(error.messages)}) from error
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    full_name: str = "",
+    role: str = Role.FRONTLINE,
+    password: str | None = None,
+    language: str = "",
+    validate_password_strength: bool = True,
+) -> User:
+    """Create a user in the current company. Without a password the user sets one by the reset link."""
+    if role not in Role.values:
+        raise DomainError(_("Unknown role."), fields={"role": [_("Unknown role.")]})
+    user = User(email=_validated_email(email), full_name=full_name.strip(), role=role, language=language)
+    if password:
+        if validate_password_strength:
+            password_validate(password, user=user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_update(*, user: User, **changes: str | bool) -> User:
+    """Update a user's email, name, role, language or active flag.
+
+    A company always keeps at least one active admin: the last one cannot be
+    demoted or deactivated.
+    """
+    allowed = {"email", "full_name", "role", "language", "is_active"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if "email" in changes:
+        changes["email"] = _validated_email(str(changes["email"]), exclude_user_id=user.pk)
+    if "role" in changes and changes["role"] not in Role.values:
+        raise DomainError(_("Unknown role."), fields={"role": [_("Unknown role.")]})
+
+    loses_admin = (
+        user.role == Role.ADMIN
+        and user.is_active
+        and (changes.get("role", Role.ADMIN) != Role.ADMIN or changes.get("is_active", True) is False)
+    )
+    if loses_admin:
+        other_admins = User.objects.select_for_update().filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk)
+        if not other_admins.exists():
+            raise DomainError(_("The company must keep at least one active admin."), code="last_admin")
+
+    for field, value in changes.items():
+        setattr(user, field, value)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, user: User, password: str) -> User:
+    password_validate(password, user=user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    user.language = language
+    user.save(update_fields=["language"])
+    return user

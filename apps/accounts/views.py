@@ -1,0 +1,128 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from apps.accounts.capabilities import can_manage_users
+from apps.accounts.forms import EmailAuthenticationForm, UserForm
+from apps.accounts.models import User
+from apps.accounts.selectors import user_list
+from apps.accounts.services import user_create, user_set_language, user_update
+from apps.core.access import CapabilityRequiredMixin
+from apps.core.exceptions import DomainError
+from apps.core.forms import form_add_domain_error
+
+LANGUAGE_COOKIE = "django_language"
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: EmailAuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        language = form.get_user().language
+        if language:
+            response.set_cookie(LANGUAGE_COOKIE, language, samesite="Lax")
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+@require_POST
+def language_set_view(request: HttpRequest) -> HttpResponse:
+    """Switch the UI language; a signed-in user's choice is remembered on their account."""
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in {"fi", "en"}:
+        user_set_language(user=request.user, language=language)
+    return set_language(request)
+
+
+class UserListView(CapabilityRequiredMixin, View):
+    capability = staticmethod(can_manage_users)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "accounts/user_list.html", {"users": user_list()})
+
+
+class UserCreateView(CapabilityRequiredMixin, View):
+    capability = staticmethod(can_manage_users)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "accounts/user_form.html", {"form": UserForm(), "editing": None})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = UserForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user = user_create(
+                    email=data["email"], full_name=data["full_name"], role=data["role"], language=data["language"]
+                )
+            except DomainError as error:
+                form_add_domain_error(form, error)
+            else:
+                _send_invitation(request, user)
+                messages.success(request, _("%(user)s was added and got an email to set a password.") % {"user": user})
+                return redirect("accounts:user_list")
+        return render(request, "accounts/user_form.html", {"form": form, "editing": None}, status=400)
+
+
+class UserUpdateView(CapabilityRequiredMixin, View):
+    capability = staticmethod(can_manage_users)
+
+    def get(self, request: HttpRequest, user_id: int) -> HttpResponse:
+        user = get_object_or_404(User, pk=user_id)
+        return render(request, "accounts/user_form.html", {"form": UserForm.for_user(user), "editing": user})
+
+    def post(self, request: HttpRequest, user_id: int) -> HttpResponse:
+        user = get_object_or_404(User, pk=user_id)
+        form = UserForm(request.POST)
+        if form.is_valid():
+            try:
+                user_update(user=user, **form.cleaned_data)
+            except DomainError as error:
+                form_add_domain_error(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("accounts:user_list")
+        return render(request, "accounts/user_form.html", {"form": form, "editing": user}, status=400)
+
+
+def _send_invitation(request: HttpRequest, user: User) -> None:
+    """A new user sets their own password through the reset flow, so no password travels by email."""
+    from django.contrib.auth.forms import PasswordResetForm
+
+    form = PasswordResetForm({"email": user.email})
+    if form.is_valid():
+        form.save(
+            request=request,
+            use_https=request.is_secure(),
+            subject_template_name="accounts/email/invitation_subject.txt",
+            email_template_name="accounts/email/invitation.txt",
+            extra_email_context={"company": getattr(request, "tenant", None)},
+        )

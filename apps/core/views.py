@@ -1,0 +1,30 @@
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from apps.core.health import health_check_run
+
+
+@never_cache
+@require_safe
+def health_view(request: HttpRequest) -> HttpResponse:
+    """Public: 200 when the database, Redis and a Celery worker answer, else 503."""
+    results = health_check_run()
+    healthy = all(result.ok for result in results)
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "checks": {
+            result.name: {"ok": result.ok, "detail": result.detail, "ms": result.milliseconds} for result in results
+        },
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def home_view(request: HttpRequest) -> HttpResponse:
+    """The company's start page: each role sees the areas it may use."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.shortcuts import render
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return render(request, "core/home.html")

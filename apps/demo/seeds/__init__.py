@@ -1,0 +1,11 @@
+"""The demo company's data, one module a domain, run in this order inside the demo schema.
+
+Each module has `seed(*, context: DemoContext) -> None` and must be idempotent:
+running the demo command twice leaves one copy of everything.
+"""
+
+from apps.demo.seeds import users
+
+SEEDERS = [
+    users,
+]

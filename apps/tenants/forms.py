@@ -1,0 +1,13 @@
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+class CompanySettingsForm(forms.Form):
+    name = forms.CharField(label=_("Company name"), max_length=200)
+    language = forms.ChoiceField(label=_("Default language"), choices=settings.LANGUAGES)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=[(zone, zone) for zone in sorted(zoneinfo.available_timezones())]
+    )

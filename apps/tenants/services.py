@@ -1,0 +1,120 @@
+"""Provisioning of companies: schema, domain and first admin, all or nothing."""
+
+import logging
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from apps.accounts.models import Role, User
+from apps.accounts.services import password_validate, user_create
+from apps.core.exceptions import DomainError
+from apps.tenants.models import Domain, Tenant
+
+logger = logging.getLogger(__name__)
+
+_SLUG = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
+_RESERVED_SLUGS = frozenset({"public", "www", "admin", "api", "static", "media", "mail", "app"})
+
+
+def company_domain_for(*, slug: str) -> str:
+    """The default domain of a company: <slug>.<BASE_DOMAIN>."""
+    return f"{slug}.{settings.BASE_DOMAIN}"
+
+
+def _schema_name_for(slug: str) -> str:
+    return slug.replace("-", "_")
+
+
+def company_validate_new(*, name: str, slug: str, domain: str, admin_email: str, admin_password: str | None) -> None:
+    """Raise DomainError with every field problem of a company about to be created."""
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = [_("This field is required.")]
+    if not _SLUG.match(slug) or slug.endswith("-") or slug.startswith("pg") or slug in _RESERVED_SLUGS:
+        errors["slug"] = [
+            _("Use 2-40 lowercase letters, digits and hyphens, starting with a letter (not 'pg' or a reserved word).")
+        ]
+    elif Tenant.objects.filter(schema_name=_schema_name_for(slug)).exists():
+        errors["slug"] = [_("A company with this identifier already exists.")]
+    if Domain.objects.filter(domain=domain).exists():
+        errors["domain"] = [_("This domain is already in use.")]
+    try:
+        validate_email(admin_email)
+    except ValidationError:
+        errors["admin_email"] = [_("Enter a valid email address.")]
+    if admin_password:
+        try:
+            password_validate(admin_password, user=User(email=admin_email, role=Role.ADMIN))
+        except DomainError as error:
+            errors["admin_password"] = error.fields.get("password", [error.message])
+    if errors:
+        raise DomainError(_("The company cannot be created."), fields=errors)
+
+
+def company_create(
+    *,
+    name: str,
+    slug: str,
+    admin_email: str,
+    admin_password: str | None = None,
+    admin_full_name: str = "",
+    domain: str | None = None,
+    language: str = "fi",
+    time_zone: str = "Europe/Helsinki",
+) -> Tenant:
+    """Create a company: its schema (migrated), its domain and its first admin user.
+
+    Creating a schema cannot share a transaction with the rows around it, so a
+    failure after the schema exists drops the schema again: nothing is left
+    half-made.
+    """
+    slug = slug.strip().lower()
+    domain = (domain or company_domain_for(slug=slug)).strip().lower()
+    company_validate_new(name=name, slug=slug, domain=domain, admin_email=admin_email, admin_password=admin_password)
+
+    tenant = Tenant(schema_name=_schema_name_for(slug), name=name.strip(), language=language, time_zone=time_zone)
+    tenant.save()  # creates and migrates the schema
+    try:
+        with transaction.atomic():
+            Domain.objects.create(domain=domain, tenant=tenant, is_primary=True)
+            with schema_context(tenant.schema_name):
+                user_create(
+                    email=admin_email,
+                    full_name=admin_full_name,
+                    role=Role.ADMIN,
+                    password=admin_password,
+                    language=language,
+                    validate_password_strength=False,
+                )
+    except Exception:
+        logger.exception("provisioning of %s failed; dropping its schema", tenant.schema_name)
+        tenant.delete(force_drop=True)
+        raise
+    logger.info("company %s provisioned on %s", tenant.schema_name, domain)
+    return tenant
+
+
+@transaction.atomic
+def public_tenant_ensure(*, domain: str | None = None) -> Tenant:
+    """The public schema's tenant row and its domain, which serve the operators' admin."""
+    domain = domain or settings.BASE_DOMAIN
+    tenant, _created = Tenant.objects.get_or_create(
+        schema_name=get_public_schema_name(), defaults={"name": "Kokemus platform"}
+    )
+    Domain.objects.get_or_create(domain=domain, defaults={"tenant": tenant, "is_primary": True})
+    return tenant
+
+
+@transaction.atomic
+def company_update_settings(*, tenant: Tenant, name: str, language: str, time_zone: str) -> Tenant:
+    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    tenant.name = name.strip() or tenant.name
+    tenant.language = language
+    tenant.time_zone = time_zone
+    tenant.save(update_fields=["name", "language", "time_zone"])
+    return tenant

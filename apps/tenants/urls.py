@@ -1,0 +1,9 @@
+from django.urls import path
+
+from apps.tenants import views
+
+app_name = "tenants"
+
+urlpatterns = [
+    path("settings/", views.CompanySettingsView.as_view(), name="settings"),
+]

@@ -1,0 +1,11 @@
+"""Test settings: the real PostgreSQL and Redis, fast password hashing, mail kept in memory."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=f"test_{DATABASES['default']['NAME']}")}
+CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="cxtest")

@@ -1,0 +1,13 @@
+"""URLs served on the public domain (BASE_DOMAIN): the platform operators' admin and health."""
+
+from django.urls import path
+from django.views.generic import RedirectView
+
+from apps.core.views import health_view
+from apps.tenants.admin import platform_admin_site
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("admin/", platform_admin_site.urls),
+    path("health/", health_view, name="health"),
+]
