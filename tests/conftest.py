@@ -76,7 +76,8 @@ def tenant_beta(db: None) -> Tenant:
 @pytest.fixture(autouse=True)
 def _orm_in_alpha(request: pytest.FixtureRequest) -> Iterator[None]:
     """Point the ORM at alpha for tests that use the database; back to public afterwards."""
-    if "db" not in request.fixturenames and "transactional_db" not in request.fixturenames:
+    uses_db = request.node.get_closest_marker("django_db") is not None or "db" in request.fixturenames
+    if not uses_db or "transactional_db" in request.fixturenames:
         yield
         return
     tenant = request.getfixturevalue("tenant_alpha")

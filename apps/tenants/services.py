@@ -6,7 +6,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
@@ -75,10 +75,37 @@ def company_create(
     """
     slug = slug.strip().lower()
     domain = (domain or company_domain_for(slug=slug)).strip().lower()
+    admin_email = admin_email.strip().lower()
+    # django-tenants creates tenants only from the public schema; callers may be
+    # inside a company's context (a task, a test), so switch for the duration.
+    with schema_context(get_public_schema_name()):
+        return _company_provision(
+            name=name,
+            slug=slug,
+            domain=domain,
+            admin_email=admin_email,
+            admin_password=admin_password,
+            admin_full_name=admin_full_name,
+            language=language,
+            time_zone=time_zone,
+        )
+
+
+def _company_provision(
+    *,
+    name: str,
+    slug: str,
+    domain: str,
+    admin_email: str,
+    admin_password: str | None,
+    admin_full_name: str,
+    language: str,
+    time_zone: str,
+) -> Tenant:
     company_validate_new(name=name, slug=slug, domain=domain, admin_email=admin_email, admin_password=admin_password)
 
     tenant = Tenant(schema_name=_schema_name_for(slug), name=name.strip(), language=language, time_zone=time_zone)
-    tenant.save()  # creates and migrates the schema
+    tenant.save(verbosity=0)  # creates and migrates the schema; drops it again if that fails
     try:
         with transaction.atomic():
             Domain.objects.create(domain=domain, tenant=tenant, is_primary=True)
@@ -93,6 +120,12 @@ def company_create(
                 )
     except Exception:
         logger.exception("provisioning of %s failed; dropping its schema", tenant.schema_name)
+        if connection.in_atomic_block:
+            # Inside a caller's transaction (the admin wraps its forms in one) the
+            # migrations' deferred foreign-key checks are still pending, and
+            # PostgreSQL refuses to drop tables with pending trigger events.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         tenant.delete(force_drop=True)
         raise
     logger.info("company %s provisioned on %s", tenant.schema_name, domain)
