@@ -35,6 +35,11 @@ def can_manage_cx_model(user: Any) -> bool:
     return _has_role(user, Role.ADMIN, Role.MANAGER)
 
 
+def can_view_service_paths(user: Any) -> bool:
+    """Read the maps; frontline staff see what good looks like at their touchpoints."""
+    return _has_role(user, Role.ADMIN, Role.MANAGER, Role.FRONTLINE)
+
+
 def can_log_encounters(user: Any) -> bool:
     return _has_role(user, Role.ADMIN, Role.MANAGER, Role.FRONTLINE)
 
@@ -51,6 +56,7 @@ def capabilities_for(user: Any) -> dict[str, bool]:
         "can_manage_company_settings": can_manage_company_settings(user),
         "can_view_dashboards": can_view_dashboards(user),
         "can_manage_cx_model": can_manage_cx_model(user),
+        "can_view_service_paths": can_view_service_paths(user),
         "can_log_encounters": can_log_encounters(user),
         "can_use_admin_site": can_use_admin_site(user),
     }
