@@ -210,6 +210,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name get distinct component names.
+    "ENUM_NAME_OVERRIDES": {
+        "OwnershipRoleEnum": "apps.journeys.models.OwnershipRole.choices",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------
