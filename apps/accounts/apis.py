@@ -1,8 +1,10 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
@@ -47,7 +49,7 @@ class TokenObtainApi(PublicApiMixin, APIView):
             password=serializer.validated_data["password"],
         )
         if user is None or not user.is_active:
-            raise DomainError("Email or password is wrong.", code="invalid_credentials")
+            raise DomainError(_("Email or password is wrong."), code="invalid_credentials")
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
@@ -83,7 +85,7 @@ class UserListApi(CapabilityApiMixin, generics.ListAPIView):
         email = serializers.EmailField()
         full_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
         role = serializers.ChoiceField(choices=Role.choices)
-        language = serializers.ChoiceField(choices=["fi", "en", ""], required=False, default="")
+        language = serializers.ChoiceField(choices=settings.LANGUAGES, allow_blank=True, required=False, default="")
 
     @extend_schema(request=UserCreateInputSerializer, responses={201: UserOutputSerializer})
     def post(self, request: Request) -> Response:
@@ -100,7 +102,7 @@ class UserDetailApi(CapabilityApiMixin, APIView):
         email = serializers.EmailField(required=False)
         full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
         role = serializers.ChoiceField(choices=Role.choices, required=False)
-        language = serializers.ChoiceField(choices=["fi", "en", ""], required=False)
+        language = serializers.ChoiceField(choices=settings.LANGUAGES, allow_blank=True, required=False)
         is_active = serializers.BooleanField(required=False)
 
     @extend_schema(responses={200: UserOutputSerializer})

@@ -1,7 +1,8 @@
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Role, User
@@ -11,6 +12,22 @@ class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
+
+
+class CompanyPasswordResetForm(PasswordResetForm):
+    """Password reset that also reaches invited users who have not chosen a password yet.
+
+    Django skips accounts without a usable password (meant for external
+    authentication); here such an account is an invitee who lost the invitation.
+    """
+
+    email = forms.EmailField(
+        label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+
+    def get_users(self, email: str) -> Iterator[User]:
+        email = email.strip().lower()
+        yield from User.objects.filter(email__iexact=email, is_active=True)
 
 
 class UserForm(forms.Form):

@@ -1,15 +1,17 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from apps.accounts.capabilities import can_manage_users
-from apps.accounts.forms import EmailAuthenticationForm, UserForm
+from apps.accounts.forms import CompanyPasswordResetForm, EmailAuthenticationForm, UserForm
 from apps.accounts.models import User
 from apps.accounts.selectors import user_list
 from apps.accounts.services import user_create, user_set_language, user_update
@@ -35,6 +37,7 @@ class LoginView(auth_views.LoginView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
+    form_class = CompanyPasswordResetForm
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
@@ -114,15 +117,18 @@ class UserUpdateView(CapabilityRequiredMixin, View):
 
 
 def _send_invitation(request: HttpRequest, user: User) -> None:
-    """A new user sets their own password through the reset flow, so no password travels by email."""
-    from django.contrib.auth.forms import PasswordResetForm
+    """A new user sets their own password through the reset link, so no password travels by email.
 
-    form = PasswordResetForm({"email": user.email})
+    The email speaks the invitee's language (or the company's), not the inviting admin's.
+    """
+    company = getattr(request, "tenant", None)
+    form = CompanyPasswordResetForm({"email": user.email})
     if form.is_valid():
-        form.save(
-            request=request,
-            use_https=request.is_secure(),
-            subject_template_name="accounts/email/invitation_subject.txt",
-            email_template_name="accounts/email/invitation.txt",
-            extra_email_context={"company": getattr(request, "tenant", None)},
-        )
+        with translation.override(user.language or getattr(company, "language", None) or settings.LANGUAGE_CODE):
+            form.save(
+                request=request,
+                use_https=request.is_secure(),
+                subject_template_name="accounts/email/invitation_subject.txt",
+                email_template_name="accounts/email/invitation.txt",
+                extra_email_context={"company": company},
+            )

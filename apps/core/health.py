@@ -25,7 +25,6 @@ def _timed(name: str, check: Callable[[], str]) -> CheckResult:
         detail = check()
         ok = True
     except Exception as error:
-        # The endpoint is public: name the failure, log the details.
         logger.warning("health check %s failed", name, exc_info=True)
         detail = type(error).__name__
         ok = False

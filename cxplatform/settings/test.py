@@ -6,6 +6,8 @@ from .base import DATABASES, env
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+# The test Celery worker (tests/celery_worker.py) writes its mail to files here.
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=None)
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=f"test_{DATABASES['default']['NAME']}")}
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="cxtest")
