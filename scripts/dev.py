@@ -370,11 +370,13 @@ class Session:
                 database_ensure(database_url)
         else:
             database_url = self.postgres.start()
+            say(f"Embedded PostgreSQL: DATABASE_URL={database_url}")
         redis_url = configured("REDIS_URL", dotenv)
         if redis_url:
             say("Using REDIS_URL from the environment/.env.")
         else:
             redis_url = self.redis.start() + ("/1" if mode == "test" else "/0")
+            say(f"Embedded Redis: REDIS_URL={redis_url}")
         env["DATABASE_URL"] = database_url
         env["REDIS_URL"] = redis_url
         if mode == "test":

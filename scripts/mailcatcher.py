@@ -119,6 +119,7 @@ main {{ max-width: 70rem; margin: 1.2rem auto; padding: 0 1rem; }}
 table {{ width: 100%; border-collapse: collapse; background: #fff; border: 1px solid #d8dde6; }}
 th, td {{ text-align: left; padding: .45rem .7rem; border-bottom: 1px solid #e6e9ef; vertical-align: top; }}
 th {{ background: #eef1f5; font-weight: 600; white-space: nowrap; }}
+section th {{ width: 14rem; }}
 tr:hover td {{ background: #f8fafc; }}
 section {{ background: #fff; border: 1px solid #d8dde6; margin: 0 0 1rem; }}
 section h2 {{ font-size: 1rem; margin: 0; padding: .5rem .8rem; background: #eef1f5;
@@ -241,7 +242,11 @@ class WebHandler(BaseHTTPRequestHandler):
             f"<tr><th>{html.escape(name)}</th><td>{html.escape(str(value))}</td></tr>"
             for name, value in message.items()
         )
-        sections = [f"<h1>{html.escape(summary['subject']) or '(no subject)'}</h1>"]
+        sections = [
+            f"<h1>{html.escape(summary['subject']) or '(no subject)'}</h1>",
+            f'<p class="muted">From {html.escape(summary["from"])} to {html.escape(summary["to"])}, '
+            f"{html.escape(summary['date'])}</p>",
+        ]
         sections.append(
             '<nav class="parts"><a href="/">&larr; All messages</a>'
             f'<a href="/m/{message_id}/raw">Raw source</a></nav><br>'
