@@ -47,3 +47,9 @@ class UserForm(forms.Form):
     def for_user(cls, user: User, **kwargs: Any) -> "UserForm":
         initial = {field: getattr(user, field) for field in ("email", "full_name", "role", "language", "is_active")}
         return cls(initial=initial, **kwargs)
+
+
+class UserCreateForm(UserForm):
+    """A new user is always active; deactivating is an edit."""
+
+    is_active = None

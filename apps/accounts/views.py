@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from apps.accounts.capabilities import can_manage_users
-from apps.accounts.forms import CompanyPasswordResetForm, EmailAuthenticationForm, UserForm
+from apps.accounts.forms import CompanyPasswordResetForm, EmailAuthenticationForm, UserCreateForm, UserForm
 from apps.accounts.models import User
 from apps.accounts.selectors import user_list
 from apps.accounts.services import user_create, user_set_language, user_update
@@ -32,6 +33,18 @@ class LoginView(auth_views.LoginView):
         language = form.get_user().language
         if language:
             response.set_cookie(LANGUAGE_COOKIE, language, samesite="Lax")
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Any signed-in user changes their own password; the session stays signed in."""
+
+    template_name = "accounts/password_change_form.html"
+    success_url = reverse_lazy("core:home")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password was changed."))
         return response
 
 
@@ -76,10 +89,10 @@ class UserCreateView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_manage_users)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "accounts/user_form.html", {"form": UserForm(), "editing": None})
+        return render(request, "accounts/user_form.html", {"form": UserCreateForm(), "editing": None})
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = UserForm(request.POST)
+        form = UserCreateForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:

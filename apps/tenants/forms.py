@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 class CompanySettingsForm(forms.Form):
     name = forms.CharField(label=_("Company name"), max_length=200)
-    language = forms.ChoiceField(label=_("Default language"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(
+        label=_("Default language"),
+        choices=settings.LANGUAGES,
+        help_text=_("For users who have not chosen a language themselves, and for the login page."),
+    )
     time_zone = forms.ChoiceField(
-        label=_("Time zone"), choices=[(zone, zone) for zone in sorted(zoneinfo.available_timezones())]
+        label=_("Time zone"),
+        choices=[(zone, zone) for zone in sorted(zoneinfo.available_timezones())],
+        help_text=_("Dates and times are shown in this zone."),
     )

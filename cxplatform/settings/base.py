@@ -214,6 +214,7 @@ SPECTACULAR_SETTINGS = {
     # Choice sets that share a field name get distinct component names.
     "ENUM_NAME_OVERRIDES": {
         "OwnershipRoleEnum": "apps.journeys.models.OwnershipRole.choices",
+        "UserRoleEnum": "apps.accounts.models.Role.choices",
     },
 }
 

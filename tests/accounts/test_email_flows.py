@@ -123,3 +123,30 @@ def test_a_deactivated_user_gets_no_reset_link(anonymous_client):
     UserFactory(email="gone@alpha.example", is_active=False)
     anonymous_client.post("/accounts/password-reset/", {"email": "gone@alpha.example"})
     assert mail.outbox == []
+
+
+def test_any_user_changes_their_own_password(client_for, frontline):
+    client = client_for(frontline)
+    assert client.get("/accounts/password/").status_code == 200
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    frontline.refresh_from_db()
+    assert frontline.check_password(NEW_PASSWORD)
+    assert client.get("/").status_code == 200  # still signed in
+
+
+def test_password_change_needs_the_old_password(client_for, frontline):
+    response = client_for(frontline).post(
+        "/accounts/password/", {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["old_password"]
+
+
+def test_password_change_needs_login(anonymous_client):
+    response = anonymous_client.get("/accounts/password/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]

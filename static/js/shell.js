@@ -1,0 +1,24 @@
+// The phone menu: a real button that opens and closes the navigation.
+// Without JavaScript the navigation simply stays open.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var toggle = document.querySelector(".menu-button");
+    var nav = document.getElementById("main-nav");
+    if (!toggle || !nav) return;
+    toggle.hidden = false;
+    function set(open) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("is-open", open);
+    }
+    toggle.addEventListener("click", function () {
+      set(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+        set(false);
+        toggle.focus();
+      }
+    });
+  });
+})();
