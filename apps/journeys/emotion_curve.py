@@ -2,8 +2,8 @@
 
 Coordinates are percentages of the curve's box: x runs across the touchpoint
 columns (each point sits in the middle of its column), y from +2 at the top to -2
-at the bottom. The line is a Catmull-Rom spline turned into cubic Béziers, so it
-passes through every planned emotion without a library.
+at the bottom. The line is a monotone cubic turned into Béziers: it passes through
+every planned emotion and never overshoots the scale.
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 EMOTION_TOP = 2
 EMOTION_BOTTOM = -2
-PADDING = 12.0  # percent of the height kept free above +2 and below -2 for the markers
+PADDING = 16.0  # percent of the height kept free above +2 and below -2 for the markers
 
 
 @dataclass(frozen=True)
@@ -51,20 +51,35 @@ def emotion_y(emotion: float) -> float:
 
 
 def _spline(points: Sequence[tuple[float, float]]) -> str:
+    """A monotone cubic (Fritsch-Carlson) through the points: smooth, and never above +2 or below -2."""
     if not points:
         return ""
     if len(points) == 1:
         x, y = points[0]
         return f"M{x - 4:.2f},{y:.2f} L{x + 4:.2f},{y:.2f}"
-    top, bottom = emotion_y(EMOTION_TOP + 0.4), emotion_y(EMOTION_BOTTOM - 0.4)
+    count = len(points)
+    secants = [(points[i + 1][1] - points[i][1]) / (points[i + 1][0] - points[i][0]) for i in range(count - 1)]
+    slopes = (
+        [secants[0]]
+        + [0.0 if secants[i - 1] * secants[i] <= 0 else (secants[i - 1] + secants[i]) / 2 for i in range(1, count - 1)]
+        + [secants[-1]]
+    )
+    for i, secant in enumerate(secants):
+        if secant == 0:
+            slopes[i] = slopes[i + 1] = 0.0
+            continue
+        alpha, beta = slopes[i] / secant, slopes[i + 1] / secant
+        if alpha * alpha + beta * beta > 9:
+            tau = 3 / (alpha * alpha + beta * beta) ** 0.5
+            slopes[i], slopes[i + 1] = tau * alpha * secant, tau * beta * secant
     commands = [f"M{points[0][0]:.2f},{points[0][1]:.2f}"]
-    for index in range(len(points) - 1):
-        p0 = points[index - 1] if index > 0 else points[index]
-        p1, p2 = points[index], points[index + 1]
-        p3 = points[index + 2] if index + 2 < len(points) else p2
-        c1 = (p1[0] + (p2[0] - p0[0]) / 6, min(bottom, max(top, p1[1] + (p2[1] - p0[1]) / 6)))
-        c2 = (p2[0] - (p3[0] - p1[0]) / 6, min(bottom, max(top, p2[1] - (p3[1] - p1[1]) / 6)))
-        commands.append(f"C{c1[0]:.2f},{c1[1]:.2f} {c2[0]:.2f},{c2[1]:.2f} {p2[0]:.2f},{p2[1]:.2f}")
+    for i in range(count - 1):
+        (x1, y1), (x2, y2) = points[i], points[i + 1]
+        third = (x2 - x1) / 3
+        commands.append(
+            f"C{x1 + third:.2f},{y1 + slopes[i] * third:.2f} {x2 - third:.2f},{y2 - slopes[i + 1] * third:.2f} "
+            f"{x2:.2f},{y2:.2f}"
+        )
     return " ".join(commands)
 
 

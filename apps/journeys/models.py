@@ -21,6 +21,16 @@ NPS_MIN = -100
 NPS_MAX = 100
 
 
+# The planned-emotion scale, from the top of the curve to the bottom.
+EMOTION_CHOICES = [
+    (2, _("+2 Delighted")),
+    (1, _("+1 Pleased")),
+    (0, _("0 Neutral")),
+    (-1, _("-1 Annoyed")),
+    (-2, _("-2 Frustrated")),
+]
+
+
 class Channel(models.TextChoices):
     WEB = "web", _("Web")
     PHONE = "phone", _("Phone")

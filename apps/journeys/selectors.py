@@ -49,6 +49,8 @@ class MapColumn:
 
     stage: Stage
     touchpoint: Touchpoint | None
+    stage_index: int = 0
+    starts_stage: bool = False
 
 
 @dataclass
@@ -58,6 +60,12 @@ class MapLayout:
     columns: list[MapColumn] = field(default_factory=list)
 
     @property
+    def stage_starts(self) -> list[float]:
+        """x (percent of the map's width) where each stage after the first begins, for the curve's separators."""
+        count = len(self.columns)
+        return [round(i / count * 100, 2) for i, column in enumerate(self.columns) if column.starts_stage and i > 0]
+
+    @property
     def touchpoints(self) -> list[Touchpoint]:
         return [column.touchpoint for column in self.columns if column.touchpoint is not None]
 
@@ -65,13 +73,13 @@ class MapLayout:
 def path_map_layout(*, path: ServicePath) -> MapLayout:
     """Arrange a path loaded by path_with_map into stage spans and touchpoint columns."""
     layout = MapLayout(path=path)
-    for stage in path.stages.all():
+    for stage_index, stage in enumerate(path.stages.all()):
         touchpoints = list(stage.touchpoints.all())
         layout.stages.append((stage, touchpoints))
-        if touchpoints:
-            layout.columns.extend(MapColumn(stage=stage, touchpoint=touchpoint) for touchpoint in touchpoints)
-        else:
-            layout.columns.append(MapColumn(stage=stage, touchpoint=None))
+        for index, touchpoint in enumerate(touchpoints or [None]):
+            layout.columns.append(
+                MapColumn(stage=stage, touchpoint=touchpoint, stage_index=stage_index, starts_stage=index == 0)
+            )
     return layout
 
 
@@ -158,3 +166,16 @@ def path_audit(*, path: ServicePath, limit: int = 300) -> list[AuditEntry]:
         "touchpoint": Touchpoint.history.filter(stage_id__in=stage_ids).select_related("history_user"),
     }
     return audit_entries(records)[:limit]
+
+
+def path_emotions(*, path_ids: list[int]) -> dict[int, list[dict[str, object]]]:
+    """{path id: [{emotion, is_peak, is_end, label}, ...] in map order} for the list's small curves; one query."""
+    result: dict[int, list[dict[str, object]]] = {path_id: [] for path_id in path_ids}
+    rows = (
+        Touchpoint.objects.filter(stage__path_id__in=path_ids)
+        .order_by("stage__path_id", "stage__position", "position")
+        .values_list("stage__path_id", "planned_emotion", "is_peak", "is_end", "name")
+    )
+    for path_id, emotion, is_peak, is_end, name in rows:
+        result[path_id].append({"emotion": emotion, "is_peak": is_peak, "is_end": is_end, "label": name})
+    return result

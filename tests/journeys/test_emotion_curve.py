@@ -40,3 +40,11 @@ def test_peak_end_summary_without_marks():
     assert summary.remembered is None
     assert summary.average == 1.5
     assert not summary.weak_ending
+
+
+def test_the_line_never_overshoots_the_scale():
+    import re
+
+    curve = emotion_curve([CurveInput(e) for e in (2, 1, 2, -2, -1, -2, 0, 2)])
+    ys = [float(y) for y in re.findall(r"[\d.]+,([\d.]+)", curve.line)]
+    assert min(ys) >= emotion_y(2) and max(ys) <= emotion_y(-2)
