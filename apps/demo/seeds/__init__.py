@@ -4,8 +4,9 @@ Each module has `seed(*, context: DemoContext) -> None` and must be idempotent:
 running the demo command twice leaves one copy of everything.
 """
 
-from apps.demo.seeds import users
+from apps.demo.seeds import journeys, users
 
 SEEDERS = [
     users,
+    journeys,
 ]

@@ -1,0 +1,351 @@
+"""Service paths of the demo inspection chain (seed 000): the periodic inspection and a complaint.
+
+Owners sit on most touchpoints but not all: the unowned ones show up as defects on
+the ownership page. Everything is written through the journeys services, so the
+positions, the end-moment rule and the ownership history hold as in real use.
+"""
+
+from typing import Any
+
+from apps.demo.seeds.context import DemoContext
+from apps.journeys.models import ServicePath
+from apps.journeys.services import path_create, stage_add, touchpoint_add, touchpoint_assign_owner
+
+# (stage, [touchpoint, ...]); a touchpoint: name, channel, does, thinks, feels, what good looks like,
+# planned emotion, flags ("peak", "end"), target NPS, owner key, backup key.
+INSPECTION = (
+    "Määräaikaiskatsastus",
+    "Henkilöauton määräaikaiskatsastus muistutuksesta jälkitarkastukseen. Asiakas haluaa auton katsastettua "
+    "vaivatta ja tietää, mitä autolle pitää tehdä.",
+    [
+        (
+            "Ajanvaraus",
+            [
+                (
+                    "Muistutus katsastuksesta",
+                    "email",
+                    "Saa sähköpostin, että auton määräaikaiskatsastus lähestyy.",
+                    "Ai niin, se on taas se aika vuodesta.",
+                    "Pientä harmitusta: yksi asia lisää kalenteriin.",
+                    "Muistutus tulee kolme viikkoa ennen eräpäivää, kertoo hinnan ja vie yhdellä napautuksella "
+                    "varaukseen.",
+                    0,
+                    (),
+                    20,
+                    "cx_lead",
+                    None,
+                ),
+                (
+                    "Verkkoajanvaraus",
+                    "web",
+                    "Valitsee aseman ja ajan puhelimella ja maksaa ennakkoon.",
+                    "Löytyykö aikaa ennen töitä?",
+                    "Helpottunut, kun vapaa aika löytyy heti huomiselle.",
+                    "Varaus onnistuu alle kahdessa minuutissa ilman kirjautumista; vahvistus ja kalenterikutsu "
+                    "tulevat heti.",
+                    1,
+                    (),
+                    40,
+                    "service_desk",
+                    "cx_lead",
+                ),
+                (
+                    "Ajanvaraus puhelimessa",
+                    "phone",
+                    "Soittaa asiakaspalveluun, koska verkkovaraus tuntuu hankalalta.",
+                    "Joudunko taas jonottamaan?",
+                    "Kärsimätön.",
+                    "Puheluun vastataan minuutissa; palvelija varaa ajan ja kertoo, mitä mukaan tarvitaan.",
+                    0,
+                    (),
+                    None,
+                    "service_desk",
+                    None,
+                ),
+            ],
+        ),
+        (
+            "Saapuminen",
+            [
+                (
+                    "Pysäköinti ja opasteet",
+                    "store",
+                    "Etsii asemaa ja oikeaa kaistaa pihalla.",
+                    "Mihin tässä pitää ajaa?",
+                    "Epävarma ja vähän hermostunut.",
+                    "Selkeät opasteet tieltä katsastuskaistalle; vapaa asiakaspaikka oven vieressä.",
+                    -1,
+                    (),
+                    None,
+                    None,
+                    None,
+                ),
+                (
+                    "Ilmoittautuminen tiskillä",
+                    "store",
+                    "Ilmoittautuu ja antaa auton avaimet.",
+                    "Toivottavasti tämä käy nopeasti.",
+                    "Hieman jännittynyt.",
+                    "Asiakas tervehditään nimellä heti ovella, ilmoittautuminen vie alle minuutin ja hän tietää, "
+                    "kauanko katsastus kestää.",
+                    1,
+                    (),
+                    50,
+                    "station_lead",
+                    "service_desk",
+                ),
+            ],
+        ),
+        (
+            "Odotus",
+            [
+                (
+                    "Odotustila",
+                    "store",
+                    "Odottaa aulassa katsastuksen ajan.",
+                    "Kauanko tässä menee?",
+                    "Tylsistynyt.",
+                    "Kahvi, wifi ja näkymä halliin; näytöltä näkee oman auton vaiheen.",
+                    0,
+                    (),
+                    None,
+                    "station_lead",
+                    None,
+                ),
+                (
+                    "Tekstiviesti viivästyksestä",
+                    "phone",
+                    "Saa viestin, että katsastus kestää kymmenen minuuttia arvioitua kauemmin.",
+                    "Hyvä, että kerrottiin.",
+                    "Rauhoittunut.",
+                    "Viivästyksestä kerrotaan ennen kuin asiakas ehtii kysyä, syyn ja uuden arvion kanssa.",
+                    0,
+                    (),
+                    None,
+                    None,
+                    None,
+                ),
+            ],
+        ),
+        (
+            "Katsastus",
+            [
+                (
+                    "Katsastus hallissa",
+                    "store",
+                    "Seuraa katsastusta hallissa katsastajan vieressä.",
+                    "Löytyykö jotain kallista?",
+                    "Jännittynyt.",
+                    "Katsastaja kertoo, mitä tarkistaa ja miksi; asiakas saa kysyä koko ajan.",
+                    -1,
+                    (),
+                    None,
+                    "inspector_1",
+                    "inspector_2",
+                ),
+                (
+                    "Katsastajan selitys havainnoista",
+                    "store",
+                    "Kuuntelee, kun katsastaja näyttää kuluneet jarrupalat.",
+                    "Onneksi joku selittää tämän ymmärrettävästi.",
+                    "Luottavainen.",
+                    "Katsastaja näyttää havainnon, kertoo kiireellisyyden ja mitä korjaus suunnilleen maksaa, "
+                    "ilman myyntipuhetta.",
+                    2,
+                    ("peak",),
+                    60,
+                    "inspector_1",
+                    "inspector_2",
+                ),
+            ],
+        ),
+        (
+            "Tulos",
+            [
+                (
+                    "Tulos ja todistus",
+                    "store",
+                    "Saa katsastustodistuksen ja huomautukset myös sähköpostiin.",
+                    "Hyväksytty, hienoa!",
+                    "Helpottunut.",
+                    "Tulos kerrotaan kasvokkain selkokielellä; todistus ja huomautukset tulevat myös sähköpostiin.",
+                    1,
+                    (),
+                    None,
+                    "inspector_2",
+                    "inspector_1",
+                ),
+                (
+                    "Maksu ja lähtö",
+                    "store",
+                    "Maksaa, saa avaimet ja löytää auton valmiina ovelta.",
+                    "Olipa sujuvaa.",
+                    "Tyytyväinen.",
+                    "Auto odottaa ovella; lähtiessä kiitetään nimellä. Pieni yllätys lopuksi: tuulilasi on pesty.",
+                    2,
+                    ("end",),
+                    60,
+                    "station_lead",
+                    "service_desk",
+                ),
+            ],
+        ),
+        (
+            "Jälkihoito",
+            [
+                (
+                    "Palautekysely",
+                    "email",
+                    "Saa seuraavana päivänä lyhyen kyselyn.",
+                    "Taas kysely…",
+                    "Neutraali.",
+                    "Yksi kysymys ja vapaa kenttä, vastaaminen vie alle minuutin, ja huonoon vastaukseen reagoidaan.",
+                    0,
+                    (),
+                    30,
+                    "cx_lead",
+                    None,
+                ),
+                (
+                    "Muistutus jälkitarkastuksesta",
+                    "email",
+                    "Saa muistutuksen hylätyn katsastuksen jälkitarkastuksen määräajasta.",
+                    "Milloin ehdin korjaamolle?",
+                    "Stressaantunut.",
+                    "Muistutus kertoo määräajan ja lähimmät korjaamot ja varaa jälkitarkastuksen samalla.",
+                    -1,
+                    (),
+                    None,
+                    None,
+                    None,
+                ),
+            ],
+        ),
+    ],
+)
+
+COMPLAINT = (
+    "Reklamaatio",
+    "Asiakas epäilee, että katsastuksessa jäi vika huomaamatta. Hyvin hoidettu ongelma voi kääntää kokemuksen.",
+    [
+        (
+            "Yhteydenotto",
+            [
+                (
+                    "Reklamaatio verkkolomakkeella",
+                    "web",
+                    "Kertoo, että korjaamo löysi viikko katsastuksen jälkeen vian, joka olisi pitänyt huomata.",
+                    "Maksoin katsastuksesta, eikö tämä kuulu teille?",
+                    "Turhautunut.",
+                    "Lomake on lyhyt; asiakas saa heti vahvistuksen, käsittelijän nimen ja lupauksen vastauksesta "
+                    "kahden arkipäivän sisällä.",
+                    -2,
+                    ("peak",),
+                    None,
+                    "cx_lead",
+                    "service_desk",
+                ),
+                (
+                    "Soitto asiakaspalveluun",
+                    "phone",
+                    "Soittaa perään, koska vastausta ei vielä kuulu.",
+                    "Unohdettiinko minut?",
+                    "Ärtynyt.",
+                    "Kuka tahansa vastaaja näkee tapauksen tilan ja kertoo seuraavan askeleen.",
+                    -1,
+                    (),
+                    None,
+                    "service_desk",
+                    None,
+                ),
+            ],
+        ),
+        (
+            "Käsittely",
+            [
+                (
+                    "Katsastajan lausunto",
+                    "other",
+                    "Odottaa, että katsastaja ja asemapäällikkö käyvät tapauksen läpi.",
+                    "Ottavatko he tämän vakavasti?",
+                    "Epäluuloinen.",
+                    "Asiakkaalle kerrotaan, mitä selvitetään ja milloin; katsastajan lausunto liitetään tapaukseen.",
+                    -1,
+                    (),
+                    None,
+                    "station_lead",
+                    "inspector_1",
+                ),
+            ],
+        ),
+        (
+            "Ratkaisu",
+            [
+                (
+                    "Ratkaisupuhelu",
+                    "phone",
+                    "Saa soiton asemapäälliköltä ja tarjouksen maksuttomasta uusintakatsastuksesta.",
+                    "Virhe myönnettiin suoraan.",
+                    "Positiivisesti yllättynyt.",
+                    "Asemapäällikkö soittaa itse, myöntää virheen, tarjoaa maksuttoman uusinnan ja kiittää "
+                    "palautteesta.",
+                    1,
+                    ("end",),
+                    0,
+                    "station_lead",
+                    "cx_lead",
+                ),
+                (
+                    "Vahvistus sähköpostilla",
+                    "email",
+                    "Saa yhteenvedon sovitusta hyvityksestä.",
+                    "Hyvä, että tämä on kirjallisena.",
+                    "Rauhallinen.",
+                    "Yhteenveto tulee samana päivänä ja kertoo, miten uusinta varataan.",
+                    1,
+                    (),
+                    None,
+                    None,
+                    None,
+                ),
+            ],
+        ),
+    ],
+)
+
+
+def _seed_path(definition: tuple[str, str, list[Any]], context: DemoContext) -> None:
+    name, description, stages = definition
+    if ServicePath.objects.filter(name=name).exists():
+        return
+    users = context.users
+    acting = users.get("cx_lead")
+    path = path_create(name=name, description=description, created_by=acting)
+    for stage_name, touchpoints in stages:
+        stage = stage_add(path=path, name=stage_name)
+        for tp_name, channel, does, thinks, feels, intended, emotion, flags, target, owner, backup in touchpoints:
+            touchpoint = touchpoint_add(
+                stage=stage,
+                name=tp_name,
+                channel=channel,
+                customer_does=does,
+                customer_thinks=thinks,
+                customer_feels=feels,
+                intended_experience=intended,
+                planned_emotion=emotion,
+                is_peak="peak" in flags,
+                is_end="end" in flags,
+                target_nps=target,
+            )
+            if owner:
+                touchpoint_assign_owner(
+                    touchpoint=touchpoint,
+                    owner=users[owner],
+                    backup=users[backup] if backup else None,
+                    acting_user=acting,
+                )
+
+
+def seed(*, context: DemoContext) -> None:
+    _seed_path(INSPECTION, context)
+    _seed_path(COMPLAINT, context)
