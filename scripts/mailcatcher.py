@@ -119,7 +119,9 @@ main {{ max-width: 70rem; margin: 1.2rem auto; padding: 0 1rem; }}
 table {{ width: 100%; border-collapse: collapse; background: #fff; border: 1px solid #d8dde6; }}
 th, td {{ text-align: left; padding: .45rem .7rem; border-bottom: 1px solid #e6e9ef; vertical-align: top; }}
 th {{ background: #eef1f5; font-weight: 600; white-space: nowrap; }}
-section th {{ width: 14rem; }}
+section th {{ width: 30%; white-space: normal; }}
+td {{ overflow-wrap: anywhere; }}
+.scroll {{ overflow-x: auto; }}
 tr:hover td {{ background: #f8fafc; }}
 section {{ background: #fff; border: 1px solid #d8dde6; margin: 0 0 1rem; }}
 section h2 {{ font-size: 1rem; margin: 0; padding: .5rem .8rem; background: #eef1f5;
@@ -225,8 +227,9 @@ class WebHandler(BaseHTTPRequestHandler):
             )
         if rows:
             body = (
-                "<table><thead><tr><th>Date</th><th>To</th><th>Subject</th><th>From</th></tr></thead>"
-                f"<tbody>{''.join(rows)}</tbody></table>"
+                '<div class="scroll"><table>'
+                "<thead><tr><th>Date</th><th>To</th><th>Subject</th><th>From</th></tr></thead>"
+                f"<tbody>{''.join(rows)}</tbody></table></div>"
             )
         else:
             body = "<p class='muted'>No messages yet. Everything the app sends while it runs appears here.</p>"
