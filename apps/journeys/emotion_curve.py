@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 EMOTION_TOP = 2
 EMOTION_BOTTOM = -2
-PADDING = 16.0  # percent of the height kept free above +2 and below -2 for the markers
+PADDING = 18.0  # percent of the height kept free above +2 and below -2 for the markers
 
 
 @dataclass(frozen=True)

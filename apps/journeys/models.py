@@ -23,11 +23,11 @@ NPS_MAX = 100
 
 # The planned-emotion scale, from the top of the curve to the bottom.
 EMOTION_CHOICES = [
-    (2, _("+2 Delighted")),
-    (1, _("+1 Pleased")),
-    (0, _("0 Neutral")),
-    (-1, _("-1 Annoyed")),
-    (-2, _("-2 Frustrated")),
+    (2, _("Delighted")),
+    (1, _("Pleased")),
+    (0, _("Neutral")),
+    (-1, _("Annoyed")),
+    (-2, _("Frustrated")),
 ]
 
 

@@ -12,6 +12,15 @@
   var toast = document.querySelector("[data-toast]");
   var toastTimer = null;
 
+  // The side panel sticks below the site header, whatever height the header has.
+  function stickyTop() {
+    var header = document.querySelector(".topbar");
+    var top = header && getComputedStyle(header).position === "sticky" ? header.offsetHeight + 12 : 12;
+    editor.style.setProperty("--j-sticky-top", top + "px");
+  }
+  stickyTop();
+  window.addEventListener("resize", stickyTop);
+
   function csrf() {
     var input = board.querySelector("[data-csrf]") || document.querySelector("[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
