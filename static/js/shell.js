@@ -4,7 +4,7 @@
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
     var toggle = document.querySelector(".menu-button");
-    var nav = document.getElementById("main-nav");
+    var nav = document.getElementById("main-menu");
     if (!toggle || !nav) return;
     toggle.hidden = false;
     function set(open) {

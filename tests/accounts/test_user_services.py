@@ -39,7 +39,9 @@ def test_an_admin_can_be_demoted_while_another_remains(only_admin):
 
 def test_last_admin_rule_holds_on_the_page(client_for, only_admin):
     only_admin.tenant = None
-    response = client_for(only_admin).post(
+    client = client_for(only_admin)
+    client.cookies["django_language"] = "en"
+    response = client.post(
         f"/accounts/users/{only_admin.pk}/",
         {"email": only_admin.email, "full_name": "", "role": Role.FRONTLINE, "language": "", "is_active": "on"},
     )
