@@ -1,28 +1,55 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.http import HttpRequest
 
 from apps.accounts.models import User
+from apps.accounts.services import user_changes_validate, user_create, user_update
+from apps.core.exceptions import DomainError
+from apps.core.forms import form_add_domain_error
 
 # Roles replace groups: a role means the same in the admin, the pages and the API.
 if admin.site.is_registered(Group):
     admin.site.unregister(Group)
 
+EDITABLE = ("email", "full_name", "role", "language", "is_active")
+
+
+class UserAdminForm(forms.ModelForm):
+    """Runs the user services' rules in clean(), so a broken rule is a form error, never a 500."""
+
+    class Meta:
+        model = User
+        fields = list(EDITABLE)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.instance.pk is None or self.errors:
+            return data
+        changes = {field: data[field] for field in EDITABLE if field in data}
+        try:
+            user_changes_validate(user=User.objects.get(pk=self.instance.pk), changes=changes)
+        except DomainError as error:
+            form_add_domain_error(self, error)
+        return data
+
 
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
+    form = UserAdminForm
     list_display = ["email", "full_name", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active"]
     search_fields = ["email", "full_name"]
-    fields = ["email", "full_name", "role", "language", "is_active", "last_login", "date_joined"]
+    fields = [*EDITABLE, "last_login", "date_joined"]
     readonly_fields = ["last_login", "date_joined"]
 
-    def save_model(self, request, obj: User, form, change: bool) -> None:  # noqa: ANN001
-        # Edits go through the service so its rules (e.g. the last admin) hold here too.
-        from apps.accounts.services import user_create, user_update
-
-        data = {field: form.cleaned_data[field] for field in ("email", "full_name", "role", "language", "is_active")}
+    def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool) -> None:
+        # Writes go through the services so their rules (e.g. the last admin) hold here too.
+        data = {field: form.cleaned_data[field] for field in EDITABLE}
         if change:
             user_update(user=obj, **data)
         else:
-            created = user_create(**{k: v for k, v in data.items() if k != "is_active"})
+            created = user_create(**{key: value for key, value in data.items() if key != "is_active"})
             obj.pk = created.pk

@@ -59,18 +59,18 @@ def user_create(
     return user
 
 
-@transaction.atomic
-def user_update(*, user: User, **changes: str | bool) -> User:
-    """Update a user's email, name, role, language or active flag.
+def user_changes_validate(*, user: User, changes: dict[str, str | bool]) -> dict[str, str | bool]:
+    """Check `changes` to `user` against the rules; return them normalised or raise DomainError.
 
     A company always keeps at least one active admin: the last one cannot be
-    demoted or deactivated.
+    demoted or deactivated. Forms call this to show the problem on the form
+    before anything is written (the admin site does).
     """
     allowed = {"email", "full_name", "role", "language", "is_active"}
     unknown = set(changes) - allowed
     if unknown:
         raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    user = User.objects.select_for_update().get(pk=user.pk)
+    changes = dict(changes)
     if "email" in changes:
         changes["email"] = _validated_email(str(changes["email"]), exclude_user_id=user.pk)
     if "role" in changes and changes["role"] not in Role.values:
@@ -82,10 +82,20 @@ def user_update(*, user: User, **changes: str | bool) -> User:
         and (changes.get("role", Role.ADMIN) != Role.ADMIN or changes.get("is_active", True) is False)
     )
     if loses_admin:
-        other_admins = User.objects.select_for_update().filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk)
+        other_admins = User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk)
         if not other_admins.exists():
             raise DomainError(_("The company must keep at least one active admin."), code="last_admin")
+    return changes
 
+
+@transaction.atomic
+def user_update(*, user: User, **changes: str | bool) -> User:
+    """Update a user's email, name, role, language or active flag (see user_changes_validate)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.role == Role.ADMIN:
+        # Lock the admins so two concurrent demotions cannot both pass the last-admin check.
+        list(User.objects.select_for_update().filter(role=Role.ADMIN, is_active=True).values_list("pk", flat=True))
+    changes = user_changes_validate(user=user, changes=changes)
     for field, value in changes.items():
         setattr(user, field, value)
     user.save()

@@ -129,3 +129,27 @@ def test_outsider_session_is_anonymous_on_alphas_admin(client_for, outsider, ten
     alpha_client = client_for(tenant=tenant_alpha)
     alpha_client.cookies["sessionid"] = beta_client.cookies["sessionid"].value
     assert alpha_client.get("/admin/").status_code == 302
+
+
+def test_company_admin_site_keeps_the_last_admin_rule(client_for, company_admin):
+    from apps.accounts.models import User
+
+    User.objects.filter(role=Role.ADMIN).exclude(pk=company_admin.pk).update(is_active=False)
+    response = client_for(company_admin).post(
+        f"/admin/accounts/user/{company_admin.pk}/change/",
+        {"email": company_admin.email, "full_name": "", "role": Role.MANAGER, "language": "", "is_active": "on"},
+    )
+    assert response.status_code == 200  # the form again, with the rule's message
+    assert response.context["adminform"].form.non_field_errors()
+    assert User.objects.get(pk=company_admin.pk).role == Role.ADMIN
+
+
+def test_company_admin_site_adds_a_user_through_the_service(client_for, company_admin):
+    from apps.accounts.models import User
+
+    response = client_for(company_admin).post(
+        "/admin/accounts/user/add/",
+        {"email": "Added@Alpha.example", "full_name": "Added", "role": Role.MANAGER, "language": "", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    assert User.objects.get(email="added@alpha.example").role == Role.MANAGER
