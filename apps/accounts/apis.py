@@ -45,7 +45,7 @@ class TokenObtainApi(PublicApiMixin, APIView):
         serializer.is_valid(raise_exception=True)
         user = authenticate(
             request=request._request,
-            username=serializer.validated_data["email"],
+            username=serializer.validated_data["email"].strip().lower(),
             password=serializer.validated_data["password"],
         )
         if user is None or not user.is_active:

@@ -10,8 +10,16 @@ from apps.accounts.models import Role, User
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"})
     )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Email or password is wrong."),
+    }
+
+    def clean_username(self) -> str:
+        # Emails are stored lower-case; people type them however they like.
+        return self.cleaned_data["username"].strip().lower()
 
 
 class CompanyPasswordResetForm(PasswordResetForm):

@@ -150,3 +150,12 @@ def test_password_change_needs_login(anonymous_client):
     response = anonymous_client.get("/accounts/password/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_login_and_token_ignore_the_case_of_the_email(anonymous_client, frontline):
+    shouted = frontline.email.upper()
+    assert anonymous_client.post("/accounts/login/", {"username": shouted, "password": PASSWORD}).status_code == 302
+    token = anonymous_client.post(
+        "/api/v1/auth/token/", {"email": shouted, "password": PASSWORD}, content_type="application/json"
+    )
+    assert token.status_code == 200
