@@ -57,7 +57,14 @@ WORKER_START_TIMEOUT = 90.0  # seconds; a cold start imports Django and every ap
 WORKER_STOP_TIMEOUT = 30.0
 
 
+def _require_test_database() -> None:
+    """Fail loudly rather than let a worker or `committed` write to a real database."""
+    if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+        pytest.fail(f"the test database is not set up; refusing to use {connection.settings_dict['NAME']!r}")
+
+
 def _database_url(settings_dict: dict[str, Any]) -> str:
+    _require_test_database()
     user = quote(settings_dict.get("USER") or "", safe="")
     password = quote(settings_dict.get("PASSWORD") or "", safe="")
     credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
@@ -225,6 +232,7 @@ class Committed:
 def committed(request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any) -> Iterator[Committed]:
     if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
         pytest.fail("`committed` cannot share a test with `db`/django_db: the worker would not see the rows.")
+    _require_test_database()
     data = Committed(tag=uuid.uuid4().hex[:10])
     with django_db_blocker.unblock():
         connection.set_schema_to_public()
