@@ -98,7 +98,8 @@ class HandoverForm(forms.Form):
         label=_("Hand the touchpoints over to"),
         queryset=User.objects.none(),
         required=False,
-        empty_label=_("Nobody: backups take over, the rest become unowned"),
+        empty_label=_("Nobody"),
+        help_text=_("Without a successor the backups take over; the rest become unowned."),
     )
 
     def __init__(self, *args: Any, leaving: User, **kwargs: Any) -> None:

@@ -284,3 +284,12 @@ def test_deactivate_page_of_another_company(client_for, outsider, frontline):
     assert client_for(outsider).post(url, {}).status_code == 404
     frontline.refresh_from_db()
     assert frontline.is_active
+
+
+def test_deactivate_page_offers_no_button_for_your_own_account(client_for, company_admin):
+    url = reverse("journeys:user_deactivate", args=[company_admin.pk])
+    page = client_for(company_admin).get(url).content.decode()
+    assert "button--danger" not in page
+    assert client_for(company_admin).post(url, {}).status_code == 400
+    company_admin.refresh_from_db()
+    assert company_admin.is_active
