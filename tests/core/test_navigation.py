@@ -36,3 +36,22 @@ def test_every_link_shown_opens(request, client_for):
         for name in names:
             url = LINKS[name].split('"')[1]
             assert client.get(url).status_code == 200, (role, url)
+
+
+def test_forbidden_page_is_the_shells_own(client_for, manager):
+    client = client_for(manager)
+    client.cookies["django_language"] = "en"
+    response = client.get("/accounts/users/")
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "This page is not for your role" in body
+    assert 'id="main-nav"' in body  # the navigation stays, so the way back is obvious
+
+
+def test_not_found_page_on_a_company_and_on_the_public_domain(client_for, public_client):
+    client = client_for()
+    client.cookies["django_language"] = "en"
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert public_client.get("/no-such-page/").status_code == 404
