@@ -35,12 +35,22 @@ def can_manage_cx_model(user: Any) -> bool:
     return _has_role(user, Role.ADMIN, Role.MANAGER)
 
 
+def can_view_personas(user: Any) -> bool:
+    """Everyone who serves customers may read the personas; only managers edit them."""
+    return _has_role(user, Role.ADMIN, Role.MANAGER, Role.FRONTLINE)
+
+
 def can_view_service_paths(user: Any) -> bool:
     """Read the maps; frontline staff see what good looks like at their touchpoints."""
     return _has_role(user, Role.ADMIN, Role.MANAGER, Role.FRONTLINE)
 
 
 def can_log_encounters(user: Any) -> bool:
+    return _has_role(user, Role.ADMIN, Role.MANAGER, Role.FRONTLINE)
+
+
+def can_work_cases(user: Any) -> bool:
+    """Follow up the cases assigned to oneself; managers and admins see every case."""
     return _has_role(user, Role.ADMIN, Role.MANAGER, Role.FRONTLINE)
 
 
@@ -56,7 +66,9 @@ def capabilities_for(user: Any) -> dict[str, bool]:
         "can_manage_company_settings": can_manage_company_settings(user),
         "can_view_dashboards": can_view_dashboards(user),
         "can_manage_cx_model": can_manage_cx_model(user),
+        "can_view_personas": can_view_personas(user),
         "can_view_service_paths": can_view_service_paths(user),
         "can_log_encounters": can_log_encounters(user),
+        "can_work_cases": can_work_cases(user),
         "can_use_admin_site": can_use_admin_site(user),
     }

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from apps.personas import apis
+
+urlpatterns = [
+    path("personas/", apis.PersonaListApi.as_view(), name="persona_list"),
+    path("personas/<int:persona_id>/", apis.PersonaDetailApi.as_view(), name="persona_detail"),
+]
