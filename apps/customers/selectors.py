@@ -1,0 +1,71 @@
+"""Reads of customers and segments."""
+
+import re
+
+from django.db.models import Q, QuerySet
+
+from apps.customers.models import Customer, Segment
+from apps.customers.phones import phone_search_digits
+
+_PHONE_LIKE = re.compile(r"^[\d\s+\-().]+$")
+MIN_PHONE_DIGITS = 3
+
+
+def customer_search_q(query: str) -> Q:
+    """Name, email or phone contains `query`. Each branch is served by a trigram index."""
+    query = query.strip()
+    condition = Q(full_name__icontains=query) | Q(email__contains=query.lower())
+    if _PHONE_LIKE.match(query):
+        digits = phone_search_digits(query)
+        if len(digits) >= MIN_PHONE_DIGITS:
+            condition |= Q(phone_normalized__contains=digits)
+    return condition
+
+
+def customer_list(
+    *,
+    search: str = "",
+    segment_id: int | None = None,
+    persona_id: int | None = None,
+    consent: bool | None = None,
+    unsubscribed: bool | None = None,
+) -> QuerySet[Customer]:
+    customers = Customer.objects.select_related("segment", "persona").order_by("full_name", "email", "id")
+    if search.strip():
+        customers = customers.filter(customer_search_q(search))
+    if segment_id is not None:
+        customers = customers.filter(segment_id=segment_id)
+    if persona_id is not None:
+        customers = customers.filter(persona_id=persona_id)
+    if consent is not None:
+        customers = customers.filter(survey_consent=consent)
+    if unsubscribed is not None:
+        customers = customers.filter(unsubscribed=unsubscribed)
+    return customers
+
+
+def customer_search(*, query: str, limit: int = 20) -> list[Customer]:
+    """The first customers whose name, email or phone contains `query` (for pickers)."""
+    if not query.strip():
+        return []
+    return list(customer_list(search=query)[:limit])
+
+
+def customer_get(*, customer_id: int) -> Customer | None:
+    return Customer.objects.select_related("segment", "persona").filter(pk=customer_id).first()
+
+
+def customer_find(*, external_id: str = "", email: str = "") -> Customer | None:
+    """The customer an integration means: by its external id first, else by email (stored lower-cased)."""
+    external_id, email = external_id.strip(), email.strip().lower()
+    if external_id:
+        customer = Customer.objects.filter(external_id=external_id).first()
+        if customer is not None:
+            return customer
+    if email:
+        return Customer.objects.filter(email=email).first()
+    return None
+
+
+def segment_list() -> QuerySet[Segment]:
+    return Segment.objects.order_by("name")
