@@ -1,0 +1,321 @@
+"""Customer import: check an uploaded CSV, report every problem, then write all valid rows or nothing.
+
+The file is kept on a CustomerImport row between the check and the user's choice.
+Rows are matched to existing customers by external id, else email, else (for a
+row with neither) a phone number that exactly one customer has; a matched row
+updates the customer instead of adding a duplicate. Blank cells leave the
+existing value as it is. Writes are one transaction of batched bulk operations.
+"""
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.core.exceptions import DomainError
+from apps.customers.csv_format import CleanRow, CsvFileError, RowError, csv_parse, row_clean, rows_deduplicate
+from apps.customers.models import ConsentSource, Customer, CustomerImport, ImportStatus, Language, Segment
+from apps.personas.selectors import persona_by_name_map
+
+BATCH_SIZE = 2000
+# The customer fields each file column sets.
+_COLUMN_FIELDS = {
+    "name": ["full_name"],
+    "email": ["email"],
+    "phone": ["phone", "phone_normalized"],
+    "language": ["language"],
+    "segment": ["segment_id"],
+    "persona": ["persona_id"],
+    "consent": ["survey_consent", "consent_given_at", "consent_source"],
+    "external_id": ["external_id"],
+}
+
+Progress = Callable[[int], None]
+
+
+class ImportMode:
+    VALID_ROWS = "valid_rows"  # write the valid rows, skip the rest
+    ALL_OR_NOTHING = "all_or_nothing"  # write nothing if any row has an error
+
+
+@dataclass
+class ImportPlan:
+    delimiter: str = ""
+    columns: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    total_rows: int = 0
+    creates: list[CleanRow] = field(default_factory=list)
+    updates: list[tuple[CleanRow, int]] = field(default_factory=list)  # (row, customer id)
+    errors: list[RowError] = field(default_factory=list)
+    new_segments: list[str] = field(default_factory=list)
+
+    @property
+    def invalid_rows(self) -> int:
+        return len({error.row for error in self.errors})
+
+    def report(self) -> dict[str, object]:
+        return {
+            "delimiter": self.delimiter,
+            "columns": self.columns,
+            "ignored_columns": self.ignored_columns,
+            "total_rows": self.total_rows,
+            "valid_rows": len(self.creates) + len(self.updates),
+            "invalid_rows": self.invalid_rows,
+            "to_create": len(self.creates),
+            "to_update": len(self.updates),
+            "new_segments": self.new_segments,
+            "errors": [asdict(error) for error in sorted(self.errors, key=lambda e: (e.row, e.field))],
+        }
+
+
+def _existing_by(field_name: str, values: set[str]) -> dict[str, list[tuple[int, str, str]]]:
+    """field value -> [(id, external_id, email)] of the customers that have it.
+
+    One array parameter (= ANY) instead of an IN list of tens of thousands of parameters."""
+    if not values:
+        return {}
+    column = connection.ops.quote_name(Customer._meta.get_field(field_name).column)
+    table = connection.ops.quote_name(Customer._meta.db_table)
+    found: dict[str, list[tuple[int, str, str]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {column}, id, external_id, email FROM {table} WHERE {column} = ANY(%s)",  # noqa: S608
+            [sorted(values)],
+        )
+        for value, pk, external_id, email in cursor.fetchall():
+            found.setdefault(value, []).append((pk, external_id, email))
+    return found
+
+
+def customer_import_plan(content: bytes) -> ImportPlan:
+    """Parse and check `content` against the company's data; raise CsvFileError for a file-level problem."""
+    parsed = csv_parse(content)
+    personas = {name: (persona.pk, persona.is_active) for name, persona in persona_by_name_map().items()}
+    plan = ImportPlan(
+        delimiter=parsed.delimiter,
+        columns=parsed.columns,
+        ignored_columns=parsed.ignored_columns,
+        total_rows=len(parsed.rows),
+    )
+    clean_rows: list[CleanRow] = []
+    for number, cells in parsed.rows:
+        row, errors = row_clean(number, cells, personas=personas)
+        if errors:
+            plan.errors.extend(errors)
+        else:
+            clean_rows.append(row)
+    clean_rows, duplicates = rows_deduplicate(clean_rows)
+    plan.errors.extend(duplicates)
+
+    by_external = _existing_by(
+        "external_id", {str(r.values["external_id"]) for r in clean_rows if "external_id" in r.values}
+    )
+    by_email = _existing_by("email", {str(r.values["email"]) for r in clean_rows if "email" in r.values})
+    phone_only = {
+        str(r.values["phone_normalized"])
+        for r in clean_rows
+        if "external_id" not in r.values and "email" not in r.values and "phone_normalized" in r.values
+    }
+    by_phone = _existing_by("phone_normalized", phone_only)
+
+    segments = {name.lower() for name in Segment.objects.values_list("name", flat=True)}
+    new_segments: dict[str, str] = {}
+    matched_rows: dict[int, int] = {}  # customer id -> the row that updates it
+    for row in clean_rows:
+        values = row.values
+        external_id = str(values.get("external_id", ""))
+        email = str(values.get("email", ""))
+        match = by_external.get(external_id, [None])[0] if external_id else None
+        email_owner = by_email.get(email, [None])[0] if email else None
+        if match is not None and email_owner is not None and email_owner[0] != match[0]:
+            plan.errors.append(
+                RowError(
+                    row.row,
+                    "email",
+                    _("Another customer (external id %(other)s) already has this email.")
+                    % {"other": email_owner[1] or "-"},
+                )
+            )
+            continue
+        if match is None and email_owner is not None:
+            if external_id and email_owner[1] and email_owner[1] != external_id:
+                plan.errors.append(
+                    RowError(
+                        row.row,
+                        "external_id",
+                        _("This email belongs to the customer with external id %(other)s.") % {"other": email_owner[1]},
+                    )
+                )
+                continue
+            match = email_owner
+        if match is None and not external_id and not email:
+            owners = by_phone.get(str(values["phone_normalized"]), [])
+            if len(owners) == 1:
+                match = owners[0]
+        segment = str(values.get("segment", ""))
+        if segment and segment.lower() not in segments and segment.lower() not in new_segments:
+            new_segments[segment.lower()] = segment
+        if match is not None and match[0] in matched_rows:
+            plan.errors.append(
+                RowError(row.row, "email", _("Same customer as row %(row)s.") % {"row": matched_rows[match[0]]})
+            )
+            continue
+        if match is None:
+            plan.creates.append(row)
+        else:
+            matched_rows[match[0]] = row.row
+            plan.updates.append((row, match[0]))
+    plan.new_segments = sorted(new_segments.values())
+    return plan
+
+
+@transaction.atomic
+def customer_import_create(*, file_name: str, content: bytes, created_by: User | None) -> CustomerImport:
+    """Keep an uploaded file and check it; the report is on the returned row."""
+    customer_import = CustomerImport(file_name=file_name[:255], content=content, created_by=created_by)
+    try:
+        plan = customer_import_plan(content)
+    except CsvFileError as error:
+        customer_import.status = ImportStatus.FAILED
+        customer_import.file_error = error.message
+    else:
+        customer_import.status = ImportStatus.VALIDATED
+        customer_import.report = plan.report()
+    customer_import.save()
+    return customer_import
+
+
+def _segment_ids(new_names: list[str]) -> dict[str, int]:
+    """Create the file's new segments (spelled as first seen) and map every segment's lower-cased name to its id."""
+    existing = {segment.name.lower(): segment.pk for segment in Segment.objects.all()}
+    missing = [Segment(name=name) for name in new_names if name.lower() not in existing]
+    for segment in Segment.objects.bulk_create(missing):
+        existing[segment.name.lower()] = segment.pk
+    return existing
+
+
+def _apply(customer: Customer, values: dict[str, object], *, segment_ids: dict[str, int], now: object) -> None:
+    for key, value in values.items():
+        if key == "segment":
+            customer.segment_id = segment_ids[str(value).lower()]
+        elif key == "survey_consent":
+            if value and not customer.survey_consent:
+                customer.survey_consent = True
+                customer.consent_given_at = now
+                customer.consent_source = ConsentSource.IMPORT
+            elif not value and customer.survey_consent:
+                customer.survey_consent = False
+                customer.consent_given_at = None
+                customer.consent_source = ""
+        else:
+            setattr(customer, key, value)
+
+
+def _customers_update(customers: list[Customer], field_names: list[str]) -> None:
+    """One UPDATE ... FROM (VALUES ...) for a batch. Django's bulk_update builds a CASE per
+    field whose cost grows with the square of the batch; this stays linear."""
+    fields = [Customer._meta.get_field(name) for name in field_names]
+    row = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
+    params: list[object] = []
+    for customer in customers:
+        params.append(customer.pk)
+        params.extend(field.get_db_prep_save(getattr(customer, field.attname), connection) for field in fields)
+    quote = connection.ops.quote_name
+    assignments = ", ".join(
+        f"{quote(field.column)} = v.{quote(field.column)}::{field.db_type(connection)}" for field in fields
+    )
+    columns = ", ".join(["id", *(quote(field.column) for field in fields)])
+    table = quote(Customer._meta.db_table)
+    sql = (
+        f"UPDATE {table} AS c SET {assignments} "  # noqa: S608 - names come from the model, values are parameters
+        f"FROM (VALUES {', '.join([row] * len(customers))}) AS v({columns}) WHERE c.id = v.id::bigint"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def customer_import_commit(
+    *, customer_import: CustomerImport, mode: str, user: User | None, progress: Progress | None = None
+) -> CustomerImport:
+    """Write the import. The file is checked again inside the transaction (the data may have
+    changed since the report); with ALL_OR_NOTHING any error writes nothing."""
+    try:
+        return _commit(customer_import=customer_import, mode=mode, user=user, progress=progress)
+    except IntegrityError as error:
+        raise DomainError(
+            _("Customers changed while importing (a duplicate email or external id). Nothing was written; try again."),
+            code="conflict",
+        ) from error
+
+
+@transaction.atomic
+def _commit(
+    *, customer_import: CustomerImport, mode: str, user: User | None, progress: Progress | None
+) -> CustomerImport:
+    customer_import = CustomerImport.objects.select_for_update().get(pk=customer_import.pk)
+    if customer_import.status != ImportStatus.VALIDATED:
+        raise DomainError(_("This import is already finished."), code="import_finished")
+    try:
+        plan = customer_import_plan(bytes(customer_import.content))
+    except CsvFileError as error:
+        raise DomainError(error.message) from error
+    if plan.errors and mode == ImportMode.ALL_OR_NOTHING:
+        raise DomainError(
+            _("%(count)s rows have errors; nothing was imported.") % {"count": plan.invalid_rows}, code="row_errors"
+        )
+    tick = progress or (lambda count: None)
+    now = timezone.now()
+    segment_ids = _segment_ids(plan.new_segments)
+
+    for start in range(0, len(plan.creates), BATCH_SIZE):
+        batch = []
+        for row in plan.creates[start : start + BATCH_SIZE]:
+            customer = Customer(language=Language.FI, created_by=user)
+            _apply(customer, row.values, segment_ids=segment_ids, now=now)
+            batch.append(customer)
+        Customer.objects.bulk_create(batch)
+        tick(len(batch))
+
+    # Only the file's columns are written, and only for customers whose values change:
+    # re-importing an unchanged file rewrites nothing (and no index entries).
+    fields = sorted({name for column in plan.columns for name in _COLUMN_FIELDS.get(column, [])})
+    for start in range(0, len(plan.updates), BATCH_SIZE):
+        chunk = plan.updates[start : start + BATCH_SIZE]
+        customers = Customer.objects.in_bulk([pk for _row, pk in chunk])
+        changed = []
+        for row, pk in chunk:
+            customer = customers[pk]
+            before = [getattr(customer, name) for name in fields]
+            _apply(customer, row.values, segment_ids=segment_ids, now=now)
+            if [getattr(customer, name) for name in fields] != before:
+                customer.updated_at = now
+                changed.append(customer)
+        if changed:
+            _customers_update(changed, [*fields, "updated_at"])
+        tick(len(chunk))
+
+    customer_import.status = ImportStatus.COMMITTED
+    customer_import.report = plan.report()
+    customer_import.created_count = len(plan.creates)
+    customer_import.updated_count = len(plan.updates)
+    customer_import.skipped_count = plan.invalid_rows
+    customer_import.finished_by = user
+    customer_import.finished_at = now
+    customer_import.save()
+    return customer_import
+
+
+@transaction.atomic
+def customer_import_discard(*, customer_import: CustomerImport, user: User | None) -> CustomerImport:
+    """The user chose to import nothing."""
+    customer_import = CustomerImport.objects.select_for_update().get(pk=customer_import.pk)
+    if customer_import.status != ImportStatus.VALIDATED:
+        raise DomainError(_("This import is already finished."), code="import_finished")
+    customer_import.status = ImportStatus.DISCARDED
+    customer_import.finished_by = user
+    customer_import.finished_at = timezone.now()
+    customer_import.save()
+    return customer_import
