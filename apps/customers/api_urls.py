@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from apps.customers import apis
+
+urlpatterns = [
+    path("customers/", apis.CustomerListApi.as_view(), name="customer_list"),
+    path("customers/<int:customer_id>/", apis.CustomerDetailApi.as_view(), name="customer_detail"),
+    path("segments/", apis.SegmentListApi.as_view(), name="segment_list"),
+]

@@ -1,0 +1,138 @@
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.capabilities import can_manage_cx_model
+from apps.core.access import CapabilityApiMixin
+from apps.customers.models import ConsentSource, Customer, Language, Segment
+from apps.customers.selectors import customer_list, segment_list
+from apps.customers.services import customer_create, customer_update, segment_get_or_create
+from apps.personas.models import BuyerPersona
+
+
+class SegmentOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Segment
+        fields = ["id", "name"]
+
+
+class CustomerOutputSerializer(serializers.ModelSerializer):
+    segment = serializers.CharField(source="segment.name", default=None, allow_null=True, read_only=True)
+    persona = serializers.IntegerField(source="persona_id", allow_null=True, read_only=True)
+    persona_name = serializers.CharField(source="persona.name", default=None, allow_null=True, read_only=True)
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "full_name",
+            "email",
+            "phone",
+            "phone_normalized",
+            "language",
+            "segment",
+            "persona",
+            "persona_name",
+            "survey_consent",
+            "consent_given_at",
+            "consent_source",
+            "unsubscribed",
+            "unsubscribed_at",
+            "external_id",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class CustomerInputSerializer(serializers.Serializer):
+    """`segment` is a name (created if new); `persona` an id. Email or phone is required."""
+
+    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    language = serializers.ChoiceField(choices=Language.choices, required=False)
+    segment = serializers.CharField(max_length=80, required=False, allow_blank=True, allow_null=True)
+    persona = serializers.PrimaryKeyRelatedField(queryset=BuyerPersona.objects.all(), required=False, allow_null=True)
+    survey_consent = serializers.BooleanField(required=False)
+    consent_source = serializers.ChoiceField(choices=ConsentSource.choices, required=False, default=ConsentSource.API)
+    external_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+def _service_arguments(data: dict[str, Any]) -> dict[str, Any]:
+    data = dict(data)
+    if "segment" in data:
+        data["segment"] = segment_get_or_create(name=data["segment"]) if data["segment"] else None
+    return data
+
+
+class CustomerListApi(CapabilityApiMixin, generics.ListAPIView):
+    """List customers (paginated; `search` matches name, email or phone) or add one."""
+
+    capability = staticmethod(can_manage_cx_model)
+    serializer_class = CustomerOutputSerializer
+
+    class FilterSerializer(serializers.Serializer):
+        search = serializers.CharField(required=False, help_text="Part of a name, an email or a phone number.")
+        segment = serializers.IntegerField(required=False, help_text="Segment id.")
+        persona = serializers.IntegerField(required=False, help_text="Persona id.")
+        consent = serializers.BooleanField(required=False, allow_null=True, default=None)
+        unsubscribed = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    def get_queryset(self) -> QuerySet[Customer]:
+        filters = self.FilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        return customer_list(
+            search=data.get("search", ""),
+            segment_id=data.get("segment"),
+            persona_id=data.get("persona"),
+            consent=data.get("consent"),
+            unsubscribed=data.get("unsubscribed"),
+        )
+
+    @extend_schema(parameters=[FilterSerializer])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=CustomerInputSerializer, responses={201: CustomerOutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = CustomerInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        customer = customer_create(**_service_arguments(serializer.validated_data), created_by=request.user)
+        return Response(CustomerOutputSerializer(customer).data, status=status.HTTP_201_CREATED)
+
+
+class CustomerDetailApi(CapabilityApiMixin, APIView):
+    capability = staticmethod(can_manage_cx_model)
+
+    @extend_schema(responses={200: CustomerOutputSerializer})
+    def get(self, request: Request, customer_id: int) -> Response:
+        customer = get_object_or_404(Customer.objects.select_related("segment", "persona"), pk=customer_id)
+        return Response(CustomerOutputSerializer(customer).data)
+
+    @extend_schema(request=CustomerInputSerializer, responses={200: CustomerOutputSerializer})
+    def patch(self, request: Request, customer_id: int) -> Response:
+        customer = get_object_or_404(Customer, pk=customer_id)
+        serializer = CustomerInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = _service_arguments(serializer.validated_data)
+        if "survey_consent" not in data:
+            data.pop("consent_source", None)
+        customer = customer_update(customer=customer, **data)
+        return Response(CustomerOutputSerializer(customer).data)
+
+
+class SegmentListApi(CapabilityApiMixin, generics.ListAPIView):
+    """The company's customer segments (for the `segment` filter of the customer list)."""
+
+    capability = staticmethod(can_manage_cx_model)
+    serializer_class = SegmentOutputSerializer
+
+    def get_queryset(self) -> QuerySet[Segment]:
+        return segment_list()
