@@ -4,9 +4,11 @@ Each module has `seed(*, context: DemoContext) -> None` and must be idempotent:
 running the demo command twice leaves one copy of everything.
 """
 
-from apps.demo.seeds import journeys, users
+from apps.demo.seeds import customers, journeys, personas, users
 
 SEEDERS = [
     users,
+    personas,
+    customers,
     journeys,
 ]

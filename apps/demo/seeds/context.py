@@ -2,6 +2,7 @@ from dataclasses import dataclass, field
 from random import Random
 
 from apps.accounts.models import User
+from apps.personas.models import BuyerPersona
 from apps.tenants.models import Tenant
 
 
@@ -10,3 +11,5 @@ class DemoContext:
     tenant: Tenant
     random: Random
     users: dict[str, User] = field(default_factory=dict)
+    personas: dict[str, BuyerPersona] = field(default_factory=dict)
+    customers_seeded: int = 0
