@@ -1,6 +1,8 @@
 """The path pages: who may open and change what, with and without JavaScript, and nothing across companies."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import Role
@@ -293,3 +295,17 @@ def test_deactivate_page_offers_no_button_for_your_own_account(client_for, compa
     assert client_for(company_admin).post(url, {}).status_code == 400
     company_admin.refresh_from_db()
     assert company_admin.is_active
+
+
+@pytest.mark.parametrize("name", ["journeys:path_map", "journeys:path_editor"])
+def test_map_and_editor_queries_do_not_grow_with_the_map(client_for, manager, django_assert_max_num_queries, name):
+    small = map_build(name="Small", stages={"A": ["a1"]})
+    big = map_build(name="Big", stages={f"S{i}": [f"t{i}-{j}" for j in range(4)] for i in range(6)})
+    for touchpoint in Touchpoint.objects.filter(stage__path=big):
+        touchpoint_assign_owner(touchpoint=touchpoint, owner=manager, acting_user=manager)
+    client = client_for(manager)
+    client.get(reverse(name, args=[small.pk]))
+    with CaptureQueriesContext(connection) as small_queries:
+        client.get(reverse(name, args=[small.pk]))
+    with django_assert_max_num_queries(len(small_queries)):
+        client.get(reverse(name, args=[big.pk]))
