@@ -109,7 +109,7 @@ def _wait_for_ping(worker: CeleryWorker) -> None:
     raise RuntimeError(f"the Celery worker did not answer within {WORKER_START_TIMEOUT}s:\n{worker.log()[-4000:]}")
 
 
-def _stop(worker: CeleryWorker) -> None:
+def worker_stop(worker: CeleryWorker) -> None:
     if not worker.alive():
         return
     os.killpg(worker.process.pid, signal.SIGTERM)  # warm shutdown: finish running tasks
@@ -132,9 +132,8 @@ def _queue_forget(queue: str) -> None:
         client.close()
 
 
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup: None, django_db_blocker: Any) -> Iterator[CeleryWorker]:
-    queue = f"test-{uuid.uuid4().hex[:12]}"
+def worker_start(*, queue: str, extra_env: dict[str, str] | None = None, concurrency: int = 2) -> CeleryWorker:
+    """Start a worker on `queue` against the test database and wait until it answers a ping."""
     workdir = Path(tempfile.mkdtemp(prefix="kokemus-worker-"))
     mail_dir = workdir / "mail"
     mail_dir.mkdir()
@@ -151,8 +150,9 @@ def celery_worker(django_db_setup: None, django_db_blocker: Any) -> Iterator[Cel
         "TEST_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
-    hostname = f"worker@{queue}"
+    hostname = f"worker-{uuid.uuid4().hex[:6]}@{queue}"
     command = [
         sys.executable,
         "-m",
@@ -161,7 +161,7 @@ def celery_worker(django_db_setup: None, django_db_blocker: Any) -> Iterator[Cel
         "cxplatform",
         "worker",
         "--pool=prefork",
-        "--concurrency=2",
+        f"--concurrency={concurrency}",
         "-Q",
         queue,
         "--include",
@@ -172,8 +172,6 @@ def celery_worker(django_db_setup: None, django_db_blocker: Any) -> Iterator[Cel
         "--without-gossip",
         "--without-mingle",
     ]
-    previous_queue = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command,
@@ -186,9 +184,29 @@ def celery_worker(django_db_setup: None, django_db_blocker: Any) -> Iterator[Cel
     worker = CeleryWorker(queue=queue, hostname=hostname, process=process, log_path=log_path, mail_dir=mail_dir)
     try:
         _wait_for_ping(worker)
+    except Exception:
+        worker_stop(worker)
+        raise
+    return worker
+
+
+def worker_kill(worker: CeleryWorker) -> None:
+    """SIGKILL the worker and its pool: no warm shutdown, tasks die mid-flight."""
+    if worker.alive():
+        os.killpg(worker.process.pid, signal.SIGKILL)
+        worker.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup: None, django_db_blocker: Any) -> Iterator[CeleryWorker]:
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    worker = worker_start(queue=queue)
+    try:
         yield worker
     finally:
-        _stop(worker)
+        worker_stop(worker)
         app.conf.task_default_queue = previous_queue
         _queue_forget(queue)
 

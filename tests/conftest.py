@@ -29,7 +29,31 @@ PASSWORD = "Kokemus-test-2026!"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """The test database, always set up (pytest-django skips it when no collected test is marked
+    django_db, which leaves tests that use only `committed` and a worker on the real database)."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    keepdb = django_db_keepdb and not django_db_createdb
+    with django_db_blocker.unblock():
+        config = setup_databases(
+            verbosity=request.config.option.verbose, interactive=False, aliases={"default"}, keepdb=keepdb
+        )
+    _test_companies_ensure(django_db_blocker)
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=request.config.option.verbose)
+
+
+def _test_companies_ensure(django_db_blocker: Any) -> None:
     from apps.tenants.services import company_create, public_tenant_ensure
 
     with django_db_blocker.unblock():

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db.models import QuerySet
 from django_tenants.utils import get_public_schema_name
 
@@ -11,3 +12,9 @@ def tenant_list_active() -> QuerySet[Tenant]:
 def tenant_primary_domain(*, tenant: Tenant) -> str:
     domain = tenant.domains.filter(is_primary=True).first() or tenant.domains.first()
     return domain.domain if domain else ""
+
+
+def company_url(*, tenant: Tenant, path: str) -> str:
+    """An absolute URL on the company's own domain, for links in emails."""
+    port = f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
+    return f"{settings.SITE_SCHEME}://{tenant_primary_domain(tenant=tenant)}{port}{path}"

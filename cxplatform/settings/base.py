@@ -21,8 +21,10 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[".localhost", "localhost", "127.0.0.1"])
 
 # The public domain hosts the platform operators' admin; each company lives on
-# <slug>.<BASE_DOMAIN>.
+# <slug>.<BASE_DOMAIN>. Links in emails are built as SITE_SCHEME://<domain>[:SITE_PORT]/...
 BASE_DOMAIN = env("BASE_DOMAIN", default="localhost")
+SITE_SCHEME = env("SITE_SCHEME", default="https")
+SITE_PORT = env("SITE_PORT", default="")
 
 # --- Applications -----------------------------------------------------------
 # Public schema: the companies and their domains, the operators' accounts and the
@@ -61,6 +63,9 @@ TENANT_APPS = [
     "apps.personas",
     "apps.journeys",
     "apps.customers",
+    "apps.encounters",
+    "apps.cases",
+    "apps.surveys",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -232,6 +237,12 @@ CELERY_RESULT_EXPIRES = 60 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# How long a worker holds an email it is sending before another may take it over.
+SURVEY_SEND_LEASE_SECONDS = env.int("SURVEY_SEND_LEASE_SECONDS", default=300)
+# Installed into django-celery-beat's tables at beat start; editable in the operators' admin.
+CELERY_BEAT_SCHEDULE = {
+    "survey-dispatch": {"task": "apps.surveys.tasks.survey_dispatch_all", "schedule": 60.0},
+}
 
 # --- Logging ------------------------------------------------------------------
 LOGGING = {

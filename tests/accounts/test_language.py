@@ -72,3 +72,9 @@ def test_switch_does_not_redirect_elsewhere(anonymous_client):
 
 def test_switch_needs_post(anonymous_client):
     assert anonymous_client.get(SWITCH).status_code == 405
+
+
+@pytest.mark.parametrize(("accept", "english"), [("en", True), ("fi", False)])
+def test_api_clients_choose_their_language_with_accept_language(anonymous_client, accept, english):
+    body = anonymous_client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE=accept).json()
+    assert (body["message"] == "Authentication credentials were not provided.") is english

@@ -1,0 +1,29 @@
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from apps.cases.models import FollowUpCase
+from apps.tenants.selectors import company_url
+
+
+def case_assignment_email(*, case: FollowUpCase) -> EmailMultiAlternatives:
+    """Tell the assignee a case is theirs, in their language, with a link straight to it."""
+    tenant = connection.tenant
+    assignee = case.assignee
+    language = assignee.language or tenant.language
+    with translation.override(language):
+        context = {
+            "case": case,
+            "assignee_name": assignee.get_short_name(),
+            "company_name": tenant.name,
+            "case_url": company_url(tenant=tenant, path=reverse("cases:detail", kwargs={"case_id": case.pk})),
+        }
+        subject = _("Follow-up case for you: %(customer)s") % {"customer": case.customer}
+        text = render_to_string("cases/email/assigned.txt", context)
+        html = render_to_string("cases/email/assigned.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[assignee.email])
+    message.attach_alternative(html, "text/html")
+    return message

@@ -1,0 +1,101 @@
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import TimeStampedModel
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CONTACTED = "contacted", _("Contacted")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class FollowUpCase(TimeStampedModel):
+    """A poor experience someone must follow up: a problem handled well can turn it around.
+
+    Opened by a poor survey answer (apps.surveys) or by staff; assigned to the
+    touchpoint's owner, else its backup, else a company admin.
+    """
+
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="cases"
+    )
+    touchpoint = models.ForeignKey(
+        "journeys.Touchpoint",
+        verbose_name=_("touchpoint"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    encounter = models.ForeignKey(
+        "encounters.Encounter",
+        verbose_name=_("encounter"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    reason = models.CharField(_("reason"), max_length=300)
+    detail = models.TextField(_("what the customer said"), blank=True)
+    # What opened the case, e.g. "invitation:42"; unique so a source opens one case at most.
+    source_key = models.CharField(_("source"), max_length=64, blank=True)
+    due_at = models.DateTimeField(_("due"), db_index=True)
+    contacted_at = models.DateTimeField(_("contacted at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolution_note = models.TextField(_("resolution note"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Set when the assignee's email is claimed for sending, so it goes out once.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("follow-up case")
+        verbose_name_plural = _("follow-up cases")
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source_key"], condition=~Q(source_key=""), name="case_source_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["assignee", "status", "due_at"], name="case_assignee_status"),
+            models.Index(fields=["touchpoint", "status"], name="case_touchpoint_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.reason}"
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.status != CaseStatus.RESOLVED and self.due_at < now
+
+
+class CaseEvent(models.Model):
+    """The case's history: every status change and note, with who and when."""
+
+    case = models.ForeignKey(FollowUpCase, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("at"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.from_status}->{self.to_status} {self.at:%Y-%m-%d %H:%M}"

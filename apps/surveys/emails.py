@@ -1,0 +1,70 @@
+"""The survey invitation email: multipart, in the customer's language, from the company's name."""
+
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from apps.surveys.models import EmailKind, InvitationEmail
+from apps.surveys.tokens import token_for
+from apps.tenants.selectors import company_url, tenant_primary_domain
+
+
+def invitation_links(*, nonce: str) -> dict[str, str]:
+    tenant = connection.tenant
+    token = token_for(nonce)
+    return {
+        "answer": company_url(tenant=tenant, path=reverse("surveys_public:answer", kwargs={"token": token})),
+        "unsubscribe": company_url(tenant=tenant, path=reverse("surveys_public:unsubscribe", kwargs={"token": token})),
+    }
+
+
+def invitation_email_build(*, email: InvitationEmail) -> EmailMultiAlternatives:
+    invitation = email.invitation
+    customer = invitation.customer
+    survey = invitation.survey
+    tenant = connection.tenant
+    language = invitation.language if invitation.language in ("fi", "en") else tenant.language
+    links = invitation_links(nonce=invitation.token_nonce)
+    with translation.override(language):
+        context = {
+            "company_name": tenant.name,
+            "customer_name": customer.full_name,
+            "survey_title": survey.text("title", language),
+            "survey_intro": survey.text("intro", language),
+            "touchpoint_name": invitation.touchpoint.name if invitation.touchpoint_id else "",
+            "answer_url": links["answer"],
+            "unsubscribe_url": links["unsubscribe"],
+            "expires_at": invitation.expires_at,
+            "is_reminder": email.kind == EmailKind.REMINDER,
+            "language": language,
+        }
+        subject = survey.text("title", language)
+        if email.kind == EmailKind.REMINDER:
+            subject = _("Reminder: %(title)s") % {"title": subject}
+        text_body = render_to_string("surveys/email/invitation.txt", context)
+        html_body = render_to_string("surveys/email/invitation.html", context)
+
+    _name, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    domain = tenant_primary_domain(tenant=tenant)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text_body,
+        from_email=formataddr((tenant.name, from_address)),
+        to=[customer.email],
+        headers={
+            # RFC 8058 one-click unsubscribe: mail clients POST to the URL without cookies.
+            "List-Unsubscribe": f"<{links['unsubscribe']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            # The same id on every attempt, so a receiving system can spot a repeat.
+            "Message-ID": f"<survey-{invitation.pk}-{email.kind}.{tenant.schema_name}@{domain}>",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(html_body, "text/html")
+    return message

@@ -1,0 +1,303 @@
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import TimeStampedModel
+
+
+class SurveySettings(models.Model):
+    """The company's survey rules: one row per company schema (see selectors.survey_settings_get)."""
+
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
+    default_delay_minutes = models.PositiveIntegerField(
+        _("default delay after an encounter (minutes)"), default=120, validators=[MaxValueValidator(60 * 24 * 30)]
+    )
+    quiet_hours_start = models.TimeField(_("quiet hours start"), default=dt.time(21, 0))
+    quiet_hours_end = models.TimeField(_("quiet hours end"), default=dt.time(8, 0))
+    frequency_cap_days = models.PositiveIntegerField(
+        _("survey a customer at most once in (days)"), default=30, validators=[MaxValueValidator(365)]
+    )
+    reminder_after_days = models.PositiveIntegerField(
+        _("remind after (days, 0 = no reminder)"), default=3, validators=[MaxValueValidator(60)]
+    )
+    link_valid_days = models.PositiveIntegerField(
+        _("survey link valid for (days)"), default=14, validators=[MinValueValidator(1), MaxValueValidator(180)]
+    )
+    nps_poor_max = models.PositiveSmallIntegerField(
+        _("NPS answers up to this open a case"), default=6, validators=[MaxValueValidator(10)]
+    )
+    csat_poor_max = models.PositiveSmallIntegerField(
+        _("CSAT answers up to this open a case"), default=2, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    ces_poor_max = models.PositiveSmallIntegerField(
+        _("CES answers up to this open a case"), default=3, validators=[MinValueValidator(1), MaxValueValidator(7)]
+    )
+    case_due_working_days = models.PositiveSmallIntegerField(
+        _("follow-up due within (working days)"), default=2, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+
+    class Meta:
+        verbose_name = _("survey settings")
+        verbose_name_plural = _("survey settings")
+
+    def __str__(self) -> str:
+        return str(_("Survey settings"))
+
+
+class Survey(TimeStampedModel):
+    name = models.CharField(_("internal name"), max_length=200)
+    title_fi = models.CharField(_("title (Finnish)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    intro_fi = models.TextField(_("introduction (Finnish)"), blank=True)
+    intro_en = models.TextField(_("introduction (English)"), blank=True)
+    thank_you_fi = models.TextField(_("thank-you text (Finnish)"), blank=True)
+    thank_you_en = models.TextField(_("thank-you text (English)"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def text(self, field: str, language: str) -> str:
+        """The Finnish or English variant of `field`, falling back to the other language."""
+        primary, fallback = (f"{field}_en", f"{field}_fi") if language == "en" else (f"{field}_fi", f"{field}_en")
+        return getattr(self, primary) or getattr(self, fallback)
+
+
+class QuestionType(models.TextChoices):
+    NPS = "nps", _("NPS (0-10)")
+    CSAT = "csat", _("CSAT (1-5)")
+    CES = "ces", _("CES (1-7)")
+    TEXT = "text", _("Free text")
+
+
+# The scale of each scored question type.
+QUESTION_SCALES: dict[str, tuple[int, int]] = {
+    QuestionType.NPS: (0, 10),
+    QuestionType.CSAT: (1, 5),
+    QuestionType.CES: (1, 7),
+}
+
+
+class Question(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField(_("position"))
+    type = models.CharField(_("type"), max_length=8, choices=QuestionType.choices)
+    text_fi = models.CharField(_("question (Finnish)"), max_length=500)
+    text_en = models.CharField(_("question (English)"), max_length=500)
+    required = models.BooleanField(_("required"), default=True)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["survey", "position"]
+        constraints = [models.UniqueConstraint(fields=["survey", "position"], name="question_position_unique")]
+
+    def __str__(self) -> str:
+        return self.text_fi or self.text_en
+
+    def text(self, language: str) -> str:
+        return (self.text_en or self.text_fi) if language == "en" else (self.text_fi or self.text_en)
+
+    @property
+    def scale_options(self) -> list[int]:
+        if self.type not in QUESTION_SCALES:
+            return []
+        low, high = QUESTION_SCALES[self.type]
+        return list(range(low, high + 1))
+
+
+class TouchpointSurvey(models.Model):
+    """Which survey follows an encounter at a touchpoint, and after how long."""
+
+    touchpoint = models.OneToOneField(
+        "journeys.Touchpoint", on_delete=models.CASCADE, related_name="follow_up_survey", verbose_name=_("touchpoint")
+    )
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="touchpoints", verbose_name=_("survey"))
+    delay_minutes = models.PositiveIntegerField(
+        _("send after (minutes)"), null=True, blank=True, help_text=_("Empty: the company default.")
+    )
+
+    class Meta:
+        verbose_name = _("touchpoint survey")
+        verbose_name_plural = _("touchpoint surveys")
+
+    def __str__(self) -> str:
+        return f"{self.touchpoint} → {self.survey}"
+
+
+class Campaign(TimeStampedModel):
+    """A survey sent to a filtered list of customers, once or on a recurring schedule."""
+
+    name = models.CharField(_("name"), max_length=200)
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("survey"))
+    # Filters of the customer list: {"segment": id, "persona": id, "language": "fi", "search": "..."}.
+    audience = models.JSONField(_("audience"), default=dict, blank=True)
+    next_run_at = models.DateTimeField(_("next send"), null=True, blank=True, db_index=True)
+    repeat_every_months = models.PositiveSmallIntegerField(
+        _("repeat every (months)"), null=True, blank=True, help_text=_("Empty: send once.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    last_run_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("survey send-out")
+        verbose_name_plural = _("survey send-outs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InvitationStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    SENT = "sent", _("Sent")
+    ANSWERED = "answered", _("Answered")
+    SUPPRESSED = "suppressed", _("Not sent")
+    FAILED = "failed", _("Failed")
+
+
+class SuppressionReason(models.TextChoices):
+    NO_CONSENT = "no_consent", _("No consent to surveys")
+    UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+    NO_EMAIL = "no_email", _("No email address")
+    FREQUENCY_CAP = "frequency_cap", _("Surveyed recently")
+    SURVEY_INACTIVE = "survey_inactive", _("Survey no longer active")
+
+
+class Invitation(TimeStampedModel):
+    """One customer asked to answer one survey, through one link."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="invitations")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="invitations")
+    encounter = models.OneToOneField(
+        "encounters.Encounter", on_delete=models.SET_NULL, null=True, blank=True, related_name="invitation"
+    )
+    touchpoint = models.ForeignKey(
+        "journeys.Touchpoint", on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
+    )
+    campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations")
+    language = models.CharField(max_length=8, default="fi")
+    status = models.CharField(max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.SCHEDULED)
+    suppression_reason = models.CharField(max_length=20, choices=SuppressionReason.choices, blank=True)
+    # The link token is derived from this nonce with the server's secret (see tokens.py);
+    # only the token's hash is stored for look-up, so the database alone cannot forge a link.
+    token_nonce = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["customer", "-sent_at"], name="invitation_customer_sent")]
+
+    def __str__(self) -> str:
+        return f"{self.survey} → {self.customer}"
+
+
+class EmailKind(models.TextChoices):
+    INITIAL = "initial", _("Invitation")
+    REMINDER = "reminder", _("Reminder")
+
+
+class EmailStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class InvitationEmail(models.Model):
+    """One email of an invitation: a row with a due time that the dispatcher picks up.
+
+    A worker claims it with one conditional UPDATE (status scheduled -> sending,
+    with a lease), so a duplicate task delivery does nothing; a worker that dies
+    mid-send leaves a lease that expires and the row is picked up again.
+    """
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(max_length=16, choices=EmailKind.choices)
+    status = models.CharField(max_length=16, choices=EmailStatus.choices, default=EmailStatus.SCHEDULED)
+    due_at = models.DateTimeField()
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["invitation", "kind"], name="invitation_email_kind_unique")]
+        indexes = [
+            models.Index(
+                fields=["due_at"], condition=Q(status__in=["scheduled", "sending"]), name="invitation_email_pending"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.invitation_id}"
+
+
+class Response(models.Model):
+    """A customer's answer to an invitation, recorded once, with where it came from for every later cut."""
+
+    invitation = models.OneToOneField(Invitation, on_delete=models.PROTECT, related_name="response")
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="responses")
+    encounter = models.ForeignKey(
+        "encounters.Encounter", on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
+    )
+    touchpoint = models.ForeignKey(
+        "journeys.Touchpoint", on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
+    )
+    path = models.ForeignKey(
+        "journeys.ServicePath", on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
+    )
+    language = models.CharField(max_length=8)
+    submitted_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["touchpoint", "submitted_at"], name="response_touchpoint_time")]
+
+    def __str__(self) -> str:
+        return f"{self.survey} · {self.customer}"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    type = models.CharField(max_length=8, choices=QuestionType.choices)
+    score = models.SmallIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["response", "question__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="answer_once_per_question"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True)
+                | Q(type="nps", score__gte=0, score__lte=10)
+                | Q(type="csat", score__gte=1, score__lte=5)
+                | Q(type="ces", score__gte=1, score__lte=7),
+                name="answer_score_in_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type}: {self.score if self.score is not None else self.text[:40]}"

@@ -1,0 +1,123 @@
+"""The customer-facing survey pages, on the company's domain, without login.
+
+Opening a link (GET, HEAD, a mail scanner's prefetch) never changes anything;
+only the POST of the form or of the unsubscribe button does. Unknown, expired
+and used links all show the same page, so a link reveals nothing about others.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django_ratelimit.core import is_ratelimited
+
+from apps.core.exceptions import DomainError
+from apps.surveys.models import Invitation, Survey
+from apps.surveys.responses import LinkState, invitation_link_state, invitation_unsubscribe, response_submit
+from apps.surveys.selectors import invitation_by_token
+
+SUBMIT_RATE = "30/m"
+
+
+def _language(invitation: Invitation | None) -> str:
+    return invitation.language if invitation is not None and invitation.language in ("fi", "en") else "fi"
+
+
+def _unavailable(request: HttpRequest, invitation: Invitation | None) -> HttpResponse:
+    with translation.override(_language(invitation)):
+        return render(request, "surveys/public/unavailable.html", {"invitation": invitation}, status=404)
+
+
+def _form_context(invitation: Invitation, *, values: dict[str, str], errors: dict[str, list[str]]) -> dict:
+    context = survey_form_context(invitation.survey, language=_language(invitation), values=values, errors=errors)
+    return {**context, "invitation": invitation}
+
+
+def survey_form_context(survey: Survey, *, language: str, values: dict[str, str], errors: dict[str, list[str]]) -> dict:
+    """What the survey form shows, for a customer's link and for a manager's preview alike."""
+    questions = [
+        {
+            "question": question,
+            "key": f"q{question.pk}",
+            "text": question.text(language),
+            "value": values.get(f"q{question.pk}", ""),
+            "errors": errors.get(f"q{question.pk}", []),
+        }
+        for question in survey.questions.order_by("position")
+    ]
+    return {
+        "survey_title": survey.text("title", language),
+        "survey_intro": survey.text("intro", language),
+        "questions": questions,
+        "has_errors": bool(errors),
+        "language": language,
+    }
+
+
+@method_decorator(never_cache, name="dispatch")
+class SurveyAnswerView(View):
+    """Public: the survey form behind an emailed link."""
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        invitation = invitation_by_token(token=token)
+        if invitation_link_state(invitation=invitation, now=timezone.now()) != LinkState.OPEN:
+            return _unavailable(request, invitation)
+        with translation.override(_language(invitation)):
+            return render(request, "surveys/public/answer.html", _form_context(invitation, values={}, errors={}))
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        if is_ratelimited(request, group="survey-submit", key="ip", rate=SUBMIT_RATE, method="POST", increment=True):
+            return render(request, "surveys/public/rate_limited.html", status=429)
+        invitation = invitation_by_token(token=token)
+        if invitation_link_state(invitation=invitation, now=timezone.now()) != LinkState.OPEN:
+            return _unavailable(request, invitation)
+        values = {key: value for key, value in request.POST.items() if key.startswith("q")}
+        try:
+            response_submit(invitation_id=invitation.pk, raw_answers=values)
+        except DomainError as error:
+            if error.code == "link_used":
+                return _unavailable(request, invitation)
+            with translation.override(_language(invitation)):
+                context = _form_context(invitation, values=values, errors=error.fields)
+                return render(request, "surveys/public/answer.html", context, status=400)
+        return redirect("surveys_public:thanks", token=token)
+
+
+@method_decorator(never_cache, name="dispatch")
+class SurveyThanksView(View):
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        invitation = invitation_by_token(token=token)
+        if invitation_link_state(invitation=invitation, now=timezone.now()) != LinkState.ANSWERED:
+            return _unavailable(request, invitation)
+        language = _language(invitation)
+        with translation.override(language):
+            context = {"invitation": invitation, "thank_you": invitation.survey.text("thank_you", language)}
+            return render(request, "surveys/public/thanks.html", context)
+
+
+@method_decorator([never_cache, csrf_exempt], name="dispatch")
+class SurveyUnsubscribeView(View):
+    """GET asks for confirmation; POST unsubscribes. The POST also serves RFC 8058
+    one-click unsubscribe, which mail clients send without cookies (hence no CSRF)."""
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        invitation = invitation_by_token(token=token)
+        if invitation is None:
+            return _unavailable(request, None)
+        with translation.override(_language(invitation)):
+            return render(request, "surveys/public/unsubscribe.html", {"invitation": invitation, "done": False})
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        if is_ratelimited(
+            request, group="survey-unsubscribe", key="ip", rate=SUBMIT_RATE, method="POST", increment=True
+        ):
+            return render(request, "surveys/public/rate_limited.html", status=429)
+        invitation = invitation_by_token(token=token)
+        if invitation is None:
+            return _unavailable(request, None)
+        invitation_unsubscribe(invitation=invitation)
+        with translation.override(_language(invitation)):
+            return render(request, "surveys/public/unsubscribe.html", {"invitation": invitation, "done": True})

@@ -1,0 +1,165 @@
+"""Recording a customer's answers: once per invitation, and a poor answer opens a follow-up case."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.cases.services import case_open
+from apps.core.exceptions import DomainError
+from apps.customers.services import customer_unsubscribe
+from apps.surveys.models import (
+    QUESTION_SCALES,
+    Answer,
+    EmailStatus,
+    Invitation,
+    InvitationEmail,
+    InvitationStatus,
+    Question,
+    QuestionType,
+    Response,
+    SurveySettings,
+)
+from apps.surveys.selectors import survey_settings_get
+
+MAX_TEXT_LENGTH = 5000
+
+
+class LinkState:
+    OPEN = "open"
+    EXPIRED = "expired"
+    ANSWERED = "answered"
+    UNAVAILABLE = "unavailable"
+
+
+def invitation_link_state(*, invitation: Invitation | None, now: dt.datetime) -> str:
+    """What a survey link shows: the form, or why not. Unknown and unusable links look the same."""
+    if invitation is None or invitation.status not in (InvitationStatus.SENT, InvitationStatus.ANSWERED):
+        return LinkState.UNAVAILABLE
+    if invitation.status == InvitationStatus.ANSWERED:
+        return LinkState.ANSWERED
+    if invitation.expires_at is None or invitation.expires_at <= now:
+        return LinkState.EXPIRED
+    return LinkState.OPEN
+
+
+@dataclass(frozen=True)
+class CleanAnswer:
+    question: Question
+    score: int | None
+    text: str
+
+
+def answers_clean(*, questions: list[Question], raw: dict[str, str]) -> list[CleanAnswer]:
+    """Validate raw form values keyed "q<question id>"; DomainError names every bad field."""
+    errors: dict[str, list[str]] = {}
+    cleaned: list[CleanAnswer] = []
+    for question in questions:
+        key = f"q{question.pk}"
+        value = (raw.get(key) or "").strip()
+        if not value:
+            if question.required:
+                errors[key] = [_("Please answer this question.")]
+            continue
+        if question.type == QuestionType.TEXT:
+            if len(value) > MAX_TEXT_LENGTH:
+                errors[key] = [_("Please keep the answer under %(count)s characters.") % {"count": MAX_TEXT_LENGTH}]
+                continue
+            cleaned.append(CleanAnswer(question=question, score=None, text=value))
+            continue
+        low, high = QUESTION_SCALES[question.type]
+        try:
+            score = int(value)
+        except ValueError:
+            score = None
+        if score is None or not low <= score <= high:
+            errors[key] = [_("Choose a value from %(low)s to %(high)s.") % {"low": low, "high": high}]
+            continue
+        cleaned.append(CleanAnswer(question=question, score=score, text=""))
+    if errors:
+        raise DomainError(_("Some answers need attention."), fields=errors)
+    return cleaned
+
+
+def _poor_reasons(answers: list[CleanAnswer], rules: SurveySettings) -> list[str]:
+    limits = {
+        QuestionType.NPS: rules.nps_poor_max,
+        QuestionType.CSAT: rules.csat_poor_max,
+        QuestionType.CES: rules.ces_poor_max,
+    }
+    reasons = []
+    for answer in answers:
+        limit = limits.get(answer.question.type)
+        if limit is not None and answer.score is not None and answer.score <= limit:
+            reasons.append(f"{answer.question.type.upper()} {answer.score}")
+    return reasons
+
+
+def response_submit(*, invitation_id: int, raw_answers: dict[str, str], now: dt.datetime | None = None) -> Response:
+    """Record the answers of an open invitation, once.
+
+    The invitation row is claimed with a conditional UPDATE, so a second submit
+    or many parallel ones record nothing more; they get DomainError(code="link_used").
+    """
+    now = now or timezone.now()
+    invitation = Invitation.objects.select_related("survey", "customer", "encounter", "touchpoint__stage").get(
+        pk=invitation_id
+    )
+    questions = list(invitation.survey.questions.order_by("position"))
+    answers = answers_clean(questions=questions, raw=raw_answers)
+    rules = survey_settings_get()
+    with transaction.atomic():
+        claimed = Invitation.objects.filter(
+            pk=invitation_id, status=InvitationStatus.SENT, answered_at__isnull=True, expires_at__gt=now
+        ).update(status=InvitationStatus.ANSWERED, answered_at=now)
+        if not claimed:
+            raise DomainError(_("This survey link has already been used or has expired."), code="link_used")
+        touchpoint = invitation.touchpoint
+        response = Response.objects.create(
+            invitation=invitation,
+            survey=invitation.survey,
+            customer=invitation.customer,
+            encounter=invitation.encounter,
+            touchpoint=touchpoint,
+            path_id=touchpoint.stage.path_id if touchpoint is not None else None,
+            language=invitation.language,
+            submitted_at=now,
+        )
+        Answer.objects.bulk_create(
+            Answer(
+                response=response,
+                question=answer.question,
+                type=answer.question.type,
+                score=answer.score,
+                text=answer.text,
+            )
+            for answer in answers
+        )
+        InvitationEmail.objects.filter(invitation=invitation, status=EmailStatus.SCHEDULED).update(
+            status=EmailStatus.CANCELLED
+        )
+        reasons = _poor_reasons(answers, rules)
+        if reasons:
+            comments = "\n\n".join(answer.text for answer in answers if answer.text)
+            case_open(
+                customer=invitation.customer,
+                touchpoint=touchpoint,
+                encounter=invitation.encounter,
+                reason=_("Poor answer: %(scores)s") % {"scores": ", ".join(reasons)},
+                detail=comments,
+                source_key=f"invitation:{invitation.pk}",
+                due_working_days=rules.case_due_working_days,
+                now=now,
+            )
+    return response
+
+
+@transaction.atomic
+def invitation_unsubscribe(*, invitation: Invitation, now: dt.datetime | None = None) -> None:
+    """The customer asked for no more surveys: nothing else is sent to them."""
+    customer_unsubscribe(customer=invitation.customer, at=now or timezone.now())
+    InvitationEmail.objects.filter(invitation__customer=invitation.customer, status=EmailStatus.SCHEDULED).update(
+        status=EmailStatus.CANCELLED
+    )

@@ -1,0 +1,76 @@
+"""A touchpoint with a follow-up survey, a consenting customer, and helpers to run the dispatcher."""
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import time_machine
+
+from apps.customers.services import customer_create
+from apps.encounters.services import encounter_log
+from apps.surveys.models import Question, QuestionType, Survey, TouchpointSurvey
+from tests.journeys.factories import map_build, touchpoint_named
+
+# A Wednesday at noon in Helsinki (UTC+2 in winter).
+NOON = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
+
+
+def survey_build(name: str = "Katsastuksen jälkeen") -> Survey:
+    survey = Survey.objects.create(
+        name=name,
+        title_fi="Miten katsastus sujui?",
+        title_en="How did your inspection go?",
+        thank_you_fi="Kiitos vastauksestasi!",
+        thank_you_en="Thank you for your answer!",
+    )
+    Question.objects.create(
+        survey=survey,
+        position=1,
+        type=QuestionType.NPS,
+        text_fi="Kuinka todennäköisesti suosittelisit meitä ystävällesi tai kollegallesi?",
+        text_en="How likely are you to recommend us to a friend or colleague?",
+    )
+    Question.objects.create(
+        survey=survey,
+        position=2,
+        type=QuestionType.TEXT,
+        text_fi="Mitä voisimme tehdä paremmin?",
+        text_en="What could we do better?",
+        required=False,
+    )
+    return survey
+
+
+@pytest.fixture
+def survey(db: None) -> Survey:
+    return survey_build()
+
+
+@pytest.fixture
+def touchpoint(survey: Survey, manager: Any) -> Any:
+    path = map_build(stages={"Katsastus": ["Tarkastus"], "Tulos": ["Tuloksen kertominen"]})
+    touchpoint = touchpoint_named(path, "Tarkastus")
+    touchpoint.owner = manager
+    touchpoint.save(update_fields=["owner"])
+    TouchpointSurvey.objects.create(touchpoint=touchpoint, survey=survey, delay_minutes=120)
+    return touchpoint
+
+
+@pytest.fixture
+def customer(db: None) -> Any:
+    return customer_create(full_name="Maija Meikäläinen", email="maija@example.fi", language="fi")
+
+
+def log_visit(*, customer: Any, touchpoint: Any, at: dt.datetime, agreed: bool = True, by: Any = None) -> Any:
+    """Log an encounter as it happens at `at` (the clock is moved there)."""
+    with time_machine.travel(at, tick=False):
+        return encounter_log(
+            logged_by=by,
+            customer=customer,
+            touchpoint=touchpoint,
+            outcome="resolved",
+            peak_feeling=1,
+            end_feeling=2,
+            survey_agreed=agreed,
+            occurred_at=at,
+        )

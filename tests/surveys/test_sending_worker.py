@@ -1,0 +1,271 @@
+"""Survey emails sent by real Celery worker processes, against the real Redis and PostgreSQL.
+
+Each test writes committed rows in company alpha (workers run in other processes),
+hands work to a worker the way the dispatcher does, and counts what the worker
+actually sent. The rows are removed afterwards.
+"""
+
+import datetime as dt
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from apps.customers.models import Customer
+from apps.customers.services import customer_create
+from apps.encounters.models import Encounter
+from apps.encounters.services import encounter_log
+from apps.surveys.models import EmailStatus, Invitation, InvitationEmail, InvitationStatus, Survey, SurveySettings
+from apps.surveys.selectors import survey_settings_get
+from apps.surveys.sending import invitation_create
+from apps.surveys.tasks import invitation_email_send_task, survey_dispatch
+from cxplatform.celery import app
+from tests.celery_worker import _queue_forget, worker_kill, worker_start, worker_stop
+from tests.journeys.factories import map_build, touchpoint_named
+from tests.surveys.conftest import survey_build
+
+pytestmark = pytest.mark.worker
+WAIT_SECONDS = 90
+
+
+def in_alpha() -> tenant_context:
+    """Company alpha's schema with its real tenant row (its time zone and name are used)."""
+    from apps.tenants.models import Tenant
+
+    return tenant_context(Tenant.objects.get(schema_name="alpha"))
+
+
+@dataclass
+class Batch:
+    survey: Survey
+    customers: list[Customer]
+    touchpoint: object
+
+    def addresses(self) -> set[str]:
+        return {customer.email for customer in self.customers}
+
+    def invitations(self):
+        return Invitation.objects.filter(customer__in=self.customers)
+
+
+@pytest.fixture
+def batch(committed) -> Iterator[Batch]:
+    """Twelve consenting customers and a touchpoint with a survey, committed in alpha; quiet hours off."""
+    with in_alpha():
+        rules = survey_settings_get()
+        saved = {
+            field: getattr(rules, field) for field in ("quiet_hours_start", "quiet_hours_end", "reminder_after_days")
+        }
+        SurveySettings.objects.filter(pk=rules.pk).update(
+            quiet_hours_end=rules.quiet_hours_start, reminder_after_days=0
+        )
+        survey = survey_build(name=f"worker-{committed.tag}")
+        path = map_build(name=f"Worker path {committed.tag}", stages={"Katsastus": ["Tarkastus"]})
+        touchpoint = touchpoint_named(path, "Tarkastus")
+        from apps.surveys.models import TouchpointSurvey
+
+        TouchpointSurvey.objects.create(touchpoint=touchpoint, survey=survey, delay_minutes=120)
+        customers = [
+            customer_create(full_name=f"Asiakas {index}", email=committed.email(f"c{index}"), survey_consent=True)
+            for index in range(12)
+        ]
+
+    def cleanup() -> None:
+        with in_alpha():
+            invitations = Invitation.objects.filter(customer__in=customers)
+            from apps.cases.models import FollowUpCase
+            from apps.surveys.models import Answer, Response
+
+            Answer.objects.filter(response__invitation__in=invitations).delete()
+            Response.objects.filter(invitation__in=invitations).delete()
+            InvitationEmail.objects.filter(invitation__in=invitations).delete()
+            invitations.delete()
+            FollowUpCase.objects.filter(customer__in=customers).delete()
+            Encounter.objects.filter(customer__in=customers).delete()
+            Customer.objects.filter(pk__in=[customer.pk for customer in customers]).delete()
+            path.delete()
+            survey.delete()
+            SurveySettings.objects.filter(pk=rules.pk).update(**saved)
+
+    committed.on_teardown(cleanup)
+    yield Batch(survey=survey, customers=customers, touchpoint=touchpoint)
+
+
+def invitations_due_now(batch: Batch) -> list[int]:
+    """An invitation per customer, its email due a minute ago; returns the email ids."""
+    now = timezone.now()
+    with in_alpha():
+        rules = survey_settings_get()
+        for customer in batch.customers:
+            invitation_create(
+                survey=batch.survey, customer=customer, send_at=now - dt.timedelta(minutes=1), now=now, rules=rules
+            )
+        return list(
+            InvitationEmail.objects.filter(invitation__customer__in=batch.customers).values_list("id", flat=True)
+        )
+
+
+def wait_until(condition, *, timeout: float = WAIT_SECONDS, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def sent_count(batch: Batch) -> int:
+    with in_alpha():
+        return batch.invitations().filter(status=InvitationStatus.SENT).count()
+
+
+def delivered(batch: Batch, *workers) -> Counter:
+    """How many messages each of the batch's addresses received, across the workers' outboxes."""
+    received: Counter = Counter()
+    for worker in workers:
+        for message in worker.outbox():
+            if message["To"] in batch.addresses():
+                received[message["To"]] += 1
+    return received
+
+
+def test_encounter_becomes_one_email_at_its_time_through_the_worker(celery_worker, batch):
+    due_customer, early_customer = batch.customers[0], batch.customers[1]
+    now = timezone.now()
+    with in_alpha():
+        encounter_log(
+            logged_by=None,
+            customer=due_customer,
+            touchpoint=batch.touchpoint,
+            outcome="resolved",
+            survey_agreed=True,
+            occurred_at=now - dt.timedelta(minutes=121),
+        )
+        encounter_log(
+            logged_by=None,
+            customer=early_customer,
+            touchpoint=batch.touchpoint,
+            outcome="resolved",
+            survey_agreed=True,
+            occurred_at=now - dt.timedelta(minutes=60),
+        )
+        survey_dispatch.delay().get(timeout=WAIT_SECONDS)
+    wait_until(lambda: sent_count(batch) == 1, what="the due invitation to be sent")
+    time.sleep(1)
+    assert delivered(batch, celery_worker) == Counter({due_customer.email: 1})
+    with in_alpha():
+        early = Invitation.objects.get(customer=early_customer)
+        assert early.status == InvitationStatus.SCHEDULED
+        assert early.emails.get().due_at == now - dt.timedelta(minutes=60) + dt.timedelta(minutes=120)
+
+
+def test_rolled_back_encounter_sends_nothing_through_the_worker(celery_worker, batch):
+    class Abort(Exception):
+        pass
+
+    with in_alpha():
+        with pytest.raises(Abort), transaction.atomic():
+            encounter_log(
+                logged_by=None,
+                customer=batch.customers[0],
+                touchpoint=batch.touchpoint,
+                outcome="resolved",
+                survey_agreed=True,
+                occurred_at=timezone.now() - dt.timedelta(hours=3),
+            )
+            raise Abort
+        survey_dispatch.delay().get(timeout=WAIT_SECONDS)
+        assert not batch.invitations().exists()
+    assert delivered(batch, celery_worker) == Counter()
+
+
+def test_duplicate_task_deliveries_send_each_email_once(celery_worker, batch):
+    email_ids = invitations_due_now(batch)
+    with in_alpha():
+        for email_id in email_ids:
+            invitation_email_send_task.delay(email_id=email_id)
+            invitation_email_send_task.delay(email_id=email_id)
+        survey_dispatch.delay()
+        survey_dispatch.delay()
+    wait_until(lambda: sent_count(batch) == len(batch.customers), what="every invitation to be sent")
+    time.sleep(2)  # let any duplicate finish, if there were one
+    assert delivered(batch, celery_worker) == Counter({address: 1 for address in batch.addresses()})
+
+
+@pytest.fixture
+def private_queue() -> Iterator[str]:
+    """A queue no other worker listens to, made the default for tasks sent from this test."""
+    queue = f"test-crash-{uuid.uuid4().hex[:10]}"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    yield queue
+    app.conf.task_default_queue = previous
+    _queue_forget(queue)
+
+
+def test_worker_killed_mid_batch_sends_no_email_twice_and_loses_none(batch, private_queue):
+    slow = {"TEST_EMAIL_BACKEND": "tests.email_backends.SlowFileEmailBackend", "SURVEY_SEND_LEASE_SECONDS": "3"}
+    # One process, so the kill can be timed to land while a message is on the wire (in the
+    # slow backend's wait), not in the instant between the server accepting a message and
+    # the row being marked sent: that instant is the one window that can duplicate
+    # (see apps/surveys/sending.py).
+    first = worker_start(queue=private_queue, extra_env=slow, concurrency=1)
+    second = None
+    try:
+        email_ids = invitations_due_now(batch)
+        with in_alpha():
+            for email_id in email_ids:
+                invitation_email_send_task.delay(email_id=email_id)
+        wait_until(lambda: sum(delivered(batch, first).values()) >= 3, what="the first emails")
+        time.sleep(0.15)  # the third is marked sent; the fourth is on the wire
+        worker_kill(first)
+        sent_before = sum(delivered(batch, first).values())
+        assert sent_before < len(batch.customers), "the kill came too late to test anything"
+        with in_alpha():
+            in_flight = InvitationEmail.objects.filter(
+                invitation__customer__in=batch.customers, status=EmailStatus.SENDING
+            ).count()
+        assert in_flight == 1, "the kill should land while one email is being sent"
+
+        second = worker_start(queue=private_queue, extra_env=slow)
+        time.sleep(3.5)  # the killed worker's leases run out
+
+        def all_sent() -> bool:
+            with in_alpha():
+                survey_dispatch.delay().get(timeout=WAIT_SECONDS)
+            return sent_count(batch) == len(batch.customers)
+
+        wait_until(all_sent, what="the second worker to finish the batch")
+        time.sleep(2)
+        assert delivered(batch, first, second) == Counter({address: 1 for address in batch.addresses()})
+        with in_alpha():
+            assert not InvitationEmail.objects.filter(
+                invitation__customer__in=batch.customers, status__in=[EmailStatus.SENDING, EmailStatus.SCHEDULED]
+            ).exists()
+    finally:
+        worker_kill(first)
+        if second is not None:
+            worker_stop(second)
+
+
+def test_tasks_lost_with_redis_are_sent_by_the_next_dispatch(batch, private_queue):
+    email_ids = invitations_due_now(batch)
+    with in_alpha():
+        for email_id in email_ids:
+            invitation_email_send_task.delay(email_id=email_id)
+    _queue_forget(private_queue)  # Redis restarted without its data: the queued tasks are gone
+    worker = worker_start(queue=private_queue)
+    try:
+        with in_alpha():
+            survey_dispatch.delay().get(timeout=WAIT_SECONDS)
+        wait_until(lambda: sent_count(batch) == len(batch.customers), what="every invitation to be sent")
+        time.sleep(1)
+        assert delivered(batch, worker) == Counter({address: 1 for address in batch.addresses()})
+    finally:
+        worker_stop(worker)
