@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "apps.cases"
     verbose_name = _("Follow-up cases")
+
+    def ready(self) -> None:
+        from apps.cases.timeline import case_timeline_entries
+        from apps.customers.timeline import timeline_provider_register
+
+        timeline_provider_register(case_timeline_entries)

@@ -1,0 +1,181 @@
+"""The encounter API, e.g. for a till or a booking system. Frontline users see only their own encounters."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.capabilities import can_log_encounters
+from apps.core.access import CapabilityApiMixin
+from apps.core.exceptions import DomainError
+from apps.customers.models import Language
+from apps.encounters.models import FEELING_MAX, FEELING_MIN, Encounter, EncounterSource, Outcome
+from apps.encounters.selectors import encounter_get, encounter_list
+from apps.encounters.services import CustomerRef, encounter_log_for
+from apps.journeys.selectors import touchpoint_list
+
+
+class EncounterOutputSerializer(serializers.ModelSerializer):
+    customer_name = serializers.CharField(source="customer.__str__", read_only=True)
+    touchpoint_name = serializers.CharField(source="touchpoint.name", read_only=True)
+    path = serializers.IntegerField(source="touchpoint.stage.path_id", read_only=True)
+    logged_by = serializers.IntegerField(source="logged_by_id", allow_null=True, read_only=True)
+
+    class Meta:
+        model = Encounter
+        fields = [
+            "id",
+            "customer",
+            "customer_name",
+            "touchpoint",
+            "touchpoint_name",
+            "path",
+            "logged_by",
+            "occurred_at",
+            "outcome",
+            "peak_feeling",
+            "end_feeling",
+            "note",
+            "raised_to_management",
+            "survey_agreed",
+            "source",
+            "external_id",
+            "created_at",
+        ]
+
+
+class EncounterInputSerializer(serializers.Serializer):
+    """Give `customer` (an id), or identify the customer by `customer_external_id` or `customer_email`;
+    a customer not found is created from the `customer_*` fields."""
+
+    customer = serializers.IntegerField(required=False, allow_null=True, help_text="Customer id.")
+    customer_external_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    customer_email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    customer_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    customer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    customer_language = serializers.ChoiceField(choices=Language.choices, required=False, default=Language.FI)
+    touchpoint = serializers.PrimaryKeyRelatedField(queryset=touchpoint_list(), help_text="Touchpoint id.")
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    peak_feeling = serializers.IntegerField(
+        min_value=FEELING_MIN, max_value=FEELING_MAX, required=False, allow_null=True, help_text="-2..+2"
+    )
+    end_feeling = serializers.IntegerField(
+        min_value=FEELING_MIN, max_value=FEELING_MAX, required=False, allow_null=True, help_text="-2..+2"
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    raised_to_management = serializers.BooleanField(required=False, default=False)
+    survey_agreed = serializers.BooleanField(required=False, default=False)
+    occurred_at = serializers.DateTimeField(required=False, allow_null=True, help_text="Defaults to now.")
+    external_id = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Your system's id of the encounter: a resend with the same id returns the first one (200).",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        identified = attrs.get("customer") is not None or any(
+            (attrs.get(key) or "").strip()
+            for key in ("customer_external_id", "customer_email", "customer_phone", "customer_name")
+        )
+        if not identified:
+            message = _("Give a customer id, or the customer's external id or email.")
+            raise serializers.ValidationError({"customer": [message]})
+        return attrs
+
+
+class EncounterListApi(CapabilityApiMixin, generics.ListAPIView):
+    """List encounters (managers: all; others: their own), newest first, or log one."""
+
+    capability = staticmethod(can_log_encounters)
+    serializer_class = EncounterOutputSerializer
+
+    class FilterSerializer(serializers.Serializer):
+        since = serializers.DateTimeField(required=False, help_text="Occurred at or after.")
+        until = serializers.DateTimeField(required=False, help_text="Occurred before.")
+        path = serializers.IntegerField(required=False, help_text="Service path id.")
+        touchpoint = serializers.IntegerField(required=False, help_text="Touchpoint id.")
+        logged_by = serializers.IntegerField(required=False, help_text="User id of the staff member.")
+        customer = serializers.IntegerField(required=False, help_text="Customer id.")
+        outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
+        raised = serializers.BooleanField(required=False, default=False, help_text="Raised notes only.")
+        mine = serializers.BooleanField(required=False, default=False, help_text="Only my own encounters.")
+
+    def get_queryset(self) -> QuerySet[Encounter]:
+        filters = self.FilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        return encounter_list(
+            user=self.request.user,
+            mine=data["mine"],
+            since=data.get("since"),
+            until=data.get("until"),
+            path_id=data.get("path"),
+            touchpoint_id=data.get("touchpoint"),
+            logged_by_id=data.get("logged_by"),
+            customer_id=data.get("customer"),
+            outcome=data.get("outcome"),
+            raised_only=data["raised"],
+        )
+
+    @extend_schema(parameters=[FilterSerializer])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=EncounterInputSerializer,
+        responses={
+            201: EncounterOutputSerializer,
+            200: OpenApiResponse(EncounterOutputSerializer, description="A resend: the encounter logged first."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = EncounterInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        encounter, created = encounter_log_for(
+            logged_by=request.user,
+            customer_ref=CustomerRef(
+                customer_id=data.get("customer"),
+                external_id=data.get("customer_external_id", ""),
+                email=data.get("customer_email", ""),
+                phone=data.get("customer_phone", ""),
+                full_name=data.get("customer_name", ""),
+                language=data["customer_language"],
+            ),
+            touchpoint=data["touchpoint"],
+            outcome=data["outcome"],
+            peak_feeling=data.get("peak_feeling"),
+            end_feeling=data.get("end_feeling"),
+            note=data["note"],
+            raised_to_management=data["raised_to_management"],
+            survey_agreed=data["survey_agreed"],
+            occurred_at=data.get("occurred_at") or None,
+            source=EncounterSource.API,
+            external_id=data["external_id"].strip(),
+        )
+        if not created and encounter_get(user=request.user, encounter_id=encounter.pk) is None:
+            message = _("Another user's encounter already has this external id.")
+            raise DomainError(message, code="external_id_taken", fields={"external_id": [message]})
+        encounter = encounter_get(user=request.user, encounter_id=encounter.pk) or encounter
+        return Response(
+            EncounterOutputSerializer(encounter).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class EncounterDetailApi(CapabilityApiMixin, APIView):
+    capability = staticmethod(can_log_encounters)
+
+    @extend_schema(responses={200: EncounterOutputSerializer})
+    def get(self, request: Request, encounter_id: int) -> Response:
+        encounter = encounter_get(user=request.user, encounter_id=encounter_id)
+        if encounter is None:
+            raise Http404
+        return Response(EncounterOutputSerializer(encounter).data)

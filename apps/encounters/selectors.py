@@ -1,0 +1,106 @@
+"""Reads of encounters, always scoped to what the viewing user may see."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Max, QuerySet
+
+from apps.accounts.capabilities import can_view_dashboards
+from apps.accounts.models import User
+from apps.encounters.models import Encounter
+from apps.journeys.models import Touchpoint
+from apps.journeys.selectors import touchpoint_list, touchpoints_owned_by
+
+
+def encounter_list(
+    *,
+    user: User,
+    mine: bool = False,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    path_id: int | None = None,
+    touchpoint_id: int | None = None,
+    logged_by_id: int | None = None,
+    customer_id: int | None = None,
+    outcome: str | None = None,
+    raised_only: bool = False,
+) -> QuerySet[Encounter]:
+    """Encounters newest first. Managers and admins see every one; everyone else only their own."""
+    encounters = Encounter.objects.select_related("customer", "touchpoint__stage__path", "logged_by").order_by(
+        "-occurred_at", "-id"
+    )
+    if mine or not can_view_dashboards(user):
+        encounters = encounters.filter(logged_by=user)
+    if since is not None:
+        encounters = encounters.filter(occurred_at__gte=since)
+    if until is not None:
+        encounters = encounters.filter(occurred_at__lt=until)
+    if path_id is not None:
+        encounters = encounters.filter(touchpoint__stage__path_id=path_id)
+    if touchpoint_id is not None:
+        encounters = encounters.filter(touchpoint_id=touchpoint_id)
+    if logged_by_id is not None:
+        encounters = encounters.filter(logged_by_id=logged_by_id)
+    if customer_id is not None:
+        encounters = encounters.filter(customer_id=customer_id)
+    if outcome:
+        encounters = encounters.filter(outcome=outcome)
+    if raised_only:
+        encounters = encounters.filter(raised_to_management=True)
+    return encounters
+
+
+def encounter_get(*, user: User, encounter_id: int) -> Encounter | None:
+    return encounter_list(user=user).filter(pk=encounter_id).first()
+
+
+def encounters_of_customer(*, customer_id: int, limit: int = 100) -> QuerySet[Encounter]:
+    """A customer's encounters for their profile timeline (shown to those who may see the profile)."""
+    return (
+        Encounter.objects.filter(customer_id=customer_id)
+        .select_related("touchpoint", "logged_by")
+        .order_by("-occurred_at", "-id")[:limit]
+    )
+
+
+def encounter_staff_list() -> QuerySet[User]:
+    """People who have logged encounters, for the managers' filter."""
+    return User.objects.filter(logged_encounters__isnull=False).distinct().order_by("full_name", "email")
+
+
+def touchpoints_recent_for(*, user: User, limit: int = 5) -> list[Touchpoint]:
+    """The touchpoints `user` logged most recently, newest first (archived paths left out)."""
+    recent_ids = list(
+        Encounter.objects.filter(logged_by=user)
+        .values("touchpoint_id")
+        .annotate(last=Max("occurred_at"))
+        .order_by("-last")
+        .values_list("touchpoint_id", flat=True)[:limit]
+    )
+    by_id = {touchpoint.pk: touchpoint for touchpoint in touchpoint_list().filter(pk__in=recent_ids)}
+    return [by_id[pk] for pk in recent_ids if pk in by_id]
+
+
+@dataclass
+class TouchpointChoices:
+    """The log form's touchpoint picker: the user's own and recent touchpoints first, then all by path and stage."""
+
+    own: list[Touchpoint] = field(default_factory=list)
+    recent: list[Touchpoint] = field(default_factory=list)
+    groups: list[tuple[str, list[Touchpoint]]] = field(default_factory=list)
+
+    @property
+    def ids(self) -> set[int]:
+        return {touchpoint.pk for _label, touchpoints in self.groups for touchpoint in touchpoints}
+
+
+def touchpoint_choices_for(*, user: User) -> TouchpointChoices:
+    choices = TouchpointChoices(own=list(touchpoints_owned_by(user=user)))
+    own_ids = {touchpoint.pk for touchpoint in choices.own}
+    choices.recent = [touchpoint for touchpoint in touchpoints_recent_for(user=user) if touchpoint.pk not in own_ids]
+    for touchpoint in touchpoint_list():
+        label = f"{touchpoint.stage.path.name} · {touchpoint.stage.name}"
+        if not choices.groups or choices.groups[-1][0] != label:
+            choices.groups.append((label, []))
+        choices.groups[-1][1].append(touchpoint)
+    return choices

@@ -1,0 +1,44 @@
+"""The follow-up survey of each encounter, for the encounter pages (see apps/encounters/feedback.py)."""
+
+from django.utils.translation import gettext as _
+
+from apps.encounters.feedback import EncounterFeedback, Score
+from apps.surveys.models import Invitation, InvitationStatus, QuestionType
+from apps.surveys.selectors import survey_settings_get
+
+SCORE_LABELS = {QuestionType.NPS: "NPS", QuestionType.CSAT: "CSAT", QuestionType.CES: "CES"}
+
+
+def poor_limits() -> dict[str, int]:
+    rules = survey_settings_get()
+    return {
+        QuestionType.NPS: rules.nps_poor_max,
+        QuestionType.CSAT: rules.csat_poor_max,
+        QuestionType.CES: rules.ces_poor_max,
+    }
+
+
+def encounter_feedback_entries(encounter_ids: list[int]) -> dict[int, EncounterFeedback]:
+    invitations = (
+        Invitation.objects.filter(encounter_id__in=encounter_ids)
+        .select_related("response")
+        .prefetch_related("response__answers")
+    )
+    limits = poor_limits()
+    feedback: dict[int, EncounterFeedback] = {}
+    for invitation in invitations:
+        label = invitation.get_status_display()
+        if invitation.status == InvitationStatus.SUPPRESSED and invitation.suppression_reason:
+            label = _("Not sent: %(reason)s") % {"reason": invitation.get_suppression_reason_display()}
+        entry = EncounterFeedback(status=invitation.status, status_label=label)
+        response = getattr(invitation, "response", None) if invitation.status == InvitationStatus.ANSWERED else None
+        if response is not None:
+            entry.answered_at = response.submitted_at
+            for answer in response.answers.all():
+                if answer.score is not None and answer.type in SCORE_LABELS:
+                    poor = answer.score <= limits[answer.type]
+                    entry.scores.append(Score(label=SCORE_LABELS[answer.type], value=answer.score, poor=poor))
+                elif answer.text:
+                    entry.comments.append(answer.text)
+        feedback[invitation.encounter_id] = entry
+    return feedback

@@ -1,0 +1,53 @@
+"""Survey invitations and answers on the customer's profile timeline."""
+
+from collections.abc import Iterator
+
+from django.utils.translation import gettext as _
+
+from apps.customers.models import Customer
+from apps.customers.timeline import TimelineEntry, TimelineKind
+from apps.surveys.encounter_feedback import SCORE_LABELS, poor_limits
+from apps.surveys.models import Invitation, InvitationStatus, Response
+
+LIMIT = 100
+
+
+def invitation_timeline_entries(customer: Customer) -> Iterator[TimelineEntry]:
+    invitations = (
+        Invitation.objects.filter(customer=customer).select_related("survey", "touchpoint").order_by("-created_at")
+    )
+    for invitation in invitations[:LIMIT]:
+        status = invitation.get_status_display()
+        if invitation.status == InvitationStatus.SUPPRESSED and invitation.suppression_reason:
+            status = _("Not sent: %(reason)s") % {"reason": invitation.get_suppression_reason_display()}
+        detail = _("After %(touchpoint)s") % {"touchpoint": invitation.touchpoint} if invitation.touchpoint else ""
+        yield TimelineEntry(
+            kind=TimelineKind.INVITATION,
+            at=invitation.sent_at or invitation.created_at,
+            title=f"{invitation.survey.text('title', invitation.language)} · {status}",
+            detail=detail,
+        )
+
+
+def answer_timeline_entries(customer: Customer) -> Iterator[TimelineEntry]:
+    responses = (
+        Response.objects.filter(customer=customer)
+        .select_related("survey", "touchpoint")
+        .prefetch_related("answers")
+        .order_by("-submitted_at")
+    )
+    limits = poor_limits()
+    for response in responses[:LIMIT]:
+        scores, comments = [], []
+        for answer in response.answers.all():
+            if answer.score is not None and answer.type in SCORE_LABELS:
+                score = f"{SCORE_LABELS[answer.type]} {answer.score}"
+                if answer.score <= limits[answer.type]:
+                    score = _("%(score)s (poor)") % {"score": score}
+                scores.append(score)
+            elif answer.text:
+                comments.append(f"“{answer.text}”")
+        title = " · ".join(scores) or _("Answered")
+        if response.touchpoint:
+            title = f"{title} · {response.touchpoint}"
+        yield TimelineEntry(kind=TimelineKind.ANSWER, at=response.submitted_at, title=title, detail=" ".join(comments))

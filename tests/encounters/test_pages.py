@@ -1,0 +1,67 @@
+"""My encounters (with the feedback that came back), the managers' list and the detail page."""
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from tests.encounters.conftest import log
+
+
+def test_my_encounters_shows_only_mine(
+    client_for: Any, frontline: Any, manager: Any, customer: Any, touchpoint: Any
+) -> None:
+    log(by=frontline, customer=customer, touchpoint=touchpoint, note="Oma muistiinpano")
+    log(by=manager, customer=customer, touchpoint=touchpoint, note="Esihenkilön muistiinpano")
+    body = client_for(frontline).get(reverse("encounters:mine")).content.decode()
+    assert "Oma muistiinpano" in body and "Esihenkilön muistiinpano" not in body
+
+
+def test_my_encounters_signed_out_and_other_company(
+    client_for: Any, anonymous_client: Any, outsider: Any, frontline: Any, customer: Any, touchpoint: Any
+) -> None:
+    log(by=frontline, customer=customer, touchpoint=touchpoint, note="Oma muistiinpano")
+    assert anonymous_client.get(reverse("encounters:mine")).status_code == 302
+    response = client_for(outsider).get(reverse("encounters:mine"))
+    assert response.status_code == 200 and "Oma muistiinpano" not in response.content.decode()
+
+
+@pytest.mark.parametrize(("user_fixture", "expected"), [("manager", 200), ("company_admin", 200), ("frontline", 403)])
+def test_manager_list_access(request: Any, client_for: Any, user_fixture: str, expected: int) -> None:
+    assert client_for(request.getfixturevalue(user_fixture)).get(reverse("encounters:list")).status_code == expected
+
+
+def test_manager_list_filters(
+    client_for: Any, manager: Any, frontline: Any, customer: Any, touchpoint: Any, other_touchpoint: Any
+) -> None:
+    log(by=frontline, customer=customer, touchpoint=touchpoint, note="Nostettu huomio", raised_to_management=True)
+    log(by=frontline, customer=customer, touchpoint=other_touchpoint, note="Tavallinen huomio", outcome="unresolved")
+    client = client_for(manager)
+    url = reverse("encounters:list")
+    everything = client.get(url).content.decode()
+    assert "Nostettu huomio" in everything and "Tavallinen huomio" in everything
+    raised = client.get(url, {"raised": "on"}).content.decode()
+    assert "Nostettu huomio" in raised and "Tavallinen huomio" not in raised
+    by_outcome = client.get(url, {"outcome": "unresolved", "period": "7", "staff": frontline.pk}).content.decode()
+    assert "Tavallinen huomio" in by_outcome and "Nostettu huomio" not in by_outcome
+    by_touchpoint = client.get(url, {"touchpoint": touchpoint.pk, "path": touchpoint.stage.path_id}).content.decode()
+    assert "Nostettu huomio" in by_touchpoint and "Tavallinen huomio" not in by_touchpoint
+
+
+def test_manager_list_of_other_company_is_empty(
+    client_for: Any, outsider: Any, frontline: Any, customer: Any, touchpoint: Any
+) -> None:
+    log(by=frontline, customer=customer, touchpoint=touchpoint, note="Alfan huomio")
+    response = client_for(outsider).get(reverse("encounters:list"))
+    assert response.status_code == 200 and "Alfan huomio" not in response.content.decode()
+
+
+def test_detail_access(
+    client_for: Any, manager: Any, frontline: Any, outsider: Any, customer: Any, touchpoint: Any
+) -> None:
+    mine = log(by=frontline, customer=customer, touchpoint=touchpoint, note="Näkyy")
+    theirs = log(by=manager, customer=customer, touchpoint=touchpoint)
+    assert "Näkyy" in client_for(frontline).get(reverse("encounters:detail", args=[mine.pk])).content.decode()
+    assert client_for(manager).get(reverse("encounters:detail", args=[mine.pk])).status_code == 200
+    assert client_for(frontline).get(reverse("encounters:detail", args=[theirs.pk])).status_code == 404
+    assert client_for(outsider).get(reverse("encounters:detail", args=[mine.pk])).status_code == 404
