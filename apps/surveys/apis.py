@@ -1,0 +1,396 @@
+"""The survey API for managers and integrations: definitions, rules, send-outs, invitations, responses."""
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.capabilities import can_manage_cx_model
+from apps.core.access import CapabilityApiMixin
+from apps.customers.models import Language
+from apps.surveys.models import (
+    Answer,
+    Campaign,
+    Invitation,
+    InvitationStatus,
+    Question,
+    QuestionType,
+    Survey,
+    SurveySettings,
+)
+from apps.surveys.models import Response as SurveyResponse
+from apps.surveys.overview import campaign_get, campaign_list, invitation_list, response_list, survey_get
+from apps.surveys.selectors import survey_settings_get
+from apps.surveys.services import (
+    MAX_REPEAT_MONTHS,
+    QuestionInput,
+    campaign_create,
+    survey_create,
+    survey_settings_update,
+    survey_update,
+)
+
+# --- Surveys -----------------------------------------------------------------
+
+
+class QuestionOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Question
+        fields = ["id", "position", "type", "text_fi", "text_en", "required"]
+
+
+class SurveyOutputSerializer(serializers.ModelSerializer):
+    questions = QuestionOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Survey
+        fields = [
+            "id",
+            "name",
+            "title_fi",
+            "title_en",
+            "intro_fi",
+            "intro_en",
+            "thank_you_fi",
+            "thank_you_en",
+            "is_active",
+            "questions",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class QuestionInputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(
+        required=False, allow_null=True, help_text="An existing question to keep; omit for a new one."
+    )
+    type = serializers.ChoiceField(choices=QuestionType.choices)
+    text_fi = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    text_en = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    required = serializers.BooleanField(required=False, default=True)
+
+
+class SurveyInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    title_fi = serializers.CharField(max_length=200)
+    title_en = serializers.CharField(max_length=200)
+    intro_fi = serializers.CharField(required=False, allow_blank=True, default="")
+    intro_en = serializers.CharField(required=False, allow_blank=True, default="")
+    thank_you_fi = serializers.CharField(required=False, allow_blank=True, default="")
+    thank_you_en = serializers.CharField(required=False, allow_blank=True, default="")
+    is_active = serializers.BooleanField(required=False, default=True)
+    questions = QuestionInputSerializer(
+        many=True, help_text="In order. Empty texts get the standard wording of the type."
+    )
+
+
+def _question_inputs(rows: list[dict[str, Any]]) -> list[QuestionInput]:
+    return [QuestionInput(**row) for row in rows]
+
+
+def _survey_data(survey: Survey) -> dict[str, Any]:
+    return SurveyOutputSerializer(survey_get(survey_id=survey.pk)).data
+
+
+class SurveyListApi(CapabilityApiMixin, generics.ListAPIView):
+    """List the surveys with their questions (filter `is_active`), or create one with its questions."""
+
+    capability = staticmethod(can_manage_cx_model)
+    queryset = Survey.objects.none()  # for the schema; get_queryset serves the requests
+    serializer_class = SurveyOutputSerializer
+
+    class FilterSerializer(serializers.Serializer):
+        is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    def get_queryset(self) -> QuerySet[Survey]:
+        filters = self.FilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        surveys = Survey.objects.prefetch_related("questions").order_by("name", "id")
+        active = filters.validated_data.get("is_active")
+        return surveys if active is None else surveys.filter(is_active=active)
+
+    @extend_schema(parameters=[FilterSerializer])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=SurveyInputSerializer, responses={201: SurveyOutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = SurveyInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        questions = _question_inputs(data.pop("questions"))
+        survey = survey_create(questions=questions, company_name=connection.tenant.name, **data)
+        return Response(_survey_data(survey), status=status.HTTP_201_CREATED)
+
+
+class SurveyDetailApi(CapabilityApiMixin, APIView):
+    """Read or change one survey. A PATCH with `questions` replaces the question list: list the
+    questions to keep with their `id`, new ones without; a question with answers cannot be removed."""
+
+    capability = staticmethod(can_manage_cx_model)
+
+    @extend_schema(responses={200: SurveyOutputSerializer})
+    def get(self, request: Request, survey_id: int) -> Response:
+        return Response(SurveyOutputSerializer(get_object_or_404(Survey, pk=survey_id)).data)
+
+    @extend_schema(request=SurveyInputSerializer(partial=True), responses={200: SurveyOutputSerializer})
+    def patch(self, request: Request, survey_id: int) -> Response:
+        survey = get_object_or_404(Survey, pk=survey_id)
+        serializer = SurveyInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        questions = _question_inputs(data.pop("questions")) if "questions" in data else None
+        survey_update(survey=survey, questions=questions, company_name=connection.tenant.name, **data)
+        return Response(_survey_data(survey))
+
+
+# --- Settings ----------------------------------------------------------------
+
+
+class SurveySettingsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SurveySettings
+        exclude = ["id", "singleton"]
+
+
+class SurveySettingsApi(CapabilityApiMixin, APIView):
+    """The company's survey rules: delays, quiet hours, frequency cap, reminder, link validity,
+    the answers that open a follow-up case, and the case's due time."""
+
+    capability = staticmethod(can_manage_cx_model)
+
+    @extend_schema(responses={200: SurveySettingsSerializer})
+    def get(self, request: Request) -> Response:
+        return Response(SurveySettingsSerializer(survey_settings_get()).data)
+
+    @extend_schema(request=SurveySettingsSerializer(partial=True), responses={200: SurveySettingsSerializer})
+    def patch(self, request: Request) -> Response:
+        serializer = SurveySettingsSerializer(survey_settings_get(), data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        rules = survey_settings_update(**serializer.validated_data)
+        return Response(SurveySettingsSerializer(rules).data)
+
+
+# --- Send-outs -----------------------------------------------------------------
+
+
+class AudienceSerializer(serializers.Serializer):
+    segment = serializers.IntegerField(required=False, allow_null=True)
+    persona = serializers.IntegerField(required=False, allow_null=True)
+    language = serializers.ChoiceField(choices=Language.choices, required=False)
+    search = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class CampaignOutputSerializer(serializers.ModelSerializer):
+    audience = serializers.SerializerMethodField()
+    invited = serializers.IntegerField(read_only=True)
+    sent = serializers.IntegerField(read_only=True)
+    answered = serializers.IntegerField(read_only=True)
+    not_sent = serializers.IntegerField(read_only=True)
+    failed = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "name",
+            "survey",
+            "audience",
+            "next_run_at",
+            "last_run_at",
+            "repeat_every_months",
+            "is_active",
+            "invited",
+            "sent",
+            "answered",
+            "not_sent",
+            "failed",
+            "created_at",
+        ]
+
+    @extend_schema_field(AudienceSerializer)
+    def get_audience(self, campaign: Campaign) -> dict[str, Any]:
+        return campaign.audience or {}
+
+
+class CampaignInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    survey = serializers.PrimaryKeyRelatedField(queryset=Survey.objects.all())
+    audience = AudienceSerializer(required=False, default=dict)
+    send_at = serializers.DateTimeField(required=False, allow_null=True, default=None, help_text="Empty: now.")
+    repeat_every_months = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=MAX_REPEAT_MONTHS,
+        help_text="Empty: send once.",
+    )
+
+
+class CampaignListApi(CapabilityApiMixin, generics.ListAPIView):
+    """Send-outs of a survey to a filtered customer list, with their invitation counts; or create one."""
+
+    capability = staticmethod(can_manage_cx_model)
+    queryset = Campaign.objects.none()  # for the schema; get_queryset serves the requests
+    serializer_class = CampaignOutputSerializer
+
+    class FilterSerializer(serializers.Serializer):
+        survey = serializers.IntegerField(required=False)
+
+    def get_queryset(self) -> QuerySet[Campaign]:
+        filters = self.FilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return campaign_list(survey_id=filters.validated_data.get("survey"))
+
+    @extend_schema(parameters=[FilterSerializer])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=CampaignInputSerializer, responses={201: CampaignOutputSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = CampaignInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        campaign = campaign_create(created_by=request.user, **serializer.validated_data)
+        return Response(CampaignOutputSerializer(campaign_get(campaign_id=campaign.pk)).data, status=201)
+
+
+# --- Invitations -----------------------------------------------------------------
+
+
+class InvitationOutputSerializer(serializers.ModelSerializer):
+    due_at = serializers.DateTimeField(read_only=True, allow_null=True, help_text="When the first email is due.")
+    error = serializers.SerializerMethodField(help_text="The last sending error, for failed or retried sends.")
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "survey",
+            "customer",
+            "encounter",
+            "touchpoint",
+            "campaign",
+            "language",
+            "status",
+            "suppression_reason",
+            "due_at",
+            "sent_at",
+            "expires_at",
+            "answered_at",
+            "error",
+            "created_at",
+        ]
+
+    def get_error(self, invitation: Invitation) -> str:
+        return getattr(invitation, "error", None) or getattr(invitation, "retry_error", None) or ""
+
+
+class InvitationListApi(CapabilityApiMixin, generics.ListAPIView):
+    """Invitations, newest first: scheduled, sent, answered, not sent (with the reason) or failed (with the error)."""
+
+    capability = staticmethod(can_manage_cx_model)
+    queryset = Invitation.objects.none()  # for the schema; get_queryset serves the requests
+    serializer_class = InvitationOutputSerializer
+
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=InvitationStatus.choices, required=False)
+        survey = serializers.IntegerField(required=False)
+        customer = serializers.IntegerField(required=False)
+        campaign = serializers.IntegerField(required=False)
+
+    def get_queryset(self) -> QuerySet[Invitation]:
+        filters = self.FilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        return invitation_list(
+            status=data.get("status", ""),
+            survey_id=data.get("survey"),
+            customer_id=data.get("customer"),
+            campaign_id=data.get("campaign"),
+        )
+
+    @extend_schema(parameters=[FilterSerializer])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+# --- Responses -----------------------------------------------------------------
+
+
+class AnswerOutputSerializer(serializers.ModelSerializer):
+    question_text = serializers.CharField(source="question.text_fi", read_only=True)
+
+    class Meta:
+        model = Answer
+        fields = ["question", "question_text", "type", "score", "text"]
+
+
+class ResponseOutputSerializer(serializers.ModelSerializer):
+    answers = AnswerOutputSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SurveyResponse
+        fields = [
+            "id",
+            "invitation",
+            "survey",
+            "customer",
+            "encounter",
+            "touchpoint",
+            "path",
+            "language",
+            "submitted_at",
+            "answers",
+        ]
+
+
+class ResponseListApi(CapabilityApiMixin, generics.ListAPIView):
+    """Responses with their answers, newest first; cut by survey, touchpoint, path and period
+    (`since` inclusive, `until` exclusive, dates or date-times)."""
+
+    capability = staticmethod(can_manage_cx_model)
+    queryset = SurveyResponse.objects.none()  # for the schema; get_queryset serves the requests
+    serializer_class = ResponseOutputSerializer
+
+    class FilterSerializer(serializers.Serializer):
+        survey = serializers.IntegerField(required=False)
+        touchpoint = serializers.IntegerField(required=False)
+        path = serializers.IntegerField(required=False)
+        since = serializers.DateTimeField(required=False)
+        until = serializers.DateTimeField(required=False)
+
+        def to_internal_value(self, data: Any) -> dict[str, Any]:
+            # A plain date means its midnight, in the company's time zone.
+            data = data.copy()
+            for key in ("since", "until"):
+                value = data.get(key)
+                if value and len(value) == 10:
+                    data[key] = f"{value}T00:00"
+            return super().to_internal_value(data)
+
+    def get_queryset(self) -> QuerySet[SurveyResponse]:
+        filters = self.FilterSerializer(data=self.request.query_params)
+        with timezone.override(ZoneInfo(getattr(connection.tenant, "time_zone", settings.TIME_ZONE))):
+            filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        return response_list(
+            survey_id=data.get("survey"),
+            touchpoint_id=data.get("touchpoint"),
+            path_id=data.get("path"),
+            since=data.get("since"),
+            until=data.get("until"),
+        )
+
+    @extend_schema(parameters=[FilterSerializer])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)

@@ -1,0 +1,234 @@
+"""Reads for managing surveys: definitions, touchpoint links, send-outs, invitations and responses."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from apps.customers.models import Customer
+from apps.customers.selectors import customer_list
+from apps.journeys.selectors import touchpoint_list
+from apps.surveys.models import (
+    Answer,
+    Campaign,
+    EmailStatus,
+    Invitation,
+    InvitationEmail,
+    InvitationStatus,
+    Question,
+    Response,
+    Survey,
+    SurveySettings,
+    TouchpointSurvey,
+)
+
+
+def survey_list_with_counts(*, include_inactive: bool = True) -> QuerySet[Survey]:
+    surveys = Survey.objects.annotate(
+        question_count=Count("questions", distinct=True),
+        touchpoint_count=Count("touchpoints", distinct=True),
+        response_count=Count("responses", distinct=True),
+    ).order_by("-is_active", "name")
+    return surveys if include_inactive else surveys.filter(is_active=True)
+
+
+def survey_get(*, survey_id: int) -> Survey | None:
+    questions = Prefetch("questions", queryset=Question.objects.order_by("position"))
+    return Survey.objects.prefetch_related(questions).filter(pk=survey_id).first()
+
+
+def survey_touchpoint_links(*, survey: Survey) -> QuerySet[TouchpointSurvey]:
+    """The touchpoints that follow up with `survey`, in path order."""
+    return (
+        TouchpointSurvey.objects.filter(survey=survey)
+        .select_related("touchpoint__stage__path")
+        .order_by("touchpoint__stage__path__name", "touchpoint__stage__position", "touchpoint__position")
+    )
+
+
+@dataclass
+class StageChoices:
+    name: str
+    touchpoints: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class PathChoices:
+    name: str
+    stages: list[StageChoices] = field(default_factory=list)
+
+
+def touchpoint_choices_grouped() -> list[PathChoices]:
+    """Every touchpoint on a path in use, grouped by path and stage, each with its current
+    follow-up link (`touchpoint.link`, or None)."""
+    links = {link.touchpoint_id: link for link in TouchpointSurvey.objects.select_related("survey")}
+    paths: list[PathChoices] = []
+    for touchpoint in touchpoint_list():
+        touchpoint.link = links.get(touchpoint.pk)
+        path_name = touchpoint.stage.path.name
+        if not paths or paths[-1].name != path_name:
+            paths.append(PathChoices(name=path_name))
+        stages = paths[-1].stages
+        if not stages or stages[-1].name != touchpoint.stage.name:
+            stages.append(StageChoices(name=touchpoint.stage.name))
+        stages[-1].touchpoints.append(touchpoint)
+    return paths
+
+
+def audience_customers(*, audience: dict[str, Any]) -> QuerySet[Customer]:
+    """Every customer the filters match, before consent and unsubscribes are applied."""
+    customers = customer_list(
+        search=audience.get("search") or "",
+        segment_id=audience.get("segment"),
+        persona_id=audience.get("persona"),
+    )
+    if audience.get("language") in ("fi", "en"):
+        customers = customers.filter(language=audience["language"])
+    return customers
+
+
+@dataclass(frozen=True)
+class AudienceSummary:
+    matching: int
+    no_email: int
+    unsubscribed: int
+    no_consent: int
+    recently_surveyed: int
+
+    @property
+    def excluded(self) -> int:
+        return self.no_email + self.unsubscribed + self.no_consent
+
+    @property
+    def reachable(self) -> int:
+        return self.matching - self.excluded
+
+
+def audience_summary(
+    *, audience: dict[str, Any], rules: SurveySettings, now: dt.datetime | None = None
+) -> AudienceSummary:
+    """How many customers the filters match, and why some of them will not get the survey.
+
+    Each excluded customer is counted once, for the first reason that applies (the
+    same order as when sending). Recently surveyed customers are invited but not
+    sent to (the frequency cap), so they are counted among the reachable ones.
+    """
+    now = now or timezone.now()
+    no_email = Q(email="")
+    unsubscribed = ~no_email & Q(unsubscribed=True)
+    no_consent = ~no_email & Q(unsubscribed=False, survey_consent=False)
+    reachable = ~no_email & Q(unsubscribed=False, survey_consent=True)
+    cap_start = now - dt.timedelta(days=rules.frequency_cap_days)
+    recent = Invitation.objects.filter(customer=OuterRef("pk")).filter(
+        Q(sent_at__gte=cap_start) | Q(status=InvitationStatus.SCHEDULED)
+    )
+    customers = audience_customers(audience=audience).order_by()
+    # The aggregates' names must not be those of fields ("unsubscribed").
+    counts = customers.aggregate(
+        n_matching=Count("pk"),
+        n_no_email=Count("pk", filter=no_email),
+        n_unsubscribed=Count("pk", filter=unsubscribed),
+        n_no_consent=Count("pk", filter=no_consent),
+    )
+    recently = 0
+    if rules.frequency_cap_days:
+        recently = customers.filter(reachable).filter(pk__in=Subquery(recent.values("customer_id"))).count()
+    return AudienceSummary(recently_surveyed=recently, **{key[2:]: value for key, value in counts.items()})
+
+
+def _invitation_counts() -> dict[str, Any]:
+    return {
+        "invited": Count("invitations", distinct=True),
+        "sent": Count(
+            "invitations",
+            filter=Q(invitations__status__in=[InvitationStatus.SENT, InvitationStatus.ANSWERED]),
+            distinct=True,
+        ),
+        "answered": Count("invitations", filter=Q(invitations__status=InvitationStatus.ANSWERED), distinct=True),
+        "not_sent": Count("invitations", filter=Q(invitations__status=InvitationStatus.SUPPRESSED), distinct=True),
+        "failed": Count("invitations", filter=Q(invitations__status=InvitationStatus.FAILED), distinct=True),
+    }
+
+
+def campaign_list(*, survey_id: int | None = None) -> QuerySet[Campaign]:
+    campaigns = Campaign.objects.select_related("survey", "created_by").annotate(**_invitation_counts())
+    if survey_id is not None:
+        campaigns = campaigns.filter(survey_id=survey_id)
+    return campaigns.order_by("-created_at")
+
+
+def campaign_get(*, campaign_id: int) -> Campaign | None:
+    return campaign_list().filter(pk=campaign_id).first()
+
+
+def invitation_list(
+    *,
+    status: str = "",
+    survey_id: int | None = None,
+    customer_id: int | None = None,
+    campaign_id: int | None = None,
+    search: str = "",
+) -> QuerySet[Invitation]:
+    """Invitations, newest first, each with when its first email is due and the last send error."""
+    initial = InvitationEmail.objects.filter(invitation=OuterRef("pk")).order_by("due_at", "id")
+    failed = InvitationEmail.objects.filter(invitation=OuterRef("pk"), status=EmailStatus.FAILED).order_by("-id")
+    retrying = InvitationEmail.objects.filter(
+        invitation=OuterRef("pk"), status=EmailStatus.SCHEDULED, attempts__gt=0
+    ).order_by("-id")
+    invitations = (
+        Invitation.objects.select_related("survey", "customer", "touchpoint", "campaign")
+        .annotate(
+            due_at=Subquery(initial.values("due_at")[:1]),
+            error=Subquery(failed.values("last_error")[:1]),
+            retry_error=Subquery(retrying.values("last_error")[:1]),
+        )
+        .order_by("-created_at", "-id")
+    )
+    if status in InvitationStatus.values:
+        invitations = invitations.filter(status=status)
+    if survey_id is not None:
+        invitations = invitations.filter(survey_id=survey_id)
+    if customer_id is not None:
+        invitations = invitations.filter(customer_id=customer_id)
+    if campaign_id is not None:
+        invitations = invitations.filter(campaign_id=campaign_id)
+    if search.strip():
+        term = search.strip()
+        invitations = invitations.filter(Q(customer__full_name__icontains=term) | Q(customer__email__icontains=term))
+    return invitations
+
+
+def invitation_status_counts() -> dict[str, int]:
+    rows = Invitation.objects.order_by().values("status").annotate(count=Count("pk"))
+    counts = {status: 0 for status in InvitationStatus.values}
+    counts.update({row["status"]: row["count"] for row in rows})
+    return counts
+
+
+def response_list(
+    *,
+    survey_id: int | None = None,
+    touchpoint_id: int | None = None,
+    path_id: int | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> QuerySet[Response]:
+    answers = Prefetch("answers", queryset=Answer.objects.select_related("question").order_by("question__position"))
+    responses = (
+        Response.objects.select_related("survey", "customer", "touchpoint", "path")
+        .prefetch_related(answers)
+        .order_by("-submitted_at", "-id")
+    )
+    if survey_id is not None:
+        responses = responses.filter(survey_id=survey_id)
+    if touchpoint_id is not None:
+        responses = responses.filter(touchpoint_id=touchpoint_id)
+    if path_id is not None:
+        responses = responses.filter(path_id=path_id)
+    if since is not None:
+        responses = responses.filter(submitted_at__gte=since)
+    if until is not None:
+        responses = responses.filter(submitted_at__lt=until)
+    return responses

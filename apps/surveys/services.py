@@ -1,0 +1,305 @@
+"""Writes on survey definitions, touchpoint links, the company's survey rules and send-outs.
+
+Each runs in one transaction and raises DomainError on a broken rule. Sending and
+answering live in sending.py and responses.py.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.exceptions import DomainError
+from apps.journeys.models import Touchpoint
+from apps.surveys.models import Campaign, Question, QuestionType, Survey, SurveySettings, TouchpointSurvey
+from apps.surveys.selectors import survey_settings_get
+from apps.surveys.wordings import question_default_text
+
+_SURVEY_TEXT_FIELDS = ("name", "title_fi", "title_en", "intro_fi", "intro_en", "thank_you_fi", "thank_you_en")
+MAX_QUESTIONS = 30
+MAX_REPEAT_MONTHS = 24
+AUDIENCE_KEYS = ("segment", "persona", "language", "search")
+
+
+@dataclass(frozen=True)
+class QuestionInput:
+    """One question as the editor sends it; `id` is None for a new question."""
+
+    type: str
+    text_fi: str = ""
+    text_en: str = ""
+    required: bool = True
+    id: int | None = None
+
+
+def _survey_fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
+    cleaned = {key: str(fields.get(key) or "").strip() for key in _SURVEY_TEXT_FIELDS}
+    errors: dict[str, list[str]] = {}
+    for key in ("name", "title_fi", "title_en"):
+        if not cleaned[key]:
+            errors[key] = [_("This field is required.")]
+    for key in ("name", "title_fi", "title_en"):
+        if len(cleaned[key]) > 200:
+            errors[key] = [_("Keep this under 200 characters.")]
+    if errors:
+        raise DomainError(_("The survey cannot be saved."), fields=errors)
+    cleaned["is_active"] = bool(fields.get("is_active", True))
+    return cleaned
+
+
+def _questions_clean(questions: list[QuestionInput], *, company_name: str) -> list[QuestionInput]:
+    """Every question valid, empty texts filled with the standard wording of the type."""
+    if not questions:
+        raise DomainError(_("A survey needs at least one question."), code="no_questions")
+    if len(questions) > MAX_QUESTIONS:
+        raise DomainError(_("A survey can have at most %(count)s questions.") % {"count": MAX_QUESTIONS})
+    cleaned = []
+    for index, question in enumerate(questions, start=1):
+        if question.type not in QuestionType.values:
+            raise DomainError(
+                _("Question %(number)s: choose a valid type.") % {"number": index}, fields={"questions": []}
+            )
+        texts = {}
+        for language in ("fi", "en"):
+            text = (getattr(question, f"text_{language}") or "").strip()
+            texts[language] = text or question_default_text(question.type, language, company_name=company_name)
+            if len(texts[language]) > 500:
+                raise DomainError(_("Question %(number)s: keep the text under 500 characters.") % {"number": index})
+        cleaned.append(
+            QuestionInput(
+                id=question.id,
+                type=question.type,
+                text_fi=texts["fi"],
+                text_en=texts["en"],
+                required=bool(question.required),
+            )
+        )
+    return cleaned
+
+
+def _questions_save(survey: Survey, questions: list[QuestionInput]) -> None:
+    """Replace the survey's questions with `questions`, in that order, positions 1..n.
+
+    A question that already has answers keeps its type and cannot be removed, so
+    every recorded answer still means what it meant when it was given.
+    """
+    existing = {question.pk: question for question in survey.questions.all()}
+    kept_ids = {question.id for question in questions if question.id is not None}
+    unknown = kept_ids - set(existing)
+    if unknown:
+        raise DomainError(_("A question does not belong to this survey."), code="unknown_question")
+    removed = [question for pk, question in existing.items() if pk not in kept_ids]
+    answered = set(
+        Question.objects.filter(pk__in=existing, answers__isnull=False).values_list("pk", flat=True).distinct()
+    )
+    for question in removed:
+        if question.pk in answered:
+            raise DomainError(
+                _("“%(text)s” already has answers and cannot be removed. Deactivate the survey and make a new one.")
+                % {"text": question.text_fi or question.text_en},
+                code="question_answered",
+            )
+    for question in questions:
+        if question.id in answered and existing[question.id].type != question.type:
+            raise DomainError(
+                _("“%(text)s” already has answers, so its type cannot change.")
+                % {"text": existing[question.id].text_fi},
+                code="question_answered",
+            )
+    Question.objects.filter(pk__in=[question.pk for question in removed]).delete()
+    # Positions are unique per survey: move the kept rows out of the way before renumbering.
+    offset = 10_000
+    for question_id in kept_ids:
+        Question.objects.filter(pk=question_id).update(position=existing[question_id].position + offset)
+    for position, question in enumerate(questions, start=1):
+        values = {
+            "position": position,
+            "type": question.type,
+            "text_fi": question.text_fi,
+            "text_en": question.text_en,
+            "required": question.required,
+        }
+        if question.id is None:
+            Question.objects.create(survey=survey, **values)
+        else:
+            Question.objects.filter(pk=question.id).update(**values)
+
+
+@transaction.atomic
+def survey_create(*, questions: list[QuestionInput], company_name: str, **fields: Any) -> Survey:
+    """A survey with its questions. `fields`: name, title_fi/en, intro_fi/en, thank_you_fi/en, is_active."""
+    cleaned = _survey_fields_clean(fields)
+    questions = _questions_clean(questions, company_name=company_name)
+    survey = Survey.objects.create(**cleaned)
+    _questions_save(survey, questions)
+    return survey
+
+
+@transaction.atomic
+def survey_update(
+    *, survey: Survey, questions: list[QuestionInput] | None = None, company_name: str = "", **fields: Any
+) -> Survey:
+    """Change the texts (any subset of the fields) and, when given, replace the question list."""
+    current = {key: getattr(survey, key) for key in (*_SURVEY_TEXT_FIELDS, "is_active")}
+    unknown = set(fields) - set(current)
+    if unknown:
+        raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    cleaned = _survey_fields_clean({**current, **fields})
+    for key, value in cleaned.items():
+        setattr(survey, key, value)
+    survey.save()
+    if questions is not None:
+        _questions_save(survey, _questions_clean(questions, company_name=company_name))
+    return survey
+
+
+@transaction.atomic
+def survey_touchpoints_set(*, survey: Survey, delays: dict[int, int | None]) -> list[TouchpointSurvey]:
+    """Make exactly the touchpoints in `delays` (id -> minutes, None = company default) follow up with `survey`.
+
+    A touchpoint can have one follow-up survey: choosing it here moves it from any other survey.
+    """
+    touchpoints = Touchpoint.objects.filter(pk__in=delays, stage__path__archived_at__isnull=True)
+    found = {touchpoint.pk for touchpoint in touchpoints}
+    if set(delays) - found:
+        raise DomainError(_("A chosen touchpoint does not exist any more."), code="unknown_touchpoint")
+    for minutes in delays.values():
+        if minutes is not None and not 0 <= minutes <= 60 * 24 * 30:
+            raise DomainError(
+                _("The delay must be between 0 minutes and 30 days."), fields={"delay": [_("Check the delays.")]}
+            )
+    if delays and not survey.is_active:
+        raise DomainError(_("Activate the survey before attaching it to touchpoints."), code="survey_inactive")
+    TouchpointSurvey.objects.filter(survey=survey).exclude(touchpoint_id__in=found).delete()
+    links = []
+    for touchpoint_id, minutes in delays.items():
+        link, _created = TouchpointSurvey.objects.update_or_create(
+            touchpoint_id=touchpoint_id, defaults={"survey": survey, "delay_minutes": minutes}
+        )
+        links.append(link)
+    return links
+
+
+_SETTINGS_FIELDS = (
+    "default_delay_minutes",
+    "quiet_hours_start",
+    "quiet_hours_end",
+    "frequency_cap_days",
+    "reminder_after_days",
+    "link_valid_days",
+    "nps_poor_max",
+    "csat_poor_max",
+    "ces_poor_max",
+    "case_due_working_days",
+)
+
+
+@transaction.atomic
+def survey_settings_update(**changes: Any) -> SurveySettings:
+    """Change any of the company's survey rules; every field is validated against its limits."""
+    unknown = set(changes) - set(_SETTINGS_FIELDS)
+    if unknown:
+        raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    rules = survey_settings_get()
+    for key, value in changes.items():
+        setattr(rules, key, value)
+    try:
+        rules.full_clean(exclude=["singleton"])
+    except ValidationError as error:
+        raise DomainError(_("The survey settings cannot be saved."), fields=error.message_dict) from error
+    if rules.reminder_after_days and rules.reminder_after_days >= rules.link_valid_days:
+        raise DomainError(
+            _("The settings cannot be saved."),
+            fields={"reminder_after_days": [_("The reminder must go out before the link expires.")]},
+        )
+    rules.save()
+    return rules
+
+
+def _audience_clean(audience: dict[str, Any]) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    for key in AUDIENCE_KEYS:
+        value = audience.get(key)
+        if value in (None, ""):
+            continue
+        if key in ("segment", "persona"):
+            try:
+                cleaned[key] = int(value)
+            except (TypeError, ValueError) as error:
+                raise DomainError(_("Choose a valid %(filter)s.") % {"filter": key}, fields={key: []}) from error
+        elif key == "language":
+            if value not in ("fi", "en"):
+                raise DomainError(_("Choose Finnish or English."), fields={"language": [_("Choose a valid choice.")]})
+            cleaned[key] = value
+        else:
+            cleaned[key] = str(value).strip()[:200]
+    return cleaned
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    name: str,
+    survey: Survey,
+    audience: dict[str, Any],
+    send_at: dt.datetime | None = None,
+    repeat_every_months: int | None = None,
+    created_by: Any = None,
+    now: dt.datetime | None = None,
+) -> Campaign:
+    """A send-out of `survey` to the customers matching `audience`: now (send_at None), at a time, or recurring.
+
+    The dispatcher runs it when `next_run_at` comes (sending.campaigns_run_due); the
+    frequency cap, consent and unsubscribes apply to every run.
+    """
+    now = now or timezone.now()
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("This field is required.")]
+    if not survey.is_active:
+        errors["survey"] = [_("This survey is not active.")]
+    if send_at is not None and send_at < now - dt.timedelta(minutes=5):
+        errors["send_at"] = [_("Choose a time in the future.")]
+    if repeat_every_months is not None and not 1 <= repeat_every_months <= MAX_REPEAT_MONTHS:
+        errors["repeat_every_months"] = [
+            _("Repeat every 1 to %(count)s months, or leave empty to send once.") % {"count": MAX_REPEAT_MONTHS}
+        ]
+    if errors:
+        raise DomainError(_("The send-out cannot be saved."), fields=errors)
+    return Campaign.objects.create(
+        name=name[:200],
+        survey=survey,
+        audience=_audience_clean(audience),
+        next_run_at=send_at or now,
+        repeat_every_months=repeat_every_months,
+        created_by=created_by,
+    )
+
+
+@transaction.atomic
+def campaign_pause(*, campaign: Campaign) -> Campaign:
+    Campaign.objects.filter(pk=campaign.pk).update(is_active=False)
+    campaign.refresh_from_db()
+    return campaign
+
+
+@transaction.atomic
+def campaign_resume(*, campaign: Campaign, now: dt.datetime | None = None) -> Campaign:
+    """Active again. A recurring send-out whose date passed while paused continues at its next
+    date in the future rather than sending at once; a one-off that never ran goes now."""
+    now = now or timezone.now()
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    next_run = campaign.next_run_at
+    if next_run is not None and next_run < now and campaign.repeat_every_months:
+        while next_run < now:
+            next_run += relativedelta(months=campaign.repeat_every_months)
+    campaign.is_active = True
+    campaign.next_run_at = next_run
+    campaign.save(update_fields=["is_active", "next_run_at", "updated_at"])
+    return campaign

@@ -1,0 +1,92 @@
+// The survey builder: add, move and remove questions without a round trip, and show the
+// standard wording of each type. Without JavaScript the same form works with the
+// position numbers, the remove boxes and the add buttons (which post the page back).
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-builder]");
+  if (!form) return;
+  var list = form.querySelector("[data-question-list]");
+  var template = form.querySelector("[data-question-template]");
+  var total = form.querySelector('input[name="form-TOTAL_FORMS"]');
+  var defaults = JSON.parse(document.getElementById("question-defaults").textContent);
+
+  function rows() {
+    return Array.prototype.filter.call(list.querySelectorAll("[data-question]"), function (row) {
+      return !row.hidden;
+    });
+  }
+
+  function field(row, name) {
+    return row.querySelector('[name$="-' + name + '"]');
+  }
+
+  function renumber() {
+    var visible = rows();
+    visible.forEach(function (row, index) {
+      field(row, "ORDER").value = index + 1;
+      row.querySelector("[data-number]").textContent = index + 1;
+      row.querySelector('[data-move="up"]').disabled = index === 0;
+      row.querySelector('[data-move="down"]').disabled = index === visible.length - 1;
+    });
+  }
+
+  function showDefaults(row, previousType) {
+    var type = field(row, "type").value;
+    ["fi", "en"].forEach(function (language) {
+      var text = field(row, "text_" + language);
+      var before = previousType && defaults[previousType] ? defaults[previousType][language] : null;
+      text.placeholder = defaults[type] ? defaults[type][language] : "";
+      if (!text.value || text.value === before) text.value = text.placeholder;
+    });
+  }
+
+  function enhance(row) {
+    row.querySelector(".question-row__order").hidden = true;
+    row.querySelectorAll("[data-move]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var visible = rows();
+        var index = visible.indexOf(row);
+        if (button.dataset.move === "up" && index > 0) list.insertBefore(row, visible[index - 1]);
+        if (button.dataset.move === "down" && index < visible.length - 1) list.insertBefore(visible[index + 1], row);
+        renumber();
+        button.focus();
+      });
+    });
+    var type = field(row, "type");
+    var previous = type.value;
+    type.addEventListener("change", function () {
+      showDefaults(row, previous);
+      previous = type.value;
+    });
+    var remove = field(row, "DELETE");
+    remove.addEventListener("change", function () {
+      if (!remove.checked) return;
+      row.hidden = true;
+      renumber();
+      var next = rows()[0];
+      if (next) field(next, "type").focus();
+    });
+    showDefaults(row, null);
+  }
+
+  rows().forEach(enhance);
+  renumber();
+
+  form.querySelectorAll("[data-add]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      var index = parseInt(total.value, 10);
+      var holder = document.createElement("div");
+      holder.innerHTML = template.innerHTML.replace(/__prefix__/g, index);
+      var row = holder.firstElementChild;
+      list.appendChild(row);
+      total.value = index + 1;
+      field(row, "type").value = button.dataset.add;
+      field(row, "required").checked = true;
+      enhance(row);
+      renumber();
+      field(row, "text_fi").focus();
+    });
+  });
+})();

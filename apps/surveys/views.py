@@ -1,0 +1,350 @@
+"""The survey management pages for managers: builder, preview, touchpoints, settings, send-outs, invitations."""
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views import View
+
+from apps.accounts.capabilities import can_manage_cx_model
+from apps.core.access import CapabilityRequiredMixin
+from apps.core.exceptions import DomainError
+from apps.core.forms import form_add_domain_error
+from apps.surveys.forms import (
+    CampaignForm,
+    InvitationFilterForm,
+    QuestionFormSet,
+    SurveyForm,
+    SurveySettingsForm,
+)
+from apps.surveys.models import Campaign, InvitationStatus, QuestionType, Survey
+from apps.surveys.overview import (
+    audience_summary,
+    campaign_list,
+    invitation_list,
+    invitation_status_counts,
+    survey_get,
+    survey_list_with_counts,
+    survey_touchpoint_links,
+    touchpoint_choices_grouped,
+)
+from apps.surveys.public_views import survey_form_context
+from apps.surveys.responses import answers_clean
+from apps.surveys.selectors import survey_settings_get
+from apps.surveys.services import (
+    campaign_create,
+    campaign_pause,
+    campaign_resume,
+    survey_create,
+    survey_settings_update,
+    survey_touchpoints_set,
+    survey_update,
+)
+from apps.surveys.wordings import question_defaults
+
+INVITATIONS_PER_PAGE = 50
+
+
+class _ManagerView(CapabilityRequiredMixin, View):
+    capability = staticmethod(can_manage_cx_model)
+
+
+def _survey_or_404(survey_id: int) -> Survey:
+    survey = survey_get(survey_id=survey_id)
+    if survey is None:
+        raise Http404
+    return survey
+
+
+class SurveyHomeView(_ManagerView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        context = {
+            "surveys": survey_list_with_counts(),
+            "status_counts": invitation_status_counts(),
+            "campaigns": campaign_list()[:5],
+        }
+        return render(request, "surveys/manage/home.html", context)
+
+
+class _SurveyEditorMixin:
+    """The survey's texts and its questions on one page."""
+
+    def _render(
+        self, request: HttpRequest, *, form: SurveyForm, questions: Any, survey: Survey | None, status: int = 200
+    ) -> HttpResponse:
+        context = {
+            "form": form,
+            "questions": questions,
+            "survey": survey,
+            "question_types": QuestionType.choices,
+            "defaults": question_defaults(company_name=request.tenant.name),
+        }
+        return render(request, "surveys/manage/survey_form.html", context, status=status)
+
+    def _added(self, request: HttpRequest) -> QueryDict | None:
+        """Without JavaScript "Add question" posts the page back: the same data plus one row."""
+        question_type = request.POST.get("add")
+        if question_type not in QuestionType.values:
+            return None
+        data = request.POST.copy()
+        total = int(data.get("form-TOTAL_FORMS") or 0)
+        data["form-TOTAL_FORMS"] = str(total + 1)
+        data[f"form-{total}-type"] = question_type
+        data[f"form-{total}-required"] = "on"
+        data[f"form-{total}-ORDER"] = str(total + 1)
+        return data
+
+    def _save(self, request: HttpRequest, survey: Survey | None) -> HttpResponse:
+        added = self._added(request)
+        if added is not None:
+            form = SurveyForm(initial=added.dict())
+            return self._render(request, form=form, questions=QuestionFormSet(added), survey=survey)
+        form = SurveyForm(request.POST)
+        questions = QuestionFormSet(request.POST)
+        if form.is_valid() and questions.is_valid():
+            try:
+                fields = {**form.cleaned_data, "questions": questions.question_inputs()}
+                if survey is None:
+                    survey = survey_create(company_name=request.tenant.name, **fields)
+                else:
+                    survey_update(survey=survey, company_name=request.tenant.name, **fields)
+            except DomainError as error:
+                form_add_domain_error(form, error)
+            else:
+                messages.success(request, _("Survey %(name)s was saved.") % {"name": survey.name})
+                return redirect("surveys:detail", survey_id=survey.pk)
+        return self._render(request, form=form, questions=questions, survey=survey, status=400)
+
+
+class SurveyCreateView(_SurveyEditorMixin, _ManagerView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        defaults = question_defaults(company_name=request.tenant.name)
+        initial = [
+            {"type": QuestionType.NPS, "required": True, "ORDER": 1},
+            {"type": QuestionType.TEXT, "required": False, "ORDER": 2},
+        ]
+        for row in initial:
+            row.update({"text_fi": defaults[row["type"]]["fi"], "text_en": defaults[row["type"]]["en"]})
+        form = SurveyForm(initial={"is_active": True})
+        return self._render(request, form=form, questions=QuestionFormSet(initial=initial), survey=None)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        return self._save(request, None)
+
+
+class SurveyUpdateView(_SurveyEditorMixin, _ManagerView):
+    def get(self, request: HttpRequest, survey_id: int) -> HttpResponse:
+        survey = _survey_or_404(survey_id)
+        initial = [
+            {
+                "id": question.pk,
+                "type": question.type,
+                "text_fi": question.text_fi,
+                "text_en": question.text_en,
+                "required": question.required,
+                "ORDER": question.position,
+            }
+            for question in survey.questions.all()
+        ]
+        form = SurveyForm.for_survey(survey)
+        return self._render(request, form=form, questions=QuestionFormSet(initial=initial), survey=survey)
+
+    def post(self, request: HttpRequest, survey_id: int) -> HttpResponse:
+        return self._save(request, _survey_or_404(survey_id))
+
+
+class SurveyDetailView(_ManagerView):
+    def get(self, request: HttpRequest, survey_id: int) -> HttpResponse:
+        survey = _survey_or_404(survey_id)
+        context = {
+            "survey": survey,
+            "links": survey_touchpoint_links(survey=survey),
+            "campaigns": campaign_list(survey_id=survey.pk),
+            "rules": survey_settings_get(),
+        }
+        return render(request, "surveys/manage/survey_detail.html", context)
+
+
+class SurveyPreviewView(_ManagerView):
+    """The survey exactly as a customer sees it. Submitting checks the answers and shows
+    the thank-you page; nothing is recorded."""
+
+    def _language(self, language: str) -> str:
+        if language not in ("fi", "en"):
+            raise Http404
+        return language
+
+    def _context(self, survey: Survey, shown_in: str, **extra: Any) -> dict[str, Any]:
+        return {"preview": True, "survey": survey, "other_language": "en" if shown_in == "fi" else "fi", **extra}
+
+    def get(self, request: HttpRequest, survey_id: int, language: str) -> HttpResponse:
+        survey, language = _survey_or_404(survey_id), self._language(language)
+        with translation.override(language):
+            context = survey_form_context(survey, language=language, values={}, errors={})
+            return render(request, "surveys/public/answer.html", self._context(survey, language, **context))
+
+    def post(self, request: HttpRequest, survey_id: int, language: str) -> HttpResponse:
+        survey, language = _survey_or_404(survey_id), self._language(language)
+        values = {key: value for key, value in request.POST.items() if key.startswith("q")}
+        with translation.override(language):
+            try:
+                answers_clean(questions=list(survey.questions.all()), raw=values)
+            except DomainError as error:
+                context = survey_form_context(survey, language=language, values=values, errors=error.fields)
+                context = self._context(survey, language, **context)
+                return render(request, "surveys/public/answer.html", context, status=400)
+            context = self._context(survey, language, language=language, thank_you=survey.text("thank_you", language))
+            return render(request, "surveys/public/thanks.html", context)
+
+
+class SurveyTouchpointsView(_ManagerView):
+    """Choose the touchpoints whose encounters are followed up with this survey, and the delay of each."""
+
+    def _render(self, request: HttpRequest, survey: Survey, *, errors: list[str], status: int = 200) -> HttpResponse:
+        paths = touchpoint_choices_grouped()
+        posted = request.POST if request.method == "POST" else None
+        for path in paths:
+            for stage in path.stages:
+                for touchpoint in stage.touchpoints:
+                    mine = touchpoint.link is not None and touchpoint.link.survey_id == survey.pk
+                    if posted is not None:
+                        touchpoint.chosen = str(touchpoint.pk) in posted.getlist("touchpoint")
+                        touchpoint.delay_value = posted.get(f"delay_{touchpoint.pk}", "")
+                    else:
+                        touchpoint.chosen = mine
+                        delay = touchpoint.link.delay_minutes if mine else None
+                        touchpoint.delay_value = "" if delay is None else delay
+        context = {"survey": survey, "paths": paths, "rules": survey_settings_get(), "errors": errors}
+        return render(request, "surveys/manage/survey_touchpoints.html", context, status=status)
+
+    def get(self, request: HttpRequest, survey_id: int) -> HttpResponse:
+        return self._render(request, _survey_or_404(survey_id), errors=[])
+
+    def post(self, request: HttpRequest, survey_id: int) -> HttpResponse:
+        survey = _survey_or_404(survey_id)
+        delays: dict[int, int | None] = {}
+        errors = []
+        for value in request.POST.getlist("touchpoint"):
+            if not value.isdigit():
+                continue
+            raw_delay = request.POST.get(f"delay_{value}", "").strip()
+            if raw_delay and not raw_delay.isdigit():
+                errors.append(_("Delays are whole minutes, for example 120."))
+                continue
+            delays[int(value)] = int(raw_delay) if raw_delay else None
+        if not errors:
+            try:
+                survey_touchpoints_set(survey=survey, delays=delays)
+            except DomainError as error:
+                errors.append(error.message)
+            else:
+                messages.success(request, _("The touchpoints of %(name)s were saved.") % {"name": survey.name})
+                return redirect("surveys:detail", survey_id=survey.pk)
+        return self._render(request, survey, errors=errors, status=400)
+
+
+class SurveySettingsView(_ManagerView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = SurveySettingsForm(instance=survey_settings_get())
+        return render(request, "surveys/manage/settings.html", {"form": form})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        # The form validates against a copy; the service makes the change.
+        form = SurveySettingsForm(request.POST, instance=survey_settings_get())
+        if form.is_valid():
+            try:
+                survey_settings_update(**{name: form.cleaned_data[name] for name in form.Meta.fields})
+            except DomainError as error:
+                form_add_domain_error(form, error)
+            else:
+                messages.success(request, _("Survey settings saved."))
+                return redirect("surveys:settings")
+        return render(request, "surveys/manage/settings.html", {"form": form}, status=400)
+
+
+class CampaignListView(_ManagerView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "surveys/manage/campaign_list.html", {"campaigns": campaign_list()})
+
+
+class CampaignCreateView(_ManagerView):
+    """Two steps on one URL: the form, then the audience count with what is excluded, then confirm."""
+
+    def _render(
+        self, request: HttpRequest, form: CampaignForm, *, summary: Any = None, status: int = 200
+    ) -> HttpResponse:
+        context = {"form": form, "summary": summary, "confirming": summary is not None}
+        return render(request, "surveys/manage/campaign_form.html", context, status=status)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        initial = {"survey": request.GET.get("survey")} if request.GET.get("survey", "").isdigit() else {}
+        return self._render(request, CampaignForm(initial=initial))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        with timezone.override(ZoneInfo(request.tenant.time_zone)):
+            form = CampaignForm(request.POST)
+            if not form.is_valid():
+                return self._render(request, form, status=400)
+            data = form.cleaned_data
+            if request.POST.get("confirm") != "1":
+                summary = audience_summary(audience=form.audience(), rules=survey_settings_get())
+                return self._render(request, form, summary=summary)
+            try:
+                campaign = campaign_create(
+                    name=data["name"],
+                    survey=data["survey"],
+                    audience=form.audience(),
+                    send_at=data["send_at"],
+                    repeat_every_months=data["repeat_every_months"],
+                    created_by=request.user,
+                )
+            except DomainError as error:
+                form_add_domain_error(form, error)
+                return self._render(request, form, status=400)
+        messages.success(request, _("Send-out %(name)s was scheduled.") % {"name": campaign.name})
+        return redirect("surveys:campaign_list")
+
+
+class CampaignToggleView(_ManagerView):
+    """POST pauses an active send-out or resumes a paused one."""
+
+    def post(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
+        campaign = Campaign.objects.filter(pk=campaign_id).first()
+        if campaign is None:
+            raise Http404
+        if campaign.is_active:
+            campaign_pause(campaign=campaign)
+            messages.success(request, _("Send-out %(name)s is paused.") % {"name": campaign.name})
+        else:
+            campaign_resume(campaign=campaign)
+            messages.success(request, _("Send-out %(name)s is active again.") % {"name": campaign.name})
+        return redirect("surveys:campaign_list")
+
+
+class InvitationListView(_ManagerView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        filters = InvitationFilterForm(request.GET or None)
+        data = filters.cleaned_data if filters.is_valid() else {}
+        invitations = invitation_list(
+            status=data.get("status") or "",
+            survey_id=data.get("survey"),
+            campaign_id=data.get("campaign"),
+            search=data.get("q") or "",
+        )
+        page = Paginator(invitations, INVITATIONS_PER_PAGE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": bool(data and any(data.values())),
+            "status_counts": invitation_status_counts(),
+            "statuses": InvitationStatus,
+        }
+        return render(request, "surveys/manage/invitation_list.html", context)

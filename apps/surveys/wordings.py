@@ -1,0 +1,59 @@
+"""The standard wording of each question type, in Finnish and English; no database.
+
+These are the texts customers see, not UI strings: both languages are written out
+here so that a survey is complete whatever the manager's own language is.
+"""
+
+from apps.surveys.models import QuestionType
+
+_DEFAULTS: dict[str, dict[str, str]] = {
+    QuestionType.NPS: {
+        "fi": "Kuinka todennäköisesti suosittelisit {company}:ää ystävällesi tai kollegallesi?",
+        "en": "How likely are you to recommend {company} to a friend or colleague?",
+    },
+    QuestionType.CSAT: {
+        "fi": "Kuinka tyytyväinen olit saamaasi palveluun?",
+        "en": "How satisfied were you with the service you received?",
+    },
+    QuestionType.CES: {
+        "fi": "{company} teki asiani hoitamisesta helppoa.",
+        "en": "{company} made it easy for me to handle my issue.",
+    },
+    QuestionType.TEXT: {
+        "fi": "Mitä voisimme tehdä paremmin?",
+        "en": "What could we do better?",
+    },
+}
+
+
+# Without a company name the question speaks of "us" instead.
+_WITHOUT_COMPANY: dict[str, dict[str, str]] = {
+    QuestionType.NPS: {
+        "fi": "Kuinka todennäköisesti suosittelisit meitä ystävällesi tai kollegallesi?",
+        "en": "How likely are you to recommend us to a friend or colleague?",
+    },
+    QuestionType.CES: {
+        "fi": "Asiani hoitaminen kanssanne oli helppoa.",
+        "en": "The company made it easy for me to handle my issue.",
+    },
+}
+
+
+def question_default_text(question_type: str, language: str, *, company_name: str) -> str:
+    """The standard wording of `question_type` in `language`, naming the company."""
+    language = language if language in ("fi", "en") else "fi"
+    company_name = company_name.strip()
+    if not company_name and question_type in _WITHOUT_COMPANY:
+        return _WITHOUT_COMPANY[question_type][language]
+    return _DEFAULTS.get(question_type, {}).get(language, "").format(company=company_name)
+
+
+def question_defaults(*, company_name: str) -> dict[str, dict[str, str]]:
+    """Every type's standard wording in both languages, for the editor."""
+    return {
+        question_type: {
+            language: question_default_text(question_type, language, company_name=company_name)
+            for language in ("fi", "en")
+        }
+        for question_type in _DEFAULTS
+    }
