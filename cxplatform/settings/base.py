@@ -220,6 +220,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OwnershipRoleEnum": "apps.journeys.models.OwnershipRole.choices",
         "UserRoleEnum": "apps.accounts.models.Role.choices",
+        "LanguageEnum": "apps.customers.models.Language.choices",
+        "FeelingEnum": "apps.encounters.models.Feeling.choices",
     },
 }
 
