@@ -4,11 +4,12 @@ Each module has `seed(*, context: DemoContext) -> None` and must be idempotent:
 running the demo command twice leaves one copy of everything.
 """
 
-from apps.demo.seeds import customers, journeys, personas, users
+from apps.demo.seeds import customers, encounters, journeys, personas, users
 
 SEEDERS = [
     users,
     personas,
     customers,
     journeys,
+    encounters,
 ]
