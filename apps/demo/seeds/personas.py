@@ -1,7 +1,10 @@
-"""Buyer personas of the demo vehicle-inspection chain."""
+"""Buyer personas of the demo vehicle-inspection chain.
+
+Avatars are coloured initials: they render the same on every machine, emoji fonts or not.
+"""
 
 from apps.demo.seeds.context import DemoContext
-from apps.personas.models import InboundStage, PersonaColour, PersonaIcon
+from apps.personas.models import InboundStage, PersonaColour
 from apps.personas.selectors import persona_by_name_map
 from apps.personas.services import persona_create
 
@@ -14,7 +17,6 @@ DEMO_PERSONAS = [
         "pains": "Jonottaminen, yllättävät jälkitarkastukset, epäselvät hinnat.",
         "value_proposition": "Varaa aika kahdessa minuutissa ja olet ulkona puolessa tunnissa.",
         "inbound_stage": InboundStage.CONVERT,
-        "icon": PersonaIcon.FAMILY,
         "colour": PersonaColour.TEAL,
     },
     {
@@ -25,7 +27,6 @@ DEMO_PERSONAS = [
         "pains": "Hylätty katsastus ja uusi käynti, paperikuitit, puhelinjonot.",
         "value_proposition": "Aamukatsastus klo 7 ja lasku suoraan yrityksen verkkolaskuosoitteeseen.",
         "inbound_stage": InboundStage.CLOSE,
-        "icon": PersonaIcon.VAN,
         "colour": PersonaColour.ORANGE,
     },
     {
@@ -36,7 +37,6 @@ DEMO_PERSONAS = [
         "pains": "Kiirehtiminen, ammattisanasto, sähköiset palvelut ilman neuvoa.",
         "value_proposition": "Katsastaja näyttää havainnot autolla ja kertoo, mitä ne tarkoittavat.",
         "inbound_stage": InboundStage.DELIGHT,
-        "icon": PersonaIcon.SENIOR,
         "colour": PersonaColour.PURPLE,
     },
     {
@@ -47,7 +47,6 @@ DEMO_PERSONAS = [
         "pains": "Pelko hylkäyksestä, yllättävät korjauskulut.",
         "value_proposition": "Tarkistuslista ennen käyntiä ja katsastaja, joka neuvoo.",
         "inbound_stage": InboundStage.ATTRACT,
-        "icon": PersonaIcon.STUDENT,
         "colour": PersonaColour.BLUE,
     },
 ]
