@@ -1,5 +1,6 @@
 """The frontline quick-log page and its customer type-ahead."""
 
+import re
 from typing import Any
 
 from django.urls import reverse
@@ -94,7 +95,12 @@ def test_page_groups_own_touchpoints_first(client_for: Any, frontline: Any, touc
     touchpoint.owner = frontline
     touchpoint.save(update_fields=["owner"])
     body = client_for(frontline).get(LOG_URL).content.decode()
-    assert body.index("Your touchpoints") < body.index("Saapuminen")
+    groups = re.findall(r'<optgroup label="([^"]+)">\s*<option value="(\d+)"', body)
+    # Own touchpoints first, then every path and stage (where the own one shows again).
+    assert groups[0][1] == str(touchpoint.pk)
+    assert [label for label, _id in groups[1:]] == [
+        f"{touchpoint.stage.path.name} · {name}" for name in ("Saapuminen", "Katsastus")
+    ]
 
 
 def test_page_forbidden_when_signed_out(anonymous_client: Any) -> None:
