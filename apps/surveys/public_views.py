@@ -53,6 +53,7 @@ def survey_form_context(survey: Survey, *, language: str, values: dict[str, str]
         "survey_intro": survey.text("intro", language),
         "questions": questions,
         "has_errors": bool(errors),
+        "any_required": any(item["question"].required for item in questions),
         "language": language,
     }
 
@@ -76,7 +77,9 @@ class SurveyAnswerView(View):
             return _unavailable(request, invitation)
         values = {key: value for key, value in request.POST.items() if key.startswith("q")}
         try:
-            response_submit(invitation_id=invitation.pk, raw_answers=values)
+            # The validation messages speak the customer's language.
+            with translation.override(_language(invitation)):
+                response_submit(invitation_id=invitation.pk, raw_answers=values)
         except DomainError as error:
             if error.code == "link_used":
                 return _unavailable(request, invitation)

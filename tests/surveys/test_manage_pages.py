@@ -1,5 +1,7 @@
 """The survey management pages: what managers do and see, what frontline staff and other companies cannot."""
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django_tenants.utils import schema_context
@@ -256,3 +258,34 @@ def test_other_company_sees_none_of_alphas_send_outs(client_for, outsider, surve
     assert client.post(f"/surveys/send-outs/{campaign.pk}/toggle/").status_code == 404
     with schema_context("beta"):
         assert not Campaign.objects.exists()
+
+
+def _sent_invitation(survey: Survey, *, language: str) -> tuple[Invitation, str]:
+    from django.utils import timezone
+
+    from apps.surveys.tokens import token_for
+
+    customer = customer_create(full_name="Eino", email="eino@example.fi", language=language, survey_consent=True)
+    now = timezone.now()
+    invitation = invitation_create(survey=survey, customer=customer, send_at=now, now=now, rules=survey_settings_get())
+    Invitation.objects.filter(pk=invitation.pk).update(
+        status=InvitationStatus.SENT, sent_at=now, expires_at=now + dt.timedelta(days=14)
+    )
+    return invitation, token_for(invitation.token_nonce)
+
+
+def test_customer_page_errors_speak_the_customers_language(anonymous_client, survey):
+    _invitation, token = _sent_invitation(survey, language="en")
+    response = anonymous_client.post(f"/s/{token}/", {})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert '<html lang="en">' in body and "Please answer this question." in body
+
+
+def test_customer_page_sends_its_origin_so_the_form_can_be_posted(anonymous_client, survey):
+    # With a "no-referrer" policy browsers send "Origin: null" on the form's POST,
+    # which the CSRF check refuses: the customer could never answer.
+    _invitation, token = _sent_invitation(survey, language="fi")
+    body = anonymous_client.get(f"/s/{token}/").content.decode()
+    assert '<meta name="referrer" content="same-origin">' in body
+    assert "no-referrer" not in body
