@@ -173,3 +173,22 @@ def test_api_of_another_company_does_not_see_the_customer(client_for, outsider, 
     assert client.get("/api/v1/customers/").json()["count"] == 0
     patch = client.patch(f"/api/v1/customers/{aino.pk}/", {"full_name": "X"}, content_type="application/json")
     assert patch.status_code == 404
+
+
+def test_admin_pages_open_for_managers_and_save_through_the_service(client_for, manager, frontline, aino):
+    client = client_for(manager)
+    for url in [
+        "/admin/customers/customer/",
+        f"/admin/customers/customer/{aino.pk}/change/",
+        "/admin/customers/customerimport/",
+        "/admin/personas/buyerpersona/",
+    ]:
+        assert client.get(url).status_code == 200, url
+    response = client.post(
+        "/admin/customers/customer/add/",
+        {"full_name": "Onni Salo", "email": "ONNI@example.fi", "phone": "040 5556666", "language": "fi"},
+    )
+    assert response.status_code == 302
+    onni = Customer.objects.get(email="onni@example.fi")
+    assert onni.phone_normalized == "+358405556666"
+    assert client_for(frontline).get("/admin/customers/customer/").status_code == 302
