@@ -289,3 +289,10 @@ def test_customer_page_sends_its_origin_so_the_form_can_be_posted(anonymous_clie
     body = anonymous_client.get(f"/s/{token}/").content.decode()
     assert '<meta name="referrer" content="same-origin">' in body
     assert "no-referrer" not in body
+
+
+def test_inactive_survey_warns_that_its_touchpoints_send_nothing(client_for, manager, survey, touchpoint):
+    survey.is_active = False
+    survey.save()
+    page = client_for(manager).get(f"/surveys/{survey.pk}/").content.decode()
+    assert "This survey is not active: encounters at these touchpoints get no survey" in page
