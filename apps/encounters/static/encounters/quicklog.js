@@ -44,7 +44,7 @@
       item.appendChild(name);
       item.appendChild(meta);
       item.addEventListener("mousedown", function (event) { event.preventDefault(); });
-      item.addEventListener("click", function () { choose(customer); });
+      item.addEventListener("click", function () { choose(customer, false); });
       list.appendChild(item);
     });
     if (active >= 0) input.setAttribute("aria-activedescendant", "customer-option-" + results[active].id);
@@ -76,7 +76,7 @@
     hint.textContent = customer.unsubscribed ? text.unsubscribed : (customer.survey_consent ? text.consented : "");
   }
 
-  function choose(customer) {
+  function choose(customer, byKeyboard) {
     chosenId.value = customer.id;
     chosenId.disabled = false;
     chosen.querySelector("[data-chosen-name]").textContent = customer.name;
@@ -86,10 +86,14 @@
     survey.checked = Boolean(customer.survey_consent && !customer.unsubscribed);
     surveyHint(customer);
     setExpanded(false);
-    // Next: the touchpoint if none is chosen yet, else the outcome (resolved is preselected), else the first face.
+    // From the keyboard, go on to the touchpoint if none is chosen yet, else to the peak faces (the outcome
+    // is preselected). After a tap nothing takes the focus (the hidden search box lets it go,
+    // closing the phone's keyboard): a focus ring on a face would look like a choice.
     var touchpoint = form.querySelector("#id_touchpoint");
-    var next = touchpoint.value ? form.querySelector("input[name=peak_feeling]") : touchpoint;
-    if (next) next.focus();
+    if (byKeyboard) {
+      var next = touchpoint.value ? form.querySelector("input[name=peak_feeling]") : touchpoint;
+      if (next) next.focus();
+    }
   }
 
   function change() {
@@ -117,7 +121,7 @@
     } else if (event.key === "Enter") {
       // Enter picks a customer; it never submits a half-filled log.
       event.preventDefault();
-      if (active >= 0 && results[active]) choose(results[active]);
+      if (active >= 0 && results[active]) choose(results[active], true);
       else lookup();
     } else if (event.key === "Escape") {
       setExpanded(false);
