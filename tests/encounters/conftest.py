@@ -6,9 +6,30 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from apps.customers.models import Customer
 from apps.customers.services import customer_create
+from apps.encounters.models import Encounter
 from apps.encounters.services import encounter_log
 from tests.journeys.factories import map_build, touchpoint_named
+
+
+class Fresh:
+    """What a test added: rows committed by other suites (worker tests) may sit in the same schema."""
+
+    def __init__(self) -> None:
+        self.customer_ids = set(Customer.objects.values_list("pk", flat=True))
+        self.encounter_ids = set(Encounter.objects.values_list("pk", flat=True))
+
+    def customers(self) -> Any:
+        return Customer.objects.exclude(pk__in=self.customer_ids)
+
+    def encounters(self) -> Any:
+        return Encounter.objects.exclude(pk__in=self.encounter_ids)
+
+
+@pytest.fixture(autouse=True)
+def fresh(db: None) -> Fresh:
+    return Fresh()
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from apps.customers.models import Customer
-from apps.encounters.models import Encounter, EncounterSource
+from apps.encounters.models import EncounterSource
 
 LOG_URL = "/encounters/log/"
 
@@ -17,7 +16,9 @@ def _post(client: Any, **data: Any) -> Any:
     return client.post(LOG_URL, payload)
 
 
-def test_frontline_logs_an_existing_customer(client_for: Any, frontline: Any, customer: Any, touchpoint: Any) -> None:
+def test_frontline_logs_an_existing_customer(
+    fresh: Any, client_for: Any, frontline: Any, customer: Any, touchpoint: Any
+) -> None:
     response = _post(
         client_for(frontline),
         customer=customer.pk,
@@ -28,7 +29,7 @@ def test_frontline_logs_an_existing_customer(client_for: Any, frontline: Any, cu
     )
     assert response.status_code == 302
     assert response["Location"] == f"{LOG_URL}?touchpoint={touchpoint.pk}"
-    encounter = Encounter.objects.get()
+    encounter = fresh.encounters().get()
     assert (encounter.customer, encounter.touchpoint, encounter.logged_by) == (customer, touchpoint, frontline)
     assert (encounter.peak_feeling, encounter.end_feeling, encounter.outcome) == (1, 2, "resolved")
     assert encounter.raised_to_management and encounter.survey_agreed
@@ -44,7 +45,7 @@ def test_log_another_keeps_the_touchpoint(client_for: Any, frontline: Any, custo
     assert f'<option value="{touchpoint.pk}" selected>' in page.content.decode()
 
 
-def test_new_customer_inline(client_for: Any, frontline: Any, touchpoint: Any) -> None:
+def test_new_customer_inline(fresh: Any, client_for: Any, frontline: Any, touchpoint: Any) -> None:
     response = _post(
         client_for(frontline),
         touchpoint=touchpoint.pk,
@@ -53,26 +54,28 @@ def test_new_customer_inline(client_for: Any, frontline: Any, touchpoint: Any) -
         customer_language="en",
     )
     assert response.status_code == 302
-    new = Customer.objects.get(email="uusi@example.fi")
+    new = fresh.customers().get(email="uusi@example.fi")
     assert new.language == "en" and new.created_by == frontline
-    assert Encounter.objects.get().customer == new
+    assert fresh.encounters().get().customer == new
 
 
-def test_bad_input_shows_field_errors_and_saves_nothing(client_for: Any, frontline: Any, touchpoint: Any) -> None:
+def test_bad_input_shows_field_errors_and_saves_nothing(
+    fresh: Any, client_for: Any, frontline: Any, touchpoint: Any
+) -> None:
     response = client_for(frontline).post(
         LOG_URL, {"action": "log", "touchpoint": touchpoint.pk, "customer_email": "not-an-email", "peak_feeling": "7"}
     )
     assert response.status_code == 400
     form = response.context["form"]
     assert "peak_feeling" in form.errors and "end_feeling" in form.errors
-    assert not Encounter.objects.exists() and not Customer.objects.exists()
+    assert not fresh.encounters().exists() and not fresh.customers().exists()
 
 
-def test_invalid_new_customer_rolls_back(client_for: Any, frontline: Any, touchpoint: Any) -> None:
+def test_invalid_new_customer_rolls_back(fresh: Any, client_for: Any, frontline: Any, touchpoint: Any) -> None:
     response = _post(client_for(frontline), touchpoint=touchpoint.pk, customer_name="Nimi", customer_email="x@")
     assert response.status_code == 400
     assert "customer_email" in response.context["form"].errors
-    assert not Customer.objects.exists()
+    assert not fresh.customers().exists()
 
 
 def test_missing_customer_is_an_error(client_for: Any, frontline: Any, touchpoint: Any) -> None:
@@ -81,14 +84,14 @@ def test_missing_customer_is_an_error(client_for: Any, frontline: Any, touchpoin
     assert "customer" in response.context["form"].errors
 
 
-def test_search_without_javascript(client_for: Any, frontline: Any, customer: Any, touchpoint: Any) -> None:
+def test_search_without_javascript(fresh: Any, client_for: Any, frontline: Any, customer: Any, touchpoint: Any) -> None:
     response = client_for(frontline).post(
         LOG_URL, {"action": "search", "q": "meikä", "touchpoint": touchpoint.pk, "peak_feeling": "1"}
     )
     assert response.status_code == 200
     body = response.content.decode()
     assert f'name="customer" value="{customer.pk}"' in body
-    assert not Encounter.objects.exists()
+    assert not fresh.encounters().exists()
 
 
 def test_page_groups_own_touchpoints_first(client_for: Any, frontline: Any, touchpoint: Any) -> None:
@@ -108,12 +111,12 @@ def test_page_forbidden_when_signed_out(anonymous_client: Any) -> None:
 
 
 def test_other_company_cannot_log_on_our_objects(
-    client_for: Any, outsider: Any, customer: Any, touchpoint: Any
+    fresh: Any, client_for: Any, outsider: Any, customer: Any, touchpoint: Any
 ) -> None:
     response = _post(client_for(outsider), customer=customer.pk, touchpoint=touchpoint.pk)
     assert response.status_code == 400
     assert "touchpoint" in response.context["form"].errors
-    assert not Encounter.objects.exists()
+    assert not fresh.encounters().exists()
 
 
 def test_type_ahead(client_for: Any, frontline: Any, customer: Any) -> None:
@@ -121,7 +124,7 @@ def test_type_ahead(client_for: Any, frontline: Any, customer: Any) -> None:
     url = reverse("encounters:customer_pick")
     for query in ("maija", "MEIK", "4567", "example.fi"):
         results = client.get(url, {"q": query}).json()["results"]
-        assert [row["id"] for row in results] == [customer.pk], query
+        assert customer.pk in [row["id"] for row in results], query
     assert client.get(url, {"q": "zzz"}).json() == {"results": []}
 
 
