@@ -3,6 +3,8 @@
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.encounters.conftest import log
@@ -65,3 +67,21 @@ def test_detail_access(
     assert client_for(manager).get(reverse("encounters:detail", args=[mine.pk])).status_code == 200
     assert client_for(frontline).get(reverse("encounters:detail", args=[theirs.pk])).status_code == 404
     assert client_for(outsider).get(reverse("encounters:detail", args=[mine.pk])).status_code == 404
+
+
+def test_lists_do_not_query_per_row(
+    client_for: Any, manager: Any, frontline: Any, customer: Any, touchpoint: Any, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(3):
+        log(by=frontline, customer=customer, touchpoint=touchpoint, note="Rivi")
+    manager_client, frontline_client = client_for(manager), client_for(frontline)
+    with CaptureQueriesContext(connection) as few_list:
+        manager_client.get(reverse("encounters:list"))
+    with CaptureQueriesContext(connection) as few_mine:
+        frontline_client.get(reverse("encounters:mine"))
+    for _ in range(12):
+        log(by=frontline, customer=customer, touchpoint=touchpoint, note="Rivi")
+    with django_assert_max_num_queries(len(few_list.captured_queries)):
+        manager_client.get(reverse("encounters:list"))
+    with django_assert_max_num_queries(len(few_mine.captured_queries)):
+        frontline_client.get(reverse("encounters:mine"))
