@@ -117,9 +117,13 @@ class EncounterLogView(CapabilityRequiredMixin, View):
         data["customer"] = ""
         if clear:
             data["q"] = ""
-        form = EncounterLogForm(data=None, initial=data.dict(), touchpoints=touchpoints)
         query = "" if clear else data.get("q", "")
         results = customer_search(query=query, limit=SEARCH_RESULTS) if query.strip() else []
+        initial = data.dict()
+        if len(results) == 1:
+            # The single match is preselected, so the survey box follows its consent as with the type-ahead.
+            initial["survey_agreed"] = results[0].survey_consent and not results[0].unsubscribed
+        form = EncounterLogForm(data=None, initial=initial, touchpoints=touchpoints)
         return self._render(request, form, search_results=results, searched=bool(query.strip()))
 
 

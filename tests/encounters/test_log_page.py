@@ -5,6 +5,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from apps.customers.services import customer_create
 from apps.encounters.models import EncounterSource
 
 LOG_URL = "/encounters/log/"
@@ -90,7 +91,9 @@ def test_search_without_javascript(fresh: Any, client_for: Any, frontline: Any, 
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert f'name="customer" value="{customer.pk}"' in body
+    assert f'name="customer" value="{customer.pk}" checked' in body
+    # The customer has not agreed to surveys: the box stays clear.
+    assert 'id="id_survey_agreed" aria-describedby="survey-hint">' in body
     assert not fresh.encounters().exists()
 
 
@@ -135,3 +138,11 @@ def test_type_ahead_forbidden_and_cross_tenant(
     assert anonymous_client.get(url, {"q": "maija"}).status_code == 302
     # The outsider on their own company's host finds nothing of alpha's.
     assert client_for(outsider).get(url, {"q": "maija"}).json() == {"results": []}
+
+
+def test_search_without_javascript_follows_consent(client_for: Any, frontline: Any, touchpoint: Any) -> None:
+    consenting = customer_create(full_name="Kalle Kyselymyönteinen", email="kalle.k@example.fi", survey_consent=True)
+    response = client_for(frontline).post(LOG_URL, {"action": "search", "q": "kyselymyönteinen"})
+    body = response.content.decode()
+    assert f'name="customer" value="{consenting.pk}" checked' in body
+    assert 'id="id_survey_agreed" aria-describedby="survey-hint" checked>' in body
