@@ -70,6 +70,8 @@ def _database_url(settings_dict: dict[str, Any]) -> str:
     credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
     host = settings_dict.get("HOST") or "127.0.0.1"
     port = settings_dict.get("PORT") or "5432"
+    if host.startswith("/"):  # a Unix-socket directory (scripts/dev.py's embedded PostgreSQL)
+        return f"postgres://{credentials}/{host}/{settings_dict['NAME']}"
     return f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
 
 

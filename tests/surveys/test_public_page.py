@@ -39,7 +39,7 @@ def answer_data(invitation, nps="9", comment=""):
 
 
 def test_the_emailed_link_opens_the_form(anonymous_client, sent_invitation):
-    invitation, token = sent_invitation
+    _invitation, token = sent_invitation
     assert f"/s/{token}/" in mail.outbox[0].body
     response = anonymous_client.get(f"/s/{token}/")
     assert response.status_code == 200
@@ -93,7 +93,7 @@ def test_missing_and_out_of_scale_answers_get_field_messages(anonymous_client, s
     invitation, token = sent_invitation
     response = anonymous_client.post(f"/s/{token}/", answer_data(invitation, nps="11"))
     assert response.status_code == 400
-    assert "Valitse arvo väliltä 0–10." in response.content.decode()
+    assert "Valitse arvo väliltä 0–10." in response.content.decode()  # noqa: RUF001 - the Finnish range dash
     response = anonymous_client.post(f"/s/{token}/", answer_data(invitation, nps=""))
     assert "Vastaa tähän kysymykseen." in response.content.decode()
     assert not Response.objects.exists()
@@ -162,7 +162,6 @@ def test_the_link_of_one_company_does_not_open_in_another(client_for, tenant_bet
 
 
 def test_submissions_are_rate_limited(anonymous_client, sent_invitation):
-    invitation, token = sent_invitation
     from django.core.cache import cache
 
     cache.clear()
