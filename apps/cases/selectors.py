@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from apps.accounts.capabilities import can_view_dashboards
 from apps.accounts.models import User
-from apps.cases.models import CaseStatus, FollowUpCase
+from apps.cases.models import FollowUpCase
 
 
 def case_list(*, user: User, status: str | None = None, mine: bool = False) -> QuerySet[FollowUpCase]:
@@ -21,10 +21,6 @@ def case_list(*, user: User, status: str | None = None, mine: bool = False) -> Q
 
 def case_get(*, user: User, case_id: int) -> FollowUpCase | None:
     return case_list(user=user).filter(pk=case_id).first()
-
-
-def cases_overdue(*, now: dt.datetime) -> QuerySet[FollowUpCase]:
-    return FollowUpCase.objects.exclude(status=CaseStatus.RESOLVED).filter(due_at__lt=now)
 
 
 def cases_unnotified_ids(*, older_than: dt.datetime, limit: int = 100) -> list[int]:
