@@ -66,6 +66,9 @@ TENANT_APPS = [
     "apps.encounters",
     "apps.cases",
     "apps.surveys",
+    "apps.metrics",
+    "apps.maturity",
+    "apps.dashboards",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
