@@ -9,6 +9,7 @@ Environment variables (all optional in development):
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -247,6 +248,8 @@ SURVEY_SEND_LEASE_SECONDS = env.int("SURVEY_SEND_LEASE_SECONDS", default=300)
 # Installed into django-celery-beat's tables at beat start; editable in the operators' admin.
 CELERY_BEAT_SCHEDULE = {
     "survey-dispatch": {"task": "apps.surveys.tasks.survey_dispatch_all", "schedule": 60.0},
+    "metrics-refresh": {"task": "apps.metrics.tasks.metrics_refresh_all", "schedule": 60.0},
+    "metrics-recompute": {"task": "apps.metrics.tasks.metrics_recompute_all", "schedule": crontab(hour=2, minute=30)},
 }
 
 # --- Logging ------------------------------------------------------------------
