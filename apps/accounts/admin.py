@@ -3,9 +3,12 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import User
+from apps.accounts.models import Team, User
+from apps.accounts.selectors import team_list
 from apps.accounts.services import user_changes_validate, user_create, user_update
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
@@ -14,7 +17,7 @@ from apps.core.forms import form_add_domain_error
 if admin.site.is_registered(Group):
     admin.site.unregister(Group)
 
-EDITABLE = ("email", "full_name", "role", "language", "is_active")
+EDITABLE = ("email", "full_name", "role", "language", "team", "is_active")
 
 
 class UserAdminForm(forms.ModelForm):
@@ -39,8 +42,9 @@ class UserAdminForm(forms.ModelForm):
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
     form = UserAdminForm
-    list_display = ["email", "full_name", "role", "is_active", "last_login"]
-    list_filter = ["role", "is_active"]
+    list_display = ["email", "full_name", "role", "team", "is_active", "last_login"]
+    list_filter = ["role", "team", "is_active"]
+    list_select_related = ["team"]
     search_fields = ["email", "full_name"]
     fields = [*EDITABLE, "last_login", "date_joined"]
     readonly_fields = ["last_login", "date_joined"]
@@ -53,3 +57,17 @@ class UserAdmin(admin.ModelAdmin):
         else:
             created = user_create(**{key: value for key, value in data.items() if key != "is_active"})
             obj.pk = created.pk
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "member_count"]
+    search_fields = ["name"]
+    fields = ["name"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Team]:
+        return team_list()
+
+    @admin.display(description=_("active members"), ordering="member_count")
+    def member_count(self, team: Team) -> int:
+        return team.member_count

@@ -7,4 +7,5 @@ urlpatterns = [
     path("me/", apis.MeApi.as_view(), name="me"),
     path("users/", apis.UserListApi.as_view(), name="user_list"),
     path("users/<int:user_id>/", apis.UserDetailApi.as_view(), name="user_detail"),
+    path("teams/", apis.TeamListApi.as_view(), name="team_list"),
 ]

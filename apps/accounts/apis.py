@@ -14,17 +14,30 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from apps.accounts.capabilities import can_manage_users, can_use_app, capabilities_for
-from apps.accounts.models import Role, User
-from apps.accounts.selectors import user_list
+from apps.accounts.models import Role, Team, User
+from apps.accounts.selectors import team_get, team_list, user_list
 from apps.accounts.services import user_create, user_update
 from apps.core.access import CapabilityApiMixin, PublicApiMixin
 from apps.core.exceptions import DomainError
 
 
 class UserOutputSerializer(serializers.ModelSerializer):
+    team_name = serializers.CharField(source="team.name", default=None, read_only=True, allow_null=True)
+
     class Meta:
         model = User
-        fields = ["id", "email", "full_name", "role", "language", "is_active", "date_joined"]
+        fields = ["id", "email", "full_name", "role", "language", "team", "team_name", "is_active", "date_joined"]
+
+
+def _team_from_input(data: dict[str, Any]) -> dict[str, Any]:
+    """Swap the `team` id of validated input for this company's team; an unknown id is a field error."""
+    if data.get("team") is None:
+        return data
+    team = team_get(team_id=data["team"])
+    if team is None:
+        message = _("Unknown team.")
+        raise DomainError(message, code="unknown_team", fields={"team": [message]})
+    return {**data, "team": team}
 
 
 class TokenObtainApi(PublicApiMixin, APIView):
@@ -76,7 +89,7 @@ class UserListApi(CapabilityApiMixin, generics.ListAPIView):
 
     capability = staticmethod(can_manage_users)
     serializer_class = UserOutputSerializer
-    filterset_fields = ["role", "is_active"]
+    filterset_fields = ["role", "team", "is_active"]
 
     def get_queryset(self) -> QuerySet[User]:
         return user_list()
@@ -86,13 +99,30 @@ class UserListApi(CapabilityApiMixin, generics.ListAPIView):
         full_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
         role = serializers.ChoiceField(choices=Role.choices)
         language = serializers.ChoiceField(choices=settings.LANGUAGES, allow_blank=True, required=False, default="")
+        team = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="A team id")
 
     @extend_schema(request=UserCreateInputSerializer, responses={201: UserOutputSerializer})
     def post(self, request: Request) -> Response:
         serializer = self.UserCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = user_create(**serializer.validated_data)
+        user = user_create(**_team_from_input(serializer.validated_data))
         return Response(UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class TeamListApi(CapabilityApiMixin, generics.ListAPIView):
+    """The company's teams, for choosing a user's team."""
+
+    capability = staticmethod(can_manage_users)
+
+    class TeamOutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        name = serializers.CharField()
+        member_count = serializers.IntegerField(help_text="Active members")
+
+    serializer_class = TeamOutputSerializer
+
+    def get_queryset(self) -> QuerySet[Team]:
+        return team_list()
 
 
 class UserDetailApi(CapabilityApiMixin, APIView):
@@ -103,16 +133,17 @@ class UserDetailApi(CapabilityApiMixin, APIView):
         full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
         role = serializers.ChoiceField(choices=Role.choices, required=False)
         language = serializers.ChoiceField(choices=settings.LANGUAGES, allow_blank=True, required=False)
+        team = serializers.IntegerField(required=False, allow_null=True, help_text="A team id, or null for none")
         is_active = serializers.BooleanField(required=False)
 
     @extend_schema(responses={200: UserOutputSerializer})
     def get(self, request: Request, user_id: int) -> Response:
-        return Response(UserOutputSerializer(get_object_or_404(User, pk=user_id)).data)
+        return Response(UserOutputSerializer(get_object_or_404(User.objects.select_related("team"), pk=user_id)).data)
 
     @extend_schema(request=UserUpdateInputSerializer, responses={200: UserOutputSerializer})
     def patch(self, request: Request, user_id: int) -> Response:
         user = get_object_or_404(User, pk=user_id)
         serializer = self.UserUpdateInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        changes: dict[str, Any] = dict(serializer.validated_data)
+        changes: dict[str, Any] = _team_from_input(dict(serializer.validated_data))
         return Response(UserOutputSerializer(user_update(user=user, **changes)).data)

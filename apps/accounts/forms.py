@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Role, User
+from apps.accounts.selectors import team_list
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -49,11 +50,17 @@ class UserForm(forms.Form):
         choices=[("", _("Company default")), ("fi", _("Finnish")), ("en", _("English"))],
         required=False,
     )
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False, empty_label=_("No team"))
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = team_list()
 
     @classmethod
     def for_user(cls, user: User, **kwargs: Any) -> "UserForm":
         initial = {field: getattr(user, field) for field in ("email", "full_name", "role", "language", "is_active")}
+        initial["team"] = user.team_id
         return cls(initial=initial, **kwargs)
 
 

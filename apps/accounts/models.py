@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.models import TimeStampedModel
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Company admin")
@@ -36,6 +38,20 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
 
+class Team(TimeStampedModel):
+    """A group of colleagues (a desk, a crew). Perception gaps are reported per team, never per person."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in to one company (or, in the public schema, a platform operator).
 
@@ -49,6 +65,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        related_name="members",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
 
     objects = UserManager()
 

@@ -6,7 +6,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import Role, Team, User
 from apps.core.exceptions import DomainError
 
 
@@ -43,12 +43,19 @@ def user_create(
     role: str = Role.FRONTLINE,
     password: str | None = None,
     language: str = "",
+    team: Team | None = None,
     validate_password_strength: bool = True,
 ) -> User:
     """Create a user in the current company. Without a password the user sets one by the reset link."""
     if role not in Role.values:
         raise DomainError(_("Unknown role."), fields={"role": [_("Unknown role.")]})
-    user = User(email=_validated_email(email), full_name=full_name.strip(), role=role, language=language)
+    user = User(
+        email=_validated_email(email),
+        full_name=full_name.strip(),
+        role=role,
+        language=language,
+        team=_validated_team(team),
+    )
     if password:
         if validate_password_strength:
             password_validate(password, user=user)
@@ -59,14 +66,27 @@ def user_create(
     return user
 
 
-def user_changes_validate(*, user: User, changes: dict[str, str | bool]) -> dict[str, str | bool]:
+def _validated_team(team: Team | None) -> Team | None:
+    """The team, if it exists in this company (an unsaved or another schema's team is refused)."""
+    if team is None:
+        return None
+    if team.pk is None or not Team.objects.filter(pk=team.pk, name=team.name).exists():
+        message = _("Unknown team.")
+        raise DomainError(message, code="unknown_team", fields={"team": [message]})
+    return team
+
+
+UserChange = str | bool | Team | None
+
+
+def user_changes_validate(*, user: User, changes: dict[str, UserChange]) -> dict[str, UserChange]:
     """Check `changes` to `user` against the rules; return them normalised or raise DomainError.
 
     A company always keeps at least one active admin: the last one cannot be
     demoted or deactivated. Forms call this to show the problem on the form
     before anything is written (the admin site does).
     """
-    allowed = {"email", "full_name", "role", "language", "is_active"}
+    allowed = {"email", "full_name", "role", "language", "is_active", "team"}
     unknown = set(changes) - allowed
     if unknown:
         raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -75,6 +95,11 @@ def user_changes_validate(*, user: User, changes: dict[str, str | bool]) -> dict
         changes["email"] = _validated_email(str(changes["email"]), exclude_user_id=user.pk)
     if "role" in changes and changes["role"] not in Role.values:
         raise DomainError(_("Unknown role."), fields={"role": [_("Unknown role.")]})
+    if "team" in changes:
+        team = changes["team"]
+        if team is not None and not isinstance(team, Team):
+            raise DomainError(_("Unknown team."), code="unknown_team", fields={"team": [_("Unknown team.")]})
+        changes["team"] = _validated_team(team)
 
     loses_admin = (
         user.role == Role.ADMIN
@@ -89,8 +114,11 @@ def user_changes_validate(*, user: User, changes: dict[str, str | bool]) -> dict
 
 
 @transaction.atomic
-def user_update(*, user: User, **changes: str | bool) -> User:
-    """Update a user's email, name, role, language or active flag (see user_changes_validate)."""
+def user_update(*, user: User, **changes: UserChange) -> User:
+    """Update a user's email, name, role, language, team or active flag (see user_changes_validate).
+
+    Only the fields passed change: leaving `team` out keeps the team, `team=None` clears it.
+    """
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.role == Role.ADMIN:
         # Lock the admins so two concurrent demotions cannot both pass the last-admin check.

@@ -97,7 +97,11 @@ class UserCreateView(CapabilityRequiredMixin, View):
             data = form.cleaned_data
             try:
                 user = user_create(
-                    email=data["email"], full_name=data["full_name"], role=data["role"], language=data["language"]
+                    email=data["email"],
+                    full_name=data["full_name"],
+                    role=data["role"],
+                    language=data["language"],
+                    team=data["team"],
                 )
             except DomainError as error:
                 form_add_domain_error(form, error)
