@@ -1,6 +1,8 @@
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Least
 
 from apps.accounts.capabilities import can_view_dashboards
 from apps.accounts.models import User
@@ -30,3 +32,33 @@ def cases_unnotified_ids(*, older_than: dt.datetime, limit: int = 100) -> list[i
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )
+
+
+def cases_late_by_touchpoint(*, opened_from: dt.datetime, until: dt.datetime) -> dict[int, int]:
+    """{touchpoint id: cases opened in the window that were not followed up by their due time, as of `until`}."""
+    # Late: due before `until`, and neither contacted nor resolved by the due time (PostgreSQL's
+    # LEAST skips nulls, so first_action is null only when nothing has been done yet).
+    rows = (
+        FollowUpCase.objects.filter(touchpoint__isnull=False, created_at__gte=opened_from, created_at__lt=until)
+        .annotate(first_action=Least("contacted_at", "resolved_at"))
+        .filter(Q(due_at__lt=until) & (Q(first_action__isnull=True) | Q(first_action__gt=F("due_at"))))
+        .values("touchpoint_id")
+        .annotate(late=Count("id"))
+        .order_by()
+    )
+    return {row["touchpoint_id"]: row["late"] for row in rows}
+
+
+@dataclass(frozen=True)
+class CaseCounts:
+    open: int
+    overdue: int
+
+
+def case_counts(*, now: dt.datetime, touchpoint_ids: list[int] | None = None) -> CaseCounts:
+    """Open cases (not yet resolved) and those of them past due, now."""
+    cases = FollowUpCase.objects.exclude(status="resolved")
+    if touchpoint_ids is not None:
+        cases = cases.filter(touchpoint_id__in=touchpoint_ids)
+    counts = cases.aggregate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now, contacted_at__isnull=True)))
+    return CaseCounts(open=counts["open"], overdue=counts["overdue"])

@@ -179,3 +179,15 @@ def path_emotions(*, path_ids: list[int]) -> dict[int, list[dict[str, object]]]:
     for path_id, emotion, is_peak, is_end, name in rows:
         result[path_id].append({"emotion": emotion, "is_peak": is_peak, "is_end": is_end, "label": name})
     return result
+
+
+@dataclass(frozen=True)
+class TouchpointPlace:
+    stage_id: int
+    path_id: int
+
+
+def touchpoint_places() -> dict[int, TouchpointPlace]:
+    """{touchpoint id: where it sits}, archived paths included: old answers still belong somewhere."""
+    rows = Touchpoint.objects.values_list("pk", "stage_id", "stage__path_id")
+    return {pk: TouchpointPlace(stage_id=stage_id, path_id=path_id) for pk, stage_id, path_id in rows}

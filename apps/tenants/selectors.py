@@ -1,5 +1,10 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
+from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from apps.tenants.models import Tenant
@@ -18,3 +23,17 @@ def company_url(*, tenant: Tenant, path: str) -> str:
     """An absolute URL on the company's own domain, for links in emails."""
     port = f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
     return f"{settings.SITE_SCHEME}://{tenant_primary_domain(tenant=tenant)}{port}{path}"
+
+
+def company_time_zone() -> ZoneInfo:
+    """The current company's time zone (days, weeks and months of its reports are local)."""
+    return ZoneInfo(getattr(connection.tenant, "time_zone", "") or settings.TIME_ZONE)
+
+
+def company_today(*, now: dt.datetime | None = None) -> dt.date:
+    return (now or timezone.now()).astimezone(company_time_zone()).date()
+
+
+def company_day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of a local day, as an aware datetime."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=company_time_zone())
