@@ -250,6 +250,7 @@ CELERY_BEAT_SCHEDULE = {
     "survey-dispatch": {"task": "apps.surveys.tasks.survey_dispatch_all", "schedule": 60.0},
     "metrics-refresh": {"task": "apps.metrics.tasks.metrics_refresh_all", "schedule": 60.0},
     "metrics-recompute": {"task": "apps.metrics.tasks.metrics_recompute_all", "schedule": crontab(hour=2, minute=30)},
+    "maturity-snapshot": {"task": "apps.maturity.tasks.maturity_snapshot_all", "schedule": crontab(hour=3, minute=30)},
 }
 
 # --- Logging ------------------------------------------------------------------
