@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from apps.metrics.models import RecomputeRun
 from apps.metrics.rollup import DayBuckets, rollup_rebuild_all, rollup_rebuild_day
+from apps.tenants.selectors import company_time_zone
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ REFRESH_BATCH = 5000
 
 
 def _company_time_zone() -> str:
-    return getattr(connection.tenant, "time_zone", "") or "Europe/Helsinki"
+    return company_time_zone().key
 
 
 def _lock_key(*parts: object) -> str:

@@ -27,7 +27,13 @@ def company_url(*, tenant: Tenant, path: str) -> str:
 
 def company_time_zone() -> ZoneInfo:
     """The current company's time zone (days, weeks and months of its reports are local)."""
-    return ZoneInfo(getattr(connection.tenant, "time_zone", "") or settings.TIME_ZONE)
+    time_zone = getattr(connection.tenant, "time_zone", None)
+    if time_zone is None:
+        # schema_context() sets a stand-in without the company's fields: look the company up.
+        time_zone = (
+            Tenant.objects.filter(schema_name=connection.schema_name).values_list("time_zone", flat=True).first()
+        )
+    return ZoneInfo(time_zone or settings.TIME_ZONE)
 
 
 def company_today(*, now: dt.datetime | None = None) -> dt.date:

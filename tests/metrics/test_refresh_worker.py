@@ -1,0 +1,84 @@
+"""The roll-up refresh on a real worker: in the right company only, and safe when delivered twice at once."""
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django_tenants.utils import schema_context
+
+from apps.customers.models import Customer
+from apps.journeys.models import ServicePath
+from apps.metrics.models import DailyRollup, DirtyMark
+from apps.metrics.rollup import MEASURES
+from apps.metrics.tasks import metrics_refresh
+from apps.surveys.models import Survey
+from tests.journeys.factories import map_build, touchpoint_named
+from tests.metrics.factories import encounter_add, invitation_answer, invitation_deliver, scored_survey_build
+
+pytestmark = pytest.mark.worker
+
+TIMEOUT = 60
+START = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
+
+
+def rows_of(touchpoint_id: int) -> list[tuple[Any, ...]]:
+    return sorted(
+        DailyRollup.objects.filter(touchpoint_id=touchpoint_id).values_list("day", "grain", *MEASURES), key=repr
+    )
+
+
+def feedback_commit(committed: Any, *, tag: str, answers: int) -> int:
+    """Committed answers at one touchpoint of alpha; removed after the test."""
+    path = map_build(name=f"Polku {tag}", stages={"Käynti": ["Tarkastus"]})
+    touchpoint = touchpoint_named(path, "Tarkastus")
+    customer = Customer.objects.create(full_name="Työntekijätesti", email=committed.email("customer"))
+    survey = scored_survey_build()
+    for number in range(answers):
+        at = START + dt.timedelta(days=number % 9, hours=number % 7)
+        encounter = encounter_add(customer=customer, touchpoint=touchpoint, at=at, end_feeling=number % 5 - 2)
+        invitation = invitation_answer(
+            invitation=invitation_deliver(survey=survey, customer=customer, encounter=encounter, at=at),
+            at=at + dt.timedelta(hours=2),
+            scores={"nps": number % 11, "csat": number % 5 + 1},
+        )
+        assert invitation
+
+    def cleanup() -> None:
+        with schema_context("alpha"):
+            customer.responses.all().delete()
+            customer.invitations.all().delete()
+            customer.encounters.all().delete()
+            customer.delete()
+            ServicePath.objects.filter(pk=path.pk).delete()
+            Survey.objects.filter(pk=survey.pk).delete()
+            DailyRollup.objects.filter(touchpoint_id=touchpoint.pk).delete()
+
+    committed.on_teardown(cleanup)
+    return touchpoint.pk
+
+
+def test_refresh_delivered_twice_at_once_gives_the_full_recompute_and_stays_in_its_company(
+    celery_worker: Any, committed: Any
+) -> None:
+    with schema_context("alpha"):
+        touchpoint_id = feedback_commit(committed, tag=committed.tag, answers=60)
+        assert DirtyMark.objects.filter(touchpoint_id=touchpoint_id).exists()
+        first, second = metrics_refresh.delay(), metrics_refresh.delay()
+    with schema_context("beta"):
+        beta = metrics_refresh.delay()
+    first.get(timeout=TIMEOUT), second.get(timeout=TIMEOUT), beta.get(timeout=TIMEOUT)
+
+    with schema_context("alpha"):
+        assert not DirtyMark.objects.filter(touchpoint_id=touchpoint_id).exists()
+        refreshed = rows_of(touchpoint_id)
+        total = DailyRollup.objects.filter(touchpoint_id=touchpoint_id, grain="tp").values_list("nps_n", flat=True)
+        assert sum(total) == 60
+    with schema_context("beta"):
+        assert not DailyRollup.objects.filter(touchpoint_id=touchpoint_id).exists()
+
+    # What a from-scratch rebuild of alpha gives for the same touchpoint.
+    with schema_context("alpha"):
+        from apps.metrics.services import metrics_recompute_full
+
+        metrics_recompute_full()
+        assert rows_of(touchpoint_id) == refreshed
