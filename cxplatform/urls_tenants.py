@@ -19,6 +19,8 @@ api_v1 = [
     path("", include("apps.customers.api_urls")),
     path("", include("apps.surveys.api_urls")),
     path("", include("apps.encounters.api_urls")),
+    path("", include("apps.metrics.api_urls")),
+    path("", include("apps.maturity.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

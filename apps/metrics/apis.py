@@ -1,0 +1,205 @@
+"""The scores API: the dashboard's numbers for integrations and reports, read from the roll-ups."""
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.capabilities import can_manage_company_settings, can_view_dashboards
+from apps.accounts.selectors import team_list, user_list
+from apps.core.access import CapabilityApiMixin
+from apps.customers.selectors import segment_list
+from apps.journeys.selectors import touchpoint_list
+from apps.metrics.formulas import Scores
+from apps.metrics.selectors import DIMENSIONS, INTERVALS, MetricFilter, scores_by, scores_series, scores_total
+from apps.metrics.services import metrics_recompute_request
+from apps.personas.selectors import persona_list
+from apps.tenants.selectors import company_today
+
+DEFAULT_PERIOD_DAYS = 90
+# A day-by-day series per employee over decades would be a denial of service, not a report.
+MAX_PERIOD_DAYS = 3 * 366
+
+
+class ScoresFilterSerializer(serializers.Serializer):
+    start = serializers.DateField(required=False, help_text="First day (company time). Default: 90 days before end.")
+    end = serializers.DateField(required=False, help_text="Last day, included (company time). Default: today.")
+    path = serializers.IntegerField(required=False, min_value=1, help_text="Service path id.")
+    stage = serializers.IntegerField(required=False, min_value=1, help_text="Stage id.")
+    touchpoint = serializers.IntegerField(required=False, min_value=1, help_text="Touchpoint id.")
+    persona = serializers.IntegerField(required=False, min_value=1, help_text="Buyer persona id.")
+    segment = serializers.IntegerField(required=False, min_value=1, help_text="Customer segment id.")
+    group_by = serializers.ChoiceField(
+        choices=DIMENSIONS, required=False, help_text="One row per touchpoint, stage, path, ... with data."
+    )
+    interval = serializers.ChoiceField(
+        choices=INTERVALS, required=False, help_text="One row per day, ISO week (from Monday) or month."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        end = attrs.get("end") or company_today()
+        start = attrs.get("start") or end - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+        if end < start:
+            raise serializers.ValidationError({"end": [_("The period ends before it starts.")]})
+        if (end - start).days + 1 > MAX_PERIOD_DAYS:
+            message = _("The period can be at most %(days)s days.") % {"days": MAX_PERIOD_DAYS}
+            raise serializers.ValidationError({"start": [message]})
+        audience = attrs.get("persona") or attrs.get("segment") or attrs.get("group_by") in ("persona", "segment")
+        if audience and attrs.get("group_by") in ("employee", "team"):
+            message = _("Scores per employee or team cannot be narrowed by persona or segment.")
+            raise serializers.ValidationError({"group_by": [message]})
+        return {**attrs, "start": start, "end": end}
+
+
+class ScoresSerializer(serializers.Serializer):
+    """The counts of a period and the scores computed from them (null when there is nothing to score)."""
+
+    encounters = serializers.IntegerField()
+    encounters_raised = serializers.IntegerField(help_text="Encounters whose note was raised to management.")
+    invitations_delivered = serializers.IntegerField()
+    invitations_answered = serializers.IntegerField()
+    responses = serializers.IntegerField()
+    nps_n = serializers.IntegerField(help_text="NPS answers.")
+    nps_promoters = serializers.IntegerField()
+    nps_detractors = serializers.IntegerField()
+    csat_n = serializers.IntegerField(help_text="CSAT answers.")
+    csat_satisfied = serializers.IntegerField(help_text="CSAT answers of 4 or 5.")
+    ces_n = serializers.IntegerField(help_text="CES answers.")
+    ces_easy = serializers.IntegerField(help_text="CES answers of 5 to 7.")
+    nps = serializers.IntegerField(allow_null=True, help_text="% promoters - % detractors, -100..100.")
+    nps_margin = serializers.FloatField(allow_null=True, help_text="95 % margin of the NPS, in points.")
+    nps_small_sample = serializers.BooleanField(help_text="Fewer than 30 NPS answers: read the NPS with care.")
+    csat = serializers.FloatField(allow_null=True, help_text="Share of 4s and 5s, percent.")
+    ces = serializers.FloatField(allow_null=True, help_text="Mean effort score, 1..7.")
+    ces_easy_percent = serializers.FloatField(allow_null=True, help_text="Share of CES answers 5..7, percent.")
+    response_rate = serializers.FloatField(allow_null=True, help_text="Answered / delivered invitations, percent.")
+
+
+class ScoresRowSerializer(ScoresSerializer):
+    key = serializers.IntegerField(
+        allow_null=True, help_text="Id of the touchpoint, stage, ... (group_by); null: not tied to one."
+    )
+    name = serializers.CharField(allow_null=True, help_text="Its name (group_by).")
+    period_start = serializers.DateField(allow_null=True, help_text="First day of the period (interval).")
+
+
+class ScoresOutputSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    group_by = serializers.CharField(allow_null=True)
+    interval = serializers.CharField(allow_null=True)
+    total = ScoresSerializer()
+    rows = ScoresRowSerializer(
+        many=True,
+        help_text="Per key (group_by), per period (interval), or per key per period (both); empty without either.",
+    )
+
+
+def _scores_data(scores: Scores) -> dict[str, Any]:
+    return {name: getattr(scores, name) for name in ScoresSerializer._declared_fields}
+
+
+def _dimension_names(dimension: str) -> dict[int | None, str]:
+    """{key: display name} of a dimension's members, archived paths included (old answers still count)."""
+    if dimension in ("touchpoint", "stage", "path"):
+        names: dict[int | None, str] = {}
+        for touchpoint in touchpoint_list(include_archived=True):
+            stage = touchpoint.stage
+            if dimension == "touchpoint":
+                names[touchpoint.pk] = touchpoint.name
+            elif dimension == "stage":
+                names[stage.pk] = stage.name
+            else:
+                names[stage.path_id] = stage.path.name
+        return names
+    if dimension == "persona":
+        return {persona.pk: persona.name for persona in persona_list(include_archived=True)}
+    if dimension == "segment":
+        return {segment.pk: segment.name for segment in segment_list()}
+    if dimension == "team":
+        return {team.pk: team.name for team in team_list()}
+    return {user.pk: user.get_full_name() for user in user_list()}
+
+
+def _unnamed(dimension: str) -> str:
+    return {
+        "touchpoint": _("No touchpoint"),
+        "stage": _("No touchpoint"),
+        "path": _("No touchpoint"),
+        "persona": _("No persona"),
+        "segment": _("No segment"),
+        "employee": _("Not logged by staff"),
+        "team": _("No team"),
+    }[dimension]
+
+
+class ScoresApi(CapabilityApiMixin, APIView):
+    """NPS, CSAT, CES, response rate and volumes for a period, optionally per dimension and per period."""
+
+    capability = staticmethod(can_view_dashboards)
+
+    @extend_schema(parameters=[ScoresFilterSerializer], responses={200: ScoresOutputSerializer})
+    def get(self, request: Request) -> Response:
+        params = ScoresFilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        filters = MetricFilter(
+            start=data["start"],
+            end=data["end"],
+            path_id=data.get("path"),
+            stage_id=data.get("stage"),
+            touchpoint_id=data.get("touchpoint"),
+            persona_id=data.get("persona"),
+            segment_id=data.get("segment"),
+        )
+        group_by, interval = data.get("group_by"), data.get("interval")
+        names = _dimension_names(group_by) if group_by else {}
+
+        def label(key: int | None) -> str | None:
+            if not group_by:
+                return None
+            return names.get(key, _unnamed(group_by) if key is None else str(key))
+
+        rows: list[dict[str, Any]] = []
+        if interval:
+            for point in scores_series(filters=filters, interval=interval, dimension=group_by):
+                key = point.key if group_by else None
+                rows.append(
+                    {"key": key, "name": label(key), "period_start": point.period_start, **_scores_data(point.scores)}
+                )
+        elif group_by:
+            by_key = scores_by(filters=filters, dimension=group_by)
+            for key, scores in sorted(by_key.items(), key=lambda item: (item[0] is None, label(item[0]) or "")):
+                rows.append({"key": key, "name": label(key), "period_start": None, **_scores_data(scores)})
+        body = {
+            "start": filters.start,
+            "end": filters.end,
+            "group_by": group_by,
+            "interval": interval,
+            "total": _scores_data(scores_total(filters=filters)),
+            "rows": rows,
+        }
+        return Response(ScoresOutputSerializer(body).data)
+
+
+class RecomputeOutputSerializer(serializers.Serializer):
+    message = serializers.CharField()
+
+
+class MetricsRecomputeApi(CapabilityApiMixin, APIView):
+    """Queue a full recompute of the company's roll-ups from the raw answers (company admins)."""
+
+    capability = staticmethod(can_manage_company_settings)
+
+    @extend_schema(request=None, responses={202: OpenApiResponse(RecomputeOutputSerializer, description="Queued.")})
+    def post(self, request: Request) -> Response:
+        metrics_recompute_request(trigger="api")
+        return Response(
+            {"message": _("The scores are being recomputed; this can take a few minutes.")},
+            status=status.HTTP_202_ACCEPTED,
+        )
