@@ -37,6 +37,7 @@ urlpatterns = [
     path("cases/", include("apps.cases.urls")),
     path("surveys/", include("apps.surveys.urls")),
     path("s/", include("apps.surveys.public_urls")),
+    path("dashboard/maturity-settings/", include("apps.maturity.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("health/", health_view, name="health"),
