@@ -38,6 +38,7 @@ urlpatterns = [
     path("surveys/", include("apps.surveys.urls")),
     path("s/", include("apps.surveys.public_urls")),
     path("dashboard/maturity-settings/", include("apps.maturity.urls")),
+    path("dashboard/digest/", include("apps.dashboards.digest_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("health/", health_view, name="health"),

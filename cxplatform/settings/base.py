@@ -251,6 +251,8 @@ CELERY_BEAT_SCHEDULE = {
     "metrics-refresh": {"task": "apps.metrics.tasks.metrics_refresh_all", "schedule": 60.0},
     "metrics-recompute": {"task": "apps.metrics.tasks.metrics_recompute_all", "schedule": crontab(hour=2, minute=30)},
     "maturity-snapshot": {"task": "apps.maturity.tasks.maturity_snapshot_all", "schedule": crontab(hour=3, minute=30)},
+    # Hourly, so each company's Monday 07:00 is caught in its own time zone.
+    "leadership-digest": {"task": "apps.dashboards.tasks.digest_dispatch_all", "schedule": crontab(minute=5)},
 }
 
 # --- Logging ------------------------------------------------------------------

@@ -1,0 +1,294 @@
+"""The weekly leadership digest: opting in, claiming each Monday's emails, and what they say.
+
+Every hour each company looks whether it is Monday 07:00 or later in its own time
+zone. If so, each subscriber without a delivery row for this week gets one: the
+insert is the claim (one row per user and week), so two overlapping runs cannot
+both send. The email goes out from a task started when the claim commits; the
+task claims the row once more (sent_at still null) before sending, so a task
+delivered twice sends one email.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.capabilities import can_view_dashboards
+from apps.accounts.models import User
+from apps.cases.selectors import case_counts
+from apps.core.exceptions import DomainError
+from apps.dashboards.models import DigestDelivery, DigestSubscription
+from apps.encounters.selectors import encounter_list
+from apps.journeys.selectors import touchpoint_list
+from apps.maturity.rules import Level
+from apps.maturity.selectors import maturity_overview, maturity_trend, touchpoint_levels_on
+from apps.metrics.formulas import Scores
+from apps.metrics.selectors import MetricFilter, scores_total
+from apps.tenants.selectors import company_day_start, company_time_zone
+
+logger = logging.getLogger(__name__)
+
+DIGEST_WEEKDAY = 0  # Monday
+DIGEST_HOUR = 7
+DIGEST_NOTES = 5
+# A claimed digest still unsent after this long lost its task (a broker hiccup); the next run resends it.
+RESEND_AFTER = dt.timedelta(minutes=30)
+
+
+# --- Opting in and out ------------------------------------------------------------
+
+
+def digest_is_subscribed(*, user: User) -> bool:
+    return DigestSubscription.objects.filter(user=user).exists()
+
+
+@transaction.atomic
+def digest_subscribe(*, user: User) -> DigestSubscription:
+    if not can_view_dashboards(user):
+        raise DomainError(_("The weekly digest is for managers and admins."), code="not_allowed")
+    subscription, _created = DigestSubscription.objects.get_or_create(user=user)
+    return subscription
+
+
+@transaction.atomic
+def digest_unsubscribe(*, user: User) -> None:
+    DigestSubscription.objects.filter(user=user).delete()
+
+
+# --- Claiming and sending ---------------------------------------------------------
+
+
+def digest_week_due(*, now: dt.datetime) -> dt.date | None:
+    """This week's Monday when the digest is due in the company's time zone (Monday, 07:00 or later)."""
+    local = now.astimezone(company_time_zone())
+    if local.weekday() != DIGEST_WEEKDAY or local.hour < DIGEST_HOUR:
+        return None
+    return local.date()
+
+
+def _send_later(delivery_id: int) -> None:
+    from apps.dashboards.tasks import digest_send_task
+
+    transaction.on_commit(lambda: digest_send_task.delay(delivery_id=delivery_id))
+
+
+def digest_deliveries_claim(*, now: dt.datetime) -> list[int]:
+    """Claim this week's digest for every subscriber who has none yet; the emails go out on commit.
+
+    Also hands out again the claims of this week whose task never ran. Returns the ids sent to tasks.
+    """
+    week_start = digest_week_due(now=now)
+    if week_start is None:
+        return []
+    subscriptions = (
+        DigestSubscription.objects.select_related("user")
+        .exclude(user__digest_deliveries__week_start=week_start)
+        .order_by("id")
+    )
+    queued = []
+    for subscription in subscriptions:
+        if not can_view_dashboards(subscription.user):
+            continue
+        try:
+            with transaction.atomic():
+                delivery = DigestDelivery.objects.create(user=subscription.user, week_start=week_start)
+                _send_later(delivery.pk)
+        except IntegrityError:
+            continue  # another run claimed it first
+        queued.append(delivery.pk)
+    stalled = DigestDelivery.objects.filter(
+        week_start=week_start, sent_at__isnull=True, created_at__lt=now - RESEND_AFTER
+    ).values_list("pk", flat=True)
+    for delivery_id in stalled:
+        with transaction.atomic():
+            _send_later(delivery_id)
+        queued.append(delivery_id)
+    return queued
+
+
+def digest_send(*, delivery_id: int) -> bool:
+    """Send one claimed digest once; returns whether this call sent it."""
+    from apps.dashboards.emails import digest_email
+
+    claimed = DigestDelivery.objects.filter(pk=delivery_id, sent_at__isnull=True).update(sent_at=timezone.now())
+    if not claimed:
+        return False
+    delivery = DigestDelivery.objects.select_related("user").get(pk=delivery_id)
+    user = delivery.user
+    if not (can_view_dashboards(user) and user.email and digest_is_subscribed(user=user)):
+        logger.info("digest %s not sent: the user left the dashboards or unsubscribed", delivery_id)
+        return False
+    try:
+        digest_email(user=user, week_start=delivery.week_start).send()
+    except Exception:
+        # Release the claim so the task's retry can send it.
+        DigestDelivery.objects.filter(pk=delivery_id).update(sent_at=None)
+        raise
+    return True
+
+
+# --- What the digest says -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MetricLine:
+    name: str
+    value: str
+    previous: str
+    delta: str
+    trend: str  # "up", "down", "flat", or "" without both numbers
+
+
+@dataclass(frozen=True)
+class LevelMove:
+    touchpoint: str
+    path: str
+    before: str
+    after: str
+    up: bool
+
+
+@dataclass(frozen=True)
+class RaisedNote:
+    occurred_at: dt.datetime
+    touchpoint: str
+    path: str
+    who: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Digest:
+    week_start: dt.date
+    week_end: dt.date
+    week_number: int
+    lines: list[MetricLine]
+    nps_margin: str
+    nps_answers: int
+    nps_small_sample: bool
+    company_level: str
+    company_shares: dict[str, str]
+    moves: list[LevelMove]
+    cases_open: int
+    cases_overdue: int
+    notes: list[RaisedNote]
+    notes_total: int
+
+
+def _number(value: float | int | Decimal | None, places: int) -> str:
+    if value is None:
+        return "\N{EN DASH}"
+    return formats.number_format(value, decimal_pos=places, use_l10n=True)
+
+
+def _line(name: str, current: float | int | None, previous: float | int | None, *, places: int) -> MetricLine:
+    if current is None or previous is None:
+        return MetricLine(
+            name=name, value=_number(current, places), previous=_number(previous, places), delta="", trend=""
+        )
+    change = Decimal(str(current)) - Decimal(str(previous))
+    sign = "+" if change > 0 else ""
+    trend = "up" if change > 0 else "down" if change < 0 else "flat"
+    return MetricLine(
+        name=name,
+        value=_number(current, places),
+        previous=_number(previous, places),
+        delta=f"{sign}{_number(change, places)}",
+        trend=trend,
+    )
+
+
+def _score_lines(current: Scores, previous: Scores) -> list[MetricLine]:
+    return [
+        _line(_("NPS"), current.nps, previous.nps, places=0),
+        _line(_("CSAT %"), current.csat, previous.csat, places=1),
+        _line(_("CES (1-7)"), current.ces, previous.ces, places=2),
+        _line(_("Response rate %"), current.response_rate, previous.response_rate, places=1),
+        _line(_("Encounters"), current.encounters, previous.encounters, places=0),
+    ]
+
+
+def _level_moves(*, before_day: dt.date, after_day: dt.date) -> list[LevelMove]:
+    before = touchpoint_levels_on(day=before_day)
+    after = touchpoint_levels_on(day=after_day)
+    changed = {pk for pk, level in after.items() if pk in before and before[pk] != level}
+    if not changed:
+        return []
+    moves = [
+        LevelMove(
+            touchpoint=touchpoint.name,
+            path=touchpoint.stage.path.name,
+            before=str(Level(before[touchpoint.pk]).label),
+            after=str(Level(after[touchpoint.pk]).label),
+            up=after[touchpoint.pk] > before[touchpoint.pk],
+        )
+        for touchpoint in touchpoint_list(include_archived=True).filter(pk__in=changed)
+    ]
+    # Improvements first, then by path and touchpoint.
+    return sorted(moves, key=lambda move: (not move.up, move.path, move.touchpoint))
+
+
+def _company_maturity(*, day: dt.date) -> tuple[Level, dict[Level, Decimal]]:
+    """The company's level on `day`: its snapshot (what the moves are measured by), else worked out now."""
+    snapshot = next((item for item in maturity_trend(since=day) if item.taken_on == day), None)
+    if snapshot is not None:
+        shares = {
+            Level.AD_HOC: snapshot.share_ad_hoc,
+            Level.DESIGNED: snapshot.share_designed,
+            Level.MANAGED: snapshot.share_managed,
+        }
+        return Level(snapshot.level), shares
+    company = maturity_overview(as_of=day).company
+    return company.level, company.shares
+
+
+def _raised_notes(*, user: User, since: dt.datetime, until: dt.datetime) -> tuple[list[RaisedNote], int]:
+    raised = encounter_list(user=user, raised_only=True, since=since, until=until)
+    notes = [
+        RaisedNote(
+            occurred_at=encounter.occurred_at,
+            touchpoint=encounter.touchpoint.name,
+            path=encounter.touchpoint.stage.path.name,
+            who=encounter.logged_by.get_full_name() if encounter.logged_by else _("Integration"),
+            note=encounter.note,
+        )
+        for encounter in raised[:DIGEST_NOTES]
+    ]
+    return notes, raised.count()
+
+
+def digest_build(*, user: User, week_start: dt.date, now: dt.datetime | None = None) -> Digest:
+    """The digest due on `week_start` (a Monday): the week that just ended against the week before.
+
+    Call it in the reader's language: names of levels and metrics are translated here.
+    """
+    last_start, last_end = week_start - dt.timedelta(days=7), week_start - dt.timedelta(days=1)
+    current = scores_total(filters=MetricFilter(start=last_start, end=last_end))
+    previous = scores_total(
+        filters=MetricFilter(start=last_start - dt.timedelta(days=7), end=last_start - dt.timedelta(days=1))
+    )
+    company_level, company_shares = _company_maturity(day=last_end)
+    counts = case_counts(now=now or timezone.now())
+    notes, notes_total = _raised_notes(
+        user=user, since=company_day_start(last_start), until=company_day_start(week_start)
+    )
+    return Digest(
+        week_start=last_start,
+        week_end=last_end,
+        week_number=last_start.isocalendar().week,
+        lines=_score_lines(current, previous),
+        nps_margin=_number(current.nps_margin, 1),
+        nps_answers=current.nps_n,
+        nps_small_sample=current.nps_small_sample,
+        company_level=str(company_level.label),
+        company_shares={str(level.label): _number(share, 1) for level, share in company_shares.items()},
+        moves=_level_moves(before_day=last_end - dt.timedelta(days=7), after_day=last_end),
+        cases_open=counts.open,
+        cases_overdue=counts.overdue,
+        notes=notes,
+        notes_total=notes_total,
+    )

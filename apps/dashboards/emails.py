@@ -1,0 +1,36 @@
+import datetime as dt
+
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.dashboards.digest import digest_build
+from apps.tenants.selectors import company_time_zone, company_url
+
+
+def digest_email(*, user: User, week_start: dt.date) -> EmailMultiAlternatives:
+    """The Monday digest for one manager, in their language (the company's, else Finnish)."""
+    tenant = connection.tenant
+    language = user.language or getattr(tenant, "language", "") or "fi"
+    with translation.override(language), timezone.override(company_time_zone()):
+        digest = digest_build(user=user, week_start=week_start)
+        context = {
+            "digest": digest,
+            "reader_name": user.get_short_name(),
+            "company_name": tenant.name,
+            "dashboard_url": company_url(tenant=tenant, path="/dashboard/"),
+            "settings_url": company_url(tenant=tenant, path=reverse("digest:settings")),
+        }
+        subject = _("%(company)s: customer experience in week %(week)s") % {
+            "company": tenant.name,
+            "week": digest.week_number,
+        }
+        text = render_to_string("dashboards/email/digest.txt", context)
+        html = render_to_string("dashboards/email/digest.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email])
+    message.attach_alternative(html, "text/html")
+    return message

@@ -1,0 +1,34 @@
+"""Thin tasks: the weekly leadership digest."""
+
+import smtplib
+
+from django.utils import timezone
+
+from apps.tenants.fanout import tenants_fan_out
+from cxplatform.celery import app
+
+
+@app.task
+def digest_dispatch_all() -> int:
+    """Hourly (beat): each company checks whether its Monday morning has come."""
+    return tenants_fan_out(task=digest_dispatch, jitter_seconds=300.0)
+
+
+@app.task
+def digest_dispatch() -> int:
+    from apps.dashboards.digest import digest_deliveries_claim
+
+    return len(digest_deliveries_claim(now=timezone.now()))
+
+
+@app.task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=60,
+    retry_backoff_max=900,
+    max_retries=8,
+    acks_late=True,
+)
+def digest_send_task(*, delivery_id: int) -> bool:
+    from apps.dashboards.digest import digest_send
+
+    return digest_send(delivery_id=delivery_id)
