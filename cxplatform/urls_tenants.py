@@ -39,6 +39,7 @@ urlpatterns = [
     path("s/", include("apps.surveys.public_urls")),
     path("dashboard/maturity-settings/", include("apps.maturity.urls")),
     path("dashboard/digest/", include("apps.dashboards.digest_urls")),
+    path("dashboard/", include("apps.dashboards.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("health/", health_view, name="health"),

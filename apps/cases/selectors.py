@@ -9,7 +9,9 @@ from apps.accounts.models import User
 from apps.cases.models import FollowUpCase
 
 
-def case_list(*, user: User, status: str | None = None, mine: bool = False) -> QuerySet[FollowUpCase]:
+def case_list(
+    *, user: User, status: str | None = None, mine: bool = False, touchpoint_id: int | None = None
+) -> QuerySet[FollowUpCase]:
     """Cases the user may see: managers and admins all of them, others the ones assigned to them."""
     cases = FollowUpCase.objects.select_related("customer", "touchpoint__stage__path", "assignee").order_by(
         "due_at", "id"
@@ -18,6 +20,8 @@ def case_list(*, user: User, status: str | None = None, mine: bool = False) -> Q
         cases = cases.filter(assignee=user)
     if status:
         cases = cases.filter(status=status)
+    if touchpoint_id is not None:
+        cases = cases.filter(touchpoint_id=touchpoint_id)
     return cases
 
 

@@ -1,8 +1,17 @@
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from apps.surveys.models import EmailStatus, Invitation, InvitationEmail, Survey, SurveySettings
+from apps.surveys.models import (
+    Answer,
+    EmailStatus,
+    Invitation,
+    InvitationEmail,
+    QuestionType,
+    Survey,
+    SurveySettings,
+)
 from apps.surveys.tokens import token_hash, token_looks_valid
 
 
@@ -40,3 +49,39 @@ def invitation_emails_due_ids(*, now: dt.datetime, limit: int = 200) -> list[int
         .order_by("due_at", "id")
         .values_list("id", flat=True)[:limit]
     )
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A customer's free-text answer, word for word, with the NPS they gave in the same response."""
+
+    text: str
+    submitted_at: dt.datetime
+    nps: int | None
+    language: str
+
+
+def comments_for(*, touchpoint_id: int, since: dt.datetime, until: dt.datetime, limit: int = 20) -> list[Comment]:
+    """Free-text answers about a touchpoint submitted in [since, until), newest first."""
+    nps = Answer.objects.filter(response_id=OuterRef("response_id"), type=QuestionType.NPS).values("score")[:1]
+    answers = (
+        Answer.objects.filter(
+            type=QuestionType.TEXT,
+            response__touchpoint_id=touchpoint_id,
+            response__submitted_at__gte=since,
+            response__submitted_at__lt=until,
+        )
+        .exclude(text="")
+        .annotate(nps=Subquery(nps))
+        .select_related("response")
+        .order_by("-response__submitted_at", "-id")[:limit]
+    )
+    return [
+        Comment(
+            text=answer.text,
+            submitted_at=answer.response.submitted_at,
+            nps=answer.nps,
+            language=answer.response.language,
+        )
+        for answer in answers
+    ]

@@ -1,0 +1,281 @@
+"""Chart data for static/js/dashboard-charts.js, built from scores; no ORM here.
+
+Every label is translated here, on the server, so the script holds no text. Each chart
+also carries its numbers as a small table: what a screen reader reads, and what shows
+when scripts do not run.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from apps.maturity.rules import Level, Rollup
+from apps.metrics.formulas import Scores
+
+LEVEL_KEYS = {Level.MANAGED: "managed", Level.DESIGNED: "designed", Level.AD_HOC: "ad_hoc"}
+
+
+@dataclass(frozen=True)
+class Chart:
+    kind: str
+    dom_id: str
+    data: dict[str, Any]
+    head: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    empty: bool = False
+    empty_text: str = ""
+
+
+def number(value: float | int | Decimal | None, digits: int = 1) -> str:
+    """A localised number (decimal comma in Finnish), or a dash for none."""
+    if value is None:
+        return "\u2013"  # en dash
+    if isinstance(value, int):
+        return number_format(value, use_l10n=True)
+    return number_format(round(float(value), digits), decimal_pos=digits, use_l10n=True)
+
+
+def period_label(day: dt.date, interval: str) -> str:
+    """A chart's label for the day, ISO week or month starting on `day`."""
+    if interval == "week":
+        iso = day.isocalendar()
+        return _("W%(week)s") % {"week": iso.week}
+    if interval == "month":
+        return date_format(day, pgettext("chart month label (a Django date format)", "M Y"))
+    return date_format(day, pgettext("chart day label (a Django date format)", "M j"))
+
+
+def level_names() -> dict[str, str]:
+    return {key: str(level.label) for level, key in LEVEL_KEYS.items()}
+
+
+@dataclass(frozen=True)
+class SeriesMetric:
+    """One score of a score-trend chart: how to read it from Scores and how to draw it."""
+
+    key: str
+    label: str
+    value: Callable[[Scores], float | int | None]
+    answers: Callable[[Scores], int]
+    unit: str = ""
+    y_min: float | None = None
+    y_max: float | None = None
+    digits: int = 1
+    band: bool = False
+
+
+def score_trend_chart(
+    *,
+    dom_id: str,
+    metric: SeriesMetric,
+    points: Sequence[tuple[dt.date, Scores]],
+    interval: str,
+    target: int | None = None,
+) -> Chart:
+    labels = [period_label(day, interval) for day, _scores in points]
+    values = [metric.value(scores) for _day, scores in points]
+    series: dict[str, Any] = {"label": metric.label, "values": values}
+    head = [_("Period"), metric.label, _("Answers")]
+    rows = []
+    if metric.band:
+        margins = [scores.nps_margin for _day, scores in points]
+        # The band stays inside the scale: an NPS of 90 with a margin of 15 cannot reach 105.
+        low, high = (
+            metric.y_min if metric.y_min is not None else -100,
+            metric.y_max if metric.y_max is not None else 100,
+        )
+        series["low"] = [
+            None if v is None or m is None else max(round(v - m, 1), low) for v, m in zip(values, margins, strict=True)
+        ]
+        series["high"] = [
+            None if v is None or m is None else min(round(v + m, 1), high) for v, m in zip(values, margins, strict=True)
+        ]
+        head.insert(2, _("95% margin"))
+        for label, value, margin, (_day, scores) in zip(labels, values, margins, points, strict=True):
+            rows.append([label, number(value, metric.digits), f"±{number(margin)}", number(metric.answers(scores))])
+    else:
+        for label, value, (_day, scores) in zip(labels, values, points, strict=True):
+            rows.append(
+                [
+                    label,
+                    number(value, metric.digits) + (metric.unit if value is not None else ""),
+                    number(metric.answers(scores)),
+                ]
+            )
+    data = {
+        "labels": labels,
+        "series": [series],
+        "target": target,
+        "y_min": metric.y_min,
+        "y_max": metric.y_max,
+        "unit": metric.unit,
+        "digits": metric.digits,
+        "names": {"target": _("Target"), "margin": _("95% margin")},
+    }
+    empty = all(value is None for value in values)
+    return Chart(
+        kind="score-trend",
+        dom_id=dom_id,
+        data=data,
+        head=head,
+        rows=rows,
+        empty=empty,
+        empty_text=_("No answers in this period."),
+    )
+
+
+def volume_chart(*, dom_id: str, points: Sequence[tuple[dt.date, Scores]], interval: str) -> Chart:
+    labels = [period_label(day, interval) for day, _scores in points]
+    encounters = [scores.encounters for _day, scores in points]
+    answers = [scores.responses for _day, scores in points]
+    data = {
+        "labels": labels,
+        "series": [{"label": _("Encounters"), "values": encounters}, {"label": _("Answers"), "values": answers}],
+    }
+    rows = [[label, number(e), number(a)] for label, e, a in zip(labels, encounters, answers, strict=True)]
+    return Chart(
+        kind="volume-bars",
+        dom_id=dom_id,
+        data=data,
+        head=[_("Period"), _("Encounters"), _("Answers")],
+        rows=rows,
+        empty=not any(encounters) and not any(answers),
+        empty_text=_("No encounters or answers in this period."),
+    )
+
+
+def maturity_distribution_chart(*, dom_id: str, rollup: Rollup) -> Chart:
+    shares = {LEVEL_KEYS[level]: float(share) for level, share in rollup.shares.items()}
+    names = level_names()
+    return Chart(
+        kind="maturity-distribution",
+        dom_id=dom_id,
+        data={"shares": shares, "names": names, "unit": " %"},
+        head=[_("Level"), _("Share")],
+        rows=[[names[key], f"{number(shares[key])} %"] for key in ("managed", "designed", "ad_hoc")],
+    )
+
+
+@dataclass(frozen=True)
+class LevelShares:
+    """One point of the maturity trend: shares in percent at each level."""
+
+    day: dt.date
+    ad_hoc: Decimal
+    designed: Decimal
+    managed: Decimal
+
+
+def maturity_trend_chart(*, dom_id: str, points: Sequence[LevelShares], interval: str) -> Chart:
+    labels = [period_label(point.day, interval) for point in points]
+    shares = {
+        "managed": [float(point.managed) for point in points],
+        "designed": [float(point.designed) for point in points],
+        "ad_hoc": [float(point.ad_hoc) for point in points],
+    }
+    names = level_names()
+    rows = [
+        [label, f"{number(point.managed)} %", f"{number(point.designed)} %", f"{number(point.ad_hoc)} %"]
+        for label, point in zip(labels, points, strict=True)
+    ]
+    return Chart(
+        kind="maturity-trend",
+        dom_id=dom_id,
+        data={"labels": labels, "shares": shares, "names": names, "unit": " %"},
+        head=[_("Period"), names["managed"], names["designed"], names["ad_hoc"]],
+        rows=rows,
+        empty=not points,
+        empty_text=_("No maturity snapshots in this period yet. A snapshot is taken every night."),
+    )
+
+
+def feeling_scale_labels() -> dict[str, str]:
+    return {
+        "-2": _("Very unhappy"),
+        "-1": _("Unhappy"),
+        "0": _("Neutral"),
+        "1": _("Pleased"),
+        "2": _("Delighted"),
+    }
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    label: str
+    planned: int
+    measured: float | None
+    observed: float | None
+    is_peak: bool
+    is_end: bool
+
+
+def emotion_curve_chart(*, dom_id: str, points: Sequence[CurvePoint]) -> Chart:
+    names = {
+        "planned": _("Planned"),
+        "measured": _("Customers' answers"),
+        "observed": _("Staff's reading"),
+        "peak": _("Peak moment"),
+        "end": _("End moment"),
+    }
+    data = {
+        "labels": [point.label for point in points],
+        "planned": [point.planned for point in points],
+        "measured": [point.measured for point in points],
+        "observed": [point.observed for point in points],
+        "peak": [point.is_peak for point in points],
+        "end": [point.is_end for point in points],
+        "names": names,
+        "scale_labels": feeling_scale_labels(),
+    }
+    rows = []
+    for point in points:
+        moment = " · ".join(str(names[key]) for key, on in (("peak", point.is_peak), ("end", point.is_end)) if on)
+        rows.append(
+            [
+                point.label + (f" ({moment})" if moment else ""),
+                number(point.planned),
+                number(point.measured, 2),
+                number(point.observed, 2),
+            ]
+        )
+    return Chart(
+        kind="emotion-curve",
+        dom_id=dom_id,
+        data=data,
+        head=[_("Touchpoint"), names["planned"], names["measured"], names["observed"]],
+        rows=rows,
+        empty=not points,
+        empty_text=_("The path has no touchpoints yet."),
+    )
+
+
+@dataclass(frozen=True)
+class GapBar:
+    label: str
+    staff: float | None
+    customer: float | None
+
+
+def gap_bars_chart(*, dom_id: str, bars: Sequence[GapBar]) -> Chart:
+    names = {"staff": _("Staff's reading"), "customer": _("Customers' answers")}
+    return Chart(
+        kind="gap-bars",
+        dom_id=dom_id,
+        data={
+            "labels": [bar.label for bar in bars],
+            "staff": [bar.staff for bar in bars],
+            "customer": [bar.customer for bar in bars],
+            "names": names,
+            "scale_labels": feeling_scale_labels(),
+        },
+        head=["", names["staff"], names["customer"]],
+        rows=[[bar.label, number(bar.staff, 2), number(bar.customer, 2)] for bar in bars],
+        empty=not bars,
+        empty_text=_("No encounters with both a staff reading and a customer answer in this period."),
+    )

@@ -1,0 +1,239 @@
+"""The current dashboard view as CSV: the numbers the page shows, one row per period, path or touchpoint.
+
+Comma-separated by the standard csv module, UTF-8 with a byte-order mark so that Excel
+reads å, ä and ö; decimals with a point so that any program reads the numbers as numbers.
+"""
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from apps.dashboards.selectors import (
+    CompanyDashboard,
+    GapRow,
+    PathDashboard,
+    PerceptionGap,
+    TouchpointDashboard,
+)
+from apps.maturity.rules import Level
+from apps.metrics.formulas import Scores
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Level):
+        return str(value.label)
+    return str(value)
+
+
+def score_header() -> list[str]:
+    return [
+        _("Section"),
+        _("Name"),
+        _("From"),
+        _("To"),
+        _("Maturity level"),
+        _("Encounters"),
+        _("Answers"),
+        _("NPS"),
+        _("NPS 95% margin"),
+        _("NPS answers"),
+        _("CSAT %"),
+        _("CES"),
+        _("CES easy %"),
+        _("Response rate %"),
+        _("Target NPS"),
+    ]
+
+
+def score_row(
+    *,
+    section: str,
+    name: str,
+    start: dt.date,
+    end: dt.date,
+    scores: Scores,
+    level: Level | None = None,
+    target: int | None = None,
+) -> list[str]:
+    values = [
+        section,
+        name,
+        start.isoformat(),
+        end.isoformat(),
+        level,
+        scores.encounters,
+        scores.responses,
+        scores.nps,
+        scores.nps_margin,
+        scores.nps_n,
+        scores.csat,
+        scores.ces,
+        scores.ces_easy_percent,
+        scores.response_rate,
+        target,
+    ]
+    return [_cell(value) for value in values]
+
+
+def _series_rows(
+    *, series: list[tuple[dt.date, Scores]], start: dt.date, end: dt.date, interval: str
+) -> list[list[str]]:
+    """One row per day, week or month of the charts; the first and last are cut to the period."""
+    rows = []
+    starts = [day for day, _scores in series]
+    for index, (day, scores) in enumerate(series):
+        following = starts[index + 1] if index + 1 < len(starts) else end + dt.timedelta(days=1)
+        rows.append(
+            score_row(
+                section=_("Period"),
+                name=interval_name(interval),
+                start=max(day, start),
+                end=min(following - dt.timedelta(days=1), end),
+                scores=scores,
+            )
+        )
+    return rows
+
+
+def interval_name(interval: str) -> str:
+    return {"day": _("Day"), "week": _("Week"), "month": _("Month")}.get(interval, interval)
+
+
+def company_rows(dashboard: CompanyDashboard) -> list[list[str]]:
+    filters = dashboard.period.filters
+    start, end = filters.start, filters.end
+    rows = [score_header()]
+    rows.append(
+        score_row(
+            section=_("Total"),
+            name=_("Whole company") if filters.path_id is None else _("Service path"),
+            start=start,
+            end=end,
+            scores=dashboard.total,
+            level=dashboard.maturity.rollup.level,
+        )
+    )
+    rows.extend(_series_rows(series=dashboard.series, start=start, end=end, interval=dashboard.period.interval))
+    for row in dashboard.paths:
+        rows.append(
+            score_row(
+                section=_("Service path"),
+                name=row.path.name,
+                start=start,
+                end=end,
+                scores=row.scores,
+                level=row.rollup.level if row.rollup else None,
+            )
+        )
+    for section, cut in ((_("Buyer persona"), dashboard.personas), (_("Segment"), dashboard.segments)):
+        for row in cut:
+            rows.append(score_row(section=section, name=row.name, start=start, end=end, scores=row.scores))
+    return rows
+
+
+def path_rows(dashboard: PathDashboard) -> list[list[str]]:
+    filters = dashboard.period.filters
+    start, end = filters.start, filters.end
+    rows = [score_header()]
+    rows.append(
+        score_row(
+            section=_("Total"),
+            name=dashboard.path.name,
+            start=start,
+            end=end,
+            scores=dashboard.total,
+            level=dashboard.maturity.rollup.level,
+        )
+    )
+    rows.extend(_series_rows(series=dashboard.series, start=start, end=end, interval=dashboard.period.interval))
+    for stage in dashboard.stages:
+        rows.append(score_row(section=_("Stage"), name=stage.stage.name, start=start, end=end, scores=stage.scores))
+        for card in stage.cards:
+            rows.append(
+                score_row(
+                    section=_("Touchpoint"),
+                    name=card.touchpoint.name,
+                    start=start,
+                    end=end,
+                    scores=card.scores,
+                    level=card.maturity.level if card.maturity else None,
+                    target=card.touchpoint.target_nps,
+                )
+            )
+    return rows
+
+
+def touchpoint_rows(dashboard: TouchpointDashboard) -> list[list[str]]:
+    filters = dashboard.period.filters
+    start, end = filters.start, filters.end
+    rows = [score_header()]
+    rows.append(
+        score_row(
+            section=_("Total"),
+            name=dashboard.touchpoint.name,
+            start=start,
+            end=end,
+            scores=dashboard.total,
+            level=dashboard.maturity.level if dashboard.maturity else None,
+            target=dashboard.touchpoint.target_nps,
+        )
+    )
+    rows.extend(_series_rows(series=dashboard.series, start=start, end=end, interval=dashboard.period.interval))
+    return rows
+
+
+def perception_rows(gap: PerceptionGap) -> list[list[str]]:
+    filters = gap.period.filters
+    header = [
+        _("Section"),
+        _("Name"),
+        _("From"),
+        _("To"),
+        _("Pairs"),
+        _("Staff's reading"),
+        _("Customers' answers"),
+        _("Gap"),
+        _("Over-read %"),
+        _("Under-read %"),
+        _("People"),
+    ]
+
+    def row(section: str, item: GapRow) -> list[str]:
+        values = [
+            section,
+            item.label,
+            filters.start.isoformat(),
+            filters.end.isoformat(),
+            item.pairs,
+            item.staff,
+            item.customer,
+            item.gap,
+            item.over,
+            item.under,
+            item.contributors,
+        ]
+        return [_cell(value) for value in values]
+
+    rows = [header, row(_("Total"), gap.total)]
+    rows.extend(row(_("Touchpoint"), item) for item in gap.touchpoints)
+    rows.extend(row(_("Team"), item) for item in gap.teams)
+    return rows
+
+
+def csv_response(*, rows: Iterable[list[str]], company: str, view: str, today: dt.date) -> HttpResponse:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(rows)
+    response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    name = "-".join(part for part in (slugify(company), view, today.isoformat()) if part)
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response

@@ -1,0 +1,163 @@
+"""The dashboard filters: a period, and optionally a path, a persona and a segment (GET)."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from apps.customers.selectors import segment_list
+from apps.journeys.selectors import path_list
+from apps.metrics.selectors import MetricFilter
+from apps.personas.selectors import persona_list
+
+DEFAULT_PERIOD = "90"
+MAX_CUSTOM_DAYS = 3 * 366
+# The interval of a chart follows the length of the period, so a chart has 5 to 60 points.
+DAY_INTERVAL_MAX_DAYS = 31
+WEEK_INTERVAL_MAX_DAYS = 182
+
+PERIOD_CHOICES = [
+    ("30", _("Last 30 days")),
+    ("90", _("Last 90 days")),
+    ("365", _("Last 365 days")),
+    ("year", _("This year")),
+    ("custom", _("Custom dates")),
+]
+FILTER_FIELDS = ("period", "start", "end", "path", "persona", "segment")
+
+
+def interval_for(*, days: int) -> str:
+    if days <= DAY_INTERVAL_MAX_DAYS:
+        return "day"
+    if days <= WEEK_INTERVAL_MAX_DAYS:
+        return "week"
+    return "month"
+
+
+@dataclass(frozen=True)
+class Period:
+    """What the page shows: the metric filter, the chart interval and the period in words."""
+
+    filters: MetricFilter
+    interval: str
+    label: str
+
+    @property
+    def previous(self) -> MetricFilter:
+        """The period of the same length just before, for the deltas."""
+        return self.filters.shifted(days=-self.filters.days)
+
+
+def period_label(*, start: dt.date, end: dt.date) -> str:
+    return f"{date_format(start, 'SHORT_DATE_FORMAT')}\u2013{date_format(end, 'SHORT_DATE_FORMAT')}"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DashboardFilterForm(forms.Form):
+    """Bound to request.GET. An invalid value is a field error on the page, and the data falls back
+    to the default period (see `view_period`)."""
+
+    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, required=False)
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput(), input_formats=["%Y-%m-%d"])
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput(), input_formats=["%Y-%m-%d"])
+    path = forms.ModelChoiceField(label=_("Service path"), queryset=path_list(), required=False, empty_label=_("All"))
+    persona = forms.ModelChoiceField(
+        label=_("Buyer persona"), queryset=persona_list(), required=False, empty_label=_("All")
+    )
+    segment = forms.ModelChoiceField(label=_("Segment"), queryset=segment_list(), required=False, empty_label=_("All"))
+
+    def __init__(self, data: QueryDict | None = None, *, today: dt.date, show_path: bool = True) -> None:
+        data = data if data is not None else QueryDict()
+        # An untouched form (no period in the URL) is the default view, not an error.
+        if "period" not in data or not data.get("period"):
+            data = data.copy()
+            data["period"] = "custom" if data.get("start") or data.get("end") else DEFAULT_PERIOD
+        super().__init__(data)
+        self.today = today
+        self.fields["path"].queryset = path_list()
+        self.fields["persona"].queryset = persona_list()
+        self.fields["segment"].queryset = segment_list()
+        if not show_path:
+            del self.fields["path"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("period") != "custom":
+            return data
+        start, end = data.get("start"), data.get("end")
+        if start is None and "start" not in self.errors:
+            self.add_error("start", _("Give the first day of the period."))
+        if end is None and "end" not in self.errors:
+            self.add_error("end", _("Give the last day of the period."))
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The period ends before it starts."))
+            elif (end - start).days + 1 > MAX_CUSTOM_DAYS:
+                self.add_error("end", _("A period can be at most three years long."))
+        return data
+
+    def _dates(self, period: str) -> tuple[dt.date, dt.date]:
+        today = self.today
+        if period == "custom":
+            return self.cleaned_data["start"], self.cleaned_data["end"]
+        if period == "year":
+            return today.replace(month=1, day=1), today
+        days = int(period)
+        return today - dt.timedelta(days=days - 1), today
+
+    def view_period(self, *, path_id: int | None = None, touchpoint_id: int | None = None) -> Period:
+        """The period and narrowing to show; the defaults when the form has errors."""
+        valid = self.is_valid()
+        data = self.cleaned_data if valid else {}
+        start, end = self._dates(data.get("period") or DEFAULT_PERIOD) if valid else self._dates(DEFAULT_PERIOD)
+        path = data.get("path")
+        persona, segment = data.get("persona"), data.get("segment")
+        filters = MetricFilter(
+            start=start,
+            end=end,
+            path_id=path_id if path_id is not None else (path.pk if path else None),
+            touchpoint_id=touchpoint_id,
+            persona_id=persona.pk if persona else None,
+            segment_id=segment.pk if segment else None,
+        )
+        return Period(
+            filters=filters, interval=interval_for(days=filters.days), label=period_label(start=start, end=end)
+        )
+
+    def query(self, *, without: tuple[str, ...] = ()) -> str:
+        """The valid filter values as a query string, for links that keep the view (and the CSV export)."""
+        if not self.is_valid():
+            return ""
+        params = QueryDict(mutable=True)
+        for name in FILTER_FIELDS:
+            if name in without or name not in self.fields:
+                continue
+            value = self.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            if name in ("start", "end"):
+                if self.cleaned_data.get("period") != "custom":
+                    continue
+                value = value.isoformat()
+            elif hasattr(value, "pk"):
+                value = value.pk
+            params[name] = str(value)
+        return params.urlencode()
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether anything beyond the default period is chosen (the Clear button shows)."""
+        if not self.is_valid():
+            return True
+        data = self.cleaned_data
+        return data.get("period") != DEFAULT_PERIOD or any(data.get(name) for name in ("path", "persona", "segment"))

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from apps.dashboards import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("", views.CompanyDashboardView.as_view(), name="company"),
+    path("paths/<int:path_id>/", views.PathDashboardView.as_view(), name="path"),
+    path("touchpoints/<int:touchpoint_id>/", views.TouchpointDashboardView.as_view(), name="touchpoint"),
+    path("perception/", views.PerceptionGapView.as_view(), name="perception"),
+]

@@ -1,0 +1,133 @@
+"""The leadership dashboard pages (managers and admins). Each page also answers `?export=csv`."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views import View
+
+from apps.accounts.capabilities import can_view_dashboards
+from apps.core.access import CapabilityRequiredMixin
+from apps.dashboards import exporting
+from apps.dashboards.forms import DashboardFilterForm, Period
+from apps.dashboards.selectors import company_dashboard, path_dashboard, perception_gap, touchpoint_dashboard
+from apps.journeys.selectors import path_get, touchpoint_get
+from apps.tenants.selectors import company_today
+
+
+class DashboardView(CapabilityRequiredMixin, View):
+    """Filters from the query string, one selector call, then the page or its CSV."""
+
+    capability = staticmethod(can_view_dashboards)
+    template_name = ""
+    export_name = ""
+    show_path_filter = True
+
+    def target(self, **kwargs: Any) -> dict[str, Any]:
+        """The path or touchpoint the URL names (404 when it is not this company's)."""
+        return {}
+
+    def build(self, *, period: Period, today: dt.date, user: Any, **target: Any) -> Any:
+        raise NotImplementedError
+
+    def period_for(self, form: DashboardFilterForm, **target: Any) -> Period:
+        return form.view_period()
+
+    def rows(self, data: Any) -> list[list[str]]:
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        today = company_today()
+        target = self.target(**kwargs)
+        form = DashboardFilterForm(request.GET, today=today, show_path=self.show_path_filter)
+        period = self.period_for(form, **target)
+        exporting_csv = request.GET.get("export") == "csv"
+        if exporting_csv and not form.is_valid():
+            errors = "\n".join(f"{field}: {' '.join(messages)}" for field, messages in form.errors.items())
+            return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+        data = self.build(period=period, today=today, user=request.user, **target)
+        if exporting_csv:
+            return exporting.csv_response(
+                rows=self.rows(data), company=connection.tenant.name, view=self.export_name, today=today
+            )
+        query = form.query()
+        context = {
+            "data": data,
+            "form": form,
+            "period": period,
+            "today": today,
+            "query": query,
+            "path_query": form.query(without=("path",)),
+            "export_query": f"{query}&export=csv" if query else "export=csv",
+            **target,
+        }
+        return render(request, self.template_name, context, status=400 if form.errors else 200)
+
+
+class CompanyDashboardView(DashboardView):
+    template_name = "dashboards/company.html"
+    export_name = "dashboard"
+
+    def build(self, *, period: Period, today: dt.date, user: Any, **target: Any) -> Any:
+        return company_dashboard(filters=period, today=today, user=user)
+
+    def rows(self, data: Any) -> list[list[str]]:
+        return exporting.company_rows(data)
+
+
+class PathDashboardView(DashboardView):
+    template_name = "dashboards/path.html"
+    export_name = "path"
+    show_path_filter = False
+
+    def target(self, **kwargs: Any) -> dict[str, Any]:
+        path = path_get(path_id=kwargs["path_id"])
+        if path is None:
+            raise Http404
+        return {"path": path}
+
+    def period_for(self, form: DashboardFilterForm, **target: Any) -> Period:
+        return form.view_period(path_id=target["path"].pk)
+
+    def build(self, *, period: Period, today: dt.date, user: Any, **target: Any) -> Any:
+        dashboard = path_dashboard(path=target["path"], filters=period, today=today, user=user)
+        if dashboard is None:
+            raise Http404
+        return dashboard
+
+    def rows(self, data: Any) -> list[list[str]]:
+        return exporting.path_rows(data)
+
+
+class TouchpointDashboardView(DashboardView):
+    template_name = "dashboards/touchpoint.html"
+    export_name = "touchpoint"
+    show_path_filter = False
+
+    def target(self, **kwargs: Any) -> dict[str, Any]:
+        touchpoint = touchpoint_get(touchpoint_id=kwargs["touchpoint_id"])
+        if touchpoint is None:
+            raise Http404
+        return {"touchpoint": touchpoint}
+
+    def period_for(self, form: DashboardFilterForm, **target: Any) -> Period:
+        return form.view_period(touchpoint_id=target["touchpoint"].pk)
+
+    def build(self, *, period: Period, today: dt.date, user: Any, **target: Any) -> Any:
+        return touchpoint_dashboard(touchpoint=target["touchpoint"], filters=period, today=today, user=user)
+
+    def rows(self, data: Any) -> list[list[str]]:
+        return exporting.touchpoint_rows(data)
+
+
+class PerceptionGapView(DashboardView):
+    template_name = "dashboards/perception.html"
+    export_name = "perception-gap"
+
+    def build(self, *, period: Period, today: dt.date, user: Any, **target: Any) -> Any:
+        return perception_gap(filters=period)
+
+    def rows(self, data: Any) -> list[list[str]]:
+        return exporting.perception_rows(data)
