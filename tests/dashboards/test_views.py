@@ -1,0 +1,258 @@
+"""The leadership dashboard pages: who may open them, what they show, their CSV, and bad filters."""
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.models import Team
+from apps.customers.models import Customer
+from apps.encounters.models import Encounter
+from apps.journeys.models import Touchpoint
+from apps.metrics.services import metrics_refresh_dirty
+from tests.factories import UserFactory
+from tests.journeys.factories import map_build, touchpoint_named
+from tests.metrics.factories import encounter_add, invitation_answer, invitation_deliver, scored_survey_build
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client_for(client_for: Any) -> Any:
+    """The pages in English, so the assertions read the source strings (test_finnish_pages switches back)."""
+
+    def build(*args: Any, **kwargs: Any) -> Any:
+        client = client_for(*args, **kwargs)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    return build
+
+
+def _visit(world: dict[str, Any], *, touchpoint: Touchpoint, days_ago: int, nps: int, csat: int, **fields: Any) -> None:
+    at = timezone.now() - dt.timedelta(days=days_ago, hours=1)
+    encounter = encounter_add(customer=world["customer"], touchpoint=touchpoint, at=at, **fields)
+    invitation = invitation_deliver(survey=world["survey"], customer=world["customer"], encounter=encounter, at=at)
+    invitation_answer(invitation=invitation, at=at, scores={"nps": nps, "csat": csat})
+
+
+@pytest.fixture
+def world(db: None) -> dict[str, Any]:
+    """A two-stage path whose end moment trails the rest: 6 promoters before it, 6 detractors at it."""
+    path = map_build(name="Katsastus", stages={"Ennen": ["Ajanvaraus"], "Käynti": ["Tarkastus", "Maksu ja lähtö"]})
+    booking, check, leaving = (touchpoint_named(path, name) for name in ("Ajanvaraus", "Tarkastus", "Maksu ja lähtö"))
+    Touchpoint.objects.filter(pk=leaving.pk).update(is_end=True, target_nps=30)
+    Touchpoint.objects.filter(pk=check.pk).update(is_peak=True)
+    team = Team.objects.create(name="Tiski")
+    staff = [UserFactory(role="frontline", team=team) for _ in range(3)]
+    world: dict[str, Any] = {
+        "path": path,
+        "booking": booking,
+        "check": check,
+        "leaving": Touchpoint.objects.get(pk=leaving.pk),
+        "customer": Customer.objects.create(full_name="Äijä Öljynen", email="aija@example.fi"),
+        "survey": scored_survey_build(),
+        "team": team,
+    }
+    for day in range(6):
+        _visit(world, touchpoint=booking if day % 2 else check, days_ago=day + 1, nps=10, csat=5)
+        # Staff read the leaving customers as pleased (+1); they answered CSAT 2 (-1).
+        _visit(world, touchpoint=leaving, days_ago=day + 1, nps=2, csat=2, by=staff[day % 3], end_feeling=1)
+    Encounter.objects.create(
+        customer=world["customer"],
+        touchpoint=check,
+        occurred_at=timezone.now() - dt.timedelta(hours=3),
+        outcome="unresolved",
+        note="Jono kassalle oli puoli tuntia",
+        raised_to_management=True,
+    )
+    metrics_refresh_dirty()
+    return world
+
+
+def _pages(world: dict[str, Any]) -> list[str]:
+    return [
+        reverse("dashboards:company"),
+        reverse("dashboards:path", args=[world["path"].pk]),
+        reverse("dashboards:touchpoint", args=[world["leaving"].pk]),
+        reverse("dashboards:perception"),
+    ]
+
+
+def test_manager_sees_each_page_and_its_csv(client_for: Any, manager: Any, world: dict[str, Any]) -> None:
+    client = client_for(manager)
+    for url in _pages(world):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        export = client.get(url, {"export": "csv"})
+        assert export.status_code == 200, url
+        assert export["Content-Type"].startswith("text/csv")
+        assert "alpha-katsastus-oy" in export["Content-Disposition"]
+        assert export.content.startswith("\ufeff".encode())
+
+
+def test_company_view_shows_scores_maturity_and_notes(client_for: Any, manager: Any, world: dict[str, Any]) -> None:
+    html = client_for(manager).get(reverse("dashboards:company")).content.decode()
+    # 12 NPS answers: 6 promoters, 6 detractors -> NPS 0; CSAT: 6 of 12 satisfied -> 50 %.
+    assert 'class="kpi__value">0<' in html
+    assert "12 answers" in html
+    assert "Fewer than 30 answers" in html
+    assert "Jono kassalle oli puoli tuntia" in html
+    assert reverse("dashboards:path", args=[world["path"].pk]) in html
+    assert "at least 50 % of encounters reach" in html
+    assert 'data-chart="maturity-distribution"' in html
+    assert 'data-chart="score-trend"' in html
+    # map_build leaves every touchpoint without an owner: each is listed as a defect with a link to the editor.
+    assert f"?touchpoint={world['leaving'].pk}" in html
+
+
+def test_path_view_shows_the_map_and_weak_ending(client_for: Any, manager: Any, world: dict[str, Any]) -> None:
+    html = client_for(manager).get(reverse("dashboards:path", args=[world["path"].pk])).content.decode()
+    for text in ("Ennen", "Käynti", "Ajanvaraus", "Maksu ja lähtö", "tp-card is-end unowned", "tp-card is-peak"):
+        assert text in html
+    assert "Weak ending" in html
+    # The rest: all promoters (NPS 100) and CSAT 5 (+2); the end: all detractors (-100) and CSAT 2 (-1).
+    assert "feeling 3.0 lower, NPS 200 lower" in html
+    assert "target 30" in html
+    assert 'data-chart="emotion-curve"' in html
+    assert "No owner" in html
+
+
+def test_drill_down_shows_reasons_encounters_and_cases(client_for: Any, manager: Any, world: dict[str, Any]) -> None:
+    html = client_for(manager).get(reverse("dashboards:touchpoint", args=[world["leaving"].pk])).content.decode()
+    assert "No owner" in html
+    assert "6 answers in 90 days, needs 30" in html
+    assert "NPS -100 below target 30" in html
+    encounter = Encounter.objects.filter(touchpoint=world["leaving"]).first()
+    assert reverse("encounters:detail", args=[encounter.pk]) in html
+
+
+def test_perception_gap_per_touchpoint_and_team(client_for: Any, manager: Any, world: dict[str, Any]) -> None:
+    html = client_for(manager).get(reverse("dashboards:perception")).content.decode()
+    # Staff read +1, customers said -1 (CSAT 2): a gap of +2 on every compared encounter.
+    assert "Maksu ja lähtö" in html
+    assert "+2,00" in html or "+2.00" in html
+    assert "Tiski" in html  # three different people contributed
+    assert 'data-chart="gap-bars"' in html
+
+
+def test_a_team_of_fewer_than_three_people_is_not_shown(client_for: Any, manager: Any, world: dict[str, Any]) -> None:
+    Encounter.objects.filter(touchpoint=world["leaving"]).exclude(logged_by=None).update(
+        logged_by=world["team"].members.first()
+    )
+    # The roll-ups are recomputed from the rows; marks come from the triggers on the update.
+    metrics_refresh_dirty()
+    html = client_for(manager).get(reverse("dashboards:perception")).content.decode()
+    assert "Tiski" not in html
+    assert "left out, so that no one can be singled out" in html
+
+
+def test_csv_carries_the_numbers_on_the_page(client_for: Any, manager: Any, world: dict[str, Any]) -> None:
+    response = client_for(manager).get(reverse("dashboards:path", args=[world["path"].pk]), {"export": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header = rows[0]
+    by_name = {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:] if row[0] == "Touchpoint"}
+    assert by_name["Maksu ja lähtö"]["NPS"] == "-100"
+    assert by_name["Maksu ja lähtö"]["NPS answers"] == "6"
+    assert by_name["Maksu ja lähtö"]["Target NPS"] == "30"
+    total = next(row for row in rows[1:] if row[0] == "Total")
+    assert dict(zip(header, total, strict=True))["NPS"] == "0"
+
+
+def test_the_filter_is_kept_in_links_and_the_export(client_for: Any, manager: Any, world: dict[str, Any]) -> None:
+    html = client_for(manager).get(reverse("dashboards:company"), {"period": "30"}).content.decode()
+    assert f"{reverse('dashboards:path', args=[world['path'].pk])}?period=30" in html
+    assert "period=30&amp;export=csv" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"period": "custom", "start": "2026-05-10", "end": "2026-05-01"}, "The period ends before it starts."),
+        ({"period": "custom", "start": "not a date"}, "Enter a valid date."),
+        ({"path": "999999"}, "Select a valid choice."),
+        ({"persona": "abc"}, "Select a valid choice."),
+        ({"period": "forever"}, "Select a valid choice."),
+    ],
+)
+def test_bad_filters_are_form_errors(
+    client_for: Any, manager: Any, world: dict[str, Any], query: dict[str, str], message: str
+) -> None:
+    client = client_for(manager)
+    response = client.get(reverse("dashboards:company"), query)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert "field--error" in html
+    assert client.get(reverse("dashboards:company"), {**query, "export": "csv"}).status_code == 400
+
+
+def test_custom_period_and_filters(client_for: Any, manager: Any, world: dict[str, Any]) -> None:
+    today = timezone.localdate()
+    query = {"period": "custom", "start": (today - dt.timedelta(days=400)).isoformat(), "end": today.isoformat()}
+    response = client_for(manager).get(reverse("dashboards:company"), {**query, "path": world["path"].pk})
+    assert response.status_code == 200
+    assert "Katsastus" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["company", "path", "touchpoint", "perception"])
+def test_frontline_staff_are_refused(client_for: Any, frontline: Any, world: dict[str, Any], name: str) -> None:
+    url = dict(zip(["company", "path", "touchpoint", "perception"], _pages(world), strict=True))[name]
+    client = client_for(frontline)
+    assert client.get(url).status_code == 403
+    assert client.get(url, {"export": "csv"}).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(anonymous_client: Any, world: dict[str, Any]) -> None:
+    response = anonymous_client.get(reverse("dashboards:company"))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def test_another_companys_user_is_refused(
+    client_for: Any, outsider: Any, tenant_alpha: Any, world: dict[str, Any]
+) -> None:
+    # The beta admin's session does not exist in alpha: alpha's pages send them to log in.
+    beta_client = client_for(outsider)
+    on_alpha = client_for(tenant=tenant_alpha)
+    on_alpha.cookies[settings.SESSION_COOKIE_NAME] = beta_client.cookies[settings.SESSION_COOKIE_NAME].value
+    for url in _pages(world):
+        response = on_alpha.get(url)
+        assert response.status_code == 302, url
+        assert reverse("accounts:login") in response["Location"]
+
+
+def test_alpha_ids_are_not_found_in_beta(client_for: Any, outsider: Any, world: dict[str, Any]) -> None:
+    client = client_for(outsider)
+    assert client.get(reverse("dashboards:path", args=[world["path"].pk])).status_code == 404
+    assert client.get(reverse("dashboards:touchpoint", args=[world["leaving"].pk])).status_code == 404
+    # Beta's own dashboard opens, without alpha's path.
+    response = client.get(reverse("dashboards:company"))
+    assert response.status_code == 200
+    assert "Katsastus" not in response.content.decode()
+
+
+def test_finnish_pages(client_for: Any, manager: Any, world: dict[str, Any]) -> None:
+    client = client_for(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
+    html = client.get(reverse("dashboards:company"), HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    assert "Johdon koontinäyttö" in html
+    assert "Kontaktipisteet ilman omistajaa" in html
+    html = client.get(reverse("dashboards:path", args=[world["path"].pk]), HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    assert "Heikko loppu" in html
+    html = client.get(reverse("dashboards:perception"), HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    assert "Havaintoero" in html
+    export = client.get(reverse("dashboards:company"), {"export": "csv"}, HTTP_ACCEPT_LANGUAGE="fi")
+    assert "Vastaukset" in export.content.decode("utf-8-sig")
+
+
+def test_managers_see_the_dashboard_first_in_the_nav(client_for: Any, manager: Any, frontline: Any, db: None) -> None:
+    html = client_for(manager).get("/").content.decode()
+    nav = html[html.index('id="main-nav"') :]
+    assert nav.index(reverse("dashboards:company")) < nav.index('href="/"')
+    assert reverse("dashboards:company") not in client_for(frontline).get("/").content.decode()
