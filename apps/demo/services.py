@@ -10,7 +10,10 @@ from django_tenants.utils import schema_context
 from apps.demo.seeds import SEEDERS
 from apps.demo.seeds.context import DemoContext
 from apps.demo.seeds.users import DEMO_PASSWORD, DEMO_STAFF
+from apps.maturity.services import maturity_history_backfill
+from apps.metrics.services import metrics_recompute_full
 from apps.tenants.models import Tenant
+from apps.tenants.selectors import company_today
 from apps.tenants.services import company_create
 
 logger = logging.getLogger(__name__)
@@ -41,12 +44,16 @@ def demo_company_seed(
             admin_password=DEMO_PASSWORD,
             language="fi",
         )
-    context = DemoContext(tenant=tenant, random=Random(2026))
+    context = DemoContext(tenant=tenant, random=Random(2026), say=say)
     with schema_context(tenant.schema_name):
         for seeder in SEEDERS:
             say(f"Seeding {seeder.__name__.rsplit('.', 1)[-1]}...")
             with transaction.atomic():
                 seeder.seed(context=context)
+        say("Computing the daily metrics...")
+        metrics_recompute_full(trigger="demo")
+        say("Computing the maturity trend...")
+        maturity_history_backfill(until=company_today(), progress=say)
     return tenant
 
 

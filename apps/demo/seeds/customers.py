@@ -1,4 +1,4 @@
-"""A few hundred customers of the demo vehicle-inspection chain, deterministic from the context's seed."""
+"""The demo vehicle-inspection chain's customers (a year's worth of visitors), deterministic from the context's seed."""
 
 from random import Random
 
@@ -9,7 +9,7 @@ from apps.customers.phones import phone_normalize
 from apps.customers.services import segment_get_or_create
 from apps.demo.seeds.context import DemoContext
 
-DEMO_CUSTOMER_COUNT = 300
+DEMO_CUSTOMER_COUNT = 1500
 
 FIRST_NAMES = [
     "Aino", "Eino", "Helmi", "Väinö", "Aada", "Onni", "Sofia", "Leo", "Olivia", "Elias",

@@ -1,28 +1,38 @@
-"""Two months of frontline life at the demo inspection station: encounters, surveys, answers and cases.
+"""A year of frontline life at the demo inspection station: encounters, surveys, answers and cases.
 
 A follow-up survey (NPS, CSAT and a free-text question, in Finnish and English)
-follows most touchpoints where staff meet customers. The frontline staff log a few
-hundred encounters over the last ~60 days; a realistic share of the customers agree
-to the survey and answer it, and the poor answers open real follow-up cases, most
-of them handled, some still overdue. Everything goes through the services with an
-injected clock, in time order, so consent, the frequency cap, case assignment and
-due times hold as in real use. Deterministic (context.random) and run once.
+follows every touchpoint where staff meet customers. The year is planned in memory
+(apps.demo.seeds.year: volume, feelings, consent, answers, case handling) and written
+in two parts: everything older than the last SERVICE_DAYS days in bulk
+(apps.demo.seeds.history, the services' rules applied row for row), and the most
+recent days through the services with an injected clock, in time order, so the
+newest data a visitor looks at first was made exactly as in real use. Deterministic
+(context.random) and run once.
 """
 
 import datetime as dt
-from random import Random
-from typing import Any
-from zoneinfo import ZoneInfo
+from collections.abc import Callable
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from apps.accounts.models import User
 from apps.cases.models import FollowUpCase
-from apps.cases.services import case_mark_contacted, case_resolve
+from apps.cases.services import case_assignee_for, case_mark_contacted, case_resolve
 from apps.customers.models import Customer
 from apps.demo.seeds.context import DemoContext
-from apps.encounters.models import Encounter, Outcome
+from apps.demo.seeds.history import HistoryTargets, history_write
+from apps.demo.seeds.journeys import LATE_OWNERS
+from apps.demo.seeds.year import (
+    CustomerFacts,
+    PlannedCase,
+    PlannedEncounter,
+    PlanRules,
+    TouchpointFacts,
+    year_plan,
+)
+from apps.encounters.models import Encounter
 from apps.encounters.services import encounter_log
 from apps.journeys.models import Touchpoint
 from apps.journeys.selectors import touchpoint_list
@@ -43,79 +53,11 @@ from apps.surveys.selectors import survey_settings_get
 from apps.surveys.sending import invitation_create
 
 SURVEY_NAME = "Käynnin jälkeen"
-DAYS = 60
-ENCOUNTERS = 320
+# The most recent days go through the services one encounter at a time; older ones are written in bulk.
+SERVICE_DAYS = 30
 
-# Who logs where (touchpoint names of the demo paths), and how busy they are.
-STAFF_TOUCHPOINTS = {
-    "frontline": (
-        ["Ilmoittautuminen tiskillä", "Maksu ja lähtö", "Odotustila", "Pysäköinti ja opasteet"],
-        [5, 4, 2, 1],
-        0.34,
-    ),
-    "inspector_1": (["Katsastus hallissa", "Katsastajan selitys havainnoista", "Tulos ja todistus"], [3, 3, 2], 0.22),
-    "inspector_2": (["Katsastus hallissa", "Tulos ja todistus", "Katsastajan selitys havainnoista"], [3, 3, 1], 0.18),
-    "service_desk": (["Ajanvaraus puhelimessa", "Soitto asiakaspalveluun", "Ratkaisupuhelu"], [5, 3, 1], 0.20),
-    "station_lead": (["Ratkaisupuhelu", "Katsastajan lausunto"], [2, 1], 0.06),
-}
 # Minutes from the encounter to the survey email, by channel (other channels use the company default).
 DELAYS = {"phone": 60, "store": 120, "web": 30}
-
-NOTES_POOR = [
-    "Asiakas joutui odottamaan yli 20 minuuttia, vaikka hänellä oli varattu aika.",
-    "Jälkitarkastuksen syy jäi asiakkaalle epäselväksi, selitin uudelleen.",
-    "Korttimaksu ei toiminut kaistalla, asiakas joutui käymään tiskillä.",
-    "Verkkovarauksen vahvistusviesti ei ollut tullut perille.",
-    "Asiakas piti hintaa kalliina verrattuna naapuriasemaan.",
-    "Pysäköintipaikat taas täynnä, asiakas kiersi pihaa kymmenen minuuttia.",
-    "Asiakas pyysi, että tulos kerrotaan ilman lyhenteitä. Pöytäkirja on vaikeaselkoinen.",
-    "Asiakas oli närkästynyt, kun hylkäys tuli pienestä valoviasta.",
-]
-NOTES_GOOD = [
-    "Asiakas kiitteli nopeasta palvelusta.",
-    "Kerroin renkaiden kunnosta, asiakas oli iloinen vinkistä.",
-    "Auto oli valmis ennen kuin asiakas ehti juoda kahvinsa.",
-    "Vakioasiakas kehui uutta odotustilaa.",
-    "Näytin jarrulevyn kulumisen kuvasta, asiakas ymmärsi heti.",
-]
-NOTES_IDEA = [
-    "Asiakas kysyi, voisiko katsastusajan varata myös iltaisin.",
-    "Toive: muistutus tekstiviestinä sähköpostin lisäksi.",
-    "Asiakas halusi kuitin sähköpostiin paperin sijaan.",
-    "Ehdotus: odotustilan kahviautomaattiin korttimaksu.",
-    "Pakettiautoilija kysyi lauantaiaikoja, niitä ei nyt ole.",
-]
-COMMENTS = {
-    "fi": {
-        "poor": [
-            "Jonotin puoli tuntia varatusta ajasta huolimatta.",
-            "Kukaan ei kertonut kunnolla, miksi auto hylättiin.",
-            "Hinta oli korkeampi kuin verkossa luki.",
-            "Palvelu tiskillä oli tylyä ja kiireistä.",
-        ],
-        "mid": [
-            "Ihan ok, mutta odotustila voisi olla viihtyisämpi.",
-            "Varaus toimi, pihalla oli vaikea löytää oikea kaista.",
-        ],
-        "good": [
-            "Nopea ja ystävällinen palvelu, kiitos!",
-            "Katsastaja selitti viat selkeästi.",
-            "Helppo varata ja sujuva käynti.",
-            "Hyvä kokemus, tulen uudelleen.",
-        ],
-    },
-    "en": {
-        "poor": ["I waited half an hour despite my booking.", "Nobody explained why the car failed."],
-        "mid": ["Fine, but the waiting room could be nicer."],
-        "good": ["Quick and friendly, thank you!", "The inspector explained everything clearly."],
-    },
-}
-RESOLUTIONS = [
-    "Soitin asiakkaalle ja pahoittelin odotusta. Tarjosimme seuraavan katsastuksen 20 % alennuksella.",
-    "Kävin hylkäyksen syyt läpi puhelimessa ja varasimme jälkitarkastuksen sopivaan aikaan.",
-    "Hintaero hyvitetty asiakkaalle ja verkkosivun hinta korjattu.",
-    "Asiakas tyytyväinen soittoon, kertoi arvostavansa yhteydenottoa.",
-]
 
 
 def _survey_ensure() -> Survey:
@@ -170,121 +112,127 @@ def _attach(survey: Survey) -> None:
         )
 
 
-def _moment(random: Random, *, now: dt.datetime, zone: ZoneInfo) -> dt.datetime:
-    """A working-hours moment in the last DAYS days (weekdays 8-17, a few Saturdays)."""
-    while True:
-        day = (now - dt.timedelta(days=random.randint(0, DAYS - 1))).astimezone(zone).date()
-        if day.weekday() == 6 or (day.weekday() == 5 and random.random() < 0.7):
-            continue
-        local = dt.datetime.combine(day, dt.time(8, 0), tzinfo=zone) + dt.timedelta(minutes=random.randint(0, 9 * 60))
-        moment = local.astimezone(dt.UTC)
-        if moment < now - dt.timedelta(minutes=10):
-            return moment
+def _rules(rules: SurveySettings, *, time_zone: str) -> PlanRules:
+    return PlanRules(
+        time_zone=time_zone,
+        delays=DELAYS,
+        default_delay_minutes=rules.default_delay_minutes,
+        quiet_hours_start=rules.quiet_hours_start,
+        quiet_hours_end=rules.quiet_hours_end,
+        frequency_cap_days=rules.frequency_cap_days,
+        link_valid_days=rules.link_valid_days,
+        nps_poor_max=rules.nps_poor_max,
+        csat_poor_max=rules.csat_poor_max,
+        case_due_working_days=rules.case_due_working_days,
+    )
 
 
-def _feelings(random: Random, touchpoint: Touchpoint) -> tuple[str, int, int]:
-    mood = random.random()
-    if mood < 0.14:
-        outcome = random.choice([Outcome.UNRESOLVED, Outcome.ESCALATED, Outcome.UNRESOLVED])
-        peak, end = random.choice([-2, -2, -1]), random.choice([-2, -1, -1, 0])
-    else:
-        outcome = Outcome.RESOLVED
-        base = touchpoint.planned_emotion
-        peak = max(-2, min(2, base + random.choice([-2, -1, 0, 0, 1])))
-        end = max(-2, min(2, random.choice([0, 1, 1, 1, 2, 2, -1])))
-    return outcome, peak, end
-
-
-def _note(random: Random, end: int) -> tuple[str, bool]:
-    roll = random.random()
-    if end < 0 and roll < 0.75:
-        return random.choice(NOTES_POOR), random.random() < 0.6
-    if roll < 0.12:
-        return random.choice(NOTES_IDEA), random.random() < 0.5
-    if end > 0 and roll < 0.3:
-        return random.choice(NOTES_GOOD), False
-    return "", False
-
-
-def _answers(random: Random, invitation: Invitation, end: int) -> dict[str, str]:
-    nps = max(0, min(10, round(7.2 + 1.3 * end + random.gauss(0, 1.6))))
-    csat = max(1, min(5, round(3.6 + 0.8 * end + random.gauss(0, 0.7))))
-    mood = "poor" if nps <= 6 else ("mid" if nps <= 8 else "good")
+def _raw_answers(row: PlannedEncounter, questions: list[Question]) -> dict[str, str]:
+    """The answer as the survey page posts it."""
+    assert row.answer is not None
     raw = {}
-    for question in invitation.survey.questions.all():
+    for question in questions:
         if question.type == QuestionType.NPS:
-            raw[f"q{question.pk}"] = str(nps)
+            raw[f"q{question.pk}"] = str(row.answer.nps)
         elif question.type == QuestionType.CSAT:
-            raw[f"q{question.pk}"] = str(csat)
-        elif random.random() < (0.8 if mood == "poor" else 0.4):
-            raw[f"q{question.pk}"] = random.choice(COMMENTS.get(invitation.language, COMMENTS["fi"])[mood])
+            raw[f"q{question.pk}"] = str(row.answer.csat)
+        elif question.type == QuestionType.TEXT and row.answer.comment:
+            raw[f"q{question.pk}"] = row.answer.comment
     return raw
 
 
-def _survey_follow_up(
-    random: Random, encounter: Encounter, *, survey: Survey, rules: SurveySettings, now: dt.datetime
-) -> None:
-    """Invite as the dispatcher would; past sends are marked sent and a share of them answered."""
-    delay = DELAYS.get(encounter.touchpoint.channel, rules.default_delay_minutes)
-    send_at = encounter.occurred_at + dt.timedelta(minutes=delay)
-    invitation = invitation_create(
-        survey=survey,
-        customer=encounter.customer,
-        encounter=encounter,
-        send_at=send_at,
-        now=encounter.occurred_at + dt.timedelta(minutes=1),
-        rules=rules,
-    )
-    # As if the dispatcher had invited the customer a minute after the encounter.
-    Invitation.objects.filter(pk=invitation.pk).update(created_at=encounter.occurred_at + dt.timedelta(minutes=1))
-    if invitation.status != InvitationStatus.SCHEDULED:
-        return
-    email = InvitationEmail.objects.get(invitation=invitation, kind=EmailKind.INITIAL)
-    sent_at = email.due_at
-    if sent_at >= now:
-        return  # still to come: the dispatcher sends it
-    expires_at = sent_at + dt.timedelta(days=rules.link_valid_days)
-    InvitationEmail.objects.filter(pk=email.pk).update(status=EmailStatus.SENT, sent_at=sent_at)
-    Invitation.objects.filter(pk=invitation.pk).update(
-        status=InvitationStatus.SENT, sent_at=sent_at, expires_at=expires_at
-    )
-    answered_at = sent_at + dt.timedelta(minutes=random.randint(5, 60 * 30))
-    if random.random() < 0.55 and answered_at < now:
+def _through_services(
+    plan: list[PlannedEncounter],
+    *,
+    targets: HistoryTargets,
+    settings: SurveySettings,
+    now: dt.datetime,
+) -> int:
+    """Log the recent encounters, invite, answer and follow up as the running system would."""
+    cases: list[tuple[int, PlannedCase]] = []
+    for row in plan:
+        customer = targets.customers[row.customer]
+        touchpoint = targets.touchpoints[row.touchpoint]
+        encounter = encounter_log(
+            logged_by=targets.staff[row.staff],
+            customer=customer,
+            touchpoint=touchpoint,
+            outcome=row.outcome,
+            peak_feeling=row.peak_feeling,
+            end_feeling=row.end_feeling,
+            note=row.note,
+            raised_to_management=row.raised,
+            survey_agreed=row.agreed,
+            occurred_at=row.occurred_at,
+            now=row.occurred_at + dt.timedelta(minutes=2),
+        )
+        survey = targets.surveys.get(touchpoint.pk)
+        if not row.agreed or survey is None:
+            continue
+        customer.refresh_from_db(fields=["survey_consent", "consent_given_at", "consent_source"])
+        invited_at = row.occurred_at + dt.timedelta(minutes=1)
+        delay = DELAYS.get(touchpoint.channel, settings.default_delay_minutes)
+        invitation = invitation_create(
+            survey=survey,
+            customer=customer,
+            encounter=encounter,
+            send_at=row.occurred_at + dt.timedelta(minutes=delay),
+            now=invited_at,
+            rules=settings,
+        )
+        # As if the dispatcher had invited the customer a minute after the encounter.
+        Invitation.objects.filter(pk=invitation.pk).update(created_at=invited_at)
+        if invitation.status != InvitationStatus.SCHEDULED:
+            continue
+        email = InvitationEmail.objects.get(invitation=invitation, kind=EmailKind.INITIAL)
+        sent_at = email.due_at
+        if sent_at >= now:
+            continue  # still to come: the dispatcher sends it
+        InvitationEmail.objects.filter(pk=email.pk).update(status=EmailStatus.SENT, sent_at=sent_at)
+        Invitation.objects.filter(pk=invitation.pk).update(
+            status=InvitationStatus.SENT,
+            sent_at=sent_at,
+            expires_at=sent_at + dt.timedelta(days=settings.link_valid_days),
+        )
+        if row.answer is None or row.answer.submitted_at >= now:
+            continue
         response_submit(
             invitation_id=invitation.pk,
-            raw_answers=_answers(random, invitation, encounter.end_feeling),
-            now=answered_at,
+            raw_answers=_raw_answers(row, targets.questions[survey.pk]),
+            now=row.answer.submitted_at,
         )
-
-
-def _cases_follow_up(random: Random, *, now: dt.datetime) -> None:
-    """Most cases were handled, the newest are open, a few slipped past their due time."""
-    cases = FollowUpCase.objects.select_related("assignee").order_by("created_at", "id")
-    for case in cases:
-        opened = case.events.order_by("at").values_list("at", flat=True).first() or now
-        actor: User | None = case.assignee
-        if actor is None:
-            continue
-        age = now - opened
-        roll = random.random()
-        if age > dt.timedelta(days=4) and roll < 0.75:
-            contacted = opened + dt.timedelta(hours=random.randint(2, 40))
-            case_mark_contacted(case=case, actor=actor, note="Soitin asiakkaalle.", now=contacted)
-            case_resolve(
-                case=case,
-                actor=actor,
-                note=random.choice(RESOLUTIONS),
-                now=contacted + dt.timedelta(hours=random.randint(1, 48)),
-            )
-        elif age > dt.timedelta(days=1) and roll < 0.85:
-            case_mark_contacted(
-                case=case,
-                actor=actor,
-                note="Jätin soittopyynnön.",
-                now=opened + dt.timedelta(hours=random.randint(3, 20)),
-            )
-    # The assignees were told long ago; the demo must not email them about old cases now.
+        if row.answer.case is not None:
+            cases.append((invitation.pk, row.answer.case))
+    for invitation_id, planned in cases:
+        _case_follow_up(invitation_id, planned)
+    # The assignees were told when the cases opened; the demo must not email them about them now.
     FollowUpCase.objects.filter(notified_at__isnull=True).update(notified_at=now)
+    return len(plan)
+
+
+def _case_follow_up(invitation_id: int, planned: PlannedCase) -> None:
+    case = FollowUpCase.objects.select_related("assignee").filter(source_key=f"invitation:{invitation_id}").first()
+    if case is None or case.assignee is None or planned.contacted_at is None:
+        return
+    case_mark_contacted(case=case, actor=case.assignee, note=planned.contact_note, now=planned.contacted_at)
+    if planned.resolved_at is not None:
+        case_resolve(case=case, actor=case.assignee, note=planned.resolution_note, now=planned.resolved_at)
+
+
+def _assignee_rule(
+    touchpoints: QuerySet[Touchpoint], *, now: dt.datetime
+) -> Callable[[Touchpoint, dt.datetime], User | None]:
+    """case_assignee_for as it was on the day a case opened: before a late owner came, the admin got it."""
+    fallback = case_assignee_for(touchpoint=None)
+    current = {touchpoint.pk: case_assignee_for(touchpoint=touchpoint) for touchpoint in touchpoints}
+
+    def assignee_at(touchpoint: Touchpoint, at: dt.datetime) -> User | None:
+        days = LATE_OWNERS.get(touchpoint.name)
+        if days is not None and at < now - dt.timedelta(days=days):
+            return fallback
+        return current[touchpoint.pk]
+
+    return assignee_at
 
 
 def seed(*, context: DemoContext) -> None:
@@ -298,52 +246,58 @@ def _seed(context: DemoContext) -> None:
     _attach(survey)
     if Encounter.objects.exists():
         return
-    random = context.random
     now = timezone.now()
-    zone = ZoneInfo(context.tenant.time_zone)
-    rules = survey_settings_get()
-    touchpoints = {touchpoint.name: touchpoint for touchpoint in touchpoint_list()}
+    settings = survey_settings_get()
+    rules = _rules(settings, time_zone=context.tenant.time_zone)
+    touchpoints = Touchpoint.objects.select_related("stage", "owner", "backup_owner")
+    by_name = {touchpoint.name: touchpoint for touchpoint in touchpoints}
     follow_ups = {row.touchpoint_id: row.survey for row in TouchpointSurvey.objects.select_related("survey")}
     customers = list(Customer.objects.order_by("id"))
-    staff: list[tuple[Any, list[Touchpoint], list[int]]] = []
-    shares = []
-    for key, (names, weights, share) in STAFF_TOUCHPOINTS.items():
-        user = context.users.get(key)
-        known = [
-            (touchpoints[name], weight) for name, weight in zip(names, weights, strict=True) if name in touchpoints
-        ]
-        if user is None or not known or not customers:
-            continue
-        staff.append((user, [touchpoint for touchpoint, _w in known], [weight for _t, weight in known]))
-        shares.append(share)
-    if not staff:
+    staff = {key: user for key, user in context.users.items() if user.is_active}
+    plan = year_plan(
+        random=context.random,
+        now=now,
+        touchpoints={
+            name: TouchpointFacts(
+                name=name,
+                channel=touchpoint.channel,
+                planned_emotion=touchpoint.planned_emotion,
+                surveyed=touchpoint.pk in follow_ups,
+            )
+            for name, touchpoint in by_name.items()
+        },
+        customers=[
+            CustomerFacts(
+                index=index,
+                can_be_surveyed=bool(customer.email) and not customer.unsubscribed,
+                language=customer.language,
+            )
+            for index, customer in enumerate(customers)
+        ],
+        staff=set(staff),
+        rules=rules,
+    )
+    if not plan:
         return
-
-    plan = []
-    for _ in range(ENCOUNTERS):
-        user, options, weights = random.choices(staff, weights=shares)[0]
-        plan.append((_moment(random, now=now, zone=zone), user, random.choices(options, weights=weights)[0]))
-    plan.sort(key=lambda row: row[0])
-
-    for occurred_at, user, touchpoint in plan:
-        customer = random.choice(customers)
-        outcome, peak, end = _feelings(random, touchpoint)
-        note, raised = _note(random, end)
-        agreed = bool(customer.email) and not customer.unsubscribed and random.random() < 0.7
-        encounter = encounter_log(
-            logged_by=user,
-            customer=customer,
-            touchpoint=touchpoint,
-            outcome=outcome,
-            peak_feeling=peak,
-            end_feeling=end,
-            note=note,
-            raised_to_management=raised,
-            survey_agreed=agreed,
-            occurred_at=occurred_at,
-            now=occurred_at + dt.timedelta(minutes=2),
-        )
-        if agreed and touchpoint.pk in follow_ups:
-            encounter.customer.refresh_from_db(fields=["survey_consent", "consent_given_at", "consent_source"])
-            _survey_follow_up(random, encounter, survey=follow_ups[touchpoint.pk], rules=rules, now=now)
-    _cases_follow_up(random, now=now)
+    targets = HistoryTargets(
+        touchpoints=by_name,
+        staff=staff,
+        customers=customers,
+        surveys=follow_ups,
+        questions={
+            survey_id: list(Question.objects.filter(survey_id=survey_id).order_by("position"))
+            for survey_id in {survey.pk for survey in follow_ups.values()}
+        },
+        assignee_at=_assignee_rule(touchpoints, now=now),
+    )
+    cutoff = now - dt.timedelta(days=SERVICE_DAYS)
+    older = [row for row in plan if row.occurred_at < cutoff]
+    recent = [row for row in plan if row.occurred_at >= cutoff]
+    context.say(f"  {len(plan)} encounters over {(now - plan[0].occurred_at).days + 1} days")
+    written = history_write(plan=older, targets=targets, rules=rules)
+    context.say(
+        "  written in bulk: {encounters} encounters, {invitations} invitations, {responses} answers, "
+        "{cases} follow-up cases".format(**written)
+    )
+    _through_services(recent, targets=targets, settings=settings, now=now)
+    context.say(f"  the last {SERVICE_DAYS} days through the services: {len(recent)} encounters")

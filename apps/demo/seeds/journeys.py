@@ -1,15 +1,27 @@
 """Service paths of the demo inspection chain (seed 000): the periodic inspection and a complaint.
 
 Owners sit on most touchpoints but not all: the unowned ones show up as defects on
-the ownership page. Everything is written through the journeys services, so the
-positions, the end-moment rule and the ownership history hold as in real use.
+the ownership page, and one touchpoint has no intended experience written, so the
+maturity page has ad hoc touchpoints to explain. Everything is written through the
+journeys services, so the positions, the end-moment rule and the ownership history
+hold as in real use; the maps are then dated to before the demo's year of encounters,
+and the waiting room got its owner only in the spring.
 """
 
+import datetime as dt
 from typing import Any
 
+from django.db.models import QuerySet
+from django.utils import timezone
+
 from apps.demo.seeds.context import DemoContext
-from apps.journeys.models import ServicePath
+from apps.journeys.models import OwnershipChange, ServicePath, Stage, Touchpoint
 from apps.journeys.services import path_create, stage_add, touchpoint_add, touchpoint_assign_owner
+
+# The maps were drawn this long before the demo's "now", before its year of encounters.
+MAPPED_DAYS_AGO = 400
+# Touchpoints that got their owner later (days before "now"): ad hoc before, designed since.
+LATE_OWNERS = {"Odotustila": 200}
 
 # (stage, [touchpoint, ...]); a touchpoint: name, channel, does, thinks, feels, what good looks like,
 # planned emotion, flags ("peak", "end"), target NPS, owner key, backup key.
@@ -58,7 +70,7 @@ INSPECTION = (
                     "Puheluun vastataan minuutissa; palvelija varaa ajan ja kertoo, mitä mukaan tarvitaan.",
                     0,
                     (),
-                    None,
+                    30,
                     "service_desk",
                     None,
                 ),
@@ -139,7 +151,7 @@ INSPECTION = (
                     "Katsastaja kertoo, mitä tarkistaa ja miksi; asiakas saa kysyä koko ajan.",
                     -1,
                     (),
-                    None,
+                    40,
                     "inspector_1",
                     "inspector_2",
                 ),
@@ -171,7 +183,7 @@ INSPECTION = (
                     "Tulos kerrotaan kasvokkain selkokielellä; todistus ja huomautukset tulevat myös sähköpostiin.",
                     1,
                     (),
-                    None,
+                    50,
                     "inspector_2",
                     "inspector_1",
                 ),
@@ -251,7 +263,7 @@ COMPLAINT = (
                     "Soittaa perään, koska vastausta ei vielä kuulu.",
                     "Unohdettiinko minut?",
                     "Ärtynyt.",
-                    "Kuka tahansa vastaaja näkee tapauksen tilan ja kertoo seuraavan askeleen.",
+                    "",
                     -1,
                     (),
                     None,
@@ -314,10 +326,10 @@ COMPLAINT = (
 )
 
 
-def _seed_path(definition: tuple[str, str, list[Any]], context: DemoContext) -> None:
+def _seed_path(definition: tuple[str, str, list[Any]], context: DemoContext) -> ServicePath | None:
     name, description, stages = definition
     if ServicePath.objects.filter(name=name).exists():
-        return
+        return None
     users = context.users
     acting = users.get("cx_lead")
     path = path_create(name=name, description=description, created_by=acting)
@@ -337,15 +349,64 @@ def _seed_path(definition: tuple[str, str, list[Any]], context: DemoContext) -> 
                 is_end="end" in flags,
                 target_nps=target,
             )
-            if owner:
+            if owner and tp_name not in LATE_OWNERS:
                 touchpoint_assign_owner(
                     touchpoint=touchpoint,
                     owner=users[owner],
                     backup=users[backup] if backup else None,
                     acting_user=acting,
                 )
+    return path
+
+
+def _late_owners(definition: tuple[str, str, list[Any]]) -> dict[str, tuple[str, str | None]]:
+    _name, _description, stages = definition
+    return {
+        touchpoint[0]: (touchpoint[9], touchpoint[10])
+        for _stage, touchpoints in stages
+        for touchpoint in touchpoints
+        if touchpoint[0] in LATE_OWNERS and touchpoint[9]
+    }
+
+
+def _date_back(paths: list[ServicePath], *, at: dt.datetime) -> None:
+    """Date the new maps, their history and their first owners to `at`."""
+    stages: QuerySet[Stage] = Stage.objects.filter(path__in=paths)
+    touchpoints: QuerySet[Touchpoint] = Touchpoint.objects.filter(stage__path__in=paths)
+    for queryset in (ServicePath.objects.filter(pk__in=[path.pk for path in paths]), stages, touchpoints):
+        queryset.update(created_at=at, updated_at=at)
+    ServicePath.history.filter(id__in=[path.pk for path in paths]).update(history_date=at)
+    Stage.history.filter(id__in=stages.values("pk")).update(history_date=at)
+    Touchpoint.history.filter(id__in=touchpoints.values("pk")).update(history_date=at)
+    OwnershipChange.objects.filter(touchpoint__in=touchpoints).update(changed_at=at)
+
+
+def _assign_late(definition: tuple[str, str, list[Any]], context: DemoContext, *, now: dt.datetime) -> None:
+    acting = context.users.get("cx_lead")
+    for tp_name, (owner, backup) in _late_owners(definition).items():
+        touchpoint = Touchpoint.objects.filter(name=tp_name, stage__path__name=definition[0]).first()
+        if touchpoint is None:
+            continue
+        at = now - dt.timedelta(days=LATE_OWNERS[tp_name])
+        touchpoint_assign_owner(
+            touchpoint=touchpoint,
+            owner=context.users[owner],
+            backup=context.users[backup] if backup else None,
+            acting_user=acting,
+            note="Odotustilan uudistus: asemapäällikkö vastaa.",
+        )
+        latest = Touchpoint.history.filter(id=touchpoint.pk).order_by("-history_date", "-history_id").first()
+        if latest is not None:
+            Touchpoint.history.filter(history_id=latest.history_id).update(history_date=at)
+        OwnershipChange.objects.filter(touchpoint=touchpoint, changed_at__gt=at).update(changed_at=at)
 
 
 def seed(*, context: DemoContext) -> None:
-    _seed_path(INSPECTION, context)
-    _seed_path(COMPLAINT, context)
+    now = timezone.now()
+    created = [path for path in (_seed_path(INSPECTION, context), _seed_path(COMPLAINT, context)) if path]
+    if not created:
+        return
+    _date_back(created, at=now - dt.timedelta(days=MAPPED_DAYS_AGO))
+    for definition in (INSPECTION, COMPLAINT):
+        if any(path.name == definition[0] for path in created):
+            _assign_late(definition, context, now=now)

@@ -1,0 +1,228 @@
+"""The demo company's year: what a leadership dashboard shows on first start, rows as the services write them."""
+
+import datetime as dt
+from collections import defaultdict
+from random import Random
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db.models import Count
+from django.utils import timezone
+
+from apps.accounts.models import Team
+from apps.cases.models import CaseStatus, FollowUpCase
+from apps.cases.working_days import add_working_days
+from apps.demo.seeds import SEEDERS
+from apps.demo.seeds.context import DemoContext
+from apps.demo.seeds.users import TEAM_INSPECTORS, TEAM_MANAGEMENT, TEAM_SERVICE
+from apps.encounters.models import Encounter
+from apps.journeys.models import Touchpoint
+from apps.metrics.formulas import nps_score
+from apps.surveys.models import Answer, EmailKind, EmailStatus, Invitation, InvitationStatus, Response
+from apps.surveys.selectors import survey_settings_get
+from apps.surveys.tokens import token_for, token_hash
+
+pytestmark = pytest.mark.django_db
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+MANAGED = {
+    "Ilmoittautuminen tiskillä",
+    "Katsastus hallissa",
+    "Katsastajan selitys havainnoista",
+    "Ajanvaraus puhelimessa",
+}
+
+
+@pytest.fixture
+def demo_year(tenant_alpha) -> DemoContext:
+    context = DemoContext(tenant=tenant_alpha, random=Random(2026))
+    for seeder in SEEDERS:
+        seeder.seed(context=context)
+    return context
+
+
+def _nps_answers(*, since: dt.datetime) -> dict[str, list[int]]:
+    scores: dict[str, list[int]] = defaultdict(list)
+    rows = Answer.objects.filter(type="nps", response__submitted_at__gte=since).values_list(
+        "response__touchpoint__name", "score"
+    )
+    for name, score in rows:
+        scores[name].append(score)
+    return scores
+
+
+def _nps(scores: list[int]) -> int | None:
+    return nps_score(
+        promoters=sum(score >= 9 for score in scores),
+        detractors=sum(score <= 6 for score in scores),
+        answers=len(scores),
+    )
+
+
+def test_the_demo_year_spans_a_year_with_answers_every_month(demo_year):
+    now = timezone.now()
+    first, last = (
+        Encounter.objects.order_by("occurred_at").values_list("occurred_at", flat=True).first(),
+        Encounter.objects.order_by("-occurred_at").values_list("occurred_at", flat=True).first(),
+    )
+    assert (last - first).days >= 330
+    assert 2500 <= Encounter.objects.count() <= 4500
+
+    months = {
+        (moment.astimezone(HELSINKI).year, moment.astimezone(HELSINKI).month)
+        for moment in Response.objects.values_list("submitted_at", flat=True)
+    }
+    today = now.astimezone(HELSINKI).date()
+    for back in range(12):
+        month = (today.year * 12 + today.month - 1) - back
+        assert (month // 12, month % 12 + 1) in months, f"no answers {back} months back"
+
+    # Staff meet customers in working hours, never on Sundays.
+    for moment in Encounter.objects.values_list("occurred_at", flat=True):
+        local = moment.astimezone(HELSINKI)
+        assert local.weekday() != 6
+        assert dt.time(8) <= local.time() <= dt.time(17)
+
+    # About two thirds agree to the survey; about half of those who got it answer.
+    encounters = Encounter.objects.count()
+    agreed = Encounter.objects.filter(survey_agreed=True).count()
+    assert 0.55 <= agreed / encounters <= 0.75
+    delivered = Invitation.objects.filter(status__in=[InvitationStatus.SENT, InvitationStatus.ANSWERED]).count()
+    answered = Invitation.objects.filter(status=InvitationStatus.ANSWERED).count()
+    assert 0.45 <= answered / delivered <= 0.65
+
+    # Volume grows: the last quarter is busier than the first one.
+    first_quarter = Encounter.objects.filter(occurred_at__lt=first + dt.timedelta(days=90)).count()
+    last_quarter = Encounter.objects.filter(occurred_at__gte=now - dt.timedelta(days=90)).count()
+    assert last_quarter > first_quarter * 1.2
+
+
+def test_the_last_90_days_show_every_maturity_level_a_weak_ending_and_a_perception_gap(demo_year):
+    now = timezone.now()
+    window = now - dt.timedelta(days=90)
+    touchpoints = {touchpoint.name: touchpoint for touchpoint in Touchpoint.objects.select_related("stage__path")}
+    recent = _nps_answers(since=window)
+    overdue = defaultdict(int)
+    for case in FollowUpCase.objects.filter(created_at__gte=window):
+        followed = min([moment for moment in (case.contacted_at, case.resolved_at) if moment], default=None)
+        if (followed is None and case.due_at < now) or (followed is not None and followed > case.due_at):
+            overdue[case.touchpoint.name] += 1
+
+    # Managed: designed, 30+ answers, NPS at or above target, every case followed up in time.
+    for name in MANAGED:
+        touchpoint = touchpoints[name]
+        assert touchpoint.owner_id and touchpoint.intended_experience and touchpoint.target_nps is not None
+        assert len(recent[name]) >= 30, name
+        assert _nps(recent[name]) >= touchpoint.target_nps, name
+        assert overdue[name] == 0, name
+    # ... while in the first quarter of the year most of them missed their target: the maturity trend rises.
+    early: dict[str, list[int]] = defaultdict(list)
+    first_quarter = Answer.objects.filter(type="nps", response__submitted_at__lt=now - dt.timedelta(days=270))
+    for name, score in first_quarter.values_list("response__touchpoint__name", "score"):
+        early[name].append(score)
+    assert sum(_nps(early[name]) < touchpoints[name].target_nps for name in MANAGED) >= 3
+
+    # Designed but not managed: the end moment misses its target and has overdue cases.
+    end = touchpoints["Maksu ja lähtö"]
+    assert end.is_end
+    assert _nps(recent[end.name]) < end.target_nps
+    assert overdue[end.name] >= 1
+
+    # Ad hoc: no owner, or no intended experience written, though customers meet them.
+    assert touchpoints["Pysäköinti ja opasteet"].owner_id is None
+    assert touchpoints["Soitto asiakaspalveluun"].intended_experience == ""
+    assert recent["Pysäköinti ja opasteet"] and recent["Soitto asiakaspalveluun"]
+
+    # Weak ending: the inspection path's end moment trails the rest of the path by 10+ NPS points.
+    path = end.stage.path
+    rest = [
+        score
+        for name, scores in recent.items()
+        if name != end.name and touchpoints[name].stage.path_id == path.pk
+        for score in scores
+    ]
+    assert _nps(rest) - _nps(recent[end.name]) >= 10
+
+    # Perception gap: inspectors read the customer too positively at the result, elsewhere staff agree.
+    gaps: dict[str, list[int]] = defaultdict(list)
+    rows = Answer.objects.filter(type="csat", response__submitted_at__gte=window).values_list(
+        "response__touchpoint__name", "response__encounter__end_feeling", "score"
+    )
+    for name, staff_read, csat in rows:
+        gaps[name].append(staff_read - (csat - 3))
+    assert sum(gaps["Tulos ja todistus"]) / len(gaps["Tulos ja todistus"]) >= 0.4
+    for name in MANAGED:
+        assert abs(sum(gaps[name]) / len(gaps[name])) < 0.3, name
+
+
+def test_teams_have_enough_contributors_for_the_perception_gap(demo_year):
+    window = timezone.now() - dt.timedelta(days=90)
+    contributors = dict(
+        Team.objects.filter(members__logged_encounters__responses__submitted_at__gte=window)
+        .annotate(people=Count("members", distinct=True))
+        .values_list("name", "people")
+    )
+    assert contributors[TEAM_SERVICE] >= 3
+    assert contributors[TEAM_INSPECTORS] >= 3
+    assert contributors.get(TEAM_MANAGEMENT, 0) < 3  # the small team stays under the privacy floor
+
+
+def test_bulk_written_history_matches_what_the_services_write(demo_year):
+    rules = survey_settings_get()
+    invitations = list(Invitation.objects.select_related("encounter__touchpoint__stage", "response"))
+    assert invitations
+    for invitation in invitations:
+        assert invitation.token_hash == token_hash(token_for(invitation.token_nonce))
+        assert invitation.touchpoint_id == invitation.encounter.touchpoint_id
+        assert invitation.created_at == invitation.encounter.occurred_at + dt.timedelta(minutes=1)
+        if invitation.status == InvitationStatus.SUPPRESSED:
+            assert invitation.suppression_reason and invitation.sent_at is None
+            continue
+        if invitation.status == InvitationStatus.SCHEDULED:
+            continue
+        assert invitation.expires_at == invitation.sent_at + dt.timedelta(days=rules.link_valid_days)
+        if invitation.status == InvitationStatus.ANSWERED:
+            response = invitation.response
+            assert invitation.sent_at < invitation.answered_at == response.submitted_at < invitation.expires_at
+            assert response.encounter_id == invitation.encounter_id
+            assert response.customer_id == invitation.encounter.customer_id
+            assert response.touchpoint_id == invitation.encounter.touchpoint_id
+            assert response.path_id == invitation.encounter.touchpoint.stage.path_id
+    sent_emails = dict(
+        Invitation.objects.filter(emails__kind=EmailKind.INITIAL, emails__status=EmailStatus.SENT).values_list(
+            "pk", "emails__sent_at"
+        )
+    )
+    for invitation in invitations:
+        if invitation.status in (InvitationStatus.SENT, InvitationStatus.ANSWERED):
+            assert sent_emails[invitation.pk] == invitation.sent_at
+
+    # Every poor answer opened one case, due in working days, for the touchpoint's owner.
+    responses = {response.invitation_id: response for response in Response.objects.prefetch_related("answers")}
+    cases = {case.source_key: case for case in FollowUpCase.objects.prefetch_related("events")}
+    for invitation_id, response in responses.items():
+        scores = {answer.type: answer.score for answer in response.answers.all()}
+        poor = scores["nps"] <= rules.nps_poor_max or scores["csat"] <= rules.csat_poor_max
+        case = cases.get(f"invitation:{invitation_id}")
+        assert (case is not None) == poor
+        if case is None:
+            continue
+        poor_scores = [
+            f"{kind.upper()} {scores[kind]}"
+            for kind, limit in (("nps", rules.nps_poor_max), ("csat", rules.csat_poor_max))
+            if scores[kind] <= limit
+        ]
+        assert case.reason.endswith(": " + ", ".join(poor_scores))
+        assert case.due_at == add_working_days(
+            response.submitted_at, days=rules.case_due_working_days, time_zone="Europe/Helsinki"
+        )
+        assert case.notified_at is not None
+        events = list(case.events.all())
+        assert events[0].to_status == CaseStatus.OPEN and events[0].at == response.submitted_at
+        assert [event.to_status for event in events] == [
+            CaseStatus.OPEN,
+            *([CaseStatus.CONTACTED] if case.contacted_at else []),
+            *([CaseStatus.RESOLVED] if case.resolved_at else []),
+        ]
+        if case.resolved_at:
+            assert case.status == CaseStatus.RESOLVED and case.resolved_by_id == case.assignee_id
