@@ -13,6 +13,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from apps.dashboards.selectors import (
     CompanyDashboard,
@@ -37,8 +38,8 @@ def score_header() -> list[str]:
     return [
         _("Section"),
         _("Name"),
-        _("From"),
-        _("To"),
+        pgettext("first day of a period", "From"),
+        pgettext("last day of a period", "To"),
         _("Maturity level"),
         _("Encounters"),
         _("Answers"),
@@ -195,8 +196,8 @@ def perception_rows(gap: PerceptionGap) -> list[list[str]]:
     header = [
         _("Section"),
         _("Name"),
-        _("From"),
-        _("To"),
+        pgettext("first day of a period", "From"),
+        pgettext("last day of a period", "To"),
         _("Pairs"),
         _("Staff's reading"),
         _("Customers' answers"),

@@ -8,6 +8,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.customers.selectors import segment_list
 from apps.journeys.selectors import path_list
@@ -68,8 +69,18 @@ class DashboardFilterForm(forms.Form):
     to the default period (see `view_period`)."""
 
     period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, required=False)
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput(), input_formats=["%Y-%m-%d"])
-    end = forms.DateField(label=_("To"), required=False, widget=DateInput(), input_formats=["%Y-%m-%d"])
+    start = forms.DateField(
+        label=pgettext_lazy("first day of a period", "From"),
+        required=False,
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d"],
+    )
+    end = forms.DateField(
+        label=pgettext_lazy("last day of a period", "To"),
+        required=False,
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d"],
+    )
     path = forms.ModelChoiceField(label=_("Service path"), queryset=path_list(), required=False, empty_label=_("All"))
     persona = forms.ModelChoiceField(
         label=_("Buyer persona"), queryset=persona_list(), required=False, empty_label=_("All")

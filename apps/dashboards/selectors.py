@@ -55,8 +55,9 @@ from apps.personas.selectors import persona_list
 from apps.surveys.selectors import Comment, comments_for
 from apps.tenants.selectors import company_day_start
 
-RAISED_NOTES = 8
+RAISED_NOTES = 6
 DRILL_DOWN_ROWS = 20
+DRILL_DOWN_COMMENTS = 10
 # Perception gap per team only when this many different people contributed: no one can be singled out.
 TEAM_MIN_CONTRIBUTORS = 3
 
@@ -535,7 +536,7 @@ def touchpoint_dashboard(*, touchpoint: Touchpoint, filters: Period, today: dt.d
         maturity=maturity,
         thresholds=maturity_thresholds(),
         as_of=today,
-        comments=comments_for(touchpoint_id=touchpoint.pk, since=since, until=until, limit=DRILL_DOWN_ROWS),
+        comments=comments_for(touchpoint_id=touchpoint.pk, since=since, until=until, limit=DRILL_DOWN_COMMENTS),
         cases=list(case_list(user=user, touchpoint_id=touchpoint.pk).order_by("-created_at")[:DRILL_DOWN_ROWS]),
         encounters=list(
             encounter_list(user=user, touchpoint_id=touchpoint.pk, since=since, until=until)[:DRILL_DOWN_ROWS]
