@@ -13,8 +13,9 @@ from django.utils import timezone
 from apps.accounts.models import Team
 from apps.customers.models import Customer
 from apps.encounters.models import Encounter
-from apps.journeys.models import Touchpoint
+from apps.journeys.models import ServicePath, Touchpoint
 from apps.metrics.services import metrics_refresh_dirty
+from apps.personas.models import BuyerPersona
 from tests.factories import UserFactory
 from tests.journeys.factories import map_build, touchpoint_named
 from tests.metrics.factories import encounter_add, invitation_answer, invitation_deliver, scored_survey_build
@@ -256,3 +257,20 @@ def test_managers_see_the_dashboard_first_in_the_nav(client_for: Any, manager: A
     nav = html[html.index('id="main-nav"') :]
     assert nav.index(reverse("dashboards:company")) < nav.index('href="/"')
     assert reverse("dashboards:company") not in client_for(frontline).get("/").content.decode()
+
+
+def test_perception_gap_by_persona_leaves_the_teams_out(client_for: Any, manager: Any, world: dict[str, Any]) -> None:
+    persona = BuyerPersona.objects.create(name="Kiireinen")
+    response = client_for(manager).get(reverse("dashboards:perception"), {"persona": persona.pk})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Team figures are not cut by persona or segment" in html
+    assert "Tiski" not in html
+
+
+def test_an_archived_path_still_opens(client_for: Any, manager: Any, world: dict[str, Any]) -> None:
+    ServicePath.objects.filter(pk=world["path"].pk).update(archived_at=timezone.now())
+    client = client_for(manager)
+    assert client.get(reverse("dashboards:path", args=[world["path"].pk])).status_code == 200
+    html = client.get(reverse("dashboards:touchpoint", args=[world["leaving"].pk])).content.decode()
+    assert "The path is archived" in html
