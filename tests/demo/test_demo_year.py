@@ -3,10 +3,13 @@
 import datetime as dt
 from collections import defaultdict
 from random import Random
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Team
@@ -18,6 +21,7 @@ from apps.demo.seeds.users import TEAM_INSPECTORS, TEAM_MANAGEMENT, TEAM_SERVICE
 from apps.encounters.models import Encounter
 from apps.journeys.models import Touchpoint
 from apps.metrics.formulas import nps_score
+from apps.metrics.services import metrics_recompute_full
 from apps.surveys.models import Answer, EmailKind, EmailStatus, Invitation, InvitationStatus, Response
 from apps.surveys.selectors import survey_settings_get
 from apps.surveys.tokens import token_for, token_hash
@@ -42,13 +46,21 @@ def demo_year(tenant_alpha) -> DemoContext:
 
 
 def _nps_answers(*, since: dt.datetime) -> dict[str, list[int]]:
+    return _scores("nps", since=since)
+
+
+def _scores(kind: str, *, since: dt.datetime) -> dict[str, list[int]]:
     scores: dict[str, list[int]] = defaultdict(list)
-    rows = Answer.objects.filter(type="nps", response__submitted_at__gte=since).values_list(
+    rows = Answer.objects.filter(type=kind, response__submitted_at__gte=since).values_list(
         "response__touchpoint__name", "score"
     )
     for name, score in rows:
         scores[name].append(score)
     return scores
+
+
+def _mean(scores: list[int]) -> float:
+    return sum(scores) / len(scores)
 
 
 def _nps(scores: list[int]) -> int | None:
@@ -155,6 +167,56 @@ def test_the_last_90_days_show_every_maturity_level_a_weak_ending_and_a_percepti
         assert abs(sum(gaps[name]) / len(gaps[name])) < 0.3, name
 
 
+def test_customers_find_it_easy_where_things_go_well_and_hard_on_the_complaint_calls_and_at_the_end(demo_year):
+    window = timezone.now() - dt.timedelta(days=90)
+    touchpoints = {touchpoint.name: touchpoint for touchpoint in Touchpoint.objects.select_related("stage__path")}
+    recent = _scores("ces", since=window)
+    # Every answer has its effort score, on the 1-7 scale.
+    assert Answer.objects.filter(type="ces").count() == Response.objects.count()
+    assert set(Answer.objects.filter(type="ces").values_list("score", flat=True)) <= set(range(1, 8))
+
+    # Mostly 5-7 where things go well.
+    for name in MANAGED:
+        assert sum(score >= 5 for score in recent[name]) / len(recent[name]) >= 0.75, name
+    # The weak ending: harder than the rest of its path.
+    end = touchpoints["Maksu ja lähtö"]
+    rest = [
+        score
+        for name, scores in recent.items()
+        if name != end.name and touchpoints[name].stage.path_id == end.stage.path_id
+        for score in scores
+    ]
+    assert _mean(rest) - _mean(recent[end.name]) >= 0.8
+    # The complaint path's phone calls take more effort than the inspection path, over the year and lately.
+    year = _scores("ces", since=timezone.now() - dt.timedelta(days=400))
+    inspection = _mean([score for name in MANAGED for score in year[name]])
+    calls = ("Soitto asiakaspalveluun", "Ratkaisupuhelu")
+    for name in calls:
+        assert _mean(year[name]) < inspection, name
+    assert _mean([score for name in calls for score in year[name]]) <= inspection - 0.8
+    complaint = [
+        score
+        for name, scores in recent.items()
+        if touchpoints[name].stage.path.name == "Reklamaatio"
+        for score in scores
+    ]
+    assert _mean(complaint) <= _mean(rest) - 0.6
+
+    # A poor effort score mostly comes with a poor NPS or CSAT: few cases open on CES alone.
+    reasons = list(FollowUpCase.objects.values_list("reason", flat=True))
+    ces_alone = [reason for reason in reasons if "CES" in reason and "NPS" not in reason and "CSAT" not in reason]
+    assert any("CES" in reason for reason in reasons)
+    assert len(ces_alone) <= 0.06 * len(reasons)
+
+
+def test_the_dashboard_shows_the_effort_score(demo_year, client_for: Any, manager):
+    metrics_recompute_full(trigger="test")
+    client = client_for(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("dashboards:company")).content.decode()
+    assert "found it easy (5-7)" in html
+
+
 def test_teams_have_enough_contributors_for_the_perception_gap(demo_year):
     window = timezone.now() - dt.timedelta(days=90)
     contributors = dict(
@@ -202,16 +264,12 @@ def test_bulk_written_history_matches_what_the_services_write(demo_year):
     cases = {case.source_key: case for case in FollowUpCase.objects.prefetch_related("events")}
     for invitation_id, response in responses.items():
         scores = {answer.type: answer.score for answer in response.answers.all()}
-        poor = scores["nps"] <= rules.nps_poor_max or scores["csat"] <= rules.csat_poor_max
+        limits = (("nps", rules.nps_poor_max), ("csat", rules.csat_poor_max), ("ces", rules.ces_poor_max))
+        poor_scores = [f"{kind.upper()} {scores[kind]}" for kind, limit in limits if scores[kind] <= limit]
         case = cases.get(f"invitation:{invitation_id}")
-        assert (case is not None) == poor
+        assert (case is not None) == bool(poor_scores)
         if case is None:
             continue
-        poor_scores = [
-            f"{kind.upper()} {scores[kind]}"
-            for kind, limit in (("nps", rules.nps_poor_max), ("csat", rules.csat_poor_max))
-            if scores[kind] <= limit
-        ]
         assert case.reason.endswith(": " + ", ".join(poor_scores))
         assert case.due_at == add_working_days(
             response.submitted_at, days=rules.case_due_working_days, time_zone="Europe/Helsinki"

@@ -1,6 +1,6 @@
 """A year of frontline life at the demo inspection station: encounters, surveys, answers and cases.
 
-A follow-up survey (NPS, CSAT and a free-text question, in Finnish and English)
+A follow-up survey (NPS, CSAT, CES and a free-text question, in Finnish and English)
 follows every touchpoint where staff meet customers. The year is planned in memory
 (apps.demo.seeds.year: volume, feelings, consent, answers, case handling) and written
 in two parts: everything older than the last SERVICE_DAYS days in bulk
@@ -68,8 +68,8 @@ def _survey_ensure() -> Survey:
         name=SURVEY_NAME,
         title_fi="Miten käyntisi sujui?",
         title_en="How did your visit go?",
-        intro_fi="Kaksi pikakysymystä ja vapaa sana. Vastaaminen vie alle minuutin.",
-        intro_en="Two quick questions and a free word. Answering takes under a minute.",
+        intro_fi="Kolme pikakysymystä ja vapaa sana. Vastaaminen vie alle minuutin.",
+        intro_en="Three quick questions and a free word. Answering takes under a minute.",
         thank_you_fi="Kiitos! Luemme jokaisen vastauksen, ja huonoon kokemukseen otamme yhteyttä.",
         thank_you_en="Thank you! We read every answer and follow up on every poor experience.",
     )
@@ -89,9 +89,17 @@ def _survey_ensure() -> Survey:
                 text_fi="Kuinka tyytyväinen olit tämänkertaiseen palveluun?",
                 text_en="How satisfied were you with the service this time?",
             ),
+            # A statement to agree with, as the CES scale's end labels read (1 = strongly disagree).
             Question(
                 survey=survey,
                 position=3,
+                type=QuestionType.CES,
+                text_fi="Asiani hoitaminen kanssanne oli helppoa.",
+                text_en="The company made it easy for me to handle my issue.",
+            ),
+            Question(
+                survey=survey,
+                position=4,
                 type=QuestionType.TEXT,
                 text_fi="Mitä voisimme tehdä paremmin?",
                 text_en="What could we do better?",
@@ -123,6 +131,7 @@ def _rules(rules: SurveySettings, *, time_zone: str) -> PlanRules:
         link_valid_days=rules.link_valid_days,
         nps_poor_max=rules.nps_poor_max,
         csat_poor_max=rules.csat_poor_max,
+        ces_poor_max=rules.ces_poor_max,
         case_due_working_days=rules.case_due_working_days,
     )
 
@@ -136,6 +145,8 @@ def _raw_answers(row: PlannedEncounter, questions: list[Question]) -> dict[str, 
             raw[f"q{question.pk}"] = str(row.answer.nps)
         elif question.type == QuestionType.CSAT:
             raw[f"q{question.pk}"] = str(row.answer.csat)
+        elif question.type == QuestionType.CES:
+            raw[f"q{question.pk}"] = str(row.answer.ces)
         elif question.type == QuestionType.TEXT and row.answer.comment:
             raw[f"q{question.pk}"] = row.answer.comment
     return raw

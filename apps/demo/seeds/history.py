@@ -189,12 +189,13 @@ def _invitation(row: PlannedEncounter, encounter: Encounter, targets: HistoryTar
 
 def _answers(row: PlannedEncounter, response: Response, questions: list[Question]) -> list[Answer]:
     assert row.answer is not None
+    scores = {QuestionType.NPS: row.answer.nps, QuestionType.CSAT: row.answer.csat, QuestionType.CES: row.answer.ces}
     answers = []
     for question in questions:
-        if question.type == QuestionType.NPS:
-            answers.append(Answer(response=response, question=question, type=question.type, score=row.answer.nps))
-        elif question.type == QuestionType.CSAT:
-            answers.append(Answer(response=response, question=question, type=question.type, score=row.answer.csat))
+        if question.type in scores:
+            answers.append(
+                Answer(response=response, question=question, type=question.type, score=scores[question.type])
+            )
         elif question.type == QuestionType.TEXT and row.answer.comment:
             answers.append(Answer(response=response, question=question, type=question.type, text=row.answer.comment))
     return answers
@@ -206,6 +207,7 @@ def _poor_reason(row: PlannedEncounter, questions: list[Question], rules: PlanRu
     scores = {
         QuestionType.NPS: (row.answer.nps, rules.nps_poor_max),
         QuestionType.CSAT: (row.answer.csat, rules.csat_poor_max),
+        QuestionType.CES: (row.answer.ces, rules.ces_poor_max),
     }
     poor = [
         f"{question.type.upper()} {scores[question.type][0]}"

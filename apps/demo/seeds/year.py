@@ -13,6 +13,8 @@ The story the plan tells a leadership dashboard:
   clearly better (their NPS crosses its target only in the last months);
 - the path's end moment, payment and leaving, gets worse: a weak ending;
 - inspectors read the customer too positively when they hand over the result;
+- customers find handling their matter easy (CES 5-7) where things go well, less so on
+  the complaint path's phone calls and at the weak ending;
 - poor answers were followed up late in the first months, in time lately, except at
   the result hand-over, the end moment and the unowned parking area.
 """
@@ -36,7 +38,8 @@ class TouchpointProfile:
     share: its share of the encounters; staff: who logs it; quality: the mean of the
     customers' real end feeling (-2..+2) a year ago and now; over_read: how often the
     employee reads the end one step too positive; late: the share of its poor answers
-    followed up after the due time, before and since `timely_since` days ago.
+    followed up after the due time, before and since `timely_since` days ago; effort:
+    how many CES points (1-7) harder the matter was to handle than the feeling suggests.
     """
 
     share: float
@@ -45,6 +48,7 @@ class TouchpointProfile:
     over_read: float = 0.0
     late: tuple[float, float] = (0.4, 0.0)
     timely_since: int = 120
+    effort: float = 0.0
 
 
 DESK = ("frontline", "front_desk")
@@ -53,20 +57,24 @@ PHONES = ("service_desk", "phone_desk")
 
 PROFILES: dict[str, TouchpointProfile] = {
     "Ilmoittautuminen tiskillä": TouchpointProfile(0.17, DESK, (0.1, 1.6)),
-    "Maksu ja lähtö": TouchpointProfile(0.12, DESK, (1.3, -0.1), late=(0.4, 0.25)),
+    "Maksu ja lähtö": TouchpointProfile(0.12, DESK, (1.3, -0.1), late=(0.4, 0.25), effort=0.6),
     "Odotustila": TouchpointProfile(0.035, DESK, (-0.3, 0.5)),
     "Pysäköinti ja opasteet": TouchpointProfile(0.025, DESK, (-0.8, -0.5), late=(0.6, 0.5)),
     "Katsastus hallissa": TouchpointProfile(0.15, INSPECTORS, (0.0, 1.3), timely_since=150),
     "Katsastajan selitys havainnoista": TouchpointProfile(0.14, INSPECTORS, (1.0, 1.8), timely_since=240),
     "Tulos ja todistus": TouchpointProfile(0.11, INSPECTORS, (0.3, 0.7), over_read=0.75, late=(0.5, 0.75)),
     "Ajanvaraus puhelimessa": TouchpointProfile(0.17, PHONES, (-0.1, 1.1), timely_since=190),
-    "Soitto asiakaspalveluun": TouchpointProfile(0.045, PHONES, (-0.7, -0.2)),
-    "Ratkaisupuhelu": TouchpointProfile(0.025, ("station_lead",), (0.3, 0.9)),
+    "Soitto asiakaspalveluun": TouchpointProfile(0.045, PHONES, (-0.7, -0.2), effort=1.0),
+    "Ratkaisupuhelu": TouchpointProfile(0.025, ("station_lead",), (0.3, 0.9), effort=0.7),
     "Katsastajan lausunto": TouchpointProfile(0.015, ("station_lead",), (-0.5, 0.0)),
 }
 
 # The mean NPS answer (0-10) of a customer whose real end feeling is -2..+2.
 NPS_BY_FEELING = {-2: 3.0, -1: 5.5, 0: 7.5, 1: 9.0, 2: 9.8}
+# The mean CES answer (1-7) of the same customer, before the touchpoint's extra effort.
+CES_BY_FEELING = {-2: 2.2, -1: 3.4, 0: 5.1, 1: 6.0, 2: 6.6}
+# How much of the customer's mood on the day (their NPS answer's drift from the mean) shows in CES too.
+CES_FOLLOWS_NPS = 0.5
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,7 @@ class PlanRules:
     link_valid_days: int
     nps_poor_max: int
     csat_poor_max: int
+    ces_poor_max: int
     case_due_working_days: int
 
 
@@ -115,6 +124,7 @@ class PlannedAnswer:
     submitted_at: dt.datetime
     nps: int
     csat: int
+    ces: int
     comment: str
     case: PlannedCase | None = None
 
@@ -187,14 +197,30 @@ def _note(random: Random, end: int) -> tuple[str, bool]:
     return "", False
 
 
-def _answer(random: Random, *, feeling: int, language: str, submitted_at: dt.datetime) -> PlannedAnswer:
-    nps = _clamp(random.gauss(NPS_BY_FEELING[feeling], 0.9), 0, 10)
+def _answer(
+    random: Random,
+    effort: Random,
+    *,
+    feeling: int,
+    extra_effort: float,
+    language: str,
+    submitted_at: dt.datetime,
+) -> PlannedAnswer:
+    """NPS, CSAT and CES from the customer's real feeling; CES also follows the NPS answer's mood.
+
+    CES draws from its own generator (`effort`), so asking it changes none of the other
+    draws: the year's encounters, NPS, CSAT and their cases stay as planned without it.
+    """
+    nps_drawn = random.gauss(NPS_BY_FEELING[feeling], 0.9)
+    nps = _clamp(nps_drawn, 0, 10)
     csat = _clamp(random.gauss(3 + feeling, 0.45), 1, 5)
     mood = "poor" if nps <= 6 else ("mid" if nps <= 8 else "good")
     comment = ""
     if random.random() < (0.75 if mood == "poor" else 0.35):
         comment = random.choice(COMMENTS.get(language, COMMENTS["fi"])[mood])
-    return PlannedAnswer(submitted_at=submitted_at, nps=nps, csat=csat, comment=comment)
+    ces_mean = CES_BY_FEELING[feeling] - extra_effort + CES_FOLLOWS_NPS * (nps_drawn - NPS_BY_FEELING[feeling])
+    ces = _clamp(effort.gauss(ces_mean, 0.5), 1, 7)
+    return PlannedAnswer(submitted_at=submitted_at, nps=nps, csat=csat, ces=ces, comment=comment)
 
 
 def _case(
@@ -257,7 +283,9 @@ def year_plan(
                 continue
             name = random.choices(names, weights=shares)[0]
             plan.append(_encounter(random, occurred_at, touchpoints[name], profiles[name], customers, staff, progress))
-    _follow_up(random, plan, now=now, touchpoints=touchpoints, customers=customers, rules=rules)
+    # Forked without a draw from `random`, so the year's other draws stay as they were.
+    effort = Random(repr(random.getstate()))
+    _follow_up(random, effort, plan, now=now, touchpoints=touchpoints, customers=customers, rules=rules)
     return plan
 
 
@@ -300,6 +328,7 @@ def _encounter(
 
 def _follow_up(
     random: Random,
+    effort: Random,
     plan: list[PlannedEncounter],
     *,
     now: dt.datetime,
@@ -307,7 +336,11 @@ def _follow_up(
     customers: list[CustomerFacts],
     rules: PlanRules,
 ) -> None:
-    """Invitations as the dispatcher makes them (frequency cap included), answers and cases."""
+    """Invitations as the dispatcher makes them (frequency cap included), answers and cases.
+
+    Any poor score opens a case, as response_submit does; a case that only a poor CES
+    opened is planned from the effort generator (see _answer).
+    """
     languages = {customer.index: customer.language for customer in customers}
     last_invited: dict[int, dt.datetime] = {}
     cap = dt.timedelta(days=rules.frequency_cap_days)
@@ -337,11 +370,17 @@ def _follow_up(
         expires_at = encounter.send_at + dt.timedelta(days=rules.link_valid_days)
         if random.random() >= 0.5 + 0.15 * progress or answered_at >= min(now, expires_at):
             continue
+        profile = PROFILES[encounter.touchpoint]
         answer = _answer(
-            random, feeling=encounter.customer_feeling, language=languages[encounter.customer], submitted_at=answered_at
+            random,
+            effort,
+            feeling=encounter.customer_feeling,
+            extra_effort=profile.effort,
+            language=languages[encounter.customer],
+            submitted_at=answered_at,
         )
         if answer.nps <= rules.nps_poor_max or answer.csat <= rules.csat_poor_max:
-            answer.case = _case(
-                random, opened_at=answered_at, profile=PROFILES[encounter.touchpoint], now=now, rules=rules
-            )
+            answer.case = _case(random, opened_at=answered_at, profile=profile, now=now, rules=rules)
+        elif answer.ces <= rules.ces_poor_max:
+            answer.case = _case(effort, opened_at=answered_at, profile=profile, now=now, rules=rules)
         encounter.answer = answer
