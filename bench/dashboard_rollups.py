@@ -1,0 +1,831 @@
+"""Company dashboard on the roll-ups versus straight from the raw answers, at growing sizes, in one run.
+
+    DATABASE_URL=... python bench/dashboard_rollups.py [--sizes 1000,100000,1000000] [--repeat 15]
+        [--response-rate 100] [--keep]
+
+Creates a throwaway company schema ("bench_rollups") with a map of 3 service paths and
+25 touchpoints, 8 personas, 4 segments and 20 staff, then grows it to each size in
+turn: N answered surveys spread over the last 365 days, each with its encounter, its
+delivered invitation and NPS, CSAT and CES answers; --response-rate below 100 adds
+encounters whose invitations were never answered (30 writes 3.3 times the encounters
+and invitations, and seeds that much slower). Rows are written with set-based SQL
+(INSERT ... SELECT over generate_series), with the roll-up triggers and every index
+and foreign key on, as a bulk import would write them: a million answered surveys
+took three and a half minutes on 2 cores shared with other work.
+
+At each size it times the nightly full recompute (seconds and roll-up rows written),
+then the company dashboard's reads (median of --repeat after a warm-up): the total of
+the last 90 days, the same cut by path and by touchpoint, the weekly series of a year
+and a persona's total, each through the metrics selectors on the roll-ups and as a
+plain GROUP BY over surveys_response and surveys_answer (the baseline), and checks
+that both give the same counts. Then the incremental path: 100 new answers (with their
+encounters and invitations) and one `metrics_refresh_dirty()`, --repeat times; those
+rows are deleted again afterwards. At the largest size it also measures what the
+dirty-mark triggers add to a bulk insert (the same batch with the triggers disabled,
+both inside rolled-back transactions).
+
+Prints the tables, writes the figures as JSON under bench/results/ and drops the
+schema unless --keep. A schema left by an earlier --keep run is dropped first.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from random import Random
+from typing import Any
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cxplatform.settings.local")
+# Measure without the debug cursor that records every query, as in production.
+os.environ.setdefault("DEBUG", "false")
+
+import django
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django_tenants.utils import tenant_context  # noqa: E402
+
+from apps.accounts.models import Role, Team, User  # noqa: E402
+from apps.customers.models import Segment  # noqa: E402
+from apps.demo.seeds.customers import FIRST_NAMES, LAST_NAMES  # noqa: E402
+from apps.journeys.models import ServicePath, Stage, Touchpoint  # noqa: E402
+from apps.metrics.formulas import Scores  # noqa: E402
+from apps.metrics.models import DailyRollup  # noqa: E402
+from apps.metrics.selectors import MetricFilter, scores_by, scores_series, scores_total  # noqa: E402
+from apps.metrics.services import metrics_recompute_full, metrics_refresh_dirty  # noqa: E402
+from apps.personas.models import BuyerPersona  # noqa: E402
+from apps.surveys.models import Question, QuestionType, Survey  # noqa: E402
+from apps.tenants.models import Tenant  # noqa: E402
+
+SCHEMA = "bench_rollups"
+TIME_ZONE = "Europe/Helsinki"
+DAYS = 365
+WINDOW_DAYS = 90
+INCREMENT = 100
+CHUNK = 100_000  # answered surveys per seeding transaction
+CUSTOMER_VISITS = 5  # encounters per customer over the year, on average
+TRIGGER_BATCH = 20_000
+TRIGGER_TRIALS = 3
+RESULTS = Path(__file__).resolve().parent / "results"
+SOURCE_TABLES = ("encounters_encounter", "surveys_invitation", "surveys_response", "surveys_answer")
+
+# (path, [(stage, [touchpoint, ...]), ...]): 25 touchpoints of a vehicle inspection chain.
+MAP = [
+    (
+        "Määräaikaiskatsastus",
+        [
+            ("Ajanvaraus", ["Muistutus katsastuksesta", "Verkkoajanvaraus", "Puhelinvaraus"]),
+            ("Saapuminen", ["Pysäköinti", "Vastaanotto", "Odotustila"]),
+            ("Katsastus", ["Tarkastus", "Tulosten kertominen", "Maksu"]),
+            ("Jälkihoito", ["Kuitti sähköpostiin", "Jälkitarkastus"]),
+        ],
+    ),
+    (
+        "Rekisteröinti",
+        [
+            ("Asiointi", ["Verkkopalvelu", "Palvelupiste", "Asiakirjat"]),
+            ("Käsittely", ["Käsittelyaika", "Lisäselvitys"]),
+            ("Päätös", ["Päätöskirje", "Rekisterikilvet"]),
+        ],
+    ),
+    (
+        "Reklamaatio",
+        [
+            ("Yhteydenotto", ["Palautelomake", "Puhelu asiakaspalveluun"]),
+            ("Selvitys", ["Käsittelijän soitto", "Uusintatarkastus"]),
+            ("Ratkaisu", ["Hyvitys", "Päätös sähköpostiin", "Seurantasoitto"]),
+        ],
+    ),
+]
+PERSONAS = [
+    "Kiireinen perheellinen",
+    "Eläkeläinen",
+    "Nuori autoilija",
+    "Yrittäjä",
+    "Kalustopäällikkö",
+    "Harrastaja",
+    "Maahanmuuttaja",
+    "Ensikertalainen",
+]
+SEGMENTS = ["kuluttaja", "yritys", "julkinen", "kumppani"]
+TEAMS = ["Helsinki", "Espoo", "Tampere", "Asiakaspalvelu"]
+STAFF = 20
+
+
+@dataclass(frozen=True)
+class World:
+    """The ids the generated rows point to; the pools repeat ids to weight them."""
+
+    survey_id: int
+    questions: dict[str, int]
+    touchpoint_pool: list[int]
+    staff_pool: list[int]
+    persona_pool: list[int]
+    segment_pool: list[int]
+    persona_id: int  # the persona the filtered read looks at
+
+
+@dataclass
+class SizeResult:
+    answers: int
+    rows: dict[str, int] = field(default_factory=dict)
+    seed_seconds: float = 0.0
+    dirty_marks: int = 0
+    recompute_seconds: float = 0.0
+    rollup_rows: int = 0
+    rollup_ms: dict[str, float] = field(default_factory=dict)
+    raw_ms: dict[str, float] = field(default_factory=dict)
+    dashboard_rollup_ms: float = 0.0
+    dashboard_raw_ms: float = 0.0
+    insert_100_ms: float = 0.0
+    refresh_ms: float = 0.0
+    refresh_buckets: float = 0.0
+
+
+# --- seeding -----------------------------------------------------------------------------------
+
+
+def world_create() -> World:
+    """The map, the audience, the staff and the survey, written through the ORM (a few dozen rows)."""
+    random = Random(25)
+    teams = [Team.objects.create(name=name) for name in TEAMS]
+    staff = []
+    for number in range(STAFF):
+        user = User(
+            email=f"staff{number + 1}@bench.example",
+            full_name=f"{random.choice(FIRST_NAMES)} {random.choice(LAST_NAMES)}",
+            role=Role.FRONTLINE,
+            team=teams[number % len(teams)],
+        )
+        user.set_unusable_password()
+        staff.append(user)
+    staff = User.objects.bulk_create(staff)
+    touchpoints = []
+    for path_name, stages in MAP:
+        path = ServicePath.objects.create(name=path_name)
+        for stage_position, (stage_name, names) in enumerate(stages, start=1):
+            stage = Stage.objects.create(path=path, name=stage_name, position=stage_position)
+            for position, name in enumerate(names, start=1):
+                touchpoints.append(
+                    Touchpoint.objects.create(
+                        stage=stage,
+                        position=position,
+                        name=name,
+                        owner=random.choice(staff),
+                        intended_experience=f"{name}: sujuvaa ja selkeää.",
+                        target_nps=30,
+                    )
+                )
+    personas = [BuyerPersona.objects.create(name=name) for name in PERSONAS]
+    segments = [Segment.objects.create(name=name) for name in SEGMENTS]
+    survey = Survey.objects.create(name="Käyntikysely", title_fi="Miten onnistuimme?", title_en="How did we do?")
+    questions = {
+        kind: Question.objects.create(survey=survey, position=position, type=kind, text_fi=kind, text_en=kind).pk
+        for position, kind in enumerate((QuestionType.NPS, QuestionType.CSAT, QuestionType.CES), start=1)
+    }
+    # Busy touchpoints and quiet ones, a few very active employees, a dominant persona and segment.
+    return World(
+        survey_id=survey.pk,
+        questions=questions,
+        touchpoint_pool=[tp.pk for tp in touchpoints for _ in range(random.randint(1, 12))],
+        staff_pool=[user.pk for user in staff for _ in range(random.randint(1, 5))],
+        persona_pool=[persona.pk for index, persona in enumerate(personas) for _ in range(8 - index)],
+        segment_pool=[segment.pk for index, segment in enumerate(segments) for _ in range((4 - index) ** 2)],
+        persona_id=personas[1].pk,
+    )
+
+
+_CUSTOMERS_SQL = """
+    INSERT INTO customers_customer (
+        created_at, updated_at, full_name, email, phone, phone_normalized, language, survey_consent,
+        consent_given_at, consent_source, unsubscribed, external_id, persona_id, segment_id)
+    SELECT %(created)s, %(created)s, first || ' ' || last,
+           lower(translate(first || '.' || last, 'äöå', 'aoa')) || '.' || g || '@example.fi',
+           '040 ' || lpad(g::text, 7, '0'), '+35840' || lpad(g::text, 7, '0'), language, TRUE,
+           %(created)s, 'frontline', FALSE, '', persona_id, segment_id
+    FROM (
+        SELECT g,
+               (%(first_names)s::text[])[1 + floor(random() * cardinality(%(first_names)s::text[]))::int] AS first,
+               (%(last_names)s::text[])[1 + floor(random() * cardinality(%(last_names)s::text[]))::int] AS last,
+               CASE WHEN random() < 0.85 THEN 'fi' ELSE 'en' END AS language,
+               CASE WHEN random() < 0.88 THEN
+                   (%(personas)s::bigint[])[1 + floor(random() * cardinality(%(personas)s::bigint[]))::int]
+               END AS persona_id,
+               CASE WHEN random() < 0.93 THEN
+                   (%(segments)s::bigint[])[1 + floor(random() * cardinality(%(segments)s::bigint[]))::int]
+               END AS segment_id
+        FROM generate_series(%(first)s, %(last)s) g
+    ) picked
+"""
+
+# When an encounter happened: business hours of a day in a slice of the year before today, or the last day.
+_OCCURRED_YEAR = (
+    "((%(first_day)s::date + %(day_from)s + floor(d.r_day * %(day_span)s)::int) + time '07:30'"
+    " + d.r_when * interval '11 hours') AT TIME ZONE %(tz)s"
+)
+_OCCURRED_RECENT = "%(now)s - interval '3 hours' - d.r_when * interval '21 hours'"
+
+# One row per encounter: answered ones get a response id, their scores and answers. Scores lean on
+# the touchpoint (some do better than others); CSAT and CES follow NPS with noise; some answers are
+# skipped; the staff's reading of the customer's feeling follows what the customer felt, with noise.
+_CHAINS_SQL = """
+    CREATE TEMP TABLE bench_chain ON COMMIT DROP AS
+    WITH draw AS MATERIALIZED (
+        SELECT g <= %(answered)s AS answered,
+               random() AS r_day, random() AS r_when, random() AS r_tp, random() AS r_staff,
+               random() AS r_customer, random() AS r_nps, random() AS r_csat, random() AS r_ces,
+               random() AS r_skip, random() AS r_peak, random() AS r_end, random() AS r_outcome,
+               random() AS r_delay
+        FROM generate_series(1, %(total)s) g
+    ), placed AS MATERIALIZED (
+        SELECT d.*,
+               (%(touchpoints)s::bigint[])[1 + floor(d.r_tp * cardinality(%(touchpoints)s::bigint[]))::int]
+                   AS touchpoint_id,
+               (%(staff)s::bigint[])[1 + floor(d.r_staff * cardinality(%(staff)s::bigint[]))::int] AS employee_id,
+               1 + floor(d.r_customer * %(customers)s)::int AS customer_k,
+               {occurred_at} AS occurred_at
+        FROM draw d
+    ), scored AS MATERIALIZED (
+        SELECT p.*,
+               least(10, floor(11 * power(p.r_nps, 0.3 + 0.045 * ((p.touchpoint_id * 37) %% 11))))::int AS nps
+        FROM placed p
+    ), answered AS MATERIALIZED (
+        SELECT s.*,
+               CASE WHEN s.r_skip >= 0.1
+                    THEN greatest(1, least(5, round(1 + s.nps * 0.4 + (s.r_csat - 0.5) * 1.6)))::int END AS csat,
+               CASE WHEN s.r_skip < 0.1 OR s.r_skip >= 0.25
+                    THEN greatest(1, least(7, round(1.5 + s.nps * 0.5 + (s.r_ces - 0.5) * 2)))::int END AS ces
+        FROM scored s
+    ), timed AS MATERIALIZED (
+        SELECT a.answered, a.touchpoint_id, a.employee_id, c.id AS customer_id, c.language, a.occurred_at,
+               a.nps, a.csat, a.ces,
+               CASE WHEN a.r_outcome < 0.85 THEN 'resolved' WHEN a.r_outcome < 0.95 THEN 'unresolved'
+                    ELSE 'escalated' END AS outcome,
+               a.r_outcome >= 0.97 AS raised,
+               CASE WHEN a.r_peak < 0.5
+                    THEN greatest(-2, least(2, round(f.feel + (a.r_peak * 2 - 0.5) * 2.4)))::int END AS peak_feeling,
+               CASE WHEN a.r_end < 0.75
+                    THEN greatest(-2, least(2, round(f.feel + (a.r_end / 0.75 - 0.5) * 2)))::int END AS end_feeling,
+               a.occurred_at + interval '2 hours' AS sent_at,
+               least(a.occurred_at + interval '2 hours 3 minutes' + power(a.r_delay, 3) * interval '72 hours', %(now)s)
+                   AS submitted_at
+        FROM answered a
+        JOIN bench_customer c ON c.k = a.customer_k
+        CROSS JOIN LATERAL (SELECT coalesce(a.csat - 3, (a.nps - 5) / 2.5) AS feel) f
+        ORDER BY a.occurred_at
+    )
+    -- Ids in time order: the batch's index inserts sweep each index once instead of scattering.
+    SELECT timed.*,
+           nextval(%(encounter_seq)s::regclass) AS encounter_id,
+           nextval(%(invitation_seq)s::regclass) AS invitation_id,
+           CASE WHEN timed.answered THEN nextval(%(response_seq)s::regclass) END AS response_id
+    FROM timed
+"""
+
+_INSERTS_SQL = {
+    "encounters_encounter": """
+        INSERT INTO encounters_encounter (
+            id, created_at, updated_at, occurred_at, outcome, peak_feeling, end_feeling, note,
+            raised_to_management, survey_agreed, source, external_id, customer_id, logged_by_id, touchpoint_id)
+        SELECT encounter_id, occurred_at, occurred_at, occurred_at, outcome, peak_feeling, end_feeling, '',
+               raised, TRUE, 'frontline', '', customer_id, employee_id, touchpoint_id
+        FROM bench_chain ORDER BY encounter_id
+    """,
+    "surveys_invitation": """
+        INSERT INTO surveys_invitation (
+            id, created_at, updated_at, language, status, suppression_reason, token_nonce, token_hash,
+            sent_at, expires_at, answered_at, customer_id, encounter_id, touchpoint_id, survey_id)
+        SELECT invitation_id, occurred_at, CASE WHEN answered THEN submitted_at ELSE sent_at END, language,
+               CASE WHEN answered THEN 'answered' ELSE 'sent' END, '',
+               'n' || lpad(to_hex(invitation_id), 15, '0') || md5('nonce' || invitation_id),
+               'h' || lpad(to_hex(invitation_id), 15, '0') || md5('hash' || invitation_id),
+               sent_at, sent_at + interval '14 days', CASE WHEN answered THEN submitted_at END,
+               customer_id, encounter_id, touchpoint_id, %(survey)s
+        FROM bench_chain ORDER BY invitation_id
+    """,
+    "surveys_response": """
+        INSERT INTO surveys_response (
+            id, language, submitted_at, customer_id, encounter_id, invitation_id, path_id, touchpoint_id, survey_id)
+        SELECT b.response_id, b.language, b.submitted_at, b.customer_id, b.encounter_id, b.invitation_id,
+               st.path_id, b.touchpoint_id, %(survey)s
+        FROM bench_chain b
+        JOIN journeys_touchpoint t ON t.id = b.touchpoint_id JOIN journeys_stage st ON st.id = t.stage_id
+        WHERE b.answered ORDER BY b.response_id
+    """,
+    "surveys_answer": """
+        INSERT INTO surveys_answer (type, score, text, question_id, response_id)
+        SELECT 'nps', nps, '', %(q_nps)s, response_id FROM bench_chain WHERE answered
+        UNION ALL
+        SELECT 'csat', csat, '', %(q_csat)s, response_id FROM bench_chain WHERE answered AND csat IS NOT NULL
+        UNION ALL
+        SELECT 'ces', ces, '', %(q_ces)s, response_id FROM bench_chain WHERE answered AND ces IS NOT NULL
+    """,
+}
+
+
+def _scalar(sql: str, params: dict[str, Any] | list[Any] | None = None) -> Any:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def customers_grow(*, target: int, world: World) -> None:
+    """Adds customers up to `target` and (re)builds the numbered list the chains pick from."""
+    existing = _scalar("SELECT count(*) FROM customers_customer")
+    with connection.cursor() as cursor:
+        if target > existing:
+            cursor.execute(
+                _CUSTOMERS_SQL,
+                {
+                    "created": timezone.now() - dt.timedelta(days=DAYS + 30),
+                    "first_names": FIRST_NAMES,
+                    "last_names": LAST_NAMES,
+                    "personas": world.persona_pool,
+                    "segments": world.segment_pool,
+                    "first": existing + 1,
+                    "last": target,
+                },
+            )
+        cursor.execute("DROP TABLE IF EXISTS bench_customer")
+        cursor.execute(
+            "CREATE TEMP TABLE bench_customer AS "
+            "SELECT row_number() OVER (ORDER BY id)::int AS k, id, language FROM customers_customer"
+        )
+        cursor.execute("ALTER TABLE bench_customer ADD PRIMARY KEY (k)")
+        cursor.execute("ANALYZE bench_customer")
+
+
+def chains_insert(
+    *,
+    answered: int,
+    unanswered: int,
+    world: World,
+    seed: float,
+    days: tuple[int, int] | None = (0, DAYS),
+    timed: dict[str, float] | None = None,
+) -> dict[str, int]:
+    """Writes `answered` answered surveys and `unanswered` delivered-only invitations, with their encounters.
+
+    The encounters happen on the days `days` (from, span) of the year before today, or
+    in the last day when `days` is None. Must run inside a transaction (the staging
+    table is dropped on commit). Adds the seconds each table's INSERT took to `timed`.
+    Returns the rows written per table.
+    """
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(%s)", [seed])
+        sequences = {}
+        for key, table in (
+            ("encounter_seq", "encounters_encounter"),
+            ("invitation_seq", "surveys_invitation"),
+            ("response_seq", "surveys_response"),
+        ):
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            sequences[key] = cursor.fetchone()[0]
+        today = now.astimezone(ZoneInfo(TIME_ZONE)).date()
+        cursor.execute(
+            _CHAINS_SQL.format(occurred_at=_OCCURRED_RECENT if days is None else _OCCURRED_YEAR),
+            {
+                "answered": answered,
+                "total": answered + unanswered,
+                "touchpoints": world.touchpoint_pool,
+                "staff": world.staff_pool,
+                "customers": _scalar("SELECT count(*) FROM bench_customer"),
+                "first_day": today - dt.timedelta(days=DAYS),
+                "day_from": days[0] if days else 0,
+                "day_span": days[1] if days else 0,
+                "tz": TIME_ZONE,
+                "now": now,
+                **sequences,
+            },
+        )
+        params = {"survey": world.survey_id, **{f"q_{kind}": pk for kind, pk in world.questions.items()}}
+        written = {}
+        for table, sql in _INSERTS_SQL.items():
+            started = time.perf_counter()
+            cursor.execute(sql, params if "%(" in sql else None)
+            if timed is not None:
+                timed[table] = timed.get(table, 0.0) + time.perf_counter() - started
+            written[table] = cursor.rowcount
+        return written
+
+
+def seed_to(*, size: int, response_rate: float, world: World, random: Random) -> None:
+    """Grows the company to `size` answered surveys.
+
+    A step of more than one transaction writes them a slice of the year at a time, as
+    a year of real use would; every slice gets the same density.
+    """
+    have = _scalar("SELECT count(*) FROM surveys_response")
+    missing = size - have
+    customers_grow(target=max(500, round(size / response_rate) // CUSTOMER_VISITS), world=world)
+    slices = max(1, -(-missing // CHUNK))
+    for index in range(slices):
+        answered = missing * (index + 1) // slices - missing * index // slices
+        unanswered = round(answered / response_rate) - answered
+        day_from = DAYS * index // slices
+        started = time.perf_counter()
+        with transaction.atomic():
+            chains_insert(
+                answered=answered,
+                unanswered=unanswered,
+                world=world,
+                seed=random.uniform(-1, 1),
+                days=(day_from, DAYS * (index + 1) // slices - day_from),
+            )
+        print(
+            f"  +{answered:,} answered surveys, {answered + unanswered:,} encounters "
+            f"(slice {index + 1}/{slices}) in {time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
+
+
+def vacuum_analyze(tables: tuple[str, ...]) -> None:
+    # Autovacuum would get there soon after an import; measure the settled state.
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+# --- the dashboard's reads, on the roll-ups and on the raw tables ------------------------------------
+
+COMPARED = (
+    "nps_n",
+    "nps_promoters",
+    "nps_detractors",
+    "csat_n",
+    "csat_satisfied",
+    "ces_n",
+    "ces_sum",
+    "ces_easy",
+)
+
+_RAW_COUNTS = """
+    count(*) FILTER (WHERE a.type = 'nps' AND a.score IS NOT NULL) AS nps_n,
+    count(*) FILTER (WHERE a.type = 'nps' AND a.score >= 9) AS nps_promoters,
+    count(*) FILTER (WHERE a.type = 'nps' AND a.score <= 6) AS nps_detractors,
+    count(*) FILTER (WHERE a.type = 'csat' AND a.score IS NOT NULL) AS csat_n,
+    count(*) FILTER (WHERE a.type = 'csat' AND a.score >= 4) AS csat_satisfied,
+    count(*) FILTER (WHERE a.type = 'ces' AND a.score IS NOT NULL) AS ces_n,
+    COALESCE(sum(a.score) FILTER (WHERE a.type = 'ces'), 0) AS ces_sum,
+    count(*) FILTER (WHERE a.type = 'ces' AND a.score >= 5) AS ces_easy
+"""
+_RAW_FROM = """
+    FROM surveys_response s JOIN surveys_answer a ON a.response_id = s.id
+    WHERE s.submitted_at >= %(start)s AND s.submitted_at < %(end)s
+"""
+# key: what the read groups by (NULL for a total); a response counts on the local day it was submitted.
+RAW_SQL = {
+    "total": f"SELECT NULL AS key, {_RAW_COUNTS} {_RAW_FROM}",
+    "path": f"""
+        SELECT st.path_id AS key, {_RAW_COUNTS}
+        FROM surveys_response s JOIN surveys_answer a ON a.response_id = s.id
+             LEFT JOIN journeys_touchpoint t ON t.id = s.touchpoint_id LEFT JOIN journeys_stage st ON st.id = t.stage_id
+        WHERE s.submitted_at >= %(start)s AND s.submitted_at < %(end)s
+        GROUP BY st.path_id
+    """,  # noqa: S608
+    "touchpoint": f"SELECT s.touchpoint_id AS key, {_RAW_COUNTS} {_RAW_FROM} GROUP BY s.touchpoint_id",
+    "week": f"""
+        SELECT date_trunc('week', s.submitted_at AT TIME ZONE %(tz)s)::date AS key, {_RAW_COUNTS} {_RAW_FROM}
+        GROUP BY 1
+    """,
+    "persona": f"""
+        SELECT NULL AS key, {_RAW_COUNTS}
+        FROM surveys_response s JOIN surveys_answer a ON a.response_id = s.id
+             JOIN customers_customer c ON c.id = s.customer_id
+        WHERE s.submitted_at >= %(start)s AND s.submitted_at < %(end)s AND c.persona_id = %(persona)s
+    """,  # noqa: S608
+}
+
+
+@dataclass(frozen=True)
+class Read:
+    label: str
+    filters: MetricFilter
+    rollup: Callable[[], dict[Any, Scores]]
+    raw: Callable[[], dict[Any, Scores]]
+
+
+def _raw(kind: str, filters: MetricFilter) -> Callable[[], dict[Any, Scores]]:
+    zone = ZoneInfo(TIME_ZONE)
+    params = {
+        "start": dt.datetime.combine(filters.start, dt.time.min, tzinfo=zone),
+        "end": dt.datetime.combine(filters.end + dt.timedelta(days=1), dt.time.min, tzinfo=zone),
+        "tz": TIME_ZONE,
+        "persona": filters.persona_id,
+    }
+
+    def run() -> dict[Any, Scores]:
+        with connection.cursor() as cursor:
+            cursor.execute(RAW_SQL[kind], params)
+            names = [column.name for column in cursor.description]
+            return {row[0]: Scores.from_mapping(dict(zip(names, row, strict=True))) for row in cursor.fetchall()}
+
+    return run
+
+
+def reads_build(*, world: World) -> list[Read]:
+    today = timezone.now().astimezone(ZoneInfo(TIME_ZONE)).date()
+    window = MetricFilter(start=today - dt.timedelta(days=WINDOW_DAYS - 1), end=today)
+    year = MetricFilter(start=today - dt.timedelta(days=DAYS - 1), end=today)
+    persona = replace(window, persona_id=world.persona_id)
+    return [
+        Read("total, 90 days", window, lambda: {None: scores_total(filters=window)}, _raw("total", window)),
+        Read("by path, 90 days", window, lambda: scores_by(filters=window, dimension="path"), _raw("path", window)),
+        Read(
+            "by touchpoint, 90 days",
+            window,
+            lambda: scores_by(filters=window, dimension="touchpoint"),
+            _raw("touchpoint", window),
+        ),
+        Read(
+            "weekly series, 365 days",
+            year,
+            lambda: {point.period_start: point.scores for point in scores_series(filters=year, interval="week")},
+            _raw("week", year),
+        ),
+        Read(
+            "persona total, 90 days", persona, lambda: {None: scores_total(filters=persona)}, _raw("persona", persona)
+        ),
+    ]
+
+
+def _counts(result: dict[Any, Scores]) -> dict[Any, tuple[int, ...]]:
+    counts = {key: tuple(getattr(scores, name) for name in COMPARED) for key, scores in result.items()}
+    return {key: value for key, value in counts.items() if any(value)}
+
+
+def reads_check(reads: list[Read]) -> int:
+    """Asserts that the roll-ups and the raw tables give the same counts; returns the NPS answers of the window."""
+    for read in reads:
+        rollup, raw = read.rollup(), read.raw()
+        assert _counts(rollup) == _counts(raw), f"{read.label}: roll-ups and raw tables differ:\n{rollup}\n{raw}"
+        assert all(rollup[key].nps == scores.nps for key, scores in raw.items()), read.label
+    return reads[0].rollup()[None].nps_n
+
+
+def _ms(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return (time.perf_counter() - started) * 1000
+
+
+def reads_time(reads: list[Read], *, repeat: int) -> tuple[dict[str, float], dict[str, float], float, float]:
+    """Median ms of each read and of a whole dashboard (all reads), on the roll-ups and on the raw tables."""
+    for read in reads:  # warm-up
+        read.rollup()
+        read.raw()
+    rollup: dict[str, list[float]] = {read.label: [] for read in reads}
+    raw: dict[str, list[float]] = {read.label: [] for read in reads}
+    for _ in range(repeat):
+        for read in reads:
+            rollup[read.label].append(_ms(read.rollup))
+            raw[read.label].append(_ms(read.raw))
+    passes_rollup = [sum(samples[i] for samples in rollup.values()) for i in range(repeat)]
+    passes_raw = [sum(samples[i] for samples in raw.values()) for i in range(repeat)]
+    return (
+        {label: statistics.median(samples) for label, samples in rollup.items()},
+        {label: statistics.median(samples) for label, samples in raw.items()},
+        statistics.median(passes_rollup),
+        statistics.median(passes_raw),
+    )
+
+
+# --- the incremental path and the triggers' cost -------------------------------------------------
+
+
+def incremental_time(*, world: World, rounds: int, random: Random) -> tuple[float, float, float]:
+    """Median ms to insert 100 answered surveys and to refresh the roll-ups after them; buckets per refresh.
+
+    Checks the roll-ups against the raw tables afterwards, then deletes the rows
+    again (the deletes leave marks too) and refreshes, so the next size starts clean.
+    """
+    inserts, refreshes, buckets = [], [], []
+    ids: dict[str, list[int]] = {"encounter": [], "invitation": [], "response": []}
+    for _ in range(rounds):
+        started = time.perf_counter()
+        with transaction.atomic():
+            chains_insert(answered=INCREMENT, unanswered=0, world=world, seed=random.uniform(-1, 1), days=None)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT encounter_id, invitation_id, response_id FROM bench_chain")
+                for encounter_id, invitation_id, response_id in cursor.fetchall():
+                    ids["encounter"].append(encounter_id)
+                    ids["invitation"].append(invitation_id)
+                    ids["response"].append(response_id)
+        inserts.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        buckets.append(metrics_refresh_dirty())
+        refreshes.append((time.perf_counter() - started) * 1000)
+    assert _scalar("SELECT count(*) FROM metrics_dirtymark") == 0
+    reads_check(reads_build(world=world))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM surveys_answer WHERE response_id = ANY(%s)", [ids["response"]])
+        cursor.execute("DELETE FROM surveys_response WHERE id = ANY(%s)", [ids["response"]])
+        cursor.execute("DELETE FROM surveys_invitation WHERE id = ANY(%s)", [ids["invitation"]])
+        cursor.execute("DELETE FROM encounters_encounter WHERE id = ANY(%s)", [ids["encounter"]])
+    metrics_refresh_dirty()
+    return statistics.median(inserts), statistics.median(refreshes), statistics.median(buckets)
+
+
+def trigger_overhead(*, world: World, answered: int, unanswered: int, random: Random) -> dict[str, Any]:
+    """Seconds to insert the same batch with and without the dirty-mark triggers, rolled back each time."""
+    samples: dict[str, list[float]] = {"with": [], "without": []}
+    for trial in range(TRIGGER_TRIALS):
+        seed = random.uniform(-1, 1)
+        for mode in ("with", "without") if trial % 2 == 0 else ("without", "with"):
+            timed: dict[str, float] = {}
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    # Foreign keys checked in the statements, not at a commit that never comes.
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                    if mode == "without":
+                        for table in SOURCE_TABLES:
+                            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER metrics_mark_ins")
+                chains_insert(answered=answered, unanswered=unanswered, world=world, seed=seed, timed=timed)
+                transaction.set_rollback(True)
+            samples[mode].append(sum(timed.values()))
+    with_triggers, without = statistics.median(samples["with"]), statistics.median(samples["without"])
+    return {
+        "answered": answered,
+        "encounters": answered + unanswered,
+        "with_triggers_s": with_triggers,
+        "without_triggers_s": without,
+        "overhead_percent": 100 * (with_triggers - without) / without,
+    }
+
+
+# --- the run ---------------------------------------------------------------------------------------
+
+
+def _table_counts() -> dict[str, int]:
+    return {table: _scalar(f"SELECT count(*) FROM {table}") for table in ("customers_customer", *SOURCE_TABLES)}  # noqa: S608
+
+
+def size_run(*, size: int, args: argparse.Namespace, world: World, random: Random) -> SizeResult:
+    result = SizeResult(answers=size)
+    print(f"\n== {size:,} answered surveys", flush=True)
+    started = time.perf_counter()
+    seed_to(size=size, response_rate=args.response_rate / 100, world=world, random=random)
+    result.seed_seconds = time.perf_counter() - started
+    result.rows = _table_counts()
+    result.dirty_marks = _scalar("SELECT count(*) FROM metrics_dirtymark")
+    print(f"  seeded in {result.seed_seconds:.1f} s; rows: {result.rows}; dirty marks {result.dirty_marks:,}")
+    vacuum_analyze(("customers_customer", *SOURCE_TABLES))
+    print("  full recompute...", flush=True)
+    run = metrics_recompute_full(trigger="bench")
+    result.recompute_seconds = (run.finished_at - run.started_at).total_seconds()
+    result.rollup_rows = run.rows
+    assert result.rollup_rows == DailyRollup.objects.count()
+    vacuum_analyze(("metrics_dailyrollup",))
+    print(f"  full recompute: {result.recompute_seconds:.1f} s, {result.rollup_rows:,} roll-up rows", flush=True)
+
+    reads = reads_build(world=world)
+    window_nps = reads_check(reads)
+    print(f"  roll-ups and raw tables agree ({window_nps:,} NPS answers in the 90 days); timing reads...", flush=True)
+    result.rollup_ms, result.raw_ms, result.dashboard_rollup_ms, result.dashboard_raw_ms = reads_time(
+        reads, repeat=args.repeat
+    )
+    for read in reads:
+        label = read.label
+        print(
+            f"    {label:<26} roll-ups {result.rollup_ms[label]:>8.2f} ms   raw {result.raw_ms[label]:>9.2f} ms   "
+            f"{result.raw_ms[label] / result.rollup_ms[label]:>7.1f}x",
+            flush=True,
+        )
+    print(f"  incremental: {args.repeat} x {INCREMENT} new answered surveys + refresh...", flush=True)
+    result.insert_100_ms, result.refresh_ms, result.refresh_buckets = incremental_time(
+        world=world, rounds=args.repeat, random=random
+    )
+    print(
+        f"    insert {result.insert_100_ms:.0f} ms, refresh {result.refresh_ms:.0f} ms "
+        f"({result.refresh_buckets:.0f} buckets), {result.refresh_ms / INCREMENT:.2f} ms per answer",
+        flush=True,
+    )
+    return result
+
+
+def _growth(first: float, last: float) -> str:
+    return f"x{last / first:.1f}"
+
+
+def report(results: list[SizeResult], triggers: dict[str, Any] | None, args: argparse.Namespace) -> None:
+    print(
+        f"\nCompany dashboard (5 reads: total 90 d, by path, by touchpoint, weekly 365 d, persona 90 d), "
+        f"median of {args.repeat}; response rate {args.response_rate:g} %; {os.cpu_count()} cores"
+    )
+    header = (
+        f"{'answers':>11} {'encounters':>11} {'seeded in':>10} {'roll-up rows':>13} {'recompute':>10} "
+        f"{'roll-ups':>10} {'raw':>10} {'raw/roll-up':>12} {'refresh/100':>12}"
+    )
+    print(header)
+    for result in results:
+        print(
+            f"{result.answers:>11,} {result.rows['encounters_encounter']:>11,} {result.seed_seconds:>8.0f} s "
+            f"{result.rollup_rows:>13,} "
+            f"{result.recompute_seconds:>8.1f} s {result.dashboard_rollup_ms:>7.1f} ms "
+            f"{result.dashboard_raw_ms:>7.1f} ms {result.dashboard_raw_ms / result.dashboard_rollup_ms:>11.1f}x "
+            f"{result.refresh_ms:>9.0f} ms"
+        )
+    pairs = [(results[0], results[-1])] if len(results) > 1 else []
+    if len(results) > 2:
+        pairs.append((results[-2], results[-1]))
+    for first, last in pairs:
+        print(
+            f"{'growth':>11} {_growth(first.answers, last.answers):>11} {'':>10} "
+            f"{_growth(first.rollup_rows, last.rollup_rows):>13} "
+            f"{_growth(first.recompute_seconds, last.recompute_seconds):>10} "
+            f"{_growth(first.dashboard_rollup_ms, last.dashboard_rollup_ms):>10} "
+            f"{_growth(first.dashboard_raw_ms, last.dashboard_raw_ms):>10} {'':>12} "
+            f"{_growth(first.refresh_ms, last.refresh_ms):>12}   ({first.answers:,} -> {last.answers:,})"
+        )
+    print("\nPer read, median ms (roll-ups / raw):")
+    labels = list(results[0].rollup_ms)
+    print(f"{'answers':>11} " + " ".join(f"{label:>26}" for label in labels))
+    for result in results:
+        cells = [f"{result.rollup_ms[label]:.1f} / {result.raw_ms[label]:.1f}" for label in labels]
+        print(f"{result.answers:>11,} " + " ".join(f"{cell:>26}" for cell in cells))
+    if triggers:
+        print(
+            f"\nDirty-mark triggers on a bulk insert of {triggers['answered']:,} answered surveys "
+            f"({triggers['encounters']:,} encounters and invitations) into the largest company, median of "
+            f"{TRIGGER_TRIALS}: {triggers['with_triggers_s']:.2f} s with, {triggers['without_triggers_s']:.2f} s "
+            f"without ({triggers['overhead_percent']:+.0f} %)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,100000,1000000", help="answered surveys, comma-separated")
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument(
+        "--response-rate",
+        type=float,
+        default=100,
+        help="percent of delivered invitations answered; below 100 adds unanswered invitations (default 100)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the bench schema afterwards")
+    args = parser.parse_args()
+    sizes = sorted({int(size.replace("_", "")) for size in args.sizes.split(",")})
+    if sizes[0] < 1 or not 0 < args.response_rate <= 100 or args.repeat < 1:
+        parser.error("sizes and --repeat must be positive, --response-rate in (0, 100]")
+
+    stale = Tenant.objects.filter(schema_name=SCHEMA).first()
+    if stale is not None:
+        print(f"Dropping the schema {SCHEMA} left by an earlier run...", flush=True)
+        stale.delete(force_drop=True)
+    print(f"Creating schema {SCHEMA}...", flush=True)
+    tenant = Tenant(schema_name=SCHEMA, name="Roll-up benchmark", time_zone=TIME_ZONE)
+    tenant.save()
+    random = Random(2026)
+    results: list[SizeResult] = []
+    triggers = None
+    started = time.perf_counter()
+    try:
+        with tenant_context(tenant):
+            world = world_create()
+            for size in sizes:
+                results.append(size_run(size=size, args=args, world=world, random=random))
+            batch = min(TRIGGER_BATCH, sizes[-1])
+            print(f"\nTrigger overhead: {batch:,} answered surveys, {TRIGGER_TRIALS} x 2 rolled-back inserts...")
+            rate = args.response_rate / 100
+            triggers = trigger_overhead(
+                world=world, answered=batch, unanswered=round(batch / rate) - batch, random=random
+            )
+    finally:
+        if not args.keep:
+            tenant.delete(force_drop=True)
+    report(results, triggers, args)
+
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"dashboard_rollups-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        server = cursor.fetchone()[0]
+    out.write_text(
+        json.dumps(
+            {
+                "args": vars(args),
+                "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "postgresql": server},
+                "total_seconds": time.perf_counter() - started,
+                "sizes": [result.__dict__ for result in results],
+                "trigger_overhead": triggers,
+            },
+            indent=2,
+        )
+    )
+    print(f"\nWrote {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}")
+
+
+if __name__ == "__main__":
+    main()
