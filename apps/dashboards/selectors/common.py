@@ -1,0 +1,248 @@
+"""Scores as tiles and charts, and the maturity summary, shared by the dashboard pages."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from apps.dashboards.charts import (
+    Chart,
+    LevelShares,
+    SeriesMetric,
+    maturity_distribution_chart,
+    maturity_trend_chart,
+    number,
+    score_trend_chart,
+    volume_chart,
+)
+from apps.dashboards.forms import Period
+from apps.maturity.rules import MaturityThresholds, Rollup
+from apps.maturity.selectors import (
+    MaturityOverview,
+    maturity_trend,
+)
+from apps.metrics.formulas import NPS_SMALL_SAMPLE, Scores
+from apps.metrics.selectors import MetricFilter, scores_series, scores_total
+from apps.tenants.selectors import company_day_start
+
+# --- Scores as tiles and charts -----------------------------------------------------------
+
+
+def score_metrics() -> dict[str, SeriesMetric]:
+    return {
+        "nps": SeriesMetric(
+            key="nps",
+            label=_("NPS"),
+            value=lambda s: s.nps,
+            answers=lambda s: s.nps_n,
+            y_min=-100,
+            y_max=100,
+            digits=0,
+            band=True,
+        ),
+        "csat": SeriesMetric(
+            key="csat",
+            label=_("CSAT"),
+            value=lambda s: s.csat,
+            answers=lambda s: s.csat_n,
+            unit=" %",
+            y_min=0,
+            y_max=100,
+        ),
+        "ces": SeriesMetric(
+            key="ces",
+            label=_("CES"),
+            value=lambda s: s.ces,
+            answers=lambda s: s.ces_n,
+            y_min=1,
+            y_max=7,
+            digits=2,
+        ),
+        "response_rate": SeriesMetric(
+            key="response_rate",
+            label=_("Response rate"),
+            value=lambda s: s.response_rate,
+            answers=lambda s: s.invitations_delivered,
+            unit=" %",
+            y_min=0,
+            y_max=100,
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One score tile: the value, how it moved against the previous period, and its trend."""
+
+    key: str
+    label: str
+    value: float | int | None
+    display: str
+    unit: str
+    previous: float | int | None
+    delta: float | None
+    direction: str  # up, down, flat; "" when there is nothing to compare
+    delta_display: str
+    answers: int
+    answers_text: str
+    notes: list[str]
+    small_sample: bool
+    warning: str
+    definition: str
+    chart: Chart
+
+
+def _delta(value: float | int | None, previous: float | int | None, digits: int) -> tuple[float | None, str, str]:
+    if value is None or previous is None:
+        return None, "", ""
+    delta = round(float(value) - float(previous), digits)
+    direction = "flat" if delta == 0 else ("up" if delta > 0 else "down")
+    text = number(abs(delta), digits) if digits else number(int(abs(delta)))
+    sign = "+" if delta > 0 else ("\u2212" if delta < 0 else "±")  # a real minus sign
+    return delta, direction, f"{sign}{text}"
+
+
+def _kpi(
+    *,
+    metric: SeriesMetric,
+    scores: Scores,
+    previous: Scores,
+    points: list[tuple[dt.date, Scores]],
+    interval: str,
+    dom_prefix: str,
+    target: int | None = None,
+) -> Kpi:
+    value = metric.value(scores)
+    previous_value = metric.value(previous)
+    delta, direction, delta_display = _delta(value, previous_value, metric.digits)
+    answers = metric.answers(scores)
+    notes: list[str] = []
+    small_sample = False
+    warning = ""
+    if metric.key == "nps":
+        answers_text = _("%(count)s answers") % {"count": number(answers)}
+        if scores.nps_margin is not None:
+            notes.append(_("±%(margin)s points (95%% margin)") % {"margin": number(scores.nps_margin)})
+        small_sample = scores.nps_small_sample
+        if small_sample:
+            warning = _("Fewer than %(limit)s answers: the margin is wide, read with care.") % {
+                "limit": NPS_SMALL_SAMPLE
+            }
+        definition = _("Promoters (9-10) minus detractors (0-6), in percent of the answers.")
+    elif metric.key == "csat":
+        answers_text = _("%(count)s answers") % {"count": number(answers)}
+        definition = _("Share of 4s and 5s on the 1-5 satisfaction scale.")
+    elif metric.key == "ces":
+        answers_text = _("%(count)s answers") % {"count": number(answers)}
+        if scores.ces_easy_percent is not None:
+            notes.append(_("%(share)s %% found it easy (5-7)") % {"share": number(scores.ces_easy_percent)})
+        definition = _("Mean of “the company made it easy for me”, 1-7: higher is easier.")
+    else:
+        answers_text = _("%(answered)s of %(delivered)s invitations") % {
+            "answered": number(scores.invitations_answered),
+            "delivered": number(scores.invitations_delivered),
+        }
+        definition = _("Answered survey invitations per delivered invitation.")
+    display = number(value, metric.digits) if not isinstance(value, int) else number(value)
+    return Kpi(
+        key=metric.key,
+        label=metric.label,
+        value=value,
+        display=display,
+        unit=metric.unit.strip() if value is not None else "",
+        previous=previous_value,
+        delta=delta,
+        direction=direction,
+        delta_display=delta_display,
+        answers=answers,
+        answers_text=answers_text,
+        notes=notes,
+        small_sample=small_sample,
+        warning=warning,
+        definition=definition,
+        chart=score_trend_chart(
+            dom_id=f"{dom_prefix}-{metric.key}",
+            metric=metric,
+            points=points,
+            interval=interval,
+            target=target if metric.key == "nps" else None,
+        ),
+    )
+
+
+def kpis_build(
+    *, period: Period, filters: MetricFilter | None = None, dom_prefix: str = "chart", target: int | None = None
+) -> tuple[Scores, list[Kpi], Chart, list[tuple[dt.date, Scores]]]:
+    """The period's totals, the four score tiles with their trends, and the volume chart."""
+    filters = filters or period.filters
+    total = scores_total(filters=filters)
+    previous = scores_total(filters=filters.shifted(days=-filters.days))
+    points = [(point.period_start, point.scores) for point in scores_series(filters=filters, interval=period.interval)]
+    kpis = [
+        _kpi(
+            metric=metric,
+            scores=total,
+            previous=previous,
+            points=points,
+            interval=period.interval,
+            dom_prefix=dom_prefix,
+            target=target,
+        )
+        for metric in score_metrics().values()
+    ]
+    volume = volume_chart(dom_id=f"{dom_prefix}-volume", points=points, interval=period.interval)
+    return total, kpis, volume, points
+
+
+# --- Maturity -------------------------------------------------------------------------------
+
+
+def _bucket(day: dt.date, interval: str) -> dt.date:
+    if interval == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if interval == "month":
+        return day.replace(day=1)
+    return day
+
+
+def maturity_trend_build(*, period: Period, path_id: int | None, dom_id: str) -> Chart:
+    """The distribution over the period: the last snapshot of each day, week or month."""
+    latest: dict[dt.date, Any] = {}
+    for snapshot in maturity_trend(since=period.filters.start, path_id=path_id):
+        if snapshot.taken_on > period.filters.end:
+            continue
+        latest[_bucket(snapshot.taken_on, period.interval)] = snapshot
+    points = [
+        LevelShares(
+            day=bucket,
+            ad_hoc=snapshot.share_ad_hoc,
+            designed=snapshot.share_designed,
+            managed=snapshot.share_managed,
+        )
+        for bucket, snapshot in sorted(latest.items())
+    ]
+    return maturity_trend_chart(dom_id=dom_id, points=points, interval=period.interval)
+
+
+@dataclass(frozen=True)
+class MaturitySummary:
+    as_of: dt.date
+    rollup: Rollup
+    thresholds: MaturityThresholds
+    distribution: Chart
+    trend: Chart
+
+
+def maturity_summary_build(*, overview: MaturityOverview, period: Period, path_id: int | None) -> MaturitySummary:
+    return MaturitySummary(
+        as_of=overview.as_of,
+        rollup=overview.company,
+        thresholds=overview.thresholds,
+        distribution=maturity_distribution_chart(dom_id="chart-maturity-now", rollup=overview.company),
+        trend=maturity_trend_build(period=period, path_id=path_id, dom_id="chart-maturity-trend"),
+    )
+
+
+def period_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    return company_day_start(period.filters.start), company_day_start(period.filters.end + dt.timedelta(days=1))

@@ -1,0 +1,193 @@
+"""The path view and the drill-down to one touchpoint."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.cases.models import FollowUpCase
+from apps.cases.selectors import CaseCounts, case_counts, case_list
+from apps.dashboards.charts import (
+    Chart,
+    CurvePoint,
+    emotion_curve_chart,
+)
+from apps.dashboards.forms import Period
+from apps.dashboards.selectors.common import Kpi, MaturitySummary, kpis_build, maturity_summary_build, period_bounds
+from apps.encounters.models import Encounter
+from apps.encounters.selectors import encounter_list
+from apps.journeys.models import ServicePath, Stage, Touchpoint
+from apps.journeys.selectors import path_map_layout, path_with_map
+from apps.maturity.peak_end import WeakEnding, weak_ending
+from apps.maturity.rules import MaturityThresholds
+from apps.maturity.selectors import (
+    TouchpointMaturity,
+    maturity_overview,
+    maturity_thresholds,
+    touchpoint_maturity_list,
+)
+from apps.metrics.formulas import Scores
+from apps.metrics.selectors import scores_by
+from apps.surveys.selectors import Comment, comments_for
+
+DRILL_DOWN_ROWS = 20
+DRILL_DOWN_COMMENTS = 10
+
+
+# --- Path view ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TouchpointCard:
+    touchpoint: Touchpoint
+    maturity: TouchpointMaturity | None
+    scores: Scores
+
+    @property
+    def target_met(self) -> bool | None:
+        target, nps = self.touchpoint.target_nps, self.scores.nps
+        if target is None or nps is None:
+            return None
+        return nps >= target
+
+
+@dataclass(frozen=True)
+class StageColumn:
+    stage: Stage
+    number: int
+    cards: list[TouchpointCard]
+    scores: Scores
+
+
+@dataclass(frozen=True)
+class PathDashboard:
+    path: ServicePath
+    period: Period
+    total: Scores
+    kpis: list[Kpi]
+    volume: Chart
+    series: list[tuple[dt.date, Scores]]
+    maturity: MaturitySummary
+    stages: list[StageColumn]
+    curve: Chart
+    weak_ending: WeakEnding | None
+    end_marked: bool
+    end_scores: Scores
+    rest_scores: Scores
+    cases: CaseCounts
+    unowned: int
+
+    @property
+    def cards(self) -> list[TouchpointCard]:
+        return [card for stage in self.stages for card in stage.cards]
+
+
+def path_dashboard(*, path: ServicePath, filters: Period, today: dt.date, user: User) -> PathDashboard | None:
+    """One path: its map with the measured experience on each touchpoint, and the weak-ending check."""
+    period = filters
+    loaded = path_with_map(path_id=path.pk)
+    if loaded is None:
+        return None
+    layout = path_map_layout(path=loaded)
+    total, kpis, volume, points = kpis_build(period=period)
+    by_touchpoint = scores_by(filters=period.filters, dimension="touchpoint")
+    overview = maturity_overview(as_of=today, path_id=path.pk)
+    maturity = {item.touchpoint.pk: item for item in overview.touchpoints}
+    stages = []
+    for number_, (stage, touchpoints) in enumerate(layout.stages, 1):
+        cards = [
+            TouchpointCard(
+                touchpoint=touchpoint,
+                maturity=maturity.get(touchpoint.pk),
+                scores=by_touchpoint.get(touchpoint.pk, Scores.zero()),
+            )
+            for touchpoint in touchpoints
+        ]
+        stages.append(
+            StageColumn(stage=stage, number=number_, cards=cards, scores=sum((c.scores for c in cards), Scores.zero()))
+        )
+    cards = [card for stage in stages for card in stage.cards]
+    end_scores = sum((c.scores for c in cards if c.touchpoint.is_end), Scores.zero())
+    rest_scores = sum((c.scores for c in cards if not c.touchpoint.is_end), Scores.zero())
+    curve = emotion_curve_chart(
+        dom_id="chart-emotion",
+        points=[
+            CurvePoint(
+                label=card.touchpoint.name,
+                planned=card.touchpoint.planned_emotion,
+                measured=card.scores.customer_feeling_mean,
+                observed=card.scores.end_feeling_mean,
+                is_peak=card.touchpoint.is_peak,
+                is_end=card.touchpoint.is_end,
+            )
+            for card in cards
+        ],
+    )
+    return PathDashboard(
+        path=loaded,
+        period=period,
+        total=total,
+        kpis=kpis,
+        volume=volume,
+        series=points,
+        maturity=maturity_summary_build(overview=overview, period=period, path_id=path.pk),
+        stages=stages,
+        curve=curve,
+        weak_ending=weak_ending(
+            end_feeling=end_scores.customer_feeling_mean,
+            rest_feeling=rest_scores.customer_feeling_mean,
+            end_nps=end_scores.nps,
+            rest_nps=rest_scores.nps,
+            end_answers=end_scores.responses,
+            rest_answers=rest_scores.responses,
+        ),
+        end_marked=any(card.touchpoint.is_end for card in cards),
+        end_scores=end_scores,
+        rest_scores=rest_scores,
+        cases=case_counts(now=timezone.now(), touchpoint_ids=[card.touchpoint.pk for card in cards]),
+        unowned=sum(1 for card in cards if card.touchpoint.owner_id is None),
+    )
+
+
+# --- Touchpoint drill-down -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TouchpointDashboard:
+    touchpoint: Touchpoint
+    period: Period
+    total: Scores
+    kpis: list[Kpi]
+    volume: Chart
+    series: list[tuple[dt.date, Scores]]
+    maturity: TouchpointMaturity | None
+    thresholds: MaturityThresholds
+    as_of: dt.date
+    comments: list[Comment]
+    cases: list[FollowUpCase]
+    encounters: list[Encounter]
+
+
+def touchpoint_dashboard(*, touchpoint: Touchpoint, filters: Period, today: dt.date, user: User) -> TouchpointDashboard:
+    period = filters
+    total, kpis, volume, points = kpis_build(period=period, target=touchpoint.target_nps)
+    items = touchpoint_maturity_list(as_of=today, path_id=touchpoint.stage.path_id)
+    maturity = next((item for item in items if item.touchpoint.pk == touchpoint.pk), None)
+    since, until = period_bounds(period)
+    return TouchpointDashboard(
+        touchpoint=touchpoint,
+        period=period,
+        total=total,
+        kpis=kpis,
+        volume=volume,
+        series=points,
+        maturity=maturity,
+        thresholds=maturity_thresholds(),
+        as_of=today,
+        comments=comments_for(touchpoint_id=touchpoint.pk, since=since, until=until, limit=DRILL_DOWN_COMMENTS),
+        cases=list(case_list(user=user, touchpoint_id=touchpoint.pk).order_by("-created_at")[:DRILL_DOWN_ROWS]),
+        encounters=list(
+            encounter_list(user=user, touchpoint_id=touchpoint.pk, since=since, until=until)[:DRILL_DOWN_ROWS]
+        ),
+    )
