@@ -1,13 +1,17 @@
 """The current dashboard view as CSV: the numbers the page shows, one row per period, path or touchpoint.
 
-Comma-separated by the standard csv module, UTF-8 with a byte-order mark so that Excel
-reads å, ä and ö; decimals with a point so that any program reads the numbers as numbers.
+UTF-8 with a byte-order mark so that Excel reads å, ä and ö. By default the file is what
+Excel expects with Finnish regional settings, as the customer export is: semicolons between
+fields and a decimal comma, so that 12,5 stays a number and does not become 12 May.
+`?delimiter=comma` gives commas and decimal points, for scripts and other programs.
 """
 
 import csv
 import datetime as dt
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
@@ -26,11 +30,28 @@ from apps.maturity.rules import Level
 from apps.metrics.formulas import Scores
 
 
-def _cell(value: Any) -> str:
+@dataclass(frozen=True)
+class CsvFormat:
+    delimiter: str
+    decimal_mark: str
+
+
+EXCEL_FINNISH = CsvFormat(delimiter=";", decimal_mark=",")
+PLAIN = CsvFormat(delimiter=",", decimal_mark=".")
+
+
+def csv_format_for(delimiter: str | None) -> CsvFormat:
+    """`comma` for plain CSV; anything else gets the semicolons Finnish Excel reads."""
+    return PLAIN if delimiter == "comma" else EXCEL_FINNISH
+
+
+def _cell(value: Any, *, csv_format: CsvFormat) -> str:
     if value is None:
         return ""
     if isinstance(value, Level):
         return str(value.label)
+    if isinstance(value, float | Decimal):
+        return str(value).replace(".", csv_format.decimal_mark)
     return str(value)
 
 
@@ -63,8 +84,8 @@ def score_row(
     scores: Scores,
     level: Level | None = None,
     target: int | None = None,
-) -> list[str]:
-    values = [
+) -> list[Any]:
+    return [
         section,
         name,
         start.isoformat(),
@@ -81,12 +102,11 @@ def score_row(
         scores.response_rate,
         target,
     ]
-    return [_cell(value) for value in values]
 
 
 def _series_rows(
     *, series: list[tuple[dt.date, Scores]], start: dt.date, end: dt.date, interval: str
-) -> list[list[str]]:
+) -> list[list[Any]]:
     """One row per day, week or month of the charts; the first and last are cut to the period."""
     rows = []
     starts = [day for day, _scores in series]
@@ -108,7 +128,7 @@ def interval_name(interval: str) -> str:
     return {"day": _("Day"), "week": _("Week"), "month": _("Month")}.get(interval, interval)
 
 
-def company_rows(dashboard: CompanyDashboard) -> list[list[str]]:
+def company_rows(dashboard: CompanyDashboard) -> list[list[Any]]:
     filters = dashboard.period.filters
     start, end = filters.start, filters.end
     rows = [score_header()]
@@ -140,7 +160,7 @@ def company_rows(dashboard: CompanyDashboard) -> list[list[str]]:
     return rows
 
 
-def path_rows(dashboard: PathDashboard) -> list[list[str]]:
+def path_rows(dashboard: PathDashboard) -> list[list[Any]]:
     filters = dashboard.period.filters
     start, end = filters.start, filters.end
     rows = [score_header()]
@@ -172,7 +192,7 @@ def path_rows(dashboard: PathDashboard) -> list[list[str]]:
     return rows
 
 
-def touchpoint_rows(dashboard: TouchpointDashboard) -> list[list[str]]:
+def touchpoint_rows(dashboard: TouchpointDashboard) -> list[list[Any]]:
     filters = dashboard.period.filters
     start, end = filters.start, filters.end
     rows = [score_header()]
@@ -191,7 +211,7 @@ def touchpoint_rows(dashboard: TouchpointDashboard) -> list[list[str]]:
     return rows
 
 
-def perception_rows(gap: PerceptionGap) -> list[list[str]]:
+def perception_rows(gap: PerceptionGap) -> list[list[Any]]:
     filters = gap.period.filters
     header = [
         _("Section"),
@@ -207,8 +227,8 @@ def perception_rows(gap: PerceptionGap) -> list[list[str]]:
         _("People"),
     ]
 
-    def row(section: str, item: GapRow) -> list[str]:
-        values = [
+    def row(section: str, item: GapRow) -> list[Any]:
+        return [
             section,
             item.label,
             filters.start.isoformat(),
@@ -221,7 +241,6 @@ def perception_rows(gap: PerceptionGap) -> list[list[str]]:
             item.under,
             item.contributors,
         ]
-        return [_cell(value) for value in values]
 
     rows = [header, row(_("Total"), gap.total)]
     rows.extend(row(_("Touchpoint"), item) for item in gap.touchpoints)
@@ -229,11 +248,13 @@ def perception_rows(gap: PerceptionGap) -> list[list[str]]:
     return rows
 
 
-def csv_response(*, rows: Iterable[list[str]], company: str, view: str, today: dt.date) -> HttpResponse:
+def csv_response(
+    *, rows: Iterable[list[Any]], csv_format: CsvFormat, company: str, view: str, today: dt.date
+) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(rows)
+    writer = csv.writer(buffer, delimiter=csv_format.delimiter, lineterminator="\r\n")
+    writer.writerows([_cell(value, csv_format=csv_format) for value in row] for row in rows)
     response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     name = "-".join(part for part in (slugify(company), view, today.isoformat()) if part)
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'

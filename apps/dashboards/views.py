@@ -35,7 +35,7 @@ class DashboardView(CapabilityRequiredMixin, View):
     def period_for(self, form: DashboardFilterForm, **target: Any) -> Period:
         return form.view_period()
 
-    def rows(self, data: Any) -> list[list[str]]:
+    def rows(self, data: Any) -> list[list[Any]]:
         raise NotImplementedError
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
@@ -50,7 +50,11 @@ class DashboardView(CapabilityRequiredMixin, View):
         data = self.build(period=period, today=today, user=request.user, **target)
         if exporting_csv:
             return exporting.csv_response(
-                rows=self.rows(data), company=connection.tenant.name, view=self.export_name, today=today
+                rows=self.rows(data),
+                csv_format=exporting.csv_format_for(request.GET.get("delimiter")),
+                company=connection.tenant.name,
+                view=self.export_name,
+                today=today,
             )
         query = form.query()
         context = {
@@ -73,7 +77,7 @@ class CompanyDashboardView(DashboardView):
     def build(self, *, period: Period, today: dt.date, user: Any, **target: Any) -> Any:
         return company_dashboard(filters=period, today=today, user=user)
 
-    def rows(self, data: Any) -> list[list[str]]:
+    def rows(self, data: Any) -> list[list[Any]]:
         return exporting.company_rows(data)
 
 
@@ -97,7 +101,7 @@ class PathDashboardView(DashboardView):
             raise Http404
         return dashboard
 
-    def rows(self, data: Any) -> list[list[str]]:
+    def rows(self, data: Any) -> list[list[Any]]:
         return exporting.path_rows(data)
 
 
@@ -118,7 +122,7 @@ class TouchpointDashboardView(DashboardView):
     def build(self, *, period: Period, today: dt.date, user: Any, **target: Any) -> Any:
         return touchpoint_dashboard(touchpoint=target["touchpoint"], filters=period, today=today, user=user)
 
-    def rows(self, data: Any) -> list[list[str]]:
+    def rows(self, data: Any) -> list[list[Any]]:
         return exporting.touchpoint_rows(data)
 
 
@@ -129,5 +133,5 @@ class PerceptionGapView(DashboardView):
     def build(self, *, period: Period, today: dt.date, user: Any, **target: Any) -> Any:
         return perception_gap(filters=period)
 
-    def rows(self, data: Any) -> list[list[str]]:
+    def rows(self, data: Any) -> list[list[Any]]:
         return exporting.perception_rows(data)

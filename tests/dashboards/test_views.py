@@ -155,7 +155,7 @@ def test_a_team_of_fewer_than_three_people_is_not_shown(client_for: Any, manager
 
 def test_csv_carries_the_numbers_on_the_page(client_for: Any, manager: Any, world: dict[str, Any]) -> None:
     response = client_for(manager).get(reverse("dashboards:path", args=[world["path"].pk]), {"export": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     header = rows[0]
     by_name = {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:] if row[0] == "Touchpoint"}
     assert by_name["Maksu ja lähtö"]["NPS"] == "-100"
@@ -163,6 +163,26 @@ def test_csv_carries_the_numbers_on_the_page(client_for: Any, manager: Any, worl
     assert by_name["Maksu ja lähtö"]["Target NPS"] == "30"
     total = next(row for row in rows[1:] if row[0] == "Total")
     assert dict(zip(header, total, strict=True))["NPS"] == "0"
+
+
+def test_csv_is_for_finnish_excel_unless_plain_commas_are_asked(
+    client_for: Any, manager: Any, world: dict[str, Any]
+) -> None:
+    """Semicolons and a decimal comma by default (12,5 stays a number in Finnish Excel); `delimiter=comma` is plain."""
+    client = client_for(manager)
+    url = reverse("dashboards:path", args=[world["path"].pk])
+
+    def total_row(separator: str, **query: str) -> dict[str, str]:
+        content = client.get(url, {"export": "csv", **query}).content.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(content), delimiter=separator))
+        return dict(zip(rows[0], next(row for row in rows[1:] if row[0] == "Total"), strict=True))
+
+    excel = total_row(";")
+    plain = total_row(",", delimiter="comma")
+    assert excel["NPS 95% margin"] and "," in excel["NPS 95% margin"] and "." not in excel["NPS 95% margin"]
+    assert plain["NPS 95% margin"] == excel["NPS 95% margin"].replace(",", ".")
+    assert float(plain["NPS 95% margin"]) > 0
+    assert excel["Answers"] == plain["Answers"]
 
 
 def test_the_filter_is_kept_in_links_and_the_export(client_for: Any, manager: Any, world: dict[str, Any]) -> None:
