@@ -19,6 +19,9 @@ from apps.maturity.rules import Level, Rollup
 from apps.metrics.formulas import Scores
 
 LEVEL_KEYS = {Level.MANAGED: "managed", Level.DESIGNED: "designed", Level.AD_HOC: "ad_hoc"}
+# A point of a score trend from fewer answers than this is drawn hollow, without a margin band:
+# one answer in a two-day first week reads as NPS 100 with a margin of zero otherwise.
+TREND_FEW_ANSWERS = 5
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Chart:
     rows: list[list[str]] = field(default_factory=list)
     empty: bool = False
     empty_text: str = ""
+    note: str = ""
 
 
 def number(value: float | int | Decimal | None, digits: int = 1) -> str:
@@ -68,6 +72,9 @@ class SeriesMetric:
     y_max: float | None = None
     digits: int = 1
     band: bool = False
+    # What `answers` counts, when not answers: its column heading and the note on hollow points.
+    answers_label: str = ""
+    few_note: str = ""
 
 
 def score_trend_chart(
@@ -80,11 +87,14 @@ def score_trend_chart(
 ) -> Chart:
     labels = [period_label(day, interval) for day, _scores in points]
     values = [metric.value(scores) for _day, scores in points]
-    series: dict[str, Any] = {"label": metric.label, "values": values}
-    head = [_("Period"), metric.label, _("Answers")]
+    answers = [metric.answers(scores) for _day, scores in points]
+    few = [value is not None and count < TREND_FEW_ANSWERS for value, count in zip(values, answers, strict=True)]
+    series: dict[str, Any] = {"label": metric.label, "values": values, "answers": answers}
+    answers_label = metric.answers_label or _("Answers")
+    head = [_("Period"), metric.label, answers_label]
     rows = []
     if metric.band:
-        margins = [scores.nps_margin for _day, scores in points]
+        margins = [None if thin else scores.nps_margin for thin, (_day, scores) in zip(few, points, strict=True)]
         # The band stays inside the scale: an NPS of 90 with a margin of 15 cannot reach 105.
         low, high = (
             metric.y_min if metric.y_min is not None else -100,
@@ -98,7 +108,8 @@ def score_trend_chart(
         ]
         head.insert(2, _("95% margin"))
         for label, value, margin, (_day, scores) in zip(labels, values, margins, points, strict=True):
-            rows.append([label, number(value, metric.digits), f"±{number(margin)}", number(metric.answers(scores))])
+            shown = f"±{number(margin)}" if margin is not None else number(None)
+            rows.append([label, number(value, metric.digits), shown, number(metric.answers(scores))])
     else:
         for label, value, (_day, scores) in zip(labels, values, points, strict=True):
             rows.append(
@@ -116,9 +127,21 @@ def score_trend_chart(
         "y_max": metric.y_max,
         "unit": metric.unit,
         "digits": metric.digits,
-        "names": {"target": _("Target"), "margin": _("95% margin")},
+        "few": TREND_FEW_ANSWERS,
+        "names": {
+            "target": _("Target"),
+            "margin": _("95% margin"),
+            "answers": answers_label,
+            "few": _("too few to read much into"),
+        },
     }
     empty = all(value is None for value in values)
+    note = ""
+    if any(few):
+        note = metric.few_note or _(
+            "Hollow points: fewer than %(count)s answers in that period, too few to read much into."
+        )
+        note = note % {"count": TREND_FEW_ANSWERS}
     return Chart(
         kind="score-trend",
         dom_id=dom_id,
@@ -127,6 +150,7 @@ def score_trend_chart(
         rows=rows,
         empty=empty,
         empty_text=_("No answers in this period."),
+        note=note,
     )
 
 

@@ -187,11 +187,13 @@
 
   /* score-trend
    * {labels: ["2026-W01", ...],
-   *  series: [{label: "NPS", values: [12, null, ...], low: [...], high: [...]}],
-   *  target: 30 | null, y_min: -100, y_max: 100, unit: "",
-   *  names: {target: "Target", margin: "95% margin"}   (optional; without them no legend entry)}
+   *  series: [{label: "NPS", values: [12, null, ...], low: [...], high: [...], answers: [40, 0, ...]}],
+   *  target: 30 | null, y_min: -100, y_max: 100, unit: "", few: 5,
+   *  names: {target: "Target", margin: "95% margin",   (optional; without them no legend entry)
+   *          answers: "Answers", few: "too few to read much into"}}
    * A line per series with its 95 % margin as a shaded band between low and high, a dashed
-   * target line, and gaps where a period has no answers. */
+   * target line, and gaps where a period has no answers. A point from fewer than `few`
+   * answers is hollow and the line to it dashed; the tooltip gives each point's answers. */
   function scoreTrend(data) {
     const labels = data.labels || [];
     const names = data.names || {};
@@ -199,9 +201,13 @@
     const digits = data.digits === undefined ? 1 : data.digits;
     const datasets = [];
     const margins = {};
+    const counts = {};
+    const few = optionalNumber(data.few) || 0;
     (data.series || []).forEach((series, index) => {
       const line = seriesColour(index);
       const values = listOf(series.values, labels.length);
+      const answers = Array.isArray(series.answers) ? listOf(series.answers, labels.length) : null;
+      const thin = values.map((value, i) => value !== null && answers !== null && answers[i] < few);
       const hasBand = Array.isArray(series.low) && Array.isArray(series.high);
       if (hasBand) {
         const low = listOf(series.low, labels.length);
@@ -232,14 +238,18 @@
         });
         margins[datasets.length] = low.map((lo, i) => (lo === null || high[i] === null ? null : (high[i] - lo) / 2));
       }
+      if (answers) counts[datasets.length] = answers;
       datasets.push({
         label: series.label || "",
         data: values,
         borderColor: line,
         backgroundColor: line,
+        pointBackgroundColor: thin.map((isThin) => (isThin ? "#ffffff" : line)),
+        pointBorderWidth: thin.map((isThin) => (isThin ? 2 : 1)),
         borderWidth: 2.5,
         pointRadius: 3,
         pointHoverRadius: 5,
+        segment: { borderDash: (ctx) => (thin[ctx.p0DataIndex] || thin[ctx.p1DataIndex] ? [5, 4] : undefined) },
         cubicInterpolationMode: "monotone",
         spanGaps: false,
         fill: false,
@@ -289,6 +299,14 @@
         if (margin && margin[item.dataIndex] !== null) {
           text += " (±" + withUnit(number(margin[item.dataIndex], 1), unit) + ")";
         }
+        return text;
+      },
+      afterLabel: (item) => {
+        const answers = counts[item.datasetIndex];
+        if (!answers || answers[item.dataIndex] === null || !names.answers) return "";
+        const count = answers[item.dataIndex];
+        let text = names.answers + ": " + number(count, 0);
+        if (count < few && names.few) text += " – " + names.few;
         return text;
       },
     };

@@ -64,6 +64,8 @@ def score_metrics() -> dict[str, SeriesMetric]:
             label=_("Response rate"),
             value=lambda s: s.response_rate,
             answers=lambda s: s.invitations_delivered,
+            answers_label=_("Delivered invitations"),
+            few_note=_("Hollow points: fewer than %(count)s delivered invitations in that period."),
             unit=" %",
             y_min=0,
             y_max=100,
