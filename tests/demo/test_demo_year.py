@@ -275,6 +275,7 @@ def test_bulk_written_history_matches_what_the_services_write(demo_year):
             response.submitted_at, days=rules.case_due_working_days, time_zone="Europe/Helsinki"
         )
         assert case.notified_at is not None
+        assert case.created_at == response.submitted_at  # opened by the answer, also in the last 30 days
         events = list(case.events.all())
         assert events[0].to_status == CaseStatus.OPEN and events[0].at == response.submitted_at
         assert [event.to_status for event in events] == [

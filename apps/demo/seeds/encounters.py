@@ -212,6 +212,10 @@ def _through_services(
             raw_answers=_raw_answers(row, targets.questions[survey.pk]),
             now=row.answer.submitted_at,
         )
+        # A case opened by the answer carries the answer's time, as it would have in real life.
+        FollowUpCase.objects.filter(source_key=f"invitation:{invitation.pk}").update(
+            created_at=row.answer.submitted_at, updated_at=row.answer.submitted_at
+        )
         if row.answer.case is not None:
             cases.append((invitation.pk, row.answer.case))
     for invitation_id, planned in cases:
