@@ -6,7 +6,7 @@ from django.db.models.functions import Least
 
 from apps.accounts.capabilities import can_view_dashboards
 from apps.accounts.models import User
-from apps.cases.models import FollowUpCase
+from apps.cases.models import CaseStatus, FollowUpCase
 
 
 def case_list(
@@ -23,6 +23,17 @@ def case_list(
     if touchpoint_id is not None:
         cases = cases.filter(touchpoint_id=touchpoint_id)
     return cases
+
+
+def case_list_for_period(
+    *, user: User, touchpoint_id: int, opened_from: dt.datetime, opened_until: dt.datetime, limit: int
+) -> list[FollowUpCase]:
+    """A touchpoint's cases for a review of a period: every case still open, most urgent first (whenever
+    it was opened: it still needs doing), then the cases opened in the period and resolved, newest first."""
+    cases = case_list(user=user, touchpoint_id=touchpoint_id)
+    still_open = list(cases.exclude(status=CaseStatus.RESOLVED).order_by("due_at", "id")[:limit])
+    resolved = cases.filter(status=CaseStatus.RESOLVED, created_at__gte=opened_from, created_at__lt=opened_until)
+    return still_open + list(resolved.order_by("-created_at", "-id")[: limit - len(still_open)])
 
 
 def case_get(*, user: User, case_id: int) -> FollowUpCase | None:

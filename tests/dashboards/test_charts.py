@@ -1,12 +1,23 @@
 """Chart data built from scores: pure functions, no database."""
 
 import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from django.utils import translation
 
 from apps.dashboards.charts import TREND_FEW_ANSWERS, score_trend_chart
 from apps.dashboards.selectors import score_metrics
 from apps.metrics.formulas import Scores
 
 MONDAY = dt.date(2026, 8, 31)
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The labels in English whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 def test_a_point_from_too_few_answers_gets_no_margin_band_and_a_note() -> None:

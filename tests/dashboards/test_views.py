@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Team
+from apps.cases.models import FollowUpCase
 from apps.customers.models import Customer
 from apps.encounters.models import Encounter
 from apps.journeys.models import ServicePath, Touchpoint
@@ -131,6 +132,32 @@ def test_drill_down_shows_reasons_encounters_and_cases(client_for: Any, manager:
     assert "NPS -100 below target 30" in html
     encounter = Encounter.objects.filter(touchpoint=world["leaving"]).first()
     assert reverse("encounters:detail", args=[encounter.pk]) in html
+
+
+def test_drill_down_lists_open_cases_of_any_age_and_the_periods_resolved_ones(
+    client_for: Any, manager: Any, world: dict[str, Any]
+) -> None:
+    now = timezone.now()
+
+    def case(reason: str, *, days_ago: int, status: str) -> None:
+        opened = now - dt.timedelta(days=days_ago)
+        created = FollowUpCase.objects.create(
+            customer=world["customer"],
+            touchpoint=world["leaving"],
+            reason=reason,
+            status=status,
+            due_at=opened + dt.timedelta(days=2),
+        )
+        FollowUpCase.objects.filter(pk=created.pk).update(created_at=opened)
+
+    case("Vanha avoin", days_ago=200, status="open")
+    case("Vanha ratkaistu", days_ago=200, status="resolved")
+    case("Tuore ratkaistu", days_ago=5, status="resolved")
+    case("Tuore avoin", days_ago=1, status="open")
+    html = client_for(manager).get(reverse("dashboards:touchpoint", args=[world["leaving"].pk])).content.decode()
+    assert "2 open cases" in html and "1 overdue" in html
+    assert html.index("Vanha avoin") < html.index("Tuore avoin") < html.index("Tuore ratkaistu")
+    assert "Vanha ratkaistu" not in html
 
 
 def test_perception_gap_per_touchpoint_and_team(client_for: Any, manager: Any, world: dict[str, Any]) -> None:

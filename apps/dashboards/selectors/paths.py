@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.cases.models import FollowUpCase
-from apps.cases.selectors import CaseCounts, case_counts, case_list
+from apps.cases.selectors import CaseCounts, case_counts, case_list_for_period
 from apps.dashboards.charts import (
     Chart,
     CurvePoint,
@@ -166,6 +166,7 @@ class TouchpointDashboard:
     as_of: dt.date
     comments: list[Comment]
     cases: list[FollowUpCase]
+    case_totals: CaseCounts
     encounters: list[Encounter]
 
 
@@ -186,7 +187,10 @@ def touchpoint_dashboard(*, touchpoint: Touchpoint, filters: Period, today: dt.d
         thresholds=maturity_thresholds(),
         as_of=today,
         comments=comments_for(touchpoint_id=touchpoint.pk, since=since, until=until, limit=DRILL_DOWN_COMMENTS),
-        cases=list(case_list(user=user, touchpoint_id=touchpoint.pk).order_by("-created_at")[:DRILL_DOWN_ROWS]),
+        cases=case_list_for_period(
+            user=user, touchpoint_id=touchpoint.pk, opened_from=since, opened_until=until, limit=DRILL_DOWN_ROWS
+        ),
+        case_totals=case_counts(now=timezone.now(), touchpoint_ids=[touchpoint.pk]),
         encounters=list(
             encounter_list(user=user, touchpoint_id=touchpoint.pk, since=since, until=until)[:DRILL_DOWN_ROWS]
         ),
