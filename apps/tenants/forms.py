@@ -15,5 +15,8 @@ class CompanySettingsForm(forms.Form):
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
         choices=[(zone, zone) for zone in sorted(zoneinfo.available_timezones())],
-        help_text=_("Dates and times are shown in this zone."),
+        help_text=_(
+            "Dates and times are shown in this zone, and scores are counted per day in it; "
+            "after a change the scores are recounted in the background within minutes."
+        ),
     )

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
-from django_tenants.utils import get_public_schema_name, schema_context
+from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 
 from apps.accounts.models import Role, User
 from apps.accounts.services import password_validate, user_create
@@ -146,8 +146,19 @@ def public_tenant_ensure(*, domain: str | None = None) -> Tenant:
 @transaction.atomic
 def company_update_settings(*, tenant: Tenant, name: str, language: str, time_zone: str) -> Tenant:
     tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    moved = tenant.time_zone != time_zone
     tenant.name = name.strip() or tenant.name
     tenant.language = language
     tenant.time_zone = time_zone
     tenant.save(update_fields=["name", "language", "time_zone"])
+    if moved:
+        # The daily roll-ups are per local day: rebuild them on the new day boundaries now, not at night.
+        transaction.on_commit(lambda: _metrics_recompute_queue(tenant=tenant))
     return tenant
+
+
+def _metrics_recompute_queue(*, tenant: Tenant) -> None:
+    from apps.metrics.tasks import metrics_recompute
+
+    with tenant_context(tenant):
+        metrics_recompute.delay(trigger="time-zone")

@@ -1,6 +1,7 @@
 """The roll-up refresh on a real worker: in the right company only, and safe when delivered twice at once."""
 
 import datetime as dt
+import time
 from typing import Any
 
 import pytest
@@ -82,3 +83,49 @@ def test_refresh_delivered_twice_at_once_gives_the_full_recompute_and_stays_in_i
 
         metrics_recompute_full()
         assert rows_of(touchpoint_id) == refreshed
+
+
+def test_a_new_company_time_zone_rebuilds_the_rollups_on_the_worker(celery_worker: Any, committed: Any) -> None:
+    """An answer at 23:30 UTC on 1 March is 2 March in Helsinki and 1 March in New York, once the zone changes."""
+    from apps.metrics.models import RecomputeRun
+    from apps.metrics.services import metrics_refresh_dirty
+    from apps.tenants.models import Tenant
+    from apps.tenants.services import company_update_settings
+
+    tenant = Tenant.objects.get(schema_name="alpha")
+    committed.on_teardown(lambda: Tenant.objects.filter(pk=tenant.pk).update(time_zone=tenant.time_zone))
+    with schema_context("alpha"):
+        path = map_build(name=f"Polku {committed.tag}", stages={"Käynti": ["Tarkastus"]})
+        touchpoint = touchpoint_named(path, "Tarkastus")
+        customer = Customer.objects.create(full_name="Aikavyöhyke", email=committed.email("customer"))
+        survey = scored_survey_build()
+        at = dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC)
+        encounter = encounter_add(customer=customer, touchpoint=touchpoint, at=at)
+        invitation = invitation_deliver(survey=survey, customer=customer, encounter=encounter, at=at)
+        invitation_answer(invitation=invitation, at=at, scores={"nps": 10})
+
+        def cleanup() -> None:
+            with schema_context("alpha"):
+                customer.responses.all().delete()
+                customer.invitations.all().delete()
+                customer.encounters.all().delete()
+                customer.delete()
+                ServicePath.objects.filter(pk=path.pk).delete()
+                Survey.objects.filter(pk=survey.pk).delete()
+                DailyRollup.objects.filter(touchpoint_id=touchpoint.pk).delete()
+                RecomputeRun.objects.filter(trigger="time-zone").delete()
+
+        committed.on_teardown(cleanup)
+        metrics_refresh_dirty()
+        assert DailyRollup.objects.get(grain="tp", touchpoint_id=touchpoint.pk).day == dt.date(2026, 3, 2)
+
+    company_update_settings(tenant=tenant, name=tenant.name, language=tenant.language, time_zone="America/New_York")
+
+    with schema_context("alpha"):
+        deadline = time.monotonic() + TIMEOUT
+        while not RecomputeRun.objects.filter(trigger="time-zone", finished_at__isnull=False).exists():
+            assert time.monotonic() < deadline, celery_worker.log()
+            time.sleep(0.2)
+        assert DailyRollup.objects.get(grain="tp", touchpoint_id=touchpoint.pk).day == dt.date(2026, 3, 1)
+    with schema_context("beta"):
+        assert not RecomputeRun.objects.filter(trigger="time-zone").exists()
