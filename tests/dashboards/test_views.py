@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -321,3 +323,62 @@ def test_an_archived_path_still_opens(client_for: Any, manager: Any, world: dict
     assert client.get(reverse("dashboards:path", args=[world["path"].pk])).status_code == 200
     html = client.get(reverse("dashboards:touchpoint", args=[world["leaving"].pk])).content.decode()
     assert "The path is archived" in html
+
+
+def test_queries_do_not_grow_with_the_company(
+    client_for: Any, manager: Any, world: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    """Each page costs the same number of queries with one small path or with more paths, stages, teams,
+    touchpoints, answers, cases and raised notes: numbers come from the roll-ups, lists are prefetched."""
+    client = client_for(manager)
+    pages = [
+        *_pages(world),
+        f"{reverse('dashboards:company')}?export=csv",
+        "/api/v1/metrics/scores/?group_by=touchpoint",
+    ]
+    before = {}
+    for url in pages:
+        client.get(url)  # warm the session and the caches
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        before[url] = len(queries)
+
+    big = map_build(name="Reklamaatio", stages={f"Vaihe {i}": [f"Piste {i}-{j}" for j in range(3)] for i in range(5)})
+    touchpoints = list(Touchpoint.objects.filter(stage__path=big))
+    for path_touchpoint in (world["booking"], world["check"], world["leaving"], *touchpoints):
+        path_touchpoint.owner = manager
+        path_touchpoint.save(update_fields=["owner"])
+    for number in range(3):
+        team = Team.objects.create(name=f"Tiimi {number}")
+        staff = [UserFactory(role="frontline", team=team) for _ in range(3)]
+        for day, touchpoint in enumerate(touchpoints):
+            _visit(
+                world,
+                touchpoint=touchpoint,
+                days_ago=day + 1,
+                nps=day % 11,
+                csat=day % 5 + 1,
+                by=staff[day % 3],
+                end_feeling=day % 5 - 2,
+                raised_to_management=day % 4 == 0,
+                note="Asiakas toivoi iltavuoroja",
+            )
+    for encounter in Encounter.objects.filter(touchpoint__in=[world["leaving"], *touchpoints])[:12]:
+        FollowUpCase.objects.create(
+            customer=world["customer"],
+            touchpoint=encounter.touchpoint,
+            encounter=encounter,
+            reason="Heikko vastaus",
+            assignee=manager,
+            due_at=timezone.now() - dt.timedelta(days=1),
+        )
+    metrics_refresh_dirty()
+
+    for url in pages:
+        with django_assert_max_num_queries(before[url]):
+            assert client.get(url).status_code == 200, url
+    # The bigger path and one of its touchpoints cost what the small ones did.
+    with django_assert_max_num_queries(before[pages[1]]):
+        assert client.get(reverse("dashboards:path", args=[big.pk])).status_code == 200
+    with django_assert_max_num_queries(before[pages[2]]):
+        assert client.get(reverse("dashboards:touchpoint", args=[touchpoints[0].pk])).status_code == 200
