@@ -10,7 +10,12 @@ from apps.cases.models import CaseStatus, FollowUpCase
 
 
 def case_list(
-    *, user: User, status: str | None = None, mine: bool = False, touchpoint_id: int | None = None
+    *,
+    user: User,
+    status: str | None = None,
+    mine: bool = False,
+    touchpoint_id: int | None = None,
+    encounter_id: int | None = None,
 ) -> QuerySet[FollowUpCase]:
     """Cases the user may see: managers and admins all of them, others the ones assigned to them."""
     cases = FollowUpCase.objects.select_related("customer", "touchpoint__stage__path", "assignee").order_by(
@@ -22,6 +27,8 @@ def case_list(
         cases = cases.filter(status=status)
     if touchpoint_id is not None:
         cases = cases.filter(touchpoint_id=touchpoint_id)
+    if encounter_id is not None:
+        cases = cases.filter(encounter_id=encounter_id)
     return cases
 
 

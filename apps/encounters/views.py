@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from apps.accounts.capabilities import can_log_encounters, can_manage_cx_model, can_view_dashboards
+from apps.cases.selectors import case_list
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
@@ -177,6 +178,8 @@ class EncounterDetailView(CapabilityRequiredMixin, View):
         context = {
             "encounter": encounter,
             "feedback": feedback,
+            # The follow-up case a poor answer to this encounter's survey opened (if the user may see it).
+            "cases": list(case_list(user=request.user, encounter_id=encounter.pk)),
             "can_open_customer": can_manage_cx_model(request.user),
             "sees_all": can_view_dashboards(request.user),
         }

@@ -1,5 +1,6 @@
 """My encounters (with the feedback that came back), the managers' list and the detail page."""
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -67,6 +68,28 @@ def test_detail_access(
     assert client_for(manager).get(reverse("encounters:detail", args=[mine.pk])).status_code == 200
     assert client_for(frontline).get(reverse("encounters:detail", args=[theirs.pk])).status_code == 404
     assert client_for(outsider).get(reverse("encounters:detail", args=[mine.pk])).status_code == 404
+
+
+def test_detail_links_the_follow_up_case_for_those_who_may_open_it(
+    client_for: Any, manager: Any, frontline: Any, customer: Any, touchpoint: Any
+) -> None:
+    from apps.cases.models import FollowUpCase
+
+    encounter = log(by=frontline, customer=customer, touchpoint=touchpoint)
+    case = FollowUpCase.objects.create(
+        customer=customer,
+        touchpoint=touchpoint,
+        encounter=encounter,
+        reason="Poor answer: NPS 3",
+        assignee=manager,
+        due_at=encounter.occurred_at + dt.timedelta(days=2),
+    )
+    url = reverse("encounters:detail", args=[encounter.pk])
+    assert reverse("cases:detail", args=[case.pk]) in client_for(manager).get(url).content.decode()
+    # The author sees the encounter, but the case is someone else's to follow up.
+    assert reverse("cases:detail", args=[case.pk]) not in client_for(frontline).get(url).content.decode()
+    FollowUpCase.objects.filter(pk=case.pk).update(assignee=frontline)
+    assert reverse("cases:detail", args=[case.pk]) in client_for(frontline).get(url).content.decode()
 
 
 def test_lists_do_not_query_per_row(
