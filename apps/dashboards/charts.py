@@ -55,6 +55,41 @@ def period_label(day: dt.date, interval: str) -> str:
     return date_format(day, pgettext("chart day label (a Django date format)", "M j"))
 
 
+def _period_last_day(day: dt.date, interval: str) -> dt.date:
+    if interval == "week":
+        return day + dt.timedelta(days=6)
+    if interval == "month":
+        return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return day
+
+
+def period_titles(
+    starts: Sequence[dt.date], interval: str, span: tuple[dt.date, dt.date] | None
+) -> tuple[list[str], list[bool]]:
+    """A tooltip title for each day, week or month, with the days it covers inside the view, and
+    whether only part of it does (the first and last week of "the last 90 days" usually)."""
+    titles, partial = [], []
+    for day in starts:
+        label = period_label(day, interval)
+        last = _period_last_day(day, interval)
+        first_in, last_in = (max(day, span[0]), min(last, span[1])) if span else (day, last)
+        if interval == "day":
+            titles.append(date_format(day, "DATE_FORMAT"))
+            partial.append(False)
+            continue
+        first_text, last_text = date_format(first_in, "SHORT_DATE_FORMAT"), date_format(last_in, "SHORT_DATE_FORMAT")
+        title = f"{label} \u00b7 {first_text}\u2013{last_text}"  # middle dot, en dash
+        part = (last_in - first_in) < (last - day)
+        if part:
+            title += " · " + _("%(days)s of %(total)s days") % {
+                "days": (last_in - first_in).days + 1,
+                "total": (last - day).days + 1,
+            }
+        titles.append(title)
+        partial.append(part)
+    return titles, partial
+
+
 def level_names() -> dict[str, str]:
     return {key: str(level.label) for level, key in LEVEL_KEYS.items()}
 
@@ -84,8 +119,10 @@ def score_trend_chart(
     points: Sequence[tuple[dt.date, Scores]],
     interval: str,
     target: int | None = None,
+    span: tuple[dt.date, dt.date] | None = None,
 ) -> Chart:
     labels = [period_label(day, interval) for day, _scores in points]
+    titles, _partial = period_titles([day for day, _scores in points], interval, span)
     values = [metric.value(scores) for _day, scores in points]
     answers = [metric.answers(scores) for _day, scores in points]
     few = [value is not None and count < TREND_FEW_ANSWERS for value, count in zip(values, answers, strict=True)]
@@ -121,6 +158,7 @@ def score_trend_chart(
             )
     data = {
         "labels": labels,
+        "titles": titles,
         "series": [series],
         "target": target,
         "y_min": metric.y_min,
@@ -154,12 +192,21 @@ def score_trend_chart(
     )
 
 
-def volume_chart(*, dom_id: str, points: Sequence[tuple[dt.date, Scores]], interval: str) -> Chart:
+def volume_chart(
+    *,
+    dom_id: str,
+    points: Sequence[tuple[dt.date, Scores]],
+    interval: str,
+    span: tuple[dt.date, dt.date] | None = None,
+) -> Chart:
     labels = [period_label(day, interval) for day, _scores in points]
+    titles, partial = period_titles([day for day, _scores in points], interval, span)
     encounters = [scores.encounters for _day, scores in points]
     answers = [scores.responses for _day, scores in points]
     data = {
         "labels": labels,
+        "titles": titles,
+        "partial": partial,
         "series": [{"label": _("Encounters"), "values": encounters}, {"label": _("Answers"), "values": answers}],
     }
     rows = [[label, number(e), number(a)] for label, e, a in zip(labels, encounters, answers, strict=True)]
@@ -171,6 +218,7 @@ def volume_chart(*, dom_id: str, points: Sequence[tuple[dt.date, Scores]], inter
         rows=rows,
         empty=not any(encounters) and not any(answers),
         empty_text=_("No encounters or answers in this period."),
+        note=_("Lighter bars: only part of that week or month falls in the period.") if any(partial) else "",
     )
 
 

@@ -120,8 +120,9 @@
     return out;
   }
 
-  function titleFrom(labels) {
-    return (items) => (items.length ? String(labels[items[0].dataIndex]) : "");
+  function titleFrom(labels, titles) {
+    const source = Array.isArray(titles) && titles.length === labels.length ? titles : labels;
+    return (items) => (items.length ? String(source[items[0].dataIndex]) : "");
   }
 
   function legend(extra) {
@@ -293,6 +294,7 @@
     options.plugins.tooltip.filter = (item) =>
       Boolean(item.dataset.label) && !item.dataset.isBand && item.raw !== null && item.raw !== undefined;
     options.plugins.tooltip.callbacks = {
+      title: titleFrom(labels, data.titles),
       label: (item) => {
         let text = item.dataset.label + ": " + withUnit(number(item.raw, digits), unit);
         const margin = margins[item.datasetIndex];
@@ -508,22 +510,31 @@
   }
 
   /* volume-bars
-   * {labels: ["2026-W01", ...], series: [{label: "Answers", values: [12, 0, ...]}], unit: "" (optional)}
+   * {labels: ["2026-W01", ...], series: [{label: "Answers", values: [12, 0, ...]}], unit: "" (optional),
+   *  titles: ["W1 · 1.1.–4.1.2026 · 4 of 7 days", ...] (optional tooltip titles),
+   *  partial: [true, false, ...] (optional: a week or month only partly in the view, drawn lighter)}
    * Plain (grouped) bars from zero. */
   function volumeBars(data) {
     const labels = data.labels || [];
     const unit = data.unit || "";
     const many = (data.series || []).length > 1;
+    const partial = Array.isArray(data.partial) ? data.partial : [];
     const datasets = (data.series || []).map((series, index) => ({
       label: series.label || "",
       data: listOf(series.values, labels.length),
-      backgroundColor: seriesColour(index),
+      backgroundColor: labels.map((_label, i) => (partial[i] ? withAlpha(seriesColour(index), 0.4) : seriesColour(index))),
       borderRadius: 3,
       maxBarThickness: 36,
       pointStyle: "rect",
     }));
     const options = baseOptions();
     options.plugins.legend.display = many;
+    // The legend shows each series in its full colour, whether or not its first bar is a lighter, partial one.
+    options.plugins.legend.labels.generateLabels = (chart) =>
+      Chart.defaults.plugins.legend.labels.generateLabels(chart).map((item) => {
+        const colour = seriesColour(item.datasetIndex);
+        return Object.assign(item, { fillStyle: colour, strokeStyle: colour });
+      });
     options.scales = {
       x: gridOptions({ grid: { display: false }, ticks: { maxRotation: 0, autoSkipPadding: 12 } }),
       y: gridOptions({
@@ -532,6 +543,7 @@
       }),
     };
     options.plugins.tooltip.callbacks = {
+      title: titleFrom(labels, data.titles),
       label: (item) => (item.dataset.label ? item.dataset.label + ": " : "") + withUnit(number(item.raw, 1), unit),
     };
     options.plugins.tooltip.filter = (item) => item.raw !== null && item.raw !== undefined;

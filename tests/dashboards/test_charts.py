@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import pytest
 from django.utils import translation
 
-from apps.dashboards.charts import TREND_FEW_ANSWERS, score_trend_chart
+from apps.dashboards.charts import TREND_FEW_ANSWERS, period_titles, score_trend_chart, volume_chart
 from apps.dashboards.selectors import score_metrics
 from apps.metrics.formulas import Scores
 
@@ -51,3 +51,28 @@ def test_the_response_rate_counts_delivered_invitations() -> None:
     assert chart.head[2] == "Delivered invitations"
     assert chart.data["names"]["answers"] == "Delivered invitations"
     assert "delivered invitations" in chart.note
+
+
+def test_weeks_only_partly_in_the_view_are_marked_and_say_their_days() -> None:
+    """The last 90 days to Thursday 26 November start on Saturday 29 August: two partial weeks."""
+    starts = [dt.date(2026, 8, 24), dt.date(2026, 8, 31), dt.date(2026, 11, 23)]
+    titles, partial = period_titles(starts, "week", (dt.date(2026, 8, 29), dt.date(2026, 11, 26)))
+    assert partial == [True, False, True]
+    assert titles[0] == "W35 \u00b7 08/29/2026\u201308/30/2026 \u00b7 2 of 7 days"
+    assert titles[1] == "W36 \u00b7 08/31/2026\u201309/06/2026"
+    assert titles[2].endswith("4 of 7 days")
+    chart = volume_chart(
+        dom_id="volume",
+        points=[(day, Scores(encounters=3)) for day in starts],
+        interval="week",
+        span=(dt.date(2026, 8, 29), dt.date(2026, 11, 26)),
+    )
+    assert chart.data["partial"] == [True, False, True]
+    assert "Lighter bars" in chart.note
+
+
+def test_a_whole_month_is_not_partial() -> None:
+    _titles, partial = period_titles(
+        [dt.date(2026, 2, 1), dt.date(2026, 3, 1)], "month", (dt.date(2026, 2, 1), dt.date(2026, 3, 15))
+    )
+    assert partial == [False, True]

@@ -114,6 +114,7 @@ def _kpi(
     interval: str,
     dom_prefix: str,
     target: int | None = None,
+    span: tuple[dt.date, dt.date] | None = None,
 ) -> Kpi:
     value = metric.value(scores)
     previous_value = metric.value(previous)
@@ -169,6 +170,7 @@ def _kpi(
             points=points,
             interval=interval,
             target=target if metric.key == "nps" else None,
+            span=span,
         ),
     )
 
@@ -190,10 +192,13 @@ def kpis_build(
             interval=period.interval,
             dom_prefix=dom_prefix,
             target=target,
+            span=(filters.start, filters.end),
         )
         for metric in score_metrics().values()
     ]
-    volume = volume_chart(dom_id=f"{dom_prefix}-volume", points=points, interval=period.interval)
+    volume = volume_chart(
+        dom_id=f"{dom_prefix}-volume", points=points, interval=period.interval, span=(filters.start, filters.end)
+    )
     return total, kpis, volume, points
 
 
