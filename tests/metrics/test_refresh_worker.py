@@ -5,14 +5,18 @@ import time
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.customers.models import Customer
 from apps.journeys.models import ServicePath
-from apps.metrics.models import DailyRollup, DirtyMark
+from apps.metrics.models import DailyRollup, DirtyMark, RecomputeRun
 from apps.metrics.rollup import MEASURES
+from apps.metrics.services import metrics_refresh_dirty
 from apps.metrics.tasks import metrics_refresh
 from apps.surveys.models import Survey
+from apps.tenants.models import Tenant
+from apps.tenants.services import company_update_settings
 from tests.journeys.factories import map_build, touchpoint_named
 from tests.metrics.factories import encounter_add, invitation_answer, invitation_deliver, scored_survey_build
 
@@ -28,14 +32,16 @@ def rows_of(touchpoint_id: int) -> list[tuple[Any, ...]]:
     )
 
 
-def feedback_commit(committed: Any, *, tag: str, answers: int) -> int:
-    """Committed answers at one touchpoint of alpha; removed after the test."""
+def feedback_commit(committed: Any, *, tag: str, answers: int, start: dt.datetime = START) -> int:
+    """Committed answers at one touchpoint of alpha, from `start` on; removed after the test, with the
+    roll-ups and the records of full recomputes made meanwhile."""
+    since = timezone.now()
     path = map_build(name=f"Polku {tag}", stages={"Käynti": ["Tarkastus"]})
     touchpoint = touchpoint_named(path, "Tarkastus")
     customer = Customer.objects.create(full_name="Työntekijätesti", email=committed.email("customer"))
     survey = scored_survey_build()
     for number in range(answers):
-        at = START + dt.timedelta(days=number % 9, hours=number % 7)
+        at = start + dt.timedelta(days=number % 9, hours=number % 7)
         encounter = encounter_add(customer=customer, touchpoint=touchpoint, at=at, end_feeling=number % 5 - 2)
         invitation = invitation_answer(
             invitation=invitation_deliver(survey=survey, customer=customer, encounter=encounter, at=at),
@@ -53,6 +59,7 @@ def feedback_commit(committed: Any, *, tag: str, answers: int) -> int:
             ServicePath.objects.filter(pk=path.pk).delete()
             Survey.objects.filter(pk=survey.pk).delete()
             DailyRollup.objects.filter(touchpoint_id=touchpoint.pk).delete()
+            RecomputeRun.objects.filter(started_at__gte=since).delete()
 
     committed.on_teardown(cleanup)
     return touchpoint.pk
@@ -86,38 +93,15 @@ def test_refresh_delivered_twice_at_once_gives_the_full_recompute_and_stays_in_i
 
 
 def test_a_new_company_time_zone_rebuilds_the_rollups_on_the_worker(celery_worker: Any, committed: Any) -> None:
-    """An answer at 23:30 UTC on 1 March is 2 March in Helsinki and 1 March in New York, once the zone changes."""
-    from apps.metrics.models import RecomputeRun
-    from apps.metrics.services import metrics_refresh_dirty
-    from apps.tenants.models import Tenant
-    from apps.tenants.services import company_update_settings
-
+    """A visit at 22:30 UTC on 1 March, answered two hours later, is 2 March in Helsinki and 1 March in
+    New York, once the company's zone changes."""
     tenant = Tenant.objects.get(schema_name="alpha")
     committed.on_teardown(lambda: Tenant.objects.filter(pk=tenant.pk).update(time_zone=tenant.time_zone))
     with schema_context("alpha"):
-        path = map_build(name=f"Polku {committed.tag}", stages={"Käynti": ["Tarkastus"]})
-        touchpoint = touchpoint_named(path, "Tarkastus")
-        customer = Customer.objects.create(full_name="Aikavyöhyke", email=committed.email("customer"))
-        survey = scored_survey_build()
-        at = dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC)
-        encounter = encounter_add(customer=customer, touchpoint=touchpoint, at=at)
-        invitation = invitation_deliver(survey=survey, customer=customer, encounter=encounter, at=at)
-        invitation_answer(invitation=invitation, at=at, scores={"nps": 10})
-
-        def cleanup() -> None:
-            with schema_context("alpha"):
-                customer.responses.all().delete()
-                customer.invitations.all().delete()
-                customer.encounters.all().delete()
-                customer.delete()
-                ServicePath.objects.filter(pk=path.pk).delete()
-                Survey.objects.filter(pk=survey.pk).delete()
-                DailyRollup.objects.filter(touchpoint_id=touchpoint.pk).delete()
-                RecomputeRun.objects.filter(trigger="time-zone").delete()
-
-        committed.on_teardown(cleanup)
+        start = dt.datetime(2026, 3, 1, 22, 30, tzinfo=dt.UTC)
+        touchpoint_id = feedback_commit(committed, tag=committed.tag, answers=1, start=start)
         metrics_refresh_dirty()
-        assert DailyRollup.objects.get(grain="tp", touchpoint_id=touchpoint.pk).day == dt.date(2026, 3, 2)
+        assert DailyRollup.objects.get(grain="tp", touchpoint_id=touchpoint_id).day == dt.date(2026, 3, 2)
 
     company_update_settings(tenant=tenant, name=tenant.name, language=tenant.language, time_zone="America/New_York")
 
@@ -126,6 +110,6 @@ def test_a_new_company_time_zone_rebuilds_the_rollups_on_the_worker(celery_worke
         while not RecomputeRun.objects.filter(trigger="time-zone", finished_at__isnull=False).exists():
             assert time.monotonic() < deadline, celery_worker.log()
             time.sleep(0.2)
-        assert DailyRollup.objects.get(grain="tp", touchpoint_id=touchpoint.pk).day == dt.date(2026, 3, 1)
+        assert DailyRollup.objects.get(grain="tp", touchpoint_id=touchpoint_id).day == dt.date(2026, 3, 1)
     with schema_context("beta"):
         assert not RecomputeRun.objects.filter(trigger="time-zone").exists()
