@@ -3,10 +3,12 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.invitations import user_invitation_send
 from apps.accounts.models import Team, User
 from apps.accounts.selectors import team_list
 from apps.accounts.services import user_changes_validate, user_create, user_update
@@ -57,6 +59,9 @@ class UserAdmin(admin.ModelAdmin):
         else:
             created = user_create(**{key: value for key, value in data.items() if key != "is_active"})
             obj.pk = created.pk
+            # The same invitation as from the users page, once the new user is committed.
+            transaction.on_commit(lambda: user_invitation_send(request=request, user=created))
+            self.message_user(request, _("%(user)s gets an email to set a password.") % {"user": created})
 
 
 @admin.register(Team)

@@ -14,6 +14,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from apps.accounts.capabilities import can_manage_users, can_use_app, capabilities_for
+from apps.accounts.invitations import user_invitation_send
 from apps.accounts.models import Role, Team, User
 from apps.accounts.selectors import team_get, team_list, user_list
 from apps.accounts.services import user_create, user_update
@@ -100,12 +101,21 @@ class UserListApi(CapabilityApiMixin, generics.ListAPIView):
         role = serializers.ChoiceField(choices=Role.choices)
         language = serializers.ChoiceField(choices=settings.LANGUAGES, allow_blank=True, required=False, default="")
         team = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="A team id")
+        invite = serializers.BooleanField(
+            required=False,
+            default=True,
+            help_text="Email the new user a link to set a password (default); false to announce the account yourself.",
+        )
 
     @extend_schema(request=UserCreateInputSerializer, responses={201: UserOutputSerializer})
     def post(self, request: Request) -> Response:
         serializer = self.UserCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = user_create(**_team_from_input(serializer.validated_data))
+        data = dict(serializer.validated_data)
+        invite = data.pop("invite")
+        user = user_create(**_team_from_input(data))
+        if invite:
+            user_invitation_send(request=request, user=user)
         return Response(UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
 
 

@@ -1,11 +1,9 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
@@ -13,6 +11,7 @@ from django.views.i18n import set_language
 
 from apps.accounts.capabilities import can_manage_users
 from apps.accounts.forms import CompanyPasswordResetForm, EmailAuthenticationForm, UserCreateForm, UserForm
+from apps.accounts.invitations import user_invitation_send
 from apps.accounts.models import User
 from apps.accounts.selectors import user_list
 from apps.accounts.services import user_create, user_set_language, user_update
@@ -106,7 +105,7 @@ class UserCreateView(CapabilityRequiredMixin, View):
             except DomainError as error:
                 form_add_domain_error(form, error)
             else:
-                _send_invitation(request, user)
+                user_invitation_send(request=request, user=user)
                 messages.success(request, _("%(user)s was added and got an email to set a password.") % {"user": user})
                 return redirect("accounts:user_list")
         return render(request, "accounts/user_form.html", {"form": form, "editing": None}, status=400)
@@ -131,21 +130,3 @@ class UserUpdateView(CapabilityRequiredMixin, View):
                 messages.success(request, _("Saved."))
                 return redirect("accounts:user_list")
         return render(request, "accounts/user_form.html", {"form": form, "editing": user}, status=400)
-
-
-def _send_invitation(request: HttpRequest, user: User) -> None:
-    """A new user sets their own password through the reset link, so no password travels by email.
-
-    The email speaks the invitee's language (or the company's), not the inviting admin's.
-    """
-    company = getattr(request, "tenant", None)
-    form = CompanyPasswordResetForm({"email": user.email})
-    if form.is_valid():
-        with translation.override(user.language or getattr(company, "language", None) or settings.LANGUAGE_CODE):
-            form.save(
-                request=request,
-                use_https=request.is_secure(),
-                subject_template_name="accounts/email/invitation_subject.txt",
-                email_template_name="accounts/email/invitation.txt",
-                extra_email_context={"company": company},
-            )

@@ -159,3 +159,33 @@ def test_login_and_token_ignore_the_case_of_the_email(anonymous_client, frontlin
         "/api/v1/auth/token/", {"email": shouted, "password": PASSWORD}, content_type="application/json"
     )
     assert token.status_code == 200
+
+
+def test_a_user_added_in_the_admin_gets_the_same_invitation(
+    client_for, company_admin, anonymous_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(company_admin).post(
+            "/admin/accounts/user/add/",
+            {"email": "Admin.Added@Alpha.example", "full_name": "Aada", "role": Role.MANAGER, "language": "fi"},
+        )
+    assert response.status_code == 302
+    assert [message.to for message in mail.outbox] == [["admin.added@alpha.example"]]
+    done = _set_password_through(anonymous_client, _link_path(mail.outbox[0].body), NEW_PASSWORD)
+    assert done["Location"] == "/accounts/reset/done/"
+
+
+def test_a_user_created_through_the_api_is_invited_unless_told_not_to(client_for, company_admin):
+    client = client_for(company_admin)
+    response = client.post(
+        "/api/v1/users/", {"email": "api.user@alpha.example", "role": Role.FRONTLINE}, content_type="application/json"
+    )
+    assert response.status_code == 201
+    assert [message.to for message in mail.outbox] == [["api.user@alpha.example"]]
+    response = client.post(
+        "/api/v1/users/",
+        {"email": "quiet.user@alpha.example", "role": Role.FRONTLINE, "invite": False},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert len(mail.outbox) == 1

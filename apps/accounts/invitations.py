@@ -1,0 +1,27 @@
+"""The invitation email of a new company user: a password-setting link, in the invitee's language."""
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import translation
+
+from apps.accounts.forms import CompanyPasswordResetForm
+from apps.accounts.models import User
+
+
+def user_invitation_send(*, request: HttpRequest, user: User) -> None:
+    """A new user sets their own password through the reset link, so no password travels by email.
+
+    The email speaks the invitee's language (or the company's), not the inviting admin's. Used by
+    the users page, the admin and the API, so a user added anywhere gets the same invitation.
+    """
+    company = getattr(request, "tenant", None)
+    form = CompanyPasswordResetForm({"email": user.email})
+    if form.is_valid():
+        with translation.override(user.language or getattr(company, "language", None) or settings.LANGUAGE_CODE):
+            form.save(
+                request=request,
+                use_https=request.is_secure(),
+                subject_template_name="accounts/email/invitation_subject.txt",
+                email_template_name="accounts/email/invitation.txt",
+                extra_email_context={"company": company},
+            )
