@@ -213,6 +213,18 @@ def celery_worker(django_db_setup: None, django_db_blocker: Any) -> Iterator[Cel
         _queue_forget(queue)
 
 
+@pytest.fixture
+def private_queue() -> Iterator[str]:
+    """A queue no other worker listens to, made the default for tasks sent from this test: for a test
+    that starts (and kills) its own workers with worker_start(queue=private_queue)."""
+    queue = f"test-crash-{uuid.uuid4().hex[:10]}"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    yield queue
+    app.conf.task_default_queue = previous
+    _queue_forget(queue)
+
+
 @dataclass
 class Committed:
     """Committed writes for other processes to see, removed again after the test."""

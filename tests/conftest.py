@@ -18,7 +18,7 @@ from django_tenants.utils import schema_context
 
 from apps.accounts.models import Role, User
 from apps.tenants.models import Tenant
-from tests.celery_worker import celery_worker, committed  # noqa: F401 - fixtures, see that module
+from tests.celery_worker import celery_worker, committed, private_queue  # noqa: F401 - fixtures, see that module
 
 TEST_COMPANIES = {
     "alpha": {"name": "Alpha Katsastus Oy", "domain": "alpha.testserver"},

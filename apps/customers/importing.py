@@ -174,10 +174,17 @@ def customer_import_plan(content: bytes) -> ImportPlan:
 
 @transaction.atomic
 def customer_import_create(*, file_name: str, content: bytes, created_by: User | None) -> CustomerImport:
-    """Keep an uploaded file and check it; the report is on the returned row."""
+    """Keep an uploaded file and check it now (the shell command); the report is on the returned row.
+    The web page checks in the background instead (import_jobs.py)."""
     customer_import = CustomerImport(file_name=file_name[:255], content=content, created_by=created_by)
+    customer_import_check_into(customer_import)
+    return customer_import
+
+
+def customer_import_check_into(customer_import: CustomerImport) -> None:
+    """Check the kept file and save the outcome on the row: validated with its report, or failed."""
     try:
-        plan = customer_import_plan(content)
+        plan = customer_import_plan(bytes(customer_import.content))
     except CsvFileError as error:
         customer_import.status = ImportStatus.FAILED
         customer_import.file_error = error.message
@@ -185,7 +192,6 @@ def customer_import_create(*, file_name: str, content: bytes, created_by: User |
         customer_import.status = ImportStatus.VALIDATED
         customer_import.report = plan.report()
     customer_import.save()
-    return customer_import
 
 
 def _segment_ids(new_names: list[str]) -> dict[str, int]:
@@ -238,12 +244,20 @@ def _customers_update(customers: list[Customer], field_names: list[str]) -> None
 
 
 def customer_import_commit(
-    *, customer_import: CustomerImport, mode: str, user: User | None, progress: Progress | None = None
+    *,
+    customer_import: CustomerImport,
+    mode: str,
+    user: User | None,
+    progress: Progress | None = None,
+    expected_status: str = ImportStatus.VALIDATED,
 ) -> CustomerImport:
     """Write the import. The file is checked again inside the transaction (the data may have
-    changed since the report); with ALL_OR_NOTHING any error writes nothing."""
+    changed since the report); with ALL_OR_NOTHING any error writes nothing. The shell writes a
+    validated import; the background job one that the page has marked as importing."""
     try:
-        return _commit(customer_import=customer_import, mode=mode, user=user, progress=progress)
+        return _commit(
+            customer_import=customer_import, mode=mode, user=user, progress=progress, expected_status=expected_status
+        )
     except IntegrityError as error:
         raise DomainError(
             _("Customers changed while importing (a duplicate email or external id). Nothing was written; try again."),
@@ -253,10 +267,10 @@ def customer_import_commit(
 
 @transaction.atomic
 def _commit(
-    *, customer_import: CustomerImport, mode: str, user: User | None, progress: Progress | None
+    *, customer_import: CustomerImport, mode: str, user: User | None, progress: Progress | None, expected_status: str
 ) -> CustomerImport:
     customer_import = CustomerImport.objects.select_for_update().get(pk=customer_import.pk)
-    if customer_import.status != ImportStatus.VALIDATED:
+    if customer_import.status != expected_status:
         raise DomainError(_("This import is already finished."), code="import_finished")
     try:
         plan = customer_import_plan(bytes(customer_import.content))
@@ -304,6 +318,7 @@ def _commit(
     customer_import.skipped_count = plan.invalid_rows
     customer_import.finished_by = user
     customer_import.finished_at = now
+    customer_import.commit_error = ""
     customer_import.save()
     return customer_import
 

@@ -105,7 +105,9 @@ class Customer(TimeStampedModel):
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Checking the file")
     VALIDATED = "validated", _("Checked, waiting for confirmation")
+    IMPORTING = "importing", _("Importing")
     FAILED = "failed", _("File rejected")
     COMMITTED = "committed", _("Imported")
     DISCARDED = "discarded", _("Cancelled")
@@ -127,6 +129,9 @@ class CustomerImport(TimeStampedModel):
         settings.AUTH_USER_MODEL, related_name="+", on_delete=models.SET_NULL, null=True, blank=True
     )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The background check and write: when the latest one was queued, and why the latest write failed.
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    commit_error = models.TextField(_("import error"), blank=True)
     created_count = models.PositiveIntegerField(_("created"), default=0)
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     skipped_count = models.PositiveIntegerField(_("skipped"), default=0)

@@ -14,7 +14,14 @@ from apps.core.forms import form_add_domain_error
 from apps.customers.csv_format import FIELD_LABELS, csv_rows_write
 from apps.customers.exporting import customer_export_rows
 from apps.customers.forms import CustomerFilterForm, CustomerForm, CustomerImportForm
-from apps.customers.importing import ImportMode, customer_import_commit, customer_import_create, customer_import_discard
+from apps.customers.import_jobs import (
+    IN_PROGRESS,
+    customer_import_progress,
+    customer_import_receive,
+    customer_import_retry,
+    customer_import_start,
+)
+from apps.customers.importing import customer_import_discard
 from apps.customers.models import Customer, CustomerImport, ImportStatus
 from apps.customers.selectors import customer_list
 from apps.customers.services import customer_create, customer_unsubscribe, customer_update, segment_get_or_create
@@ -147,7 +154,7 @@ class CustomerImportView(CapabilityRequiredMixin, View):
         if not form.is_valid():
             return self._render(request, form, status=400)
         upload = form.cleaned_data["file"]
-        customer_import = customer_import_create(file_name=upload.name, content=upload.read(), created_by=request.user)
+        customer_import = customer_import_receive(file_name=upload.name, content=upload.read(), created_by=request.user)
         return redirect("customers:import_report", import_id=customer_import.pk)
 
     def _render(self, request: HttpRequest, form: CustomerImportForm, status: int = 200) -> HttpResponse:
@@ -165,11 +172,14 @@ class CustomerImportReportView(CapabilityRequiredMixin, View):
             {**error, "field_label": FIELD_LABELS.get(error["field"], error["field"])}
             for error in report.get("errors", [])[:REPORT_ERRORS_SHOWN]
         ]
+        in_progress = customer_import.status in IN_PROGRESS
         return render(
             request,
             "customers/import_report.html",
             {
                 "customer_import": customer_import,
+                "in_progress": in_progress,
+                "progress": customer_import_progress(customer_import) if in_progress else None,
                 "report": report,
                 "errors": errors,
                 "errors_hidden": max(0, len(report.get("errors", [])) - REPORT_ERRORS_SHOWN),
@@ -182,19 +192,25 @@ class CustomerImportCommitView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_manage_cx_model)
 
     def post(self, request: HttpRequest, import_id: int) -> HttpResponse:
-        customer_import = get_object_or_404(CustomerImport, pk=import_id)
+        customer_import = get_object_or_404(CustomerImport.objects.defer("content"), pk=import_id)
         try:
-            done = customer_import_commit(
-                customer_import=customer_import, mode=ImportMode.VALID_ROWS, user=request.user
-            )
+            customer_import_start(customer_import=customer_import, user=request.user)
         except DomainError as error:
             messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                _("Import done: %(created)s customers added, %(updated)s updated, %(skipped)s rows skipped.")
-                % {"created": done.created_count, "updated": done.updated_count, "skipped": done.skipped_count},
-            )
+        return redirect("customers:import_report", import_id=import_id)
+
+
+class CustomerImportRetryView(CapabilityRequiredMixin, View):
+    """Start again a check or write whose worker stopped (nothing of the stopped attempt was written)."""
+
+    capability = staticmethod(can_manage_cx_model)
+
+    def post(self, request: HttpRequest, import_id: int) -> HttpResponse:
+        customer_import = get_object_or_404(CustomerImport.objects.defer("content"), pk=import_id)
+        try:
+            customer_import_retry(customer_import=customer_import, user=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
         return redirect("customers:import_report", import_id=import_id)
 
 

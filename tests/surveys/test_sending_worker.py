@@ -7,7 +7,6 @@ actually sent. The rows are removed afterwards.
 
 import datetime as dt
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,7 +24,6 @@ from apps.surveys.models import EmailStatus, Invitation, InvitationEmail, Invita
 from apps.surveys.selectors import survey_settings_get
 from apps.surveys.sending import invitation_create
 from apps.surveys.tasks import invitation_email_send_task, survey_dispatch
-from cxplatform.celery import app
 from tests.celery_worker import _queue_forget, worker_kill, worker_start, worker_stop
 from tests.journeys.factories import map_build, touchpoint_named
 from tests.surveys.conftest import survey_build
@@ -196,17 +194,6 @@ def test_duplicate_task_deliveries_send_each_email_once(celery_worker, batch):
     wait_until(lambda: sent_count(batch) == len(batch.customers), what="every invitation to be sent")
     time.sleep(2)  # let any duplicate finish, if there were one
     assert delivered(batch, celery_worker) == Counter({address: 1 for address in batch.addresses()})
-
-
-@pytest.fixture
-def private_queue() -> Iterator[str]:
-    """A queue no other worker listens to, made the default for tasks sent from this test."""
-    queue = f"test-crash-{uuid.uuid4().hex[:10]}"
-    previous = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
-    yield queue
-    app.conf.task_default_queue = previous
-    _queue_forget(queue)
 
 
 def test_worker_killed_mid_batch_sends_no_email_twice_and_loses_none(batch, private_queue):
