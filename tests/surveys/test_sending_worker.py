@@ -109,12 +109,12 @@ def invitations_due_now(batch: Batch) -> list[int]:
         )
 
 
-def wait_until(condition, *, timeout: float = WAIT_SECONDS, what: str = "condition") -> None:
+def wait_until(condition, *, timeout: float = WAIT_SECONDS, what: str = "condition", every: float = 0.25) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
-        time.sleep(0.25)
+        time.sleep(every)
     raise AssertionError(f"timed out waiting for {what}")
 
 
@@ -197,9 +197,13 @@ def test_duplicate_task_deliveries_send_each_email_once(celery_worker, batch):
 
 
 def test_worker_killed_mid_batch_sends_no_email_twice_and_loses_none(batch, private_queue):
-    slow = {"TEST_EMAIL_BACKEND": "tests.email_backends.SlowFileEmailBackend", "SURVEY_SEND_LEASE_SECONDS": "3"}
+    slow = {
+        "TEST_EMAIL_BACKEND": "tests.email_backends.SlowFileEmailBackend",
+        "TEST_EMAIL_DELAY_SECONDS": "1.0",
+        "SURVEY_SEND_LEASE_SECONDS": "3",
+    }
     # One process, so the kill can be timed to land while a message is on the wire (in the
-    # slow backend's wait), not in the instant between the server accepting a message and
+    # slow backend's second), not in the instant between the server accepting a message and
     # the row being marked sent: that instant is the one window that can duplicate
     # (see apps/surveys/sending.py).
     first = worker_start(queue=private_queue, extra_env=slow, concurrency=1)
@@ -209,8 +213,16 @@ def test_worker_killed_mid_batch_sends_no_email_twice_and_loses_none(batch, priv
         with in_alpha():
             for email_id in email_ids:
                 invitation_email_send_task.delay(email_id=email_id)
-        wait_until(lambda: sum(delivered(batch, first).values()) >= 3, what="the first emails")
-        time.sleep(0.15)  # the third is marked sent; the fourth is on the wire
+
+        def fourth_on_the_wire() -> bool:
+            """Three accepted and marked sent, and the fourth claimed but not yet accepted."""
+            with in_alpha():
+                emails = InvitationEmail.objects.filter(invitation__customer__in=batch.customers)
+                sending = emails.filter(status=EmailStatus.SENDING).count()
+                sent = emails.filter(status=EmailStatus.SENT).count()
+            return sent >= 3 and sending == 1 and sum(delivered(batch, first).values()) == sent
+
+        wait_until(fourth_on_the_wire, what="an email on the wire after the first three", every=0.02)
         worker_kill(first)
         sent_before = sum(delivered(batch, first).values())
         assert sent_before < len(batch.customers), "the kill came too late to test anything"
