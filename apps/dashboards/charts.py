@@ -17,6 +17,7 @@ from django.utils.translation import pgettext
 
 from apps.maturity.rules import Level, Rollup
 from apps.metrics.formulas import Scores
+from apps.metrics.selectors import period_next_start
 
 LEVEL_KEYS = {Level.MANAGED: "managed", Level.DESIGNED: "designed", Level.AD_HOC: "ad_hoc"}
 # A point of a score trend from fewer answers than this is drawn hollow, without a margin band:
@@ -55,14 +56,6 @@ def period_label(day: dt.date, interval: str) -> str:
     return date_format(day, pgettext("chart day label (a Django date format)", "M j"))
 
 
-def _period_last_day(day: dt.date, interval: str) -> dt.date:
-    if interval == "week":
-        return day + dt.timedelta(days=6)
-    if interval == "month":
-        return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    return day
-
-
 def period_titles(
     starts: Sequence[dt.date], interval: str, span: tuple[dt.date, dt.date] | None
 ) -> tuple[list[str], list[bool]]:
@@ -71,7 +64,7 @@ def period_titles(
     titles, partial = [], []
     for day in starts:
         label = period_label(day, interval)
-        last = _period_last_day(day, interval)
+        last = period_next_start(day, interval) - dt.timedelta(days=1)
         first_in, last_in = (max(day, span[0]), min(last, span[1])) if span else (day, last)
         if interval == "day":
             titles.append(date_format(day, "DATE_FORMAT"))

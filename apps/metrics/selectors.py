@@ -140,22 +140,25 @@ def scores_by(*, filters: MetricFilter, dimension: Dimension) -> dict[int | None
     return dict(result)
 
 
+def period_next_start(day: dt.date, interval: Interval) -> dt.date:
+    """The first day of the day, ISO week or month after the one starting on `day`."""
+    if interval == "month":
+        return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return day + dt.timedelta(days=7 if interval == "week" else 1)
+
+
 def period_starts(*, start: dt.date, end: dt.date, interval: Interval) -> list[dt.date]:
     """The first day of each day, ISO week (Monday) or month that overlaps start..end."""
     if interval == "day":
-        first, step = start, None
+        current = start
     elif interval == "week":
-        first, step = start - dt.timedelta(days=start.weekday()), None
+        current = start - dt.timedelta(days=start.weekday())
     else:
-        first, step = start.replace(day=1), "month"
+        current = start.replace(day=1)
     periods = []
-    current = first
     while current <= end:
         periods.append(current)
-        if step == "month":
-            current = (current.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        else:
-            current += dt.timedelta(days=1 if interval == "day" else 7)
+        current = period_next_start(current, interval)
     return periods
 
 
