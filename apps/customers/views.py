@@ -9,6 +9,7 @@ from django.views import View
 
 from apps.accounts.capabilities import can_manage_cx_model
 from apps.core.access import CapabilityRequiredMixin
+from apps.core.csv_export import csv_format_for
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
 from apps.customers.csv_format import FIELD_LABELS, csv_rows_write
@@ -53,7 +54,7 @@ class CustomerListView(CapabilityRequiredMixin, View):
 
 
 class CustomerExportView(CapabilityRequiredMixin, View):
-    """The filtered list as CSV. Excel in Finland expects semicolons; `?delimiter=comma` gives commas."""
+    """The filtered list as CSV, in the app's CSV format (semicolons unless `?delimiter=comma`)."""
 
     capability = staticmethod(can_manage_cx_model)
 
@@ -61,7 +62,7 @@ class CustomerExportView(CapabilityRequiredMixin, View):
         filters = CustomerFilterForm(request.GET)
         customers = customer_list(**filters.selector_filters())
         finnish = (get_language() or "fi").startswith("fi")
-        delimiter = "," if request.GET.get("delimiter") == "comma" else ";"
+        delimiter = csv_format_for(request.GET.get("delimiter")).delimiter
         rows = customer_export_rows(customers=customers, finnish=finnish)
         response = StreamingHttpResponse(
             csv_rows_write(rows, delimiter=delimiter), content_type="text/csv; charset=utf-8"

@@ -1,16 +1,13 @@
 """The current dashboard view as CSV: the numbers the page shows, one row per period, path or touchpoint.
 
-UTF-8 with a byte-order mark so that Excel reads å, ä and ö. By default the file is what
-Excel expects with Finnish regional settings, as the customer export is: semicolons between
-fields and a decimal comma, so that 12,5 stays a number and does not become 12 May.
-`?delimiter=comma` gives commas and decimal points, for scripts and other programs.
+UTF-8 with a byte-order mark so that Excel reads å, ä and ö, in the app's CSV format
+(apps/core/csv_export.py): semicolons and a decimal comma unless `?delimiter=comma`.
 """
 
 import csv
 import datetime as dt
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from apps.core.csv_export import CsvFormat
 from apps.dashboards.selectors import (
     CompanyDashboard,
     GapRow,
@@ -28,21 +26,6 @@ from apps.dashboards.selectors import (
 )
 from apps.maturity.rules import Level
 from apps.metrics.formulas import Scores
-
-
-@dataclass(frozen=True)
-class CsvFormat:
-    delimiter: str
-    decimal_mark: str
-
-
-EXCEL_FINNISH = CsvFormat(delimiter=";", decimal_mark=",")
-PLAIN = CsvFormat(delimiter=",", decimal_mark=".")
-
-
-def csv_format_for(delimiter: str | None) -> CsvFormat:
-    """`comma` for plain CSV; anything else gets the semicolons Finnish Excel reads."""
-    return PLAIN if delimiter == "comma" else EXCEL_FINNISH
 
 
 def _cell(value: Any, *, csv_format: CsvFormat) -> str:

@@ -10,6 +10,7 @@ from django.views import View
 
 from apps.accounts.capabilities import can_view_dashboards
 from apps.core.access import CapabilityRequiredMixin
+from apps.core.csv_export import csv_format_for
 from apps.dashboards import exporting
 from apps.dashboards.forms import DashboardFilterForm, Period
 from apps.dashboards.selectors import company_dashboard, path_dashboard, perception_gap, touchpoint_dashboard
@@ -51,7 +52,7 @@ class DashboardView(CapabilityRequiredMixin, View):
         if exporting_csv:
             return exporting.csv_response(
                 rows=self.rows(data),
-                csv_format=exporting.csv_format_for(request.GET.get("delimiter")),
+                csv_format=csv_format_for(request.GET.get("delimiter")),
                 company=connection.tenant.name,
                 view=self.export_name,
                 today=today,
