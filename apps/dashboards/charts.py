@@ -137,17 +137,13 @@ def score_trend_chart(
             None if v is None or m is None else min(round(v + m, 1), high) for v, m in zip(values, margins, strict=True)
         ]
         head.insert(2, _("95% margin"))
-        for label, value, margin, (_day, scores) in zip(labels, values, margins, points, strict=True):
+        for label, value, margin, count in zip(labels, values, margins, answers, strict=True):
             shown = f"±{number(margin)}" if margin is not None else number(None)
-            rows.append([label, number(value, metric.digits), shown, number(metric.answers(scores))])
+            rows.append([label, number(value, metric.digits), shown, number(count)])
     else:
-        for label, value, (_day, scores) in zip(labels, values, points, strict=True):
+        for label, value, count in zip(labels, values, answers, strict=True):
             rows.append(
-                [
-                    label,
-                    number(value, metric.digits) + (metric.unit if value is not None else ""),
-                    number(metric.answers(scores)),
-                ]
+                [label, number(value, metric.digits) + (metric.unit if value is not None else ""), number(count)]
             )
     data = {
         "labels": labels,
