@@ -1,11 +1,11 @@
 """The invitation email of a new company user: a password-setting link, in the invitee's language."""
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
 
 from apps.accounts.forms import CompanyPasswordResetForm
 from apps.accounts.models import User
+from apps.accounts.selectors import user_language
 
 
 def user_invitation_send(*, request: HttpRequest, user: User) -> None:
@@ -17,7 +17,7 @@ def user_invitation_send(*, request: HttpRequest, user: User) -> None:
     company = getattr(request, "tenant", None)
     form = CompanyPasswordResetForm({"email": user.email})
     if form.is_valid():
-        with translation.override(user.language or getattr(company, "language", None) or settings.LANGUAGE_CODE):
+        with translation.override(user_language(user)):
             form.save(
                 request=request,
                 use_https=request.is_secure(),

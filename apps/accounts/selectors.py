@@ -1,6 +1,14 @@
+from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from apps.accounts.models import Team, User
+
+
+def user_language(user: User | None) -> str:
+    """The language to write to a user in: their own choice, else their company's, else the app's."""
+    company = getattr(connection, "tenant", None)
+    return (user.language if user else "") or getattr(company, "language", "") or settings.LANGUAGE_CODE
 
 
 def user_list(*, include_inactive: bool = True) -> QuerySet[User]:

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from apps.accounts.selectors import user_language
 from apps.cases.models import FollowUpCase
 from apps.tenants.selectors import company_url
 
@@ -13,8 +14,7 @@ def case_assignment_email(*, case: FollowUpCase) -> EmailMultiAlternatives:
     """Tell the assignee a case is theirs, in their language, with a link straight to it."""
     tenant = connection.tenant
     assignee = case.assignee
-    language = assignee.language or tenant.language
-    with translation.override(language):
+    with translation.override(user_language(assignee)):
         context = {
             "case": case,
             "assignee_name": assignee.get_short_name(),

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.accounts.selectors import user_language
 from apps.core.exceptions import DomainError
 from apps.customers.importing import ImportMode, customer_import_check_into, customer_import_commit
 from apps.customers.models import CustomerImport, ImportStatus
@@ -120,7 +121,8 @@ def customer_import_write_queued(*, import_id: int, mode: str, user_id: int | No
 
     tick(0)
     try:
-        with translation.override(_language_of(user)):
+        # In the language of who started the write, so the reason of a failure reads in it.
+        with translation.override(user_language(user)):
             customer_import_commit(
                 customer_import=customer_import,
                 mode=mode,
@@ -139,12 +141,6 @@ def customer_import_write_queued(*, import_id: int, mode: str, user_id: int | No
     finally:
         cache.delete(key)
     return True
-
-
-def _language_of(user: User | None) -> str:
-    """The language of the person who started the write, so the reason of a failure reads in it."""
-    company = getattr(connection, "tenant", None)
-    return (user.language if user else "") or getattr(company, "language", "") or settings.LANGUAGE_CODE
 
 
 def customer_import_progress(customer_import: CustomerImport, *, now: dt.datetime | None = None) -> ImportProgress:

@@ -8,15 +8,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.accounts.selectors import user_language
 from apps.dashboards.digest import digest_build
 from apps.tenants.selectors import company_time_zone, company_url
 
 
 def digest_email(*, user: User, week_start: dt.date) -> EmailMultiAlternatives:
-    """The Monday digest for one manager, in their language (the company's, else Finnish)."""
+    """The Monday digest for one manager, in their language (the company's, else the app's)."""
     tenant = connection.tenant
-    language = user.language or getattr(tenant, "language", "") or "fi"
-    with translation.override(language), timezone.override(company_time_zone()):
+    with translation.override(user_language(user)), timezone.override(company_time_zone()):
         digest = digest_build(user=user, week_start=week_start)
         context = {
             "digest": digest,
