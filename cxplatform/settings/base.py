@@ -3,7 +3,14 @@
 Environment variables (all optional in development):
     SECRET_KEY, DEBUG, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, EMAIL_URL,
     DEFAULT_FROM_EMAIL, BASE_DOMAIN, ANYMAIL_ESP (with the provider's own
-    ANYMAIL_* keys), CELERY_TASK_ALWAYS_EAGER.
+    ANYMAIL_* keys), CELERY_TASK_ALWAYS_EAGER,
+    CONN_MAX_AGE (seconds a database connection is reused; 0 here, 60 in
+    production), CONN_HEALTH_CHECKS (check a reused connection before using it;
+    off here, on in production).
+
+DJANGO_SETTINGS_MODULE: manage.py defaults to .local; the servers (wsgi.py,
+asgi.py) and the Celery app default to .production, so a server started without
+it runs with DEBUG off and refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 """
 
 from pathlib import Path
@@ -120,7 +127,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/cxplatform"),
 }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# Connection reuse: seconds a connection is kept after a request (0: closed at once,
+# the development default); health checks test a reused connection before its use.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
