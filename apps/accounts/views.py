@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +10,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from apps.accounts.capabilities import can_manage_users
+from apps.accounts.capabilities import can_manage_users, can_use_app
 from apps.accounts.forms import CompanyPasswordResetForm, EmailAuthenticationForm, UserCreateForm, UserForm
 from apps.accounts.invitations import user_invitation_send
 from apps.accounts.models import User
@@ -20,6 +21,15 @@ from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
 
 LANGUAGE_COOKIE = "django_language"
+
+
+class HomeView(CapabilityRequiredMixin, View):
+    """The company's start page: each role sees the areas it may use."""
+
+    capability = staticmethod(can_use_app)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "core/home.html")
 
 
 class LoginView(auth_views.LoginView):
@@ -35,8 +45,10 @@ class LoginView(auth_views.LoginView):
         return response
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(CapabilityRequiredMixin, auth_views.PasswordChangeView):
     """Any signed-in user changes their own password; the session stays signed in."""
+
+    capability = staticmethod(can_use_app)
 
     template_name = "accounts/password_change_form.html"
     success_url = reverse_lazy("core:home")
@@ -68,6 +80,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
+@login_not_required
 @require_POST
 def language_set_view(request: HttpRequest) -> HttpResponse:
     """Switch the UI language; a signed-in user's choice is remembered on their account."""
