@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
+from apps.accounts import capabilities
 from apps.accounts.capabilities import can_use_app
 from apps.core.access import CapabilityApiMixin, CapabilityRequiredMixin, LoginRequiredMiddleware, PublicApiMixin
 from tests.core.url_walk import URLCONFS, Protection, protection, routes, unprotected
@@ -58,6 +59,20 @@ def test_the_public_views_are_the_listed_ones():
     assert public == set(PUBLIC), (
         f"public but not listed: {sorted(public - set(PUBLIC))}; listed but not public: {sorted(set(PUBLIC) - public)}"
     )
+
+
+@pytest.mark.parametrize("urlconf", URLCONFS)
+def test_each_capability_is_one_of_the_named_predicates(urlconf):
+    """A role means the same everywhere: no view invents its own rule (`lambda user: True`)."""
+    named = {value for name, value in vars(capabilities).items() if name.startswith("can_")}
+    invented = [
+        f"{route.label} ({method.upper()}: {route.capability(method)!r})"
+        for route in routes(urlconf)
+        if protection(route) is Protection.CAPABILITY
+        for method in route.methods()
+        if route.capability(method) not in named
+    ]
+    assert not invented, "Not a predicate of apps/accounts/capabilities.py:\n" + "\n".join(invented)
 
 
 def test_the_walk_goes_through_includes_drf_and_the_admin():

@@ -71,8 +71,8 @@ class Route:
         missing = [name for name in self.parameters() if name not in values]
         if missing:
             raise KeyError(f"no value for {missing} in /{self.route}")
-        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda match: values[match.group(1)], self.route)
-        path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda match: values[match.group(1)], path)
+        path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda match: values[match.group(1)], self.route)
+        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda match: values[match.group(1)], path)
         return "/" + re.sub(r"\([^)]*\)", values["positional"], path).replace("^", "").replace("$", "")
 
     def parameters(self) -> list[str]:
