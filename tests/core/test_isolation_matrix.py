@@ -35,6 +35,7 @@ from apps.encounters.services import encounter_log
 from apps.journeys.models import Stage, Touchpoint
 from apps.personas.services import persona_create
 from apps.surveys.services import campaign_create
+from tests.core.test_url_protection import PUBLIC
 from tests.core.url_walk import Protection, Route, protection, routes
 from tests.journeys.factories import map_build
 from tests.metrics.factories import scored_survey_build
@@ -44,8 +45,9 @@ pytestmark = pytest.mark.django_db
 MARK = "Eristysmerkki"  # in the name of every alpha object the routes are asked about
 ALPHA_ROLES = ("company_admin", "manager", "frontline")
 
-TENANT_ROUTES = [r for r in routes("cxplatform.urls_tenants") if protection(r) is not Protection.PUBLIC]
-PUBLIC_ROUTES = [r for r in routes("cxplatform.urls_public") if protection(r) is not Protection.PUBLIC]
+# Left out: the public views, each listed with its reason (test_url_protection checks the list).
+TENANT_ROUTES = [route for route in routes("cxplatform.urls_tenants") if route.key not in PUBLIC]
+PUBLIC_ROUTES = [route for route in routes("cxplatform.urls_public") if route.key not in PUBLIC]
 
 
 def api_token(user: User) -> str:
@@ -129,7 +131,7 @@ ADMIN_REFUSALS = {"/admin/login/", "/admin/"}  # its login; from its logout, its
 def _refused_as_anonymous(route: Route, response: Any) -> str | None:
     """None when `response` refuses an unknown caller the way the route's kind should, else why not."""
     if route.api_class is not None:
-        return None if response.status_code == 401 else "the API must answer 401"
+        return _api_error(route, response, 401, {"not_authenticated", "authentication_failed"})
     target = urlsplit(response.get("Location", "")).path
     targets = {"/accounts/login/"} | (ADMIN_REFUSALS if protection(route) is Protection.ADMIN else set())
     return None if response.status_code == 302 and target in targets else "must redirect to the login page"
@@ -140,7 +142,22 @@ def _refused_for_the_role(route: Route, response: Any) -> str | None:
         target = urlsplit(response.get("Location", "")).path
         ok = response.status_code == 302 and target in ADMIN_REFUSALS
         return None if ok else "the admin must send a user without access to its login"
+    if route.api_class is not None:
+        return _api_error(route, response, 403, {"permission_denied"})
     return None if response.status_code == 403 else "must answer 403"
+
+
+def _api_error(route: Route, response: Any, status: int, codes: set[str]) -> str | None:
+    """The API refuses in its one error body, never with a redirect to a login page. (The schema and
+    its readers answer in their own first format, YAML or HTML, unless asked for JSON.)"""
+    if response.status_code != status:
+        return f"the API must answer {status}"
+    if route.api_class.renderer_classes[0].media_type != "application/json":
+        return None
+    if response.get("Content-Type") != "application/json":
+        return "the API must answer in JSON"
+    body = response.json()
+    return None if body.get("code") in codes and body.get("message") else f"not the API's error body: {body}"
 
 
 def _allowed(route: Route, method: str, user: User) -> bool:

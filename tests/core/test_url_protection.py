@@ -42,10 +42,6 @@ PUBLIC = {
 }
 
 
-def _key(route):
-    return f"{route.urlconf.rsplit('.', 1)[-1]} /{route.route}"
-
-
 @pytest.mark.parametrize("urlconf", URLCONFS)
 def test_every_view_is_capability_protected_admin_or_explicitly_public(urlconf):
     assert routes(urlconf), f"{urlconf} has no URL patterns: the walk is broken"
@@ -55,7 +51,7 @@ def test_every_view_is_capability_protected_admin_or_explicitly_public(urlconf):
 
 def test_the_public_views_are_the_listed_ones():
     every_route = [route for urlconf in URLCONFS for route in routes(urlconf)]
-    public = {_key(route) for route in every_route if protection(route) is Protection.PUBLIC}
+    public = {route.key for route in every_route if protection(route) is Protection.PUBLIC}
     assert public == set(PUBLIC), (
         f"public but not listed: {sorted(public - set(PUBLIC))}; listed but not public: {sorted(set(PUBLIC) - public)}"
     )
@@ -76,7 +72,7 @@ def test_each_capability_is_one_of_the_named_predicates(urlconf):
 
 
 def test_the_walk_goes_through_includes_drf_and_the_admin():
-    found = {_key(route): protection(route) for route in routes("cxplatform.urls_tenants")}
+    found = {route.key: protection(route) for route in routes("cxplatform.urls_tenants")}
     assert found["urls_tenants /api/v1/users/<int:user_id>/"] is Protection.CAPABILITY
     assert found["urls_tenants /paths/<int:path_id>/edit/"] is Protection.CAPABILITY
     assert found["urls_tenants /admin/accounts/user/<path:object_id>/change/"] is Protection.ADMIN

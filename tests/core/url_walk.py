@@ -46,9 +46,14 @@ class Route:
         return self.api_class or getattr(self.callback, "view_class", None)
 
     @property
+    def key(self) -> str:
+        """'urls_tenants /api/v1/users/<int:user_id>/': the URL conf and the pattern."""
+        return f"{self.urlconf.rsplit('.', 1)[-1]} /{self.route}"
+
+    @property
     def label(self) -> str:
         view = self.view_class or self.callback
-        return f"{self.urlconf.rsplit('.', 1)[-1]} /{self.route} -> {view.__module__}.{view.__qualname__}"
+        return f"{self.key} -> {view.__module__}.{view.__qualname__}"
 
     def methods(self) -> list[str]:
         """The HTTP methods the view answers (GET and POST for a plain function)."""
