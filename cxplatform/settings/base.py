@@ -3,7 +3,13 @@
 Environment variables (all optional in development):
     SECRET_KEY, DEBUG, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, EMAIL_URL,
     DEFAULT_FROM_EMAIL, BASE_DOMAIN, ANYMAIL_ESP (with the provider's own
-    ANYMAIL_* keys), CELERY_TASK_ALWAYS_EAGER.
+    ANYMAIL_* keys), CELERY_TASK_ALWAYS_EAGER, TRUSTED_PROXIES.
+
+TRUSTED_PROXIES lists the reverse proxies in front of the app, as addresses or
+networks ("10.0.0.0/8,fd00::/8"). Only a request whose connecting address is in
+that list has its client address read from X-Forwarded-For (see
+apps/core/client_address.py); empty, the default, trusts no header, which is
+right when the app server faces the clients itself.
 """
 
 from pathlib import Path
@@ -26,6 +32,11 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[".localhost", "localhost", "1
 BASE_DOMAIN = env("BASE_DOMAIN", default="localhost")
 SITE_SCHEME = env("SITE_SCHEME", default="https")
 SITE_PORT = env("SITE_PORT", default="")
+
+# The reverse proxies whose X-Forwarded-For is believed; rate limits key on the
+# client address read through them (apps.core.client_address.client_ip).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+RATELIMIT_IP_META_KEY = "apps.core.client_address.client_ip"
 
 # --- Applications -----------------------------------------------------------
 # Public schema: the companies and their domains, the operators' accounts and the
