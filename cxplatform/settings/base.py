@@ -37,6 +37,8 @@ SITE_PORT = env("SITE_PORT", default="")
 # client address read through them (apps.core.client_address.client_ip).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 RATELIMIT_IP_META_KEY = "apps.core.client_address.client_ip"
+# A failed CSRF check (a browser that blocks cookies) gets a translated page, not Django's English one.
+CSRF_FAILURE_VIEW = "apps.core.error_pages.csrf_failure"
 
 # --- Applications -----------------------------------------------------------
 # Public schema: the companies and their domains, the operators' accounts and the
