@@ -83,7 +83,9 @@ def test_api_stage_with_touchpoints_is_a_400(client_for, manager, visited):
     assert Touchpoint.objects.filter(stage=stage).count() == 1
 
 
-def test_api_removing_an_answered_question_is_a_400(client_for, manager):
+@pytest.fixture
+def answered_survey():
+    """A survey whose NPS question has one answer."""
     survey = survey_build()
     customer = customer_create(full_name="Matti", email="matti@example.fi", survey_consent=True)
     invitation = invitation_create(
@@ -93,18 +95,52 @@ def test_api_removing_an_answered_question_is_a_400(client_for, manager):
     response = Response.objects.create(
         invitation=invitation, survey=survey, customer=customer, language="fi", submitted_at=NOON
     )
-    nps = survey.questions.get(type="nps")
-    Answer.objects.create(response=response, question=nps, type="nps", score=4)
-    text = survey.questions.get(type="text")
+    Answer.objects.create(response=response, question=survey.questions.get(type="nps"), type="nps", score=4)
+    return survey
 
+
+def test_api_removing_an_answered_question_is_a_400(client_for, manager, answered_survey):
+    nps = answered_survey.questions.get(type="nps")
+    text = answered_survey.questions.get(type="text")
     reply = client_for(manager).patch(
-        f"/api/v1/surveys/{survey.pk}/",
+        f"/api/v1/surveys/{answered_survey.pk}/",
         {"questions": [{"id": text.pk, "type": "text"}]},
         content_type="application/json",
     )
     assert reply.status_code == 400
     assert reply.json()["code"] == "question_answered"
     assert Question.objects.filter(pk=nps.pk).exists()
+
+
+def test_page_removing_an_answered_question_shows_the_reason(client_for, manager, answered_survey):
+    survey = answered_survey
+    nps = survey.questions.get(type="nps")
+    text = survey.questions.get(type="text")
+    data = {
+        "name": survey.name,
+        "title_fi": survey.title_fi,
+        "title_en": survey.title_en,
+        "is_active": "on",
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": "2",
+        "form-0-id": str(nps.pk),
+        "form-0-type": "nps",
+        "form-0-text_fi": nps.text_fi,
+        "form-0-text_en": nps.text_en,
+        "form-0-required": "on",
+        "form-0-ORDER": "1",
+        "form-0-DELETE": "on",
+        "form-1-id": str(text.pk),
+        "form-1-type": "text",
+        "form-1-text_fi": text.text_fi,
+        "form-1-text_en": text.text_en,
+        "form-1-ORDER": "2",
+    }
+    response = client_for(manager).post(f"/surveys/{survey.pk}/edit/", data)
+    assert response.status_code == 400
+    assert "on jo saanut vastauksia, eikä sitä voi poistaa" in response.content.decode()
+    assert Question.objects.filter(pk=nps.pk).exists()
+    assert Answer.objects.filter(question=nps).count() == 1
 
 
 def test_a_delete_nobody_guarded_still_answers_400_in_the_api(visited):
