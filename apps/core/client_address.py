@@ -50,14 +50,16 @@ def _address(text: str) -> Address | None:
 
 def client_ip(request: HttpRequest) -> str:
     """The client's IP address: REMOTE_ADDR, or from X-Forwarded-For when REMOTE_ADDR is a trusted proxy."""
-    peer_text = request.META.get("REMOTE_ADDR", "")
-    peer = _address(peer_text)
-    if peer is None:
-        return peer_text
     trusted = _networks(tuple(settings.TRUSTED_PROXIES))
-    if not any(peer in network for network in trusted):
+    peer = _address(request.META.get("REMOTE_ADDR", ""))
+    if peer is None:
+        # No address: the server listens on a Unix socket, which only a process on
+        # this machine (the proxy) can reach, so the peer is a trusted local hop.
+        client: Address = ipaddress.ip_address("127.0.0.1")
+    elif not any(peer in network for network in trusted):
         return str(peer)
-    client = peer
+    else:
+        client = peer
     # Several X-Forwarded-For headers arrive joined with commas, in order.
     for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
         address = _address(hop)

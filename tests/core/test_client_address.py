@@ -51,6 +51,11 @@ def test_ports_and_ipv6_forms():
     assert client_ip(_request("::ffff:198.51.100.7")) == "198.51.100.7"
 
 
+def test_a_unix_socket_peer_is_the_local_proxy():
+    assert client_ip(_request("", "203.0.113.9")) == "203.0.113.9"
+    assert client_ip(_request("")) == "127.0.0.1"
+
+
 def test_nothing_is_trusted_by_default(settings):
     settings.TRUSTED_PROXIES = []
     assert client_ip(_request(PROXY, "203.0.113.9")) == PROXY
