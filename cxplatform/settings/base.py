@@ -3,7 +3,7 @@
 Environment variables (all optional in development):
     SECRET_KEY, DEBUG, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, EMAIL_URL,
     DEFAULT_FROM_EMAIL, BASE_DOMAIN, ANYMAIL_ESP (with the provider's own
-    ANYMAIL_* keys), CELERY_TASK_ALWAYS_EAGER.
+    ANYMAIL_* keys), CELERY_TASK_ALWAYS_EAGER, API_TOKEN_DEFAULT_DAYS.
 """
 
 from pathlib import Path
@@ -44,7 +44,6 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -58,7 +57,6 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.admin",
-    "rest_framework.authtoken",
     "simple_history",
     "apps.accounts",
     "apps.personas",
@@ -149,6 +147,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
+# API tokens: the lifetime a new token gets unless its owner picks another, and the longest allowed.
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
+API_TOKEN_MAX_DAYS = 365
+
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("en", _("English"))]
@@ -195,7 +197,7 @@ EMAIL_TIMEOUT = 20
 REST_FRAMEWORK = {
     # Token first: an unauthenticated API call gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
