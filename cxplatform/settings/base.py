@@ -3,9 +3,11 @@
 Environment variables (all optional in development):
     SECRET_KEY, DEBUG, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, EMAIL_URL,
     DEFAULT_FROM_EMAIL, BASE_DOMAIN, ANYMAIL_ESP (with the provider's own
-    ANYMAIL_* keys), CELERY_TASK_ALWAYS_EAGER, API_TOKEN_DEFAULT_DAYS.
+    ANYMAIL_* keys), CELERY_TASK_ALWAYS_EAGER, AXES_FAILURE_LIMIT,
+    AXES_COOLOFF_MINUTES, API_TOKEN_DEFAULT_DAYS.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -49,6 +51,8 @@ SHARED_APPS = [
     "django_filters",
     "django_celery_beat",
     "anymail",
+    # Failed logins are counted in the schema they happen in: the operators' here.
+    "axes",
     "apps.demo",
 ]
 
@@ -57,6 +61,8 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.admin",
+    # Each company counts its own failed logins, so one company's lockouts never reach another.
+    "axes",
     "simple_history",
     "apps.accounts",
     "apps.personas",
@@ -92,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -139,6 +147,11 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out email and address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -146,6 +159,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+# Login throttling (django-axes): AXES_FAILURE_LIMIT wrong passwords for one email
+# from one address lock that pair for AXES_COOLOFF_MINUTES, counted again from each
+# further try; a successful login clears the count. The login page, the admin
+# login and POST /api/v1/auth/token/ all count.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "apps.accounts.lockout.login_username"
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
+# Successful logins are not kept: an address log that nothing reads or prunes.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 # API tokens: the lifetime a new token gets unless its owner picks another, and the longest allowed.
 API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)

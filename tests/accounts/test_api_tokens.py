@@ -191,7 +191,7 @@ def test_page_revokes_own_token_but_not_anothers(client_for, manager, frontline)
     assert client.post(f"/accounts/tokens/{others.pk}/revoke/").status_code == 404
     response = client.post(f"/accounts/tokens/{own.pk}/revoke/", follow=True)
     assert response.status_code == 200
-    assert "The token was revoked." in response.content.decode()
+    assert "API-avain mitätöitiin." in response.content.decode()
     assert ApiToken.objects.get(pk=own.pk).revoked_at is not None
     assert ApiToken.objects.get(pk=others.pk).revoked_at is None
 
