@@ -58,14 +58,14 @@ def lockout_response(
     retry_after = str(max(1, math.ceil((until - timezone.now()).total_seconds())))
     form = _login_form_of(original_response)
     if form is not None and isinstance(original_response, TemplateResponse):
-        # The form's own error ("email or password is wrong") is replaced, not added to.
+        # The login page again, its form's own error ("email or password is wrong") replaced by the lockout.
         form._errors = ErrorDict({"__all__": form.error_class([message])})
         original_response.content = original_response.rendered_content
-        original_response.status_code = LOCKOUT_STATUS
-        original_response["Retry-After"] = retry_after
-        return original_response
-    response: HttpResponse = JsonResponse({"message": message, "code": "locked_out"}, status=LOCKOUT_STATUS)
-    if not request.path_info.startswith("/api/"):
+        response: HttpResponse = original_response
+        response.status_code = LOCKOUT_STATUS
+    elif request.path_info.startswith("/api/"):
+        response = JsonResponse({"message": message, "code": "locked_out"}, status=LOCKOUT_STATUS)
+    else:
         response = HttpResponse(message, status=LOCKOUT_STATUS, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = retry_after
     return response
