@@ -3,7 +3,8 @@
 Environment variables (all optional in development):
     SECRET_KEY, DEBUG, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, EMAIL_URL,
     DEFAULT_FROM_EMAIL, BASE_DOMAIN, ANYMAIL_ESP (with the provider's own
-    ANYMAIL_* keys), CELERY_TASK_ALWAYS_EAGER, TRUSTED_PROXIES.
+    ANYMAIL_* keys), CELERY_TASK_ALWAYS_EAGER, TRUSTED_PROXIES, AXES_FAILURE_LIMIT,
+    AXES_COOLOFF_MINUTES, API_TOKEN_DEFAULT_DAYS.
 
 TRUSTED_PROXIES lists the reverse proxies in front of the app, as addresses or
 networks ("10.0.0.0/8,fd00::/8"). Only a request whose connecting address is in
@@ -12,6 +13,7 @@ apps/core/client_address.py); empty, the default, trusts no header, which is
 right when the app server faces the clients itself.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -57,12 +59,13 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
     "django_celery_beat",
     "anymail",
+    # Failed logins are counted in the schema they happen in: the operators' here.
+    "axes",
     "apps.demo",
 ]
 
@@ -71,7 +74,8 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.admin",
-    "rest_framework.authtoken",
+    # Each company counts its own failed logins, so one company's lockouts never reach another.
+    "axes",
     "simple_history",
     "apps.accounts",
     "apps.personas",
@@ -108,6 +112,8 @@ MIDDLEWARE = [
     "apps.core.middleware.ProtectedDeleteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -155,6 +161,11 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out email and address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -162,6 +173,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+# Login throttling (django-axes): AXES_FAILURE_LIMIT wrong passwords for one email
+# from one address lock that pair for AXES_COOLOFF_MINUTES, counted again from each
+# further try; a successful login clears the count. The login page, the admin
+# login and POST /api/v1/auth/token/ all count.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "apps.accounts.lockout.login_username"
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
+# Successful logins are not kept: an address log that nothing reads or prunes.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# API tokens: the lifetime a new token gets unless its owner picks another, and the longest allowed.
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
+API_TOKEN_MAX_DAYS = 365
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "fi"
@@ -209,7 +240,7 @@ EMAIL_TIMEOUT = 20
 REST_FRAMEWORK = {
     # Token first: an unauthenticated API call gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
