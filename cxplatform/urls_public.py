@@ -13,3 +13,7 @@ urlpatterns = [
     path("admin/", platform_admin_site.urls),
     path("health/", health_view, name="health"),
 ]
+
+handler400 = "apps.core.error_pages.bad_request"
+handler403 = "apps.core.error_pages.permission_denied"
+handler404 = "apps.core.error_pages.page_not_found"

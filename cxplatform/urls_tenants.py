@@ -38,6 +38,7 @@ urlpatterns = [
     path("encounters/", include("apps.encounters.urls")),
     path("cases/", include("apps.cases.urls")),
     path("surveys/", include("apps.surveys.urls")),
+    # The customers' pages: apps.core.error_pages.CUSTOMER_PATH_PREFIX gives their errors the survey's look.
     path("s/", include("apps.surveys.public_urls")),
     path("dashboard/maturity-settings/", include("apps.maturity.urls")),
     path("dashboard/digest/", include("apps.dashboards.digest_urls")),
@@ -53,3 +54,7 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "apps.core.error_pages.bad_request"
+handler403 = "apps.core.error_pages.permission_denied"
+handler404 = "apps.core.error_pages.page_not_found"

@@ -28,6 +28,7 @@ from django_tenants.utils import schema_context
 from psycopg import sql
 
 from apps.accounts.models import User
+from apps.accounts.services import api_token_issue
 from apps.cases.services import case_open
 from apps.customers.models import CustomerImport, ImportStatus
 from apps.customers.services import customer_create
@@ -52,10 +53,8 @@ PUBLIC_ROUTES = [route for route in routes("cxplatform.urls_public") if route.ke
 
 def api_token(user: User) -> str:
     """The one place these tests get an API token for `user`, in the user's own company."""
-    from rest_framework.authtoken.models import Token
-
     with schema_context(user.tenant.schema_name):
-        return Token.objects.get_or_create(user=user)[0].key
+        return api_token_issue(user=user, name="Isolation matrix")[1]
 
 
 @pytest.fixture
@@ -77,8 +76,10 @@ def alpha_ids(frontline: User) -> dict[str, str]:
     customer_import = CustomerImport.objects.create(
         file_name=f"{MARK}.csv", content=b"", status=ImportStatus.VALIDATED, created_by=frontline
     )
+    token, _key = api_token_issue(user=frontline, name=f"{MARK} avain")
     return {
         "user_id": frontline.pk,
+        "token_id": token.pk,
         "path_id": path.pk,
         "stage_id": stage.pk,
         "touchpoint_id": touchpoint.pk,
