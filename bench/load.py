@@ -12,7 +12,7 @@ With DATABASE_URL and REDIS_URL pointing at a PostgreSQL and a Redis on this mac
    demo company with its year of history (`demo_seed`, the same as `scripts/dev.py run`);
 2. writes open survey invitations in bulk, users x duration / 2 of them (1,500 for
    the defaults), one per link a customer answers (bench/load_fixture.py);
-3. collects the static files and starts, all on 127.0.0.1 and with
+3. collects the static files (when they changed since the last run) and starts, all on 127.0.0.1 and with
    DJANGO_SETTINGS_MODULE=cxplatform.settings.production (a random SECRET_KEY,
    ALLOWED_HOSTS for loopback, SECURE_SSL_REDIRECT=0 and plain http): gunicorn with
    --workers sync workers (default 2 x cores + 1: requests are mostly CPU in Python,
@@ -142,6 +142,20 @@ def step(title: str, command: list[str], env: dict[str, str], logs: Path) -> Non
         ).returncode
     if code != 0:
         raise SystemExit(f"`{' '.join(command[1:])}` failed with exit code {code}; see {logs / 'setup.log'}")
+
+
+def static_stale() -> bool:
+    """Whether collectstatic must run: compressing every file takes minutes on a busy machine, so
+    it is skipped while the manifest is newer than the project's static files and the requirements."""
+    manifest = ROOT / "staticfiles" / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    sources = [ROOT / "static", *ROOT.glob("apps/*/static"), ROOT / ".venv" / ".requirements.sha256"]
+    newest = max(
+        (path.stat().st_mtime for source in sources if source.exists() for path in [source, *source.rglob("*")]),
+        default=0.0,
+    )
+    return newest > manifest.stat().st_mtime
 
 
 def run_environment(*, database_url: str, redis_url: str, port: int, mail_port: int) -> dict[str, str]:
@@ -319,7 +333,8 @@ def main() -> int:
             env,
             work,
         )
-        step("Collecting static files ...", manage("collectstatic", "--noinput", "--verbosity", "0"), env, work)
+        if static_stale():
+            step("Collecting static files ...", manage("collectstatic", "--noinput", "--verbosity", "0"), env, work)
         say(f"Prepared in {time.monotonic() - started:.0f} s.")
 
         say(f"Starting gunicorn ({args.workers} workers) on 127.0.0.1:{port}, Celery worker and beat, mail catcher ...")

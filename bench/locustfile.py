@@ -21,6 +21,7 @@ import json
 import os
 import random
 import re
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,8 @@ COMMENTS = ["", "", "", "Nopea ja ystävällinen palvelu.", "Jonotin liian kauan
 _tokens = list(FIXTURE["tokens"])
 _sessions: dict[str, dict[str, str]] = {}
 _api_tokens: dict[str, str] = {}
-_login_lock = Semaphore()
+# One lock per account: its first user logs in while the others of that account wait.
+_account_locks: defaultdict[str, Semaphore] = defaultdict(Semaphore)
 # 127.0.1.1 onwards: every customer a loopback address of their own.
 _addresses = (f"127.0.{high}.{low}" for high, low in itertools.product(range(1, 255), range(1, 255)))
 
@@ -75,7 +77,7 @@ def csrf_token(html: str) -> str | None:
 
 def session_login(client: HttpSession, email: str) -> None:
     """Log `email` in through the login page once; later users of the same account reuse its cookies."""
-    with _login_lock:
+    with _account_locks[f"session:{email}"]:
         if email not in _sessions:
             form = client.get("/accounts/login/", name="login: form")
             with client.post(
@@ -95,7 +97,7 @@ def session_login(client: HttpSession, email: str) -> None:
 
 def api_token(client: HttpSession, email: str) -> str:
     """The Authorization header value for `email`'s API calls: the one place that knows how tokens are had."""
-    with _login_lock:
+    with _account_locks[f"token:{email}"]:
         if email not in _api_tokens:
             with client.post(
                 "/api/v1/auth/token/",
