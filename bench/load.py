@@ -12,8 +12,8 @@ With DATABASE_URL and REDIS_URL pointing at a PostgreSQL and a Redis on this mac
    demo company with its year of history (`demo_seed`, the same as `scripts/dev.py run`);
 2. writes open survey invitations in bulk, users x duration / 2 of them (1,500 for
    the defaults), one per link a customer answers (bench/load_fixture.py);
-3. collects the static files (when they changed since the last run) and starts, all on 127.0.0.1 and with
-   DJANGO_SETTINGS_MODULE=cxplatform.settings.production (a random SECRET_KEY,
+3. collects the static files (when they changed since the last run) and starts, all
+   on 127.0.0.1 and with DJANGO_SETTINGS_MODULE=cxplatform.settings.production (a random SECRET_KEY,
    ALLOWED_HOSTS for loopback, SECURE_SSL_REDIRECT=0 and plain http): gunicorn with
    --workers sync workers (default 2 x cores + 1: requests are mostly CPU in Python,
    and the extra workers cover the time each waits on PostgreSQL), a Celery worker
@@ -23,14 +23,14 @@ With DATABASE_URL and REDIS_URL pointing at a PostgreSQL and a Redis on this mac
    sending Host: demo.localhost: managers reading the dashboard, a path and a
    touchpoint page; frontline staff logging encounters on the quick-log page and
    through the API; customers opening a survey link and answering it;
-5. stops everything it started (also on Ctrl-C), waits up to 30 s for the worker to
-   send what the answers queued, drops the database unless --keep (a later --reuse
+5. waits up to 30 s for the worker to send what the answers queued, stops everything
+   it started (also on Ctrl-C, at any point), drops the database unless --keep (a later --reuse
    run starts from it, skipping 1. but writing new invitations), prints a table per
    request kind (count, failures, p50/p95/p99 in ms, requests per second) and what the
    run wrote, and saves the figures as JSON under bench/results/.
 
-The exit code is 1 when any request failed. The server's log is kept in the run's
-temporary directory only when something failed, and its path printed.
+The exit code is 1 when any request failed or the server, worker or beat logged an
+error; the logs of the run are then kept in its temporary directory, and its path printed.
 """
 
 import argparse
@@ -221,6 +221,17 @@ def written_counts(database_url: str, since: dt.datetime) -> dict[str, int]:
         return {label: conn.execute(sql, [since]).fetchone()[0] for label, sql in queries.items()}
 
 
+def log_errors(logs: Path) -> dict[str, int]:
+    """Errors the server side logged (a 500's traceback, a failed task), by process."""
+    counts = {}
+    for name in ("gunicorn", "worker", "beat", "mail"):
+        path = logs / f"{name}.log"
+        if path.exists():
+            text = path.read_text(errors="replace")
+            counts[name] = sum(1 for line in text.splitlines() if "ERROR" in line or line.startswith("Traceback"))
+    return {name: count for name, count in counts.items() if count}
+
+
 def stats_read(path: Path, duration: int) -> list[dict[str, Any]]:
     rows = []
     with path.open(newline="") as file:
@@ -364,9 +375,11 @@ def main() -> int:
         written = written_counts(database_url, load_started)
         written["emails sent"] = len(list((work / "mail").glob("*.eml")))
 
+        processes.stop()
         rows = stats_read(work / "locust_stats.csv", args.duration)
         failures = failures_read(work / "locust_failures.csv")
-        failed = any(row["failures"] for row in rows) or not rows
+        server_errors = log_errors(work)
+        failed = any(row["failures"] for row in rows) or not rows or bool(server_errors)
         print()
         print(f"{args.users} users, {args.duration} s, gunicorn with {args.workers} workers, {os.cpu_count()} cores:")
         print(table(rows))
@@ -374,6 +387,8 @@ def main() -> int:
         print(", ".join(f"{label}: {count:,}" for label, count in written.items()))
         for failure in failures:
             print(f"FAILED {failure['occurrences']} x {failure['kind']}: {failure['error']}")
+        for name, count in server_errors.items():
+            print(f"ERRORS logged by {name}: {count} lines (see {work / name}.log)")
         RESULTS.mkdir(exist_ok=True)
         out = RESULTS / f"load-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
         out.write_text(
@@ -387,6 +402,7 @@ def main() -> int:
                     "gunicorn_workers": args.workers,
                     "requests": rows,
                     "failures": failures,
+                    "server_errors": server_errors,
                     "written": written,
                 },
                 indent=2,
