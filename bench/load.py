@@ -280,7 +280,9 @@ def failures_read(path: Path) -> list[dict[str, str]]:
 
 
 def interrupt(signum: int, frame: object) -> None:
-    """SIGTERM stops the run as Ctrl-C does, through the same clean-up."""
+    """Ctrl-C and SIGTERM stop the run through the same clean-up, which a second one does not cut short."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 
@@ -322,9 +324,12 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="kokemus-load-"))
     (work / "mail").mkdir()
     processes = Processes(work)
+    # Set here as well, since a shell starts a background job with SIGINT ignored.
+    signal.signal(signal.SIGINT, interrupt)
     signal.signal(signal.SIGTERM, interrupt)
     database_made = False
     failed = True
+    interrupted = False
     try:
         started = time.monotonic()
         database_made = True
@@ -410,16 +415,19 @@ def main() -> int:
         )
         print(f"Figures written to {out.relative_to(ROOT)}")
     except KeyboardInterrupt:
-        say("Interrupted.")
+        say("Interrupted; stopping what this run started ...")
+        interrupted = True
     finally:
         processes.stop()
         queue_purge(env)
         if database_made and not args.keep:
             database_recreate(admin_url, drop_only=True)
-        if failed:
+        if failed and not interrupted:
             say(f"Logs of the run are in {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+    if interrupted:
+        return 130
     return 1 if failed else 0
 
 
