@@ -293,6 +293,14 @@ def queue_purge(env: dict[str, str]) -> None:
     )
 
 
+def exceptions_read(path: Path) -> list[dict[str, str]]:
+    """Errors raised in the simulated users' code (an unexpected body, say): counted as failures too."""
+    if not path.exists():
+        return []
+    with path.open(newline="") as file:
+        return [{"error": row["Message"], "occurrences": row["Count"]} for row in csv.DictReader(file)]
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=50, help=f"people at once (default 50, at most {MAX_USERS})")
@@ -383,8 +391,9 @@ def main() -> int:
         processes.stop()
         rows = stats_read(work / "locust_stats.csv", args.duration)
         failures = failures_read(work / "locust_failures.csv")
+        exceptions = exceptions_read(work / "locust_exceptions.csv")
         server_errors = log_errors(work)
-        failed = any(row["failures"] for row in rows) or not rows or bool(server_errors)
+        failed = any(row["failures"] for row in rows) or not rows or bool(exceptions) or bool(server_errors)
         print()
         print(f"{args.users} users, {args.duration} s, gunicorn with {args.workers} workers, {os.cpu_count()} cores:")
         print(table(rows))
@@ -392,6 +401,8 @@ def main() -> int:
         print(", ".join(f"{label}: {count:,}" for label, count in written.items()))
         for failure in failures:
             print(f"FAILED {failure['occurrences']} x {failure['kind']}: {failure['error']}")
+        for exception in exceptions:
+            print(f"RAISED {exception['occurrences']} x in a simulated user: {exception['error']}")
         for name, count in server_errors.items():
             print(f"ERRORS logged by {name}: {count} lines (see {work / name}.log)")
         RESULTS.mkdir(exist_ok=True)
@@ -407,6 +418,7 @@ def main() -> int:
                     "gunicorn_workers": args.workers,
                     "requests": rows,
                     "failures": failures,
+                    "exceptions": exceptions,
                     "server_errors": server_errors,
                     "written": written,
                 },
