@@ -184,7 +184,9 @@ def outbox_deliver_due() -> dict[str, int]:
     """
     from django.utils import timezone
 
-    from apps.outbox.selectors import outbound_due_ids
+    from apps.outbox.models import OutboundEmail
+    from apps.outbox.selectors import outbound_claimable_q
     from apps.outbox.services import outbound_emails_deliver
 
-    return outbound_emails_deliver(message_ids=outbound_due_ids(now=timezone.now()))
+    due = OutboundEmail.objects.filter(outbound_claimable_q(timezone.now())).order_by("id")
+    return outbound_emails_deliver(message_ids=list(due.values_list("id", flat=True)))

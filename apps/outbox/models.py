@@ -34,6 +34,8 @@ class OutboundEmail(models.Model):
     message_id = models.CharField(_("Message-ID"), max_length=250, unique=True)
     due_at = models.DateTimeField(_("due"))
     lease_until = models.DateTimeField(null=True, blank=True)
+    # When the message was last given to a worker's queue (see services.outbound_emails_hand_out).
+    handed_out_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)

@@ -10,14 +10,6 @@ def outbound_claimable_q(now: dt.datetime) -> Q:
     return Q(status=OutboundStatus.QUEUED, due_at__lte=now) | Q(status=OutboundStatus.SENDING, lease_until__lt=now)
 
 
-def outbound_due_ids(*, now: dt.datetime, limit: int = 500) -> list[int]:
-    return list(
-        OutboundEmail.objects.filter(outbound_claimable_q(now))
-        .order_by("due_at", "id")
-        .values_list("id", flat=True)[:limit]
-    )
-
-
 def outbound_status_counts() -> dict[str, int]:
     """How many messages are in each state, for the admins' overview."""
     rows = OutboundEmail.objects.values("status").annotate(count=Count("id"))

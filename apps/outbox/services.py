@@ -21,7 +21,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connectio
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +49,8 @@ def outbound_email_queue(
     """
     if len(message.recipients()) != 1 or message.attachments:
         raise ValueError("An outbox message has exactly one recipient and no attachments.")
+    now = timezone.now()
+    due_at = due_at or now
     headers = dict(message.extra_headers)
     message_id = headers.pop("Message-ID", "") or _message_id_new(kind)
     html = ""
@@ -64,7 +66,9 @@ def outbound_email_queue(
         body_html=html,
         headers=headers,
         message_id=message_id,
-        due_at=due_at or timezone.now(),
+        due_at=due_at,
+        # Due now: the caller's commit (or the caller itself) gives it to a worker, not the sweep.
+        handed_out_at=now if due_at <= now else None,
     )
     if send_on_commit:
         from apps.outbox.tasks import outbox_send_task
@@ -118,7 +122,13 @@ def outbound_email_deliver(
                 kind.on_cancelled(outbound)
         return "cancelled"
     if decision is not None and decision.defer_until is not None:
-        _finish(outbound, status=OutboundStatus.QUEUED, due_at=decision.defer_until, attempts=outbound.attempts - 1)
+        _finish(
+            outbound,
+            status=OutboundStatus.QUEUED,
+            due_at=decision.defer_until,
+            attempts=outbound.attempts - 1,
+            handed_out_at=None,
+        )
         return "deferred"
 
     try:
@@ -152,7 +162,7 @@ def _failed(outbound: OutboundEmail, *, error: Exception, permanent: bool, now: 
     next_try = None if permanent else retry_at(attempts=outbound.attempts, now=now)
     if next_try is not None:
         logger.warning("outbound email %s failed (attempt %s), retrying: %s", outbound.pk, outbound.attempts, message)
-        _finish(outbound, status=OutboundStatus.QUEUED, due_at=next_try, last_error=message)
+        _finish(outbound, status=OutboundStatus.QUEUED, due_at=next_try, last_error=message, handed_out_at=None)
         return "retry"
     logger.error("outbound email %s failed for good: %s", outbound.pk, message)
     with transaction.atomic():
@@ -161,6 +171,25 @@ def _failed(outbound: OutboundEmail, *, error: Exception, permanent: bool, now: 
         if kind.on_failed:
             kind.on_failed(outbound)
     return "failed"
+
+
+def outbound_emails_hand_out(*, now: dt.datetime, limit: int = 500) -> list[int]:
+    """Claim up to `limit` due messages for workers' queues (the sweep); returns their ids.
+
+    A message given to a queue is not given again within a lease's length, so a backlog
+    does not fill the queue with copies; a task lost with Redis is given again after it.
+    """
+    again = now - dt.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    with transaction.atomic():
+        ids = list(
+            OutboundEmail.objects.filter(outbound_claimable_q(now))
+            .filter(Q(handed_out_at__isnull=True) | Q(handed_out_at__lt=again))
+            .select_for_update(skip_locked=True)
+            .order_by("due_at", "id")
+            .values_list("id", flat=True)[:limit]
+        )
+        OutboundEmail.objects.filter(pk__in=ids).update(handed_out_at=now)
+    return ids
 
 
 def outbound_emails_deliver(*, message_ids: Iterable[int]) -> dict[str, int]:
@@ -183,7 +212,7 @@ def outbound_email_requeue(*, outbound: OutboundEmail, now: dt.datetime | None =
     """Send a dead (failed) message again, from a company admin's hand; its tries start over."""
     now = now or timezone.now()
     requeued = OutboundEmail.objects.filter(pk=outbound.pk, status=OutboundStatus.FAILED).update(
-        status=OutboundStatus.QUEUED, due_at=now, attempts=0
+        status=OutboundStatus.QUEUED, due_at=now, attempts=0, handed_out_at=now
     )
     if not requeued:
         raise DomainError(_("Only a failed message can be sent again."), code="invalid_status")

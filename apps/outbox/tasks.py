@@ -15,9 +15,9 @@ def outbox_dispatch_all() -> int:
 @app.task
 def outbox_dispatch() -> int:
     """In one company: hand due messages (retries, and those of a dead worker) to senders."""
-    from apps.outbox.selectors import outbound_due_ids
+    from apps.outbox.services import outbound_emails_hand_out
 
-    message_ids = outbound_due_ids(now=timezone.now())
+    message_ids = outbound_emails_hand_out(now=timezone.now())
     for start in range(0, len(message_ids), 50):
         outbox_send_task.delay(message_ids=message_ids[start : start + 50])
     return len(message_ids)

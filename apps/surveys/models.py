@@ -231,6 +231,8 @@ class InvitationEmail(models.Model):
     kind = models.CharField(max_length=16, choices=EmailKind.choices)
     status = models.CharField(max_length=16, choices=EmailStatus.choices, default=EmailStatus.SCHEDULED)
     due_at = models.DateTimeField()
+    # When a dispatch last gave it to a worker's queue (see sending.invitation_emails_hand_out).
+    handed_out_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     # The outbox message this email became when it was handed over (status sending).

@@ -183,6 +183,25 @@ def _campaign_run(campaign: Campaign, *, rules: SurveySettings, now: dt.datetime
     return invited
 
 
+# A due email given to a worker's queue is not given again for this long: a backlog of slow sends
+# does not fill the queue with copies of the same task, and a task lost with Redis is given again after it.
+HAND_OUT_AGAIN_AFTER = dt.timedelta(minutes=2)
+
+
+def invitation_emails_hand_out(*, now: dt.datetime, limit: int = 200) -> list[int]:
+    """Claim up to `limit` due emails for workers' queues; returns their ids."""
+    with transaction.atomic():
+        ids = list(
+            InvitationEmail.objects.filter(claimable_emails_q(now))
+            .filter(Q(handed_out_at__isnull=True) | Q(handed_out_at__lt=now - HAND_OUT_AGAIN_AFTER))
+            .select_for_update(skip_locked=True)
+            .order_by("due_at", "id")
+            .values_list("id", flat=True)[:limit]
+        )
+        InvitationEmail.objects.filter(pk__in=ids).update(handed_out_at=now)
+    return ids
+
+
 SURVEY_INVITATION_EMAIL = "survey_invitation"
 SURVEY_REMINDER_EMAIL = "survey_reminder"
 

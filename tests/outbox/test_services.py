@@ -4,6 +4,7 @@ import datetime as dt
 import smtplib
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -11,14 +12,25 @@ from django.test import override_settings
 
 from apps.outbox.kinds import OutboxKind, SendDecision, outbox_kind_register
 from apps.outbox.models import OutboundEmail, OutboundStatus
-from apps.outbox.selectors import outbound_due_ids, outbound_status_counts
-from apps.outbox.services import outbound_email_deliver, outbound_email_queue, outbound_email_requeue
+from apps.outbox.selectors import outbound_status_counts
+from apps.outbox.services import (
+    outbound_email_deliver,
+    outbound_email_queue,
+    outbound_email_requeue,
+    outbound_emails_hand_out,
+)
 from apps.outbox.tasks import outbox_dispatch
 from tests.conftest import outbox_deliver_due
 
 pytestmark = pytest.mark.django_db
 
 NOON = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def at_noon():
+    with time_machine.travel(NOON, tick=False):
+        yield
 
 
 @pytest.fixture
@@ -122,9 +134,9 @@ def test_a_worker_killed_mid_send_leaves_a_lease_another_takes_over(settings):
     outbound = _queued()
     with override_settings(EMAIL_BACKEND="tests.outbox.test_services.Killed"), pytest.raises(SystemExit):
         outbound_email_deliver(message_id=outbound.pk, now=NOON)
-    assert outbound_due_ids(now=NOON + dt.timedelta(seconds=59)) == []
+    assert outbound_emails_hand_out(now=NOON + dt.timedelta(seconds=59)) == []
     assert outbound_email_deliver(message_id=outbound.pk, now=NOON + dt.timedelta(seconds=59)) == "not_claimed"
-    assert outbound_due_ids(now=NOON + dt.timedelta(seconds=61)) == [outbound.pk]
+    assert outbound_emails_hand_out(now=NOON + dt.timedelta(seconds=61)) == [outbound.pk]
     assert outbound_email_deliver(message_id=outbound.pk, now=NOON + dt.timedelta(seconds=61)) == "sent"
     assert len(mail.outbox) == 1
     assert mail.outbox[0].extra_headers["Message-ID"] == outbound.message_id
@@ -226,10 +238,12 @@ def test_a_sign_in_link_does_not_stay_in_the_outbox_once_sent(anonymous_client):
 
 def test_the_sweep_hands_out_due_messages_in_batches(eager_tasks):
     for _ in range(3):
-        outbound_email_queue(kind="test_plain", message=_message(), send_on_commit=False)
-    assert outbox_dispatch() == 3
-    assert len(mail.outbox) == 3
-    assert outbox_dispatch() == 0
+        outbound_email_queue(kind="test_plain", message=_message())
+    assert outbox_dispatch() == 0  # each has its own task, sent when it was queued
+    with time_machine.travel(NOON + dt.timedelta(seconds=61), tick=False):  # those tasks were lost
+        assert outbox_dispatch() == 3
+        assert len(mail.outbox) == 3
+        assert outbox_dispatch() == 0
 
 
 def test_company_admins_see_the_outbox_in_the_admin_and_send_a_dead_one_again(client_for, company_admin, manager):
@@ -251,3 +265,17 @@ def test_company_admins_see_the_outbox_in_the_admin_and_send_a_dead_one_again(cl
     assert response.status_code == 200
     outbound.refresh_from_db()
     assert outbound.status == OutboundStatus.QUEUED
+
+
+def test_the_sweep_gives_a_message_to_a_queue_once_per_lease(settings):
+    """A backlog does not fill the queue with copies; a task lost with Redis is given out again."""
+    settings.OUTBOX_LEASE_SECONDS = 60
+    later = outbound_email_queue(
+        kind="test_plain", message=_message(), due_at=NOON + dt.timedelta(minutes=5), send_on_commit=False
+    )
+    now_due = _queued()
+    assert outbound_emails_hand_out(now=NOON) == []  # queued due now: its own task was sent on commit
+    assert outbound_emails_hand_out(now=NOON + dt.timedelta(seconds=61)) == [now_due.pk]  # that task was lost
+    assert outbound_emails_hand_out(now=NOON + dt.timedelta(seconds=90)) == []
+    assert outbound_email_deliver(message_id=now_due.pk, now=NOON + dt.timedelta(seconds=90)) == "sent"
+    assert outbound_emails_hand_out(now=NOON + dt.timedelta(minutes=5)) == [later.pk]

@@ -10,8 +10,7 @@ from django.test import override_settings
 
 from apps.encounters.models import Encounter
 from apps.outbox.models import OutboundEmail, OutboundStatus
-from apps.outbox.selectors import outbound_due_ids
-from apps.outbox.services import outbound_email_deliver
+from apps.outbox.services import outbound_email_deliver, outbound_emails_hand_out
 from apps.surveys.dispatch import survey_dispatch_run
 from apps.surveys.models import EmailKind, EmailStatus, Invitation, InvitationEmail, InvitationStatus, SurveySettings
 from apps.surveys.selectors import survey_settings_get
@@ -28,7 +27,7 @@ def dispatch_and_send(now: dt.datetime) -> list[str]:
     then the outbox's sweep (retries, and messages of a worker that died)."""
     with time_machine.travel(now, tick=False):
         outcomes = [invitation_email_send(email_id=email_id, now=now) for email_id in survey_dispatch_run(now=now)]
-        return outcomes + [outbound_email_deliver(message_id=pk, now=now) for pk in outbound_due_ids(now=now)]
+        return outcomes + [outbound_email_deliver(message_id=pk, now=now) for pk in outbound_emails_hand_out(now=now)]
 
 
 def test_consenting_encounter_gets_exactly_one_email_after_the_delay(customer, touchpoint):
@@ -279,3 +278,15 @@ def test_a_failing_address_gives_up_after_the_last_retry(customer, touchpoint):
 def test_settings_default_and_are_editable():
     rules = survey_settings_get()
     assert (rules.default_delay_minutes, rules.frequency_cap_days, rules.reminder_after_days) == (120, 30, 3)
+
+
+def test_a_due_email_is_given_to_a_queue_once_until_its_task_is_taken_for_lost(customer, touchpoint):
+    from apps.surveys.sending import HAND_OUT_AGAIN_AFTER, invitation_emails_hand_out
+
+    log_visit(customer=customer, touchpoint=touchpoint, at=NOON)
+    dispatch_and_send(NOON)
+    due = NOON + 2 * HOUR
+    email = InvitationEmail.objects.get()
+    assert invitation_emails_hand_out(now=due) == [email.pk]
+    assert invitation_emails_hand_out(now=due + dt.timedelta(minutes=1)) == []  # its task is still queued
+    assert invitation_emails_hand_out(now=due + HAND_OUT_AGAIN_AFTER + dt.timedelta(seconds=1)) == [email.pk]
