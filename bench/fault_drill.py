@@ -322,6 +322,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=int, default=900, help="seconds to wait for every invitation")
     args = parser.parse_args()
 
+    # Ctrl-C or a kill ends the drill through its clean-up, so no server of it is left running.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(130))
     directory = Path(tempfile.mkdtemp(prefix="kokemus-drill-"))
     os.chmod(directory, 0o755)  # noqa: S103 - the embedded PostgreSQL runs as its own system user when started as root
     postgres, redis, sink = Postgres(directory), Redis(directory), Sink()
@@ -392,8 +394,18 @@ def main() -> int:
         time.sleep(3)  # a straggling duplicate, if any, lands now
 
         per_address: dict[str, list[str]] = defaultdict(list)
-        for recipient, message_id, _at in sink.received:
+        first_copy_at: dict[str, float] = {}
+        duplicate_causes: Counter = Counter()
+        for recipient, message_id, at in sink.received:
             per_address[recipient].append(message_id)
+            if recipient not in first_copy_at:
+                first_copy_at[recipient] = at - started
+                continue
+            # The fault that struck between the first copy and this one is what sent it again.
+            between = [
+                name for name, fault_at in faults.items() if first_copy_at[recipient] <= fault_at <= at - started
+            ]
+            duplicate_causes[between[-1] if between else "no fault in between"] += 1
         lost = [address for address in addresses if address not in per_address]
         copies = Counter(len(ids) for ids in per_address.values())
         duplicates = {address: ids for address, ids in per_address.items() if len(ids) > 1}
@@ -412,6 +424,7 @@ def main() -> int:
             "lost": len(lost),
             "duplicates": sum(len(ids) - 1 for ids in duplicates.values()),
             "duplicates_with_a_new_message_id": len(new_id_duplicates),
+            "duplicates_by_the_fault_between_the_copies": dict(duplicate_causes),
             "copies_per_address": dict(sorted(copies.items())),
             "unexpected_recipients": len(strangers),
             "machine": platform.node(),
