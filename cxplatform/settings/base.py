@@ -84,6 +84,7 @@ TENANT_APPS = [
     # Each company counts its own failed logins, so one company's lockouts never reach another.
     "axes",
     "simple_history",
+    "apps.outbox",
     "apps.accounts",
     "apps.personas",
     "apps.journeys",
@@ -305,11 +306,15 @@ CELERY_RESULT_EXPIRES = 60 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
-# How long a worker holds an email it is sending before another may take it over.
-SURVEY_SEND_LEASE_SECONDS = env.int("SURVEY_SEND_LEASE_SECONDS", default=300)
+# How long a worker holds an email it is sending before another may take it over. It must
+# outlast a slow but living send (EMAIL_TIMEOUT per step of the SMTP dialogue), and it is what
+# a message waits after its worker was killed mid-send, plus up to one outbox sweep.
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=60)
 # Installed into django-celery-beat's tables at beat start; editable in the operators' admin.
 CELERY_BEAT_SCHEDULE = {
     "survey-dispatch": {"task": "apps.surveys.tasks.survey_dispatch_all", "schedule": 60.0},
+    # Retries and the messages of a killed worker; a new message is sent at once, not by this sweep.
+    "outbox-dispatch": {"task": "apps.outbox.tasks.outbox_dispatch_all", "schedule": 15.0},
     "metrics-refresh": {"task": "apps.metrics.tasks.metrics_refresh_all", "schedule": 60.0},
     "metrics-recompute": {"task": "apps.metrics.tasks.metrics_recompute_all", "schedule": crontab(hour=2, minute=30)},
     "maturity-snapshot": {"task": "apps.maturity.tasks.maturity_snapshot_all", "schedule": crontab(hour=3, minute=30)},
