@@ -9,6 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.models import TimeStampedModel
 
 
+def quiet_hours_start_default() -> dt.time:
+    # A callable, not a fixed time: Django's check W161 warns of a fixed time default for the 20
+    # seconds around that time of day, which would fail `check --deploy --fail-level WARNING` at 21:00.
+    return dt.time(21, 0)
+
+
+def quiet_hours_end_default() -> dt.time:
+    return dt.time(8, 0)
+
+
 class SurveySettings(models.Model):
     """The company's survey rules: one row per company schema (see selectors.survey_settings_get)."""
 
@@ -16,8 +26,8 @@ class SurveySettings(models.Model):
     default_delay_minutes = models.PositiveIntegerField(
         _("default delay after an encounter (minutes)"), default=120, validators=[MaxValueValidator(60 * 24 * 30)]
     )
-    quiet_hours_start = models.TimeField(_("quiet hours start"), default=dt.time(21, 0))
-    quiet_hours_end = models.TimeField(_("quiet hours end"), default=dt.time(8, 0))
+    quiet_hours_start = models.TimeField(_("quiet hours start"), default=quiet_hours_start_default)
+    quiet_hours_end = models.TimeField(_("quiet hours end"), default=quiet_hours_end_default)
     frequency_cap_days = models.PositiveIntegerField(
         _("survey a customer at most once in (days)"), default=30, validators=[MaxValueValidator(365)]
     )
