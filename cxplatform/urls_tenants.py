@@ -9,7 +9,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from apps.accounts.api_docs import ApiDocsApi, ApiRedocApi, ApiSchemaApi
 from apps.accounts.views import HomeView
-from apps.core.views import health_view
+from apps.core.views import favicon_view, health_view
 
 admin.site.site_header = _("Kokemus administration")
 admin.site.site_title = _("Kokemus")
@@ -45,8 +45,10 @@ urlpatterns = [
     path("dashboard/", include("apps.dashboards.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
-    # Public: health (marked in its view) for the load balancer; the translation catalogue for scripts.
+    # Public: health (marked in its view) for the load balancer; the translation catalogue for scripts;
+    # the icon browsers ask for on pages that name none.
     path("health/", health_view, name="health"),
+    path("favicon.ico", favicon_view),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
 ]
 
