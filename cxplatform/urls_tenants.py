@@ -1,16 +1,28 @@
 """URLs served on a company's domain (<company>.<BASE_DOMAIN>)."""
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from apps.core.views import health_view
 
 admin.site.site_header = _("Kokemus administration")
 admin.site.site_title = _("Kokemus")
+
+# ReDoc writes its styles into <style> elements at run time, builds its search worker
+# from a blob: URL and shows its maker's logo from their CDN; only this page allows them.
+redoc_view = csp_replace(
+    {
+        "style-src": [SELF, UNSAFE_INLINE],
+        "worker-src": [SELF, "blob:"],
+        "img-src": [SELF, "data:", "https://cdn.redoc.ly"],
+    }
+)(SpectacularRedocView.as_view(url_name="api:schema"))
 
 api_v1 = [
     path("", include("apps.accounts.api_urls")),
@@ -22,8 +34,9 @@ api_v1 = [
     path("", include("apps.metrics.api_urls")),
     path("", include("apps.maturity.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # The split view serves Swagger UI's setup as a script of its own, so the page needs no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", redoc_view, name="redoc"),
 ]
 
 urlpatterns = [
