@@ -32,8 +32,10 @@ from apps.customers.models import Customer
 from apps.demo.seeds import SEEDERS
 from apps.demo.seeds.context import DemoContext
 from apps.demo.seeds.users import DEMO_PASSWORD, DEMO_STAFF
+from apps.encounters.models import Encounter
 from apps.journeys.models import ServicePath, Touchpoint
 from apps.metrics.services import metrics_recompute_full
+from apps.personas.models import BuyerPersona
 from apps.surveys.models import Invitation, InvitationStatus, Survey
 from apps.surveys.selectors import survey_settings_get
 from apps.surveys.sending import invitation_create
@@ -75,6 +77,8 @@ class Company:
     case_id: int
     survey_id: int
     user_id: int
+    persona_id: int
+    encounter_id: int
     survey_token: str
     unsubscribe_token: str
     reset_link: str
@@ -132,6 +136,8 @@ def company(django_db_setup: None, django_db_blocker: Any) -> Iterator[Company]:
                     case_id=FollowUpCase.objects.order_by("pk").first().pk,
                     survey_id=survey.pk,
                     user_id=user.pk,
+                    persona_id=BuyerPersona.objects.order_by("pk").first().pk,
+                    encounter_id=Encounter.objects.order_by("-pk").first().pk,
                     survey_token=_sent_invitation(survey=survey, customer=customers[0]),
                     unsubscribe_token=_sent_invitation(survey=survey, customer=customers[1]),
                     reset_link=(
@@ -241,6 +247,8 @@ def _pages_for(role: str, company: Company) -> list[str]:
         f"/paths/{company.path_id}/",
         "/encounters/log/",
         "/cases/",
+        "/personas/",
+        f"/personas/{company.persona_id}/",
         "/accounts/password/",
         "/api/v1/docs/",
         "/api/v1/redoc/",
@@ -256,9 +264,21 @@ def _pages_for(role: str, company: Company) -> list[str]:
         "/customers/",
         f"/customers/{company.customer_id}/",
         "/encounters/",
+        f"/encounters/{company.encounter_id}/",
+        "/paths/ownership/",
+        f"/paths/{company.path_id}/history/",
+        "/customers/new/",
+        "/customers/import/",
         "/surveys/",
+        "/surveys/new/",
         f"/surveys/{company.survey_id}/",
         f"/surveys/{company.survey_id}/edit/",
+        f"/surveys/{company.survey_id}/touchpoints/",
+        "/surveys/settings/",
+        "/surveys/send-outs/",
+        "/surveys/send-outs/new/",
+        "/surveys/invitations/",
+        "/dashboard/digest/",
         "/admin/",
         f"/admin/journeys/servicepath/{company.path_id}/change/",
     ]
@@ -266,10 +286,15 @@ def _pages_for(role: str, company: Company) -> list[str]:
         "/admin/accounts/user/",
         f"/admin/accounts/user/{company.user_id}/change/",
         "/accounts/users/",
+        "/accounts/users/new/",
         f"/accounts/users/{company.user_id}/",
         "/company/settings/",
+        "/dashboard/maturity-settings/",
     ]
-    return everyone + (leaders if role in ("admin", "manager") else []) + (admins if role == "admin" else [])
+    frontline = ["/encounters/mine/"]
+    if role == "frontline":
+        return everyone + frontline
+    return everyone + leaders + (admins if role == "admin" else [])
 
 
 @pytest.mark.parametrize("role", ["admin", "manager", "frontline"])
@@ -282,6 +307,10 @@ def test_each_role_sees_its_pages_without_csp_violations_or_script_errors(browse
     walk.visit("/encounters/log/")
     walk.page.fill("#id_q", "a")  # the quick log's customer search runs in JavaScript
     walk.page.wait_for_load_state("networkidle")
+    walk.visit("/cases/")
+    with walk.page.expect_navigation():  # the status filter sends its form on change (static/js/shell.js)
+        walk.page.select_option("select[name=status]", "all")
+    assert "status=all" in walk.page.url
     problems = walk.close()
     assert not problems, "\n".join(problems)
 
