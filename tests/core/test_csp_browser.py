@@ -281,6 +281,9 @@ def _pages_for(role: str, company: Company) -> list[str]:
         "/dashboard/digest/",
         "/admin/",
         f"/admin/journeys/servicepath/{company.path_id}/change/",
+        f"/admin/journeys/servicepath/{company.path_id}/history/",
+        "/api/v1/paths/",
+        "/api/v1/customers/",
     ]
     admins = [
         "/admin/accounts/user/",

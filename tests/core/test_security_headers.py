@@ -58,3 +58,14 @@ def test_redoc_alone_may_use_inline_styles(client_for, manager):
     assert setup.status_code == 200
     assert setup["Content-Type"].startswith("application/javascript")
     assert "SwaggerUIBundle" in setup.content.decode()
+
+
+def test_the_browsable_api_alone_of_the_api_may_use_inline_styles(client_for, manager):
+    client = client_for(manager)
+    html = client.get("/api/v1/paths/", HTTP_ACCEPT="text/html")
+    json = client.get("/api/v1/paths/")
+    assert html.status_code == json.status_code == 200
+    assert html["Content-Type"].startswith("text/html")
+    assert _directives(html[HEADER])["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert _directives(html[HEADER])["script-src"] == ["'self'"]
+    assert _directives(json[HEADER])["style-src"] == ["'self'"]
