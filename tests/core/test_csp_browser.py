@@ -2,7 +2,8 @@
 
 The pages are served by a live server in this process from a company made for the
 test (the demo company's year, seeded in a few seconds) on `<slug>.localhost`, which
-Chromium resolves to this machine by itself. The company's schema is dropped at the
+Chromium resolves to this machine by itself, and the operators' admin on the test
+database's public domain. The company's schema is dropped and the operator deleted at the
 end, so nothing is left in alpha or beta. Screenshots of every page go to a folder
 under /tmp when CSP_BROWSER_SCREENSHOTS names one.
 """
@@ -42,6 +43,7 @@ from apps.surveys.sending import invitation_create
 from apps.surveys.tokens import token_for
 from apps.tenants.models import Tenant
 from apps.tenants.services import company_create
+from tests.conftest import PASSWORD, PUBLIC_DOMAIN
 
 pytestmark = pytest.mark.browser
 
@@ -53,8 +55,11 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--no-first-run",
+    # The operators' domain of the test database; company domains end in .localhost, which Chromium resolves itself.
+    f"--host-resolver-rules=MAP {PUBLIC_DOMAIN} 127.0.0.1",
 ]
 SLUG = "cspwalk"
+OPERATOR_EMAIL = "csp-walk-operator@kokemus.example"
 DOMAIN = f"{SLUG}.localhost"
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
@@ -101,6 +106,13 @@ def _sent_invitation(*, survey: Survey, customer: Customer) -> str:
     return token_for(invitation.token_nonce)
 
 
+def _operator_forget() -> None:
+    # Not through the ORM: its cascade would look for the companies' tables (digest
+    # subscriptions, ...) in the public schema, where they do not exist.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {User._meta.db_table} WHERE email = %s", [OPERATOR_EMAIL])  # noqa: S608
+
+
 @pytest.fixture(scope="module")
 def company(django_db_setup: None, django_db_blocker: Any) -> Iterator[Company]:
     with django_db_blocker.unblock():
@@ -108,6 +120,8 @@ def company(django_db_setup: None, django_db_blocker: Any) -> Iterator[Company]:
         stale = Tenant.objects.filter(schema_name=SLUG).first()
         if stale is not None:  # left by an interrupted run
             stale.delete(force_drop=True)
+        _operator_forget()
+        User.objects.create_superuser(OPERATOR_EMAIL, PASSWORD)
         _key, admin_email, admin_name, _role = DEMO_STAFF[0]
         tenant = company_create(
             name="CSP Katsastus Oy",
@@ -148,6 +162,7 @@ def company(django_db_setup: None, django_db_blocker: Any) -> Iterator[Company]:
         finally:
             connection.set_schema_to_public()
             tenant.delete(force_drop=True)
+            _operator_forget()
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +189,11 @@ def browser(live_url: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # The operators' domain is not *.localhost, so Chromium would take it for an insecure origin
+        # and ignore (and warn about) the Cross-Origin-Opener-Policy; in production it is https.
+        operators = live_url.replace(DOMAIN, PUBLIC_DOMAIN)
+        args = [*CHROMIUM_ARGS, f"--unsafely-treat-insecure-origin-as-secure={operators}"]
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
         yield browser
         browser.close()
 
@@ -228,12 +247,14 @@ class Walk:
             slug = re.sub(r"[^a-z0-9]+", "-", self.current.lower()).strip("-")[:90]
             self.page.screenshot(path=str(folder / f"{slug}.png"), full_page=True)
 
-    def log_in(self, email: str) -> None:
-        self.visit("/accounts/login/")
+    def log_in(
+        self, email: str, *, password: str = DEMO_PASSWORD, url: str = "/accounts/login/", form: str = "main form"
+    ) -> None:
+        self.visit(url)
         self.page.fill("input[name=username]", email)
-        self.page.fill("input[name=password]", DEMO_PASSWORD)
-        self.submit()
-        assert "/accounts/login/" not in self.page.url, f"{email} could not log in"
+        self.page.fill("input[name=password]", password)
+        self.submit(f"{form} [type=submit]")
+        assert "/login/" not in self.page.url, f"{email} could not log in"
 
     def close(self) -> list[str]:
         self.context.close()
@@ -336,5 +357,19 @@ def test_customer_and_signed_out_pages_have_no_csp_violations_or_script_errors(b
 
     walk.visit(f"/s/{company.unsubscribe_token}/unsubscribe/")
     walk.submit()
+    problems = walk.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_operators_admin_has_no_csp_violations_or_script_errors(browser, live_url, company):
+    walk = Walk(browser, live_url.replace(DOMAIN, PUBLIC_DOMAIN), "operator")  # the origin from browser()
+    walk.log_in(OPERATOR_EMAIL, password=PASSWORD, url="/admin/login/", form="#login-form")
+    for path in [
+        "/admin/",
+        "/admin/tenants/tenant/",
+        "/admin/tenants/tenant/add/",
+        f"/admin/tenants/tenant/{company.tenant.pk}/change/",
+    ]:
+        walk.visit(path)
     problems = walk.close()
     assert not problems, "\n".join(problems)
