@@ -1,7 +1,5 @@
 """Thin tasks: the weekly leadership digest."""
 
-import smtplib
-
 from django.utils import timezone
 
 from apps.tenants.fanout import tenants_fan_out
@@ -21,13 +19,7 @@ def digest_dispatch() -> int:
     return len(digest_deliveries_claim(now=timezone.now()))
 
 
-@app.task(
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=60,
-    retry_backoff_max=900,
-    max_retries=8,
-    acks_late=True,
-)
+@app.task(acks_late=True)
 def digest_send_task(*, delivery_id: int) -> bool:
     from apps.dashboards.digest import digest_send
 
