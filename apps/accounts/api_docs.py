@@ -4,7 +4,7 @@ drf-spectacular's views with a capability like every other API view, so the
 closed-by-default permission lets them through for signed-in members only.
 """
 
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from apps.accounts.capabilities import can_use_app
 from apps.core.access import CapabilityApiMixin
@@ -14,7 +14,9 @@ class ApiSchemaApi(CapabilityApiMixin, SpectacularAPIView):
     capability = staticmethod(can_use_app)
 
 
-class ApiDocsApi(CapabilityApiMixin, SpectacularSwaggerView):
+class ApiDocsApi(CapabilityApiMixin, SpectacularSwaggerSplitView):
+    """Swagger UI, its setup served as a script of its own (?script): the page needs no inline script."""
+
     capability = staticmethod(can_use_app)
 
 

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from apps.core.task_retry import DATABASE_AWAY_RETRY
 from apps.tenants.fanout import tenants_fan_out
 from cxplatform.celery import app
 
@@ -19,7 +20,7 @@ def digest_dispatch() -> int:
     return len(digest_deliveries_claim(now=timezone.now()))
 
 
-@app.task(acks_late=True)
+@app.task(acks_late=True, **DATABASE_AWAY_RETRY)
 def digest_send_task(*, delivery_id: int) -> bool:
     from apps.dashboards.digest import digest_send
 

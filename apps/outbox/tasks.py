@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from apps.core.task_retry import DATABASE_AWAY_RETRY
 from apps.tenants.fanout import tenants_fan_out
 from cxplatform.celery import app
 
@@ -23,7 +24,7 @@ def outbox_dispatch() -> int:
     return len(message_ids)
 
 
-@app.task(acks_late=True)
+@app.task(acks_late=True, **DATABASE_AWAY_RETRY)
 def outbox_send_task(*, message_ids: list[int]) -> dict[str, int]:
     from apps.outbox.services import outbound_emails_deliver
 

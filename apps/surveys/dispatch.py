@@ -12,7 +12,7 @@ def survey_dispatch_run(*, now: dt.datetime) -> list[int]:
     """One company's minute: create what is due, and return the ids of the emails to send now.
 
     Everything here is driven by rows, so a lost task message (a Redis restart)
-    costs a few minutes: a run after HAND_OUT_AGAIN_AFTER finds the same rows again.
+    costs a minute or two: a run after HAND_OUT_AGAIN_AFTER finds the same rows again.
     """
     scheduled = invitations_schedule_from_encounters(now=now)
     invited = campaigns_run_due(now=now)

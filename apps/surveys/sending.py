@@ -185,7 +185,7 @@ def _campaign_run(campaign: Campaign, *, rules: SurveySettings, now: dt.datetime
 
 # A due email given to a worker's queue is not given again for this long: a backlog of slow sends
 # does not fill the queue with copies of the same task, and a task lost with Redis is given again after it.
-HAND_OUT_AGAIN_AFTER = dt.timedelta(minutes=2)
+HAND_OUT_AGAIN_AFTER = dt.timedelta(minutes=1)
 
 
 def invitation_emails_hand_out(*, now: dt.datetime, limit: int = 200) -> list[int]:
