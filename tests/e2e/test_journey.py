@@ -232,6 +232,8 @@ class Person:
         """Open a page (a path on this person's site, or a full link from an email) and check it answered 200."""
         response = self.page.goto(url if url.startswith("http") else self.base + url, wait_until="load")
         assert response.status == 200, f"{self.name}: {url} answered {response.status}"
+        # No violation proves something only on pages under a policy.
+        assert "content-security-policy" in response.headers, f"{self.name}: {url} has no Content-Security-Policy"
 
     def submit(self, selector: str, *, timeout: float = WAIT_MS) -> None:
         """Click a form's button and wait for the page it leads to."""
