@@ -411,6 +411,7 @@ def _journey(stack: Stack, person: Callable[..., Person]) -> None:
     customer = person("customer", base=stack.company_url, viewport={"width": 390, "height": 844}, is_mobile=True)
     customer.visit(link_in(survey_email, containing="/s/"))
     customer.shot("opens the survey")
+    assert "Kuinka todennäköisesti suosittelisit yritystä Polku Katsastus Oy ystävällesi" in customer.text()
     customer.page.locator("input[type=radio][value='3']").check()
     customer.page.locator("textarea").fill("Jonotin tiskillä puoli tuntia.")
     customer.submit("button.survey__submit")
