@@ -5,8 +5,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
+from apps.core.apis import SchemaApi
 from apps.core.views import health_view
 
 admin.site.site_header = _("Kokemus administration")
@@ -21,7 +22,7 @@ api_v1 = [
     path("", include("apps.encounters.api_urls")),
     path("", include("apps.metrics.api_urls")),
     path("", include("apps.maturity.api_urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaApi.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
 ]
