@@ -10,6 +10,8 @@ from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from apps.core.apis import SchemaApi
 from apps.core.views import health_view
 
+handler404 = "apps.core.views.page_not_found_view"
+
 admin.site.site_header = _("Kokemus administration")
 admin.site.site_title = _("Kokemus")
 
