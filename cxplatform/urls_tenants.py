@@ -2,15 +2,13 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
-from apps.core.apis import SchemaApi
+from apps.core.apis import ApiNotFoundApi, SchemaApi
 from apps.core.views import health_view
-
-handler404 = "apps.core.views.page_not_found_view"
 
 admin.site.site_header = _("Kokemus administration")
 admin.site.site_title = _("Kokemus")
@@ -45,6 +43,8 @@ urlpatterns = [
     path("dashboard/", include("apps.dashboards.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
+    # Ends in a slash so that CommonMiddleware still adds a missing one first.
+    re_path(r"^api/.*/$", ApiNotFoundApi.as_view()),
     path("health/", health_view, name="health"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]

@@ -1,4 +1,4 @@
-"""The API's own description: the OpenAPI schema view."""
+"""The API's own views: its OpenAPI schema, and the answer to an address it does not have."""
 
 from typing import Any
 
@@ -7,6 +7,11 @@ from django.http import HttpRequest, HttpResponseBase
 from django.template.response import SimpleTemplateResponse
 from django.utils import translation
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from apps.core.access import PublicApiMixin
 
 
 class SchemaApi(SpectacularAPIView):
@@ -33,3 +38,14 @@ def _schema_language(request: HttpRequest) -> str:
     if request.headers.get("Accept-Language"):
         return translation.get_language()
     return "en"
+
+
+class ApiNotFoundApi(PublicApiMixin, APIView):
+    """Any /api/ address that no route matches, with any method: 404 with the API's error body.
+
+    Django's 404 page is HTML, which an API client cannot read. Public, as a
+    missing address is missing for everyone.
+    """
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        raise NotFound

@@ -1,8 +1,6 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from rest_framework.exceptions import NotFound
 
 from apps.core.health import health_check_run
 
@@ -32,10 +30,3 @@ def home_view(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     return render(request, "core/home.html")
-
-
-def page_not_found_view(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """An address that matches nothing: the API's error body under /api/, the 404 page elsewhere."""
-    if request.path_info.startswith("/api/"):
-        return JsonResponse({"message": str(NotFound.default_detail), "code": NotFound.default_code}, status=404)
-    return defaults.page_not_found(request, exception)

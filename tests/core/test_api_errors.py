@@ -13,11 +13,19 @@ def test_bad_input_gets_field_messages_not_a_500(client_for, company_admin):
     assert set(body["fields"]) == {"email", "role"}
 
 
-def test_an_api_address_that_matches_nothing_answers_with_the_error_body(client_for, company_admin):
-    response = client_for(company_admin).get("/api/v1/paths/not-a-number/", HTTP_ACCEPT_LANGUAGE="en")
+@pytest.mark.parametrize("method", ["get", "post", "delete"])
+@pytest.mark.parametrize("url", ["/api/v1/paths/not-a-number/", "/api/v1/no-such-thing/", "/api/v2/"])
+def test_an_api_address_that_matches_nothing_answers_with_the_error_body(client_for, company_admin, method, url):
+    response = getattr(client_for(company_admin), method)(url, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"message": "Not found.", "code": "not_found"}
+
+
+def test_an_api_address_without_its_slash_is_still_redirected_to_it(client_for, company_admin):
+    response = client_for(company_admin).get("/api/v1/paths")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/paths/"
 
 
 def test_a_page_address_that_matches_nothing_still_shows_the_404_page(client_for, company_admin):
