@@ -1,13 +1,19 @@
 """URLs served on the public domain (BASE_DOMAIN): the platform operators' admin and health."""
 
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.views.generic import RedirectView
 
 from apps.core.views import health_view
 from apps.tenants.admin import platform_admin_site
 
+# The admin sends to its own login; the rest is public (login_not_required).
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", login_not_required(RedirectView.as_view(url="/admin/", permanent=False))),
     path("admin/", platform_admin_site.urls),
     path("health/", health_view, name="health"),
 ]
+
+handler400 = "apps.core.error_pages.bad_request"
+handler403 = "apps.core.error_pages.permission_denied"
+handler404 = "apps.core.error_pages.page_not_found"

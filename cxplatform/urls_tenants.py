@@ -2,12 +2,14 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
-from apps.core.apis import ApiNotFoundApi, SchemaApi
+from apps.accounts.api_docs import ApiDocsApi, ApiRedocApi, ApiSchemaApi
+from apps.accounts.views import HomeView
+from apps.core.apis import ApiNotFoundApi
 from apps.core.views import health_view
 
 admin.site.site_header = _("Kokemus administration")
@@ -22,13 +24,13 @@ api_v1 = [
     path("", include("apps.encounters.api_urls")),
     path("", include("apps.metrics.api_urls")),
     path("", include("apps.maturity.api_urls")),
-    path("schema/", SchemaApi.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("schema/", ApiSchemaApi.as_view(), name="schema"),
+    path("docs/", ApiDocsApi.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", ApiRedocApi.as_view(url_name="api:schema"), name="redoc"),
 ]
 
 urlpatterns = [
-    path("", include("apps.core.urls")),
+    path("", include(([path("", HomeView.as_view(), name="home")], "core"))),
     path("accounts/", include("apps.accounts.urls")),
     path("company/", include("apps.tenants.urls")),
     path("personas/", include("apps.personas.urls")),
@@ -37,6 +39,7 @@ urlpatterns = [
     path("encounters/", include("apps.encounters.urls")),
     path("cases/", include("apps.cases.urls")),
     path("surveys/", include("apps.surveys.urls")),
+    # The customers' pages: apps.core.error_pages.CUSTOMER_PATH_PREFIX gives their errors the survey's look.
     path("s/", include("apps.surveys.public_urls")),
     path("dashboard/maturity-settings/", include("apps.maturity.urls")),
     path("dashboard/digest/", include("apps.dashboards.digest_urls")),
@@ -45,11 +48,16 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"))),
     # Ends in a slash so that CommonMiddleware still adds a missing one first.
     re_path(r"^api/.*/$", ApiNotFoundApi.as_view()),
+    # Public: health (marked in its view) for the load balancer; the translation catalogue for scripts.
     path("health/", health_view, name="health"),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
 ]
 
 if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "apps.core.error_pages.bad_request"
+handler403 = "apps.core.error_pages.permission_denied"
+handler404 = "apps.core.error_pages.page_not_found"

@@ -7,11 +7,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from apps.accounts.invitations import user_invitation_send
-from apps.accounts.models import Team, User
+from apps.accounts.models import ApiToken, Team, User
 from apps.accounts.selectors import team_list
-from apps.accounts.services import user_changes_validate, user_create, user_update
+from apps.accounts.services import api_token_revoke_many, user_changes_validate, user_create, user_update
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
 
@@ -76,3 +77,32 @@ class TeamAdmin(admin.ModelAdmin):
     @admin.display(description=_("active members"), ordering="member_count")
     def member_count(self, team: Team) -> int:
         return team.member_count
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Company admins see everyone's tokens and can revoke them (someone leaves, a laptop is lost).
+
+    Neither the key (not stored) nor its digest is shown; tokens are issued by their
+    owners only, and revoked rather than deleted so the record stays.
+    """
+
+    list_display = ["name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter), "expires_at"]
+    list_select_related = ["user"]
+    search_fields = ["name", "prefix", "user__email", "user__full_name"]
+    fields = ["name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        count = api_token_revoke_many(token_ids=list(queryset.values_list("pk", flat=True)))
+        message = ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count) % {"count": count}
+        self.message_user(request, message)

@@ -1,13 +1,13 @@
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, user_logged_in
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -15,9 +15,9 @@ from rest_framework.views import APIView
 
 from apps.accounts.capabilities import can_manage_users, can_use_app, capabilities_for
 from apps.accounts.invitations import user_invitation_send
-from apps.accounts.models import Role, Team, User
-from apps.accounts.selectors import team_get, team_list, user_list
-from apps.accounts.services import user_create, user_update
+from apps.accounts.models import ApiToken, Role, Team, User
+from apps.accounts.selectors import api_token_list, team_get, team_list, user_list
+from apps.accounts.services import api_token_issue, api_token_revoke, user_create, user_update
 from apps.core.access import CapabilityApiMixin, PublicApiMixin
 from apps.core.exceptions import DomainError
 from apps.core.filters import FilterSet
@@ -42,31 +42,84 @@ def _team_from_input(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "team": team}
 
 
+class ApiTokenOutputSerializer(serializers.ModelSerializer):
+    """A token as its owner sees it in a list: never its key or digest."""
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "expires_at", "last_used_at"]
+
+
 class TokenObtainApi(PublicApiMixin, APIView):
-    """Exchange a company user's email and password for an API token valid on this company's domain only."""
+    """Exchange a company user's email and password for a new API token, valid on this company's domain only.
+
+    The key is in this response only; the company keeps just its hash. Repeated
+    wrong passwords lock the email for a while from the caller's address (429).
+    """
 
     throttle_classes = [AnonRateThrottle]
 
     class TokenObtainInputSerializer(serializers.Serializer):
         email = serializers.EmailField()
         password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+        name = serializers.CharField(
+            max_length=100, required=False, allow_blank=True, default="", help_text="To recognise the token later"
+        )
+        expires_in_days = serializers.IntegerField(
+            required=False,
+            allow_null=True,
+            default=None,
+            min_value=1,
+            max_value=settings.API_TOKEN_MAX_DAYS,
+            help_text=f"Default {settings.API_TOKEN_DEFAULT_DAYS}",
+        )
 
-    class TokenObtainOutputSerializer(serializers.Serializer):
-        token = serializers.CharField()
+    class TokenObtainOutputSerializer(ApiTokenOutputSerializer):
+        token = serializers.CharField(help_text="The key: send it as 'Authorization: Token <key>'. Shown only once.")
+
+        class Meta(ApiTokenOutputSerializer.Meta):
+            fields = ["token", *ApiTokenOutputSerializer.Meta.fields]
 
     @extend_schema(request=TokenObtainInputSerializer, responses={200: TokenObtainOutputSerializer}, auth=[])
     def post(self, request: Request) -> Response:
         serializer = self.TokenObtainInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         user = authenticate(
             request=request._request,
-            username=serializer.validated_data["email"].strip().lower(),
-            password=serializer.validated_data["password"],
+            username=data["email"].strip().lower(),
+            password=data["password"],
         )
         if user is None or not user.is_active:
             raise DomainError(_("Email or password is wrong."), code="invalid_credentials")
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        # A sign-in like the login page's: it clears the failed attempts and sets last_login.
+        user_logged_in.send(sender=type(user), request=request._request, user=user)
+        token, key = api_token_issue(user=user, name=data["name"], expires_in_days=data["expires_in_days"])
+        # 200 rather than 201, as before, for the clients written against the old endpoint.
+        return Response({"token": key, **ApiTokenOutputSerializer(token).data})
+
+
+class MyTokenListApi(CapabilityApiMixin, generics.ListAPIView):
+    """The signed-in user's own API tokens that are not revoked (expired ones included)."""
+
+    capability = staticmethod(can_use_app)
+    serializer_class = ApiTokenOutputSerializer
+
+    def get_queryset(self) -> QuerySet[ApiToken]:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
+            return ApiToken.objects.none()
+        return api_token_list(user=self.request.user)
+
+
+class MyTokenDetailApi(CapabilityApiMixin, APIView):
+    capability = staticmethod(can_use_app)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, token_id: int) -> Response:
+        """Revoke one of your own tokens; it stops working at once. Another user's token is a 404."""
+        if not api_token_revoke(user=request.user, token_id=token_id):
+            raise Http404
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeApi(CapabilityApiMixin, APIView):

@@ -2,6 +2,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
@@ -68,3 +69,17 @@ class UserCreateForm(UserForm):
     """A new user is always active; deactivating is an edit."""
 
     is_active = None
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the integration that uses it."),
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label=_("Expires in"),
+        coerce=int,
+        choices=[(30, _("30 days")), (90, _("90 days")), (180, _("180 days")), (365, _("1 year"))],
+        initial=settings.API_TOKEN_DEFAULT_DAYS,
+    )

@@ -1,3 +1,4 @@
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +19,7 @@ class Role(models.TextChoices):
 
 # Model permissions a role gets in the Django admin. Company admins run the
 # company (users included); managers run the CX model but not the accounts.
-_ADMIN_APPS_CLOSED_TO_MANAGERS = frozenset({"accounts", "auth", "authtoken", "admin"})
+_ADMIN_APPS_CLOSED_TO_MANAGERS = frozenset({"accounts", "auth", "axes", "admin"})
 
 
 class UserManager(BaseUserManager["User"]):
@@ -114,3 +115,33 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.is_superuser or self.role == Role.ADMIN:
             return True
         return self.role == Role.MANAGER and app_label not in _ADMIN_APPS_CLOSED_TO_MANAGERS
+
+
+class ApiToken(models.Model):
+    """A user's named API key, valid on its own company's domain until it expires or is revoked.
+
+    Only the SHA-256 digest of the key is stored: the key is shown once, when it is
+    issued, and cannot be read back from the database, the admin or the API. A plain
+    hash (no salt, no HMAC) is enough for a key of 320 random bits and keeps the
+    tokens valid when SECRET_KEY is rotated.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("user"), related_name="api_tokens", on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("starts with"), max_length=12, help_text=_("The first characters of the key."))
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_expired(self, *, now: dt.datetime | None = None) -> bool:
+        return self.expires_at <= (now or timezone.now())

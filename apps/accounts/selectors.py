@@ -2,7 +2,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
-from apps.accounts.models import Team, User
+from apps.accounts.models import ApiToken, Team, User
+from apps.accounts.token_keys import key_digest
 
 
 def user_language(user: User | None) -> str:
@@ -33,3 +34,17 @@ def team_by_user_ids(*, user_ids: list[int] | set[int]) -> dict[int, Team | None
     """Each given user's team (None for a user without one); ids of unknown users are left out."""
     users = User.objects.filter(pk__in=list(user_ids)).select_related("team").only("pk", "team")
     return {user.pk: user.team for user in users}
+
+
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    """`user`'s own tokens that are not revoked, newest first (expired ones too, marked by their date)."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at")
+
+
+def api_token_for_key(*, key: str) -> ApiToken | None:
+    """The token whose key is `key`, with its user, whatever its state; None for an unknown key.
+
+    The lookup is by the key's digest, so a timing difference in the index can at
+    most tell an attacker about digests, which do not lead back to a key.
+    """
+    return ApiToken.objects.select_related("user").filter(digest=key_digest(key)).first()

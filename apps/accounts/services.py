@@ -1,12 +1,21 @@
-"""Writes on company users. Each runs in one transaction and raises DomainError on a broken rule."""
+"""Writes on company users and their API tokens.
 
+Each runs in one transaction and raises DomainError on a broken rule.
+"""
+
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Role, Team, User
+from apps.accounts.models import ApiToken, Role, Team, User
+from apps.accounts.token_keys import key_digest, key_new, key_prefix
 from apps.core.exceptions import DomainError
 
 
@@ -142,3 +151,60 @@ def user_set_language(*, user: User, language: str) -> User:
     user.language = language
     user.save(update_fields=["language"])
     return user
+
+
+# A token's last use is written at most this often, not on every request.
+API_TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)
+
+
+@transaction.atomic
+def api_token_issue(
+    *, user: User, name: str = "", expires_in_days: int | None = None, now: dt.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Create a named token for `user`; return it with its key, which is never available again.
+
+    It expires after `expires_in_days` (default API_TOKEN_DEFAULT_DAYS, at most API_TOKEN_MAX_DAYS).
+    """
+    days = settings.API_TOKEN_DEFAULT_DAYS if expires_in_days is None else expires_in_days
+    if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
+        message = _("Choose between 1 and %(max)s days.") % {"max": settings.API_TOKEN_MAX_DAYS}
+        raise DomainError(message, code="invalid_expiry", fields={"expires_in_days": [message]})
+    if not user.is_active:
+        raise DomainError(_("An inactive user cannot have API tokens."), code="inactive_user")
+    now = now or timezone.now()
+    key = key_new()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name.strip()[:100] or _("API token"),
+        prefix=key_prefix(key),
+        digest=key_digest(key),
+        created_at=now,
+        expires_at=now + dt.timedelta(days=days),
+    )
+    return token, key
+
+
+def api_token_revoke(*, user: User, token_id: int, now: dt.datetime | None = None) -> bool:
+    """Revoke one of `user`'s own tokens; False when `user` has no such live token."""
+    revoked = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
+        revoked_at=now or timezone.now()
+    )
+    return revoked == 1
+
+
+def api_token_revoke_many(*, token_ids: list[int], now: dt.datetime | None = None) -> int:
+    """Revoke the given tokens of any user (the company admin's action); return how many were still live."""
+    return ApiToken.objects.filter(pk__in=token_ids, revoked_at__isnull=True).update(revoked_at=now or timezone.now())
+
+
+def api_token_mark_used(*, token: ApiToken, now: dt.datetime | None = None) -> None:
+    """Note that `token` was used, unless that was already noted less than a minute ago.
+
+    One conditional UPDATE at most a minute, so a busy integration does not write on every request.
+    """
+    now = now or timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < API_TOKEN_USE_RESOLUTION:
+        return
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - API_TOKEN_USE_RESOLUTION)
+    ApiToken.objects.filter(stale, pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now

@@ -1,25 +1,43 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from apps.accounts.capabilities import can_manage_users
-from apps.accounts.forms import CompanyPasswordResetForm, EmailAuthenticationForm, UserCreateForm, UserForm
+from apps.accounts.capabilities import can_manage_users, can_use_app
+from apps.accounts.forms import (
+    ApiTokenForm,
+    CompanyPasswordResetForm,
+    EmailAuthenticationForm,
+    UserCreateForm,
+    UserForm,
+)
 from apps.accounts.invitations import user_invitation_send
 from apps.accounts.models import User
-from apps.accounts.selectors import user_list
-from apps.accounts.services import user_create, user_set_language, user_update
+from apps.accounts.selectors import api_token_list, user_list
+from apps.accounts.services import api_token_issue, api_token_revoke, user_create, user_set_language, user_update
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
 
 LANGUAGE_COOKIE = "django_language"
+
+
+class HomeView(CapabilityRequiredMixin, View):
+    """The company's start page: each role sees the areas it may use."""
+
+    capability = staticmethod(can_use_app)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "core/home.html")
 
 
 class LoginView(auth_views.LoginView):
@@ -35,8 +53,10 @@ class LoginView(auth_views.LoginView):
         return response
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(CapabilityRequiredMixin, auth_views.PasswordChangeView):
     """Any signed-in user changes their own password; the session stays signed in."""
+
+    capability = staticmethod(can_use_app)
 
     template_name = "accounts/password_change_form.html"
     success_url = reverse_lazy("core:home")
@@ -68,6 +88,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
+@login_not_required
 @require_POST
 def language_set_view(request: HttpRequest) -> HttpResponse:
     """Switch the UI language; a signed-in user's choice is remembered on their account."""
@@ -130,3 +151,43 @@ class UserUpdateView(CapabilityRequiredMixin, View):
                 messages.success(request, _("Saved."))
                 return redirect("accounts:user_list")
         return render(request, "accounts/user_form.html", {"form": form, "editing": user}, status=400)
+
+
+class ApiTokenListView(CapabilityRequiredMixin, View):
+    """The user's own API tokens: create one (its key shown on this response only) or revoke one."""
+
+    capability = staticmethod(can_use_app)
+    template_name = "accounts/api_tokens.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, form=ApiTokenForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ApiTokenForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, form=form, status=400)
+        try:
+            token, key = api_token_issue(
+                user=request.user, name=form.cleaned_data["name"], expires_in_days=form.cleaned_data["expires_in_days"]
+            )
+        except DomainError as error:
+            form_add_domain_error(form, error)
+            return self._render(request, form=form, status=400)
+        # Rendered, not redirected: the key must not wait in a session or a cookie for the next page.
+        response = self._render(request, form=ApiTokenForm(), new_token=token, new_key=key)
+        add_never_cache_headers(response)
+        return response
+
+    def _render(self, request: HttpRequest, *, form: ApiTokenForm, status: int = 200, **extra: object) -> HttpResponse:
+        context = {"form": form, "tokens": api_token_list(user=request.user), "now": timezone.now(), **extra}
+        return render(request, self.template_name, context, status=status)
+
+
+class ApiTokenRevokeView(CapabilityRequiredMixin, View):
+    capability = staticmethod(can_use_app)
+
+    def post(self, request: HttpRequest, token_id: int) -> HttpResponse:
+        if not api_token_revoke(user=request.user, token_id=token_id):
+            raise Http404
+        messages.success(request, _("The token was revoked. Programs using it can no longer sign in with it."))
+        return redirect("accounts:api_tokens")

@@ -4,12 +4,15 @@ Every API error body has the same shape:
     {"message": "...", "code": "...", "fields": {"field": ["message", ...]}}
 "fields" is present only for validation errors. Services raise DomainError (or
 Django's ValidationError) when a business rule is broken; both become a 400.
+A delete that rows with on_delete=PROTECT/RESTRICT refuse becomes a 400 with
+code "protected" too, so a new delete endpoint cannot answer a 500.
 """
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -26,6 +29,15 @@ class DomainError(Exception):
         self.message = message
         self.code = code
         self.fields = fields or {}
+
+
+def protected_refusal_message(error: ProtectedError | RestrictedError) -> str:
+    """Why a delete was refused, naming the kinds of records that must be kept."""
+    rows = error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+    kinds = sorted({str(row._meta.verbose_name_plural) for row in rows})
+    return _(
+        "This cannot be deleted, because the %(records)s recorded against it must be kept. Archive it instead."
+    ) % {"records": ", ".join(kinds)}
 
 
 def _as_messages(value: Any) -> Any:
@@ -50,6 +62,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         body: dict[str, Any] = {"message": exc.message, "code": exc.code}
         if exc.fields:
             body["fields"] = exc.fields
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, (ProtectedError, RestrictedError)):
+        body = {"message": protected_refusal_message(exc), "code": "protected"}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))

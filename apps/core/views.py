@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -5,6 +6,7 @@ from django.views.decorators.http import require_safe
 from apps.core.health import health_check_run
 
 
+@login_not_required
 @never_cache
 @require_safe
 def health_view(request: HttpRequest) -> HttpResponse:
@@ -20,13 +22,3 @@ def health_view(request: HttpRequest) -> HttpResponse:
         "checks": {result.name: "ok" if result.ok else "unavailable" for result in results},
     }
     return JsonResponse(body, status=200 if healthy else 503)
-
-
-def home_view(request: HttpRequest) -> HttpResponse:
-    """The company's start page: each role sees the areas it may use."""
-    from django.contrib.auth.views import redirect_to_login
-    from django.shortcuts import render
-
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return render(request, "core/home.html")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.services import user_update
+from apps.core.deletion import rows_delete
 from apps.core.exceptions import DomainError
 from apps.journeys.models import Channel, OwnershipChange, OwnershipRole, ServicePath, Stage, Touchpoint
 
@@ -187,7 +188,7 @@ def stage_delete(*, stage: Stage) -> None:
             code="stage_not_empty",
         )
     path_id = stage.path_id
-    Stage.objects.filter(pk=stage.pk).get().delete()
+    rows_delete(rows=Stage.objects.filter(pk=stage.pk).get())
     _renumber(list(Stage.objects.filter(path_id=path_id).order_by("position")))
 
 
@@ -284,10 +285,19 @@ def touchpoint_move(*, touchpoint: Touchpoint, position: int, stage: Stage | Non
 
 @transaction.atomic
 def touchpoint_delete(*, touchpoint: Touchpoint) -> None:
-    """Delete a touchpoint; its ownership history and audit trail stay readable."""
+    """Delete a touchpoint; its ownership history and audit trail stay readable.
+
+    A touchpoint with logged encounters stays: they, their answers and the
+    scores built on them need it. Archiving the path retires it instead.
+    """
     stage = Stage.objects.get(pk=touchpoint.stage_id)
     _path_lock(stage.path_id)
-    Touchpoint.objects.get(pk=touchpoint.pk).delete()
+    touchpoint = Touchpoint.objects.get(pk=touchpoint.pk)
+    refusal = _(
+        "“%(name)s” has logged encounters, so it cannot be deleted: their history must stay whole. "
+        "Archive the service path instead when it is no longer in use."
+    ) % {"name": touchpoint.name}
+    rows_delete(rows=touchpoint, refusal=refusal)
     _renumber(list(Touchpoint.objects.filter(stage_id=stage.pk).order_by("position")))
 
 

@@ -2,7 +2,14 @@
 
 Opening a link (GET, HEAD, a mail scanner's prefetch) never changes anything;
 only the POST of the form or of the unsubscribe button does. Unknown, expired
-and used links all show the same page, so a link reveals nothing about others.
+and used links all show the same page in the same language (the visitor's, see
+apps.core.visitor_language), so a link reveals nothing about others.
+
+The token in the URL is the customer's credential, so the two POSTs need no
+session or CSRF cookie: a customer whose browser blocks cookies can answer, and
+a mail client can unsubscribe in one click (RFC 8058). Each POST is limited per
+client address (generously: a household or an office shares one) and per link
+(tightly: a customer corrects a form a few times, a script does not stop).
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -14,21 +21,42 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.core import is_ratelimited
 
+from apps.core.error_pages import too_many_requests
 from apps.core.exceptions import DomainError
+from apps.core.visitor_language import visitor_language
 from apps.surveys.models import Invitation, Survey
 from apps.surveys.responses import LinkState, invitation_link_state, invitation_unsubscribe, response_submit
 from apps.surveys.selectors import invitation_by_token
 
-SUBMIT_RATE = "30/m"
+ADDRESS_RATE = "60/m"
+LINK_RATE = "10/m"
 
 
-def _language(invitation: Invitation | None) -> str:
-    return invitation.language if invitation is not None and invitation.language in ("fi", "en") else "fi"
+def _language(invitation: Invitation) -> str:
+    return invitation.language if invitation.language in ("fi", "en") else "fi"
 
 
-def _unavailable(request: HttpRequest, invitation: Invitation | None) -> HttpResponse:
-    with translation.override(_language(invitation)):
-        return render(request, "surveys/public/unavailable.html", {"invitation": invitation}, status=404)
+def _rate_limited(request: HttpRequest, *, action: str, token: str) -> bool:
+    """Count this POST against its client address and its link; True when either is spent."""
+    by_address = is_ratelimited(
+        request, group=f"survey-{action}-address", key="ip", rate=ADDRESS_RATE, method="POST", increment=True
+    )
+    by_link = is_ratelimited(
+        request,
+        group=f"survey-{action}-link",
+        key=lambda _group, _request: token,
+        rate=LINK_RATE,
+        method="POST",
+        increment=True,
+    )
+    return by_address or by_link
+
+
+def _unavailable(request: HttpRequest) -> HttpResponse:
+    """The one answer for an unknown, used, expired or tampered link; nothing in it depends on which."""
+    language = visitor_language(request)
+    with translation.override(language):
+        return render(request, "surveys/public/unavailable.html", {"language": language}, status=404)
 
 
 def _form_context(invitation: Invitation, *, values: dict[str, str], errors: dict[str, list[str]]) -> dict:
@@ -58,23 +86,23 @@ def survey_form_context(survey: Survey, *, language: str, values: dict[str, str]
     }
 
 
-@method_decorator(never_cache, name="dispatch")
+@method_decorator([never_cache, csrf_exempt], name="dispatch")
 class SurveyAnswerView(View):
-    """Public: the survey form behind an emailed link."""
+    """Public: the survey form behind an emailed link. The link is the credential (no CSRF cookie)."""
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
         invitation = invitation_by_token(token=token)
         if invitation_link_state(invitation=invitation, now=timezone.now()) != LinkState.OPEN:
-            return _unavailable(request, invitation)
+            return _unavailable(request)
         with translation.override(_language(invitation)):
             return render(request, "surveys/public/answer.html", _form_context(invitation, values={}, errors={}))
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
-        if is_ratelimited(request, group="survey-submit", key="ip", rate=SUBMIT_RATE, method="POST", increment=True):
-            return render(request, "surveys/public/rate_limited.html", status=429)
+        if _rate_limited(request, action="submit", token=token):
+            return too_many_requests(request)
         invitation = invitation_by_token(token=token)
         if invitation_link_state(invitation=invitation, now=timezone.now()) != LinkState.OPEN:
-            return _unavailable(request, invitation)
+            return _unavailable(request)
         values = {key: value for key, value in request.POST.items() if key.startswith("q")}
         try:
             # The validation messages speak the customer's language.
@@ -82,7 +110,7 @@ class SurveyAnswerView(View):
                 response_submit(invitation_id=invitation.pk, raw_answers=values)
         except DomainError as error:
             if error.code == "link_used":
-                return _unavailable(request, invitation)
+                return _unavailable(request)
             with translation.override(_language(invitation)):
                 context = _form_context(invitation, values=values, errors=error.fields)
                 return render(request, "surveys/public/answer.html", context, status=400)
@@ -94,7 +122,7 @@ class SurveyThanksView(View):
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
         invitation = invitation_by_token(token=token)
         if invitation_link_state(invitation=invitation, now=timezone.now()) != LinkState.ANSWERED:
-            return _unavailable(request, invitation)
+            return _unavailable(request)
         language = _language(invitation)
         with translation.override(language):
             context = {"invitation": invitation, "thank_you": invitation.survey.text("thank_you", language)}
@@ -109,18 +137,16 @@ class SurveyUnsubscribeView(View):
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
         invitation = invitation_by_token(token=token)
         if invitation is None:
-            return _unavailable(request, None)
+            return _unavailable(request)
         with translation.override(_language(invitation)):
             return render(request, "surveys/public/unsubscribe.html", {"invitation": invitation, "done": False})
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
-        if is_ratelimited(
-            request, group="survey-unsubscribe", key="ip", rate=SUBMIT_RATE, method="POST", increment=True
-        ):
-            return render(request, "surveys/public/rate_limited.html", status=429)
+        if _rate_limited(request, action="unsubscribe", token=token):
+            return too_many_requests(request)
         invitation = invitation_by_token(token=token)
         if invitation is None:
-            return _unavailable(request, None)
+            return _unavailable(request)
         invitation_unsubscribe(invitation=invitation)
         with translation.override(_language(invitation)):
             return render(request, "surveys/public/unsubscribe.html", {"invitation": invitation, "done": True})

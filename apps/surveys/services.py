@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.deletion import rows_delete
 from apps.core.exceptions import DomainError
 from apps.journeys.models import Touchpoint
 from apps.surveys.models import Campaign, Question, QuestionType, Survey, SurveySettings, TouchpointSurvey
@@ -111,7 +112,8 @@ def _questions_save(survey: Survey, questions: list[QuestionInput]) -> None:
                 % {"text": existing[question.id].text_fi},
                 code="question_answered",
             )
-    Question.objects.filter(pk__in=[question.pk for question in removed]).delete()
+    # An answer given since the check above still keeps its question (a 400, not a 500).
+    rows_delete(rows=Question.objects.filter(pk__in=[question.pk for question in removed]))
     # Positions are unique per survey: move the kept rows out of the way before renumbering.
     offset = 10_000
     for question_id in kept_ids:

@@ -3,9 +3,24 @@
 Environment variables (all optional in development):
     SECRET_KEY, DEBUG, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, EMAIL_URL,
     DEFAULT_FROM_EMAIL, BASE_DOMAIN, ANYMAIL_ESP (with the provider's own
-    ANYMAIL_* keys), CELERY_TASK_ALWAYS_EAGER.
+    ANYMAIL_* keys), CELERY_TASK_ALWAYS_EAGER, TRUSTED_PROXIES, AXES_FAILURE_LIMIT,
+    AXES_COOLOFF_MINUTES, API_TOKEN_DEFAULT_DAYS,
+    CONN_MAX_AGE (seconds a database connection is reused; 0 here, 60 in
+    production), CONN_HEALTH_CHECKS (check a reused connection before using it;
+    off here, on in production).
+
+TRUSTED_PROXIES lists the reverse proxies in front of the app, as addresses or
+networks ("10.0.0.0/8,fd00::/8"). Only a request whose connecting address is in
+that list has its client address read from X-Forwarded-For (see
+apps/core/client_address.py); empty, the default, trusts no header, which is
+right when the app server faces the clients itself.
+
+DJANGO_SETTINGS_MODULE: manage.py defaults to .local; the servers (wsgi.py)
+and the Celery app default to .production, so a server started without
+it runs with DEBUG off and refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -27,6 +42,13 @@ BASE_DOMAIN = env("BASE_DOMAIN", default="localhost")
 SITE_SCHEME = env("SITE_SCHEME", default="https")
 SITE_PORT = env("SITE_PORT", default="")
 
+# The reverse proxies whose X-Forwarded-For is believed; rate limits key on the
+# client address read through them (apps.core.client_address.client_ip).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+RATELIMIT_IP_META_KEY = "apps.core.client_address.client_ip"
+# A failed CSRF check (a browser that blocks cookies) gets a translated page, not Django's English one.
+CSRF_FAILURE_VIEW = "apps.core.error_pages.csrf_failure"
+
 # --- Applications -----------------------------------------------------------
 # Public schema: the companies and their domains, the operators' accounts and the
 # periodic-task schedule. Each company's schema: its own users, sessions, tokens
@@ -44,12 +66,13 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
     "django_celery_beat",
     "anymail",
+    # Failed logins are counted in the schema they happen in: the operators' here.
+    "axes",
     "apps.demo",
 ]
 
@@ -58,7 +81,8 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.admin",
-    "rest_framework.authtoken",
+    # Each company counts its own failed logins, so one company's lockouts never reach another.
+    "axes",
     "simple_history",
     "apps.accounts",
     "apps.personas",
@@ -90,10 +114,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every page needs a signed-in user unless its view is marked login_not_required;
+    # API views are left to DRF (see apps/core/access.py).
+    "apps.core.access.LoginRequiredMiddleware",
     "apps.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "apps.core.middleware.ProtectedDeleteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -120,7 +150,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/cxplatform"),
 }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# Connection reuse: seconds a connection is kept after a request (0: closed at once,
+# the development default); health checks test a reused connection before its use.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -141,6 +174,11 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out email and address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -148,6 +186,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+# Login throttling (django-axes): AXES_FAILURE_LIMIT wrong passwords for one email
+# from one address lock that pair for AXES_COOLOFF_MINUTES, counted again from each
+# further try; a successful login clears the count. The login page, the admin
+# login and POST /api/v1/auth/token/ all count.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "apps.accounts.lockout.login_username"
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
+# Successful logins are not kept: an address log that nothing reads or prunes.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# API tokens: the lifetime a new token gets unless its owner picks another, and the longest allowed.
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
+API_TOKEN_MAX_DAYS = 365
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "fi"
@@ -195,10 +253,14 @@ EMAIL_TIMEOUT = 20
 REST_FRAMEWORK = {
     # Token first: an unauthenticated API call gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Closed by default: a view that names no capability is refused (PublicApiMixin opens one).
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "apps.core.access.HasCapability",
+    ],
     "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -76,10 +76,11 @@ APIS = [
 
 def _token_for(user):
     from django_tenants.utils import schema_context
-    from rest_framework.authtoken.models import Token
+
+    from apps.accounts.services import api_token_issue
 
     with schema_context(user.tenant.schema_name):
-        return Token.objects.get_or_create(user=user)[0].key
+        return api_token_issue(user=user, name="Test")[1]
 
 
 @pytest.mark.parametrize(("url", "allowed"), PAGES)

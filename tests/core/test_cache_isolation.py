@@ -41,3 +41,27 @@ def test_keys_in_redis_carry_the_schema(key):
     finally:
         client.close()
     assert stored == [f"beta:{settings.CACHES['default']['KEY_PREFIX']}:1:{key}"]
+
+
+def test_every_cache_carries_the_schema_in_its_keys():
+    for alias, config in settings.CACHES.items():
+        assert config.get("KEY_FUNCTION") == "django_tenants.cache.make_key", alias
+        assert config.get("REVERSE_KEY_FUNCTION") == "django_tenants.cache.reverse_key", alias
+
+
+def test_what_a_request_caches_carries_the_company_of_its_host(client_for):
+    """The token endpoint's throttle counts in the cache: on alpha's host, under alpha's keys only."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    pattern = f"*:{settings.CACHES['default']['KEY_PREFIX']}:1:throttle_*"
+    try:
+        for stale in client.scan_iter(match=pattern):
+            client.delete(stale)
+        wrong = {"email": "nobody@alpha.example", "password": "not-it"}
+        assert client_for().post("/api/v1/auth/token/", wrong, content_type="application/json").status_code == 400
+        written = [key.decode() for key in client.scan_iter(match=pattern)]
+        for key in written:
+            client.delete(key)
+    finally:
+        client.close()
+    assert written, "the request cached nothing; pick a request that does"
+    assert all(key.startswith("alpha:") for key in written), written

@@ -24,15 +24,16 @@ import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, connection, transaction
+from django.test import Client
 from django.utils import translation
 from django_tenants.utils import schema_context
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from apps.accounts.models import User
+from apps.accounts.services import api_token_issue
 from apps.tenants.services import company_create
 
 HOST = "schemathesis.testserver"
@@ -43,7 +44,7 @@ STATEFUL_EXAMPLES = int(os.environ.get("SCHEMATHESIS_STATEFUL_EXAMPLES", "200"))
 
 def api_token_for(user: User) -> str:
     """The API token a client of `user` sends (the one place that knows how tokens are made)."""
-    return Token.objects.create(user=user).key
+    return api_token_issue(user=user, name="schemathesis")[1]
 
 
 class _Rollback(Exception):
@@ -51,8 +52,8 @@ class _Rollback(Exception):
 
 
 @pytest.fixture(scope="module")
-def throwaway_admin_token(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
-    """A company of its own, with an admin and a token, all rolled back (schema too) after the module.
+def throwaway_admin(django_db_setup: None, django_db_blocker: Any) -> Iterator[User]:
+    """A company of its own and its admin, all rolled back (schema too) after the module.
 
     The requests run on this thread's connection, inside the transaction, so
     Django must not close the connection at the end of each request as it would
@@ -71,8 +72,9 @@ def throwaway_admin_token(django_db_setup: None, django_db_blocker: Any) -> Iter
                         admin_email="admin@schemathesis.example",
                     )
                     with schema_context(tenant.schema_name):
-                        token = api_token_for(User.objects.get())
-                    yield token
+                        admin = User.objects.get()
+                    admin.tenant = tenant
+                    yield admin
                     raise _Rollback
             except _Rollback:
                 pass
@@ -80,6 +82,13 @@ def throwaway_admin_token(django_db_setup: None, django_db_blocker: Any) -> Iter
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def throwaway_admin_token(throwaway_admin: User) -> str:
+    """A new token for each test: the API may revoke its own token (DELETE /me/tokens/{id}/)."""
+    with schema_context(throwaway_admin.tenant.schema_name):
+        return api_token_for(throwaway_admin)
 
 
 def _api_schema() -> Any:
@@ -151,3 +160,11 @@ def test_api_sequences_answer_as_documented(throwaway_admin_token: str) -> None:
             stateful_step_count=6,
         )
     )
+
+
+def test_the_throwaway_admin_is_signed_in(throwaway_admin_token: str) -> None:
+    """Were the token refused, every operation would answer a documented 401 and prove nothing."""
+    client = Client(HTTP_HOST=HOST, HTTP_AUTHORIZATION=f"Token {throwaway_admin_token}")
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 200
+    assert response.json()["role"] == "admin"

@@ -1,14 +1,18 @@
-"""A touchpoint with a follow-up survey, a consenting customer, and helpers to run the dispatcher."""
+"""A touchpoint with a follow-up survey, a consenting customer, a sent invitation, and helpers to run the dispatcher."""
 
 import datetime as dt
 from typing import Any
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from apps.customers.services import customer_create
 from apps.encounters.services import encounter_log
-from apps.surveys.models import Question, QuestionType, Survey, TouchpointSurvey
+from apps.surveys.dispatch import survey_dispatch_run
+from apps.surveys.models import Invitation, Question, QuestionType, Survey, TouchpointSurvey
+from apps.surveys.sending import invitation_email_send
+from apps.surveys.tokens import token_for
 from tests.journeys.factories import map_build, touchpoint_named
 
 # A Wednesday at noon in Helsinki (UTC+2 in winter).
@@ -74,3 +78,22 @@ def log_visit(*, customer: Any, touchpoint: Any, at: dt.datetime, agreed: bool =
             survey_agreed=agreed,
             occurred_at=at,
         )
+
+
+@pytest.fixture
+def sent_invitation(customer, touchpoint):
+    """An invitation sent by the dispatcher, its link valid for two more weeks; returns (invitation, token)."""
+    log_visit(customer=customer, touchpoint=touchpoint, at=NOON)
+    send_time = NOON + dt.timedelta(hours=2)
+    with time_machine.travel(send_time, tick=False):
+        for email_id in survey_dispatch_run(now=send_time):
+            assert invitation_email_send(email_id=email_id, now=send_time) == "sent"
+    invitation = Invitation.objects.get()
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() + dt.timedelta(days=14))
+    invitation.refresh_from_db()
+    return invitation, token_for(invitation.token_nonce)
+
+
+def answer_data(invitation, nps="9", comment=""):
+    questions = {question.type: question for question in invitation.survey.questions.all()}
+    return {f"q{questions['nps'].pk}": nps, f"q{questions['text'].pk}": comment}
