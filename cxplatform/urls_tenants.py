@@ -46,8 +46,9 @@ urlpatterns = [
     path("dashboard/", include("apps.dashboards.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
-    # Ends in a slash so that CommonMiddleware still adds a missing one first.
-    re_path(r"^api/.*/$", ApiNotFoundApi.as_view()),
+    # Ends in a slash so that CommonMiddleware still adds a missing one first; [\s\S] as a path
+    # may hold a line break.
+    re_path(r"^api/[\s\S]*/$", ApiNotFoundApi.as_view()),
     # Public: health (marked in its view) for the load balancer; the translation catalogue for scripts.
     path("health/", health_view, name="health"),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),

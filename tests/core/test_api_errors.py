@@ -14,7 +14,9 @@ def test_bad_input_gets_field_messages_not_a_500(client_for, company_admin):
 
 
 @pytest.mark.parametrize("method", ["get", "post", "delete"])
-@pytest.mark.parametrize("url", ["/api/v1/paths/not-a-number/", "/api/v1/no-such-thing/", "/api/v2/"])
+@pytest.mark.parametrize(
+    "url", ["/api/v1/paths/not-a-number/", "/api/v1/no-such-thing/", "/api/v2/", "/api/v1/paths/%0Ab/"]
+)
 def test_an_api_address_that_matches_nothing_answers_with_the_error_body(client_for, company_admin, method, url):
     response = getattr(client_for(company_admin), method)(url, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404
