@@ -1,5 +1,7 @@
 """URLs served on a company's domain (<company>.<BASE_DOMAIN>)."""
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
@@ -15,6 +17,16 @@ from apps.core.views import health_view
 admin.site.site_header = _("Kokemus administration")
 admin.site.site_title = _("Kokemus")
 
+# ReDoc writes its styles into <style> elements at run time, builds its search worker
+# from a blob: URL and shows its maker's logo from their CDN; only this page allows them.
+redoc_view = csp_replace(
+    {
+        "style-src": [SELF, UNSAFE_INLINE],
+        "worker-src": [SELF, "blob:"],
+        "img-src": [SELF, "data:", "https://cdn.redoc.ly"],
+    }
+)(ApiRedocApi.as_view(url_name="api:schema"))
+
 api_v1 = [
     path("", include("apps.accounts.api_urls")),
     path("", include("apps.personas.api_urls")),
@@ -26,7 +38,7 @@ api_v1 = [
     path("", include("apps.maturity.api_urls")),
     path("schema/", ApiSchemaApi.as_view(), name="schema"),
     path("docs/", ApiDocsApi.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", ApiRedocApi.as_view(url_name="api:schema"), name="redoc"),
+    path("redoc/", redoc_view, name="redoc"),
 ]
 
 urlpatterns = [

@@ -175,3 +175,18 @@ def public_client(db: None) -> Client:
                 connection.set_tenant(previous)
 
     return PublicClient(HTTP_HOST=PUBLIC_DOMAIN)
+
+
+def outbox_deliver_due() -> dict[str, int]:
+    """What an outbox worker does next: send every message that is due, here and now (in-process tests).
+
+    A page or service only queues its email; tests that read `mail.outbox` call this first.
+    """
+    from django.utils import timezone
+
+    from apps.outbox.models import OutboundEmail
+    from apps.outbox.selectors import outbound_claimable_q
+    from apps.outbox.services import outbound_emails_deliver
+
+    due = OutboundEmail.objects.filter(outbound_claimable_q(timezone.now())).order_by("id")
+    return outbound_emails_deliver(message_ids=list(due.values_list("id", flat=True)))

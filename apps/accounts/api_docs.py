@@ -5,7 +5,7 @@ closed-by-default permission lets them through for signed-in members only. The
 schema is in English unless the client asks for a language (apps.core.apis.SchemaApi).
 """
 
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
 from apps.accounts.capabilities import can_use_app
 from apps.core.access import CapabilityApiMixin
@@ -16,7 +16,9 @@ class ApiSchemaApi(CapabilityApiMixin, SchemaApi):
     capability = staticmethod(can_use_app)
 
 
-class ApiDocsApi(CapabilityApiMixin, SpectacularSwaggerView):
+class ApiDocsApi(CapabilityApiMixin, SpectacularSwaggerSplitView):
+    """Swagger UI, its setup served as a script of its own (?script): the page needs no inline script."""
+
     capability = staticmethod(can_use_app)
 
 

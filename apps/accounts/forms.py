@@ -4,10 +4,15 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.mail import EmailMultiAlternatives
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Role, User
 from apps.accounts.selectors import team_list
+
+PASSWORD_RESET_EMAIL = "password_reset"  # noqa: S105 - an outbox kind, not a password
+ACCOUNT_INVITATION_EMAIL = "account_invitation"
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -35,9 +40,31 @@ class CompanyPasswordResetForm(PasswordResetForm):
         label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
     )
 
+    # Which outgoing email this is: a reset, or (set by the invitation) an invitation.
+    outbox_kind = PASSWORD_RESET_EMAIL
+
     def get_users(self, email: str) -> Iterator[User]:
         email = email.strip().lower()
         yield from User.objects.filter(email__iexact=email, is_active=True)
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """Through the outbox, as every email: queued now, sent by a worker, retried, never lost."""
+        from apps.outbox.services import outbound_email_queue
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        message = EmailMultiAlternatives(subject, body, from_email, [to_email])
+        if html_email_template_name is not None:
+            message.attach_alternative(loader.render_to_string(html_email_template_name, context), "text/html")
+        outbound_email_queue(kind=self.outbox_kind, message=message)
 
 
 class UserForm(forms.Form):

@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from django.utils import translation
 
-from apps.accounts.forms import CompanyPasswordResetForm
+from apps.accounts.forms import ACCOUNT_INVITATION_EMAIL, CompanyPasswordResetForm
 from apps.accounts.models import User
 from apps.accounts.selectors import user_language
 
@@ -16,6 +16,7 @@ def user_invitation_send(*, request: HttpRequest, user: User) -> None:
     """
     company = getattr(request, "tenant", None)
     form = CompanyPasswordResetForm({"email": user.email})
+    form.outbox_kind = ACCOUNT_INVITATION_EMAIL
     if form.is_valid():
         with translation.override(user_language(user)):
             form.save(

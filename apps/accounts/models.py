@@ -19,7 +19,7 @@ class Role(models.TextChoices):
 
 # Model permissions a role gets in the Django admin. Company admins run the
 # company (users included); managers run the CX model but not the accounts.
-_ADMIN_APPS_CLOSED_TO_MANAGERS = frozenset({"accounts", "auth", "axes", "admin"})
+_ADMIN_APPS_CLOSED_TO_MANAGERS = frozenset({"accounts", "auth", "axes", "admin", "outbox"})
 
 
 class UserManager(BaseUserManager["User"]):

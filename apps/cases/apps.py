@@ -11,3 +11,8 @@ class CasesConfig(AppConfig):
         from apps.customers.timeline import timeline_provider_register
 
         timeline_provider_register(case_timeline_entries)
+
+        from apps.cases.services import CASE_ASSIGNED_EMAIL
+        from apps.outbox.kinds import OutboxKind, outbox_kind_register
+
+        outbox_kind_register(OutboxKind(name=CASE_ASSIGNED_EMAIL, label=_("Follow-up case notice")))

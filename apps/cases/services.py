@@ -128,20 +128,24 @@ def case_reassign(*, case: FollowUpCase, assignee: User, actor: User, now: dt.da
     return case
 
 
-def case_assignment_notify(*, case_id: int) -> bool:
-    """Email the assignee once; returns whether this call sent it."""
-    from apps.cases.emails import case_assignment_email
+CASE_ASSIGNED_EMAIL = "case_assigned"
 
-    claimed = FollowUpCase.objects.filter(pk=case_id, notified_at__isnull=True, assignee__isnull=False).update(
-        notified_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    case = FollowUpCase.objects.select_related("assignee", "customer", "touchpoint").get(pk=case_id)
-    try:
-        case_assignment_email(case=case).send()
-    except Exception:
-        # Release the claim so the task's retry can send it.
-        FollowUpCase.objects.filter(pk=case_id).update(notified_at=None)
-        raise
+
+def case_assignment_notify(*, case_id: int) -> bool:
+    """Queue the assignee's email once; returns whether this call queued it.
+
+    The claim (notified_at) and the outbox message commit together, so the email
+    exists exactly once; the outbox sends it and retries it.
+    """
+    from apps.cases.emails import case_assignment_email
+    from apps.outbox.services import outbound_email_queue
+
+    with transaction.atomic():
+        claimed = FollowUpCase.objects.filter(pk=case_id, notified_at__isnull=True, assignee__isnull=False).update(
+            notified_at=timezone.now()
+        )
+        if not claimed:
+            return False
+        case = FollowUpCase.objects.select_related("assignee", "customer", "touchpoint").get(pk=case_id)
+        outbound_email_queue(kind=CASE_ASSIGNED_EMAIL, message=case_assignment_email(case=case))
     return True

@@ -1,15 +1,8 @@
-import smtplib
-
+from apps.core.task_retry import DATABASE_AWAY_RETRY
 from cxplatform.celery import app
 
 
-@app.task(
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=30,
-    retry_backoff_max=600,
-    max_retries=8,
-    acks_late=True,
-)
+@app.task(acks_late=True, **DATABASE_AWAY_RETRY)
 def case_assignment_notify_task(*, case_id: int) -> bool:
     from apps.cases.services import case_assignment_notify
 

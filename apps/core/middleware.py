@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -31,3 +32,17 @@ class ProtectedDeleteMiddleware:
         if request.headers.get("X-Requested-With") == "fetch":
             return JsonResponse({"ok": False, "message": message}, status=400)
         return render(request, "400.html", {"message": message}, status=400)
+
+
+class PermissionsPolicyMiddleware:
+    """Sends settings.PERMISSIONS_POLICY as the Permissions-Policy header, unless a view set its own."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy: str = getattr(settings, "PERMISSIONS_POLICY", "")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.policy:
+            response.headers.setdefault("Permissions-Policy", self.policy)
+        return response

@@ -3,9 +3,9 @@
 Every hour each company looks whether it is Monday 07:00 or later in its own time
 zone. If so, each subscriber without a delivery row for this week gets one: the
 insert is the claim (one row per user and week), so two overlapping runs cannot
-both send. The email goes out from a task started when the claim commits; the
-task claims the row once more (sent_at still null) before sending, so a task
-delivered twice sends one email.
+both send. A task started when the claim commits claims the row once more
+(sent_at still null) and writes the email into the outbox in the same
+transaction, so a task delivered twice queues one email; the outbox sends it.
 """
 
 import datetime as dt
@@ -110,24 +110,30 @@ def digest_deliveries_claim(*, now: dt.datetime) -> list[int]:
     return queued
 
 
-def digest_send(*, delivery_id: int) -> bool:
-    """Send one claimed digest once; returns whether this call sent it."""
-    from apps.dashboards.emails import digest_email
+LEADERSHIP_DIGEST_EMAIL = "leadership_digest"
 
-    claimed = DigestDelivery.objects.filter(pk=delivery_id, sent_at__isnull=True).update(sent_at=timezone.now())
-    if not claimed:
-        return False
-    delivery = DigestDelivery.objects.select_related("user").get(pk=delivery_id)
-    user = delivery.user
-    if not (can_view_dashboards(user) and user.email and digest_is_subscribed(user=user)):
-        logger.info("digest %s not sent: the user left the dashboards or unsubscribed", delivery_id)
-        return False
-    try:
-        digest_email(user=user, week_start=delivery.week_start).send()
-    except Exception:
-        # Release the claim so the task's retry can send it.
-        DigestDelivery.objects.filter(pk=delivery_id).update(sent_at=None)
-        raise
+
+def digest_send(*, delivery_id: int) -> bool:
+    """Queue one claimed digest once; returns whether this call queued it.
+
+    The second claim (sent_at) and the outbox message commit together; the outbox
+    sends the email and retries it.
+    """
+    from apps.dashboards.emails import digest_email
+    from apps.outbox.services import outbound_email_queue
+
+    with transaction.atomic():
+        claimed = DigestDelivery.objects.filter(pk=delivery_id, sent_at__isnull=True).update(sent_at=timezone.now())
+        if not claimed:
+            return False
+        delivery = DigestDelivery.objects.select_related("user").get(pk=delivery_id)
+        user = delivery.user
+        if not (can_view_dashboards(user) and user.email and digest_is_subscribed(user=user)):
+            logger.info("digest %s not sent: the user left the dashboards or unsubscribed", delivery_id)
+            return False
+        outbound_email_queue(
+            kind=LEADERSHIP_DIGEST_EMAIL, message=digest_email(user=user, week_start=delivery.week_start)
+        )
     return True
 
 

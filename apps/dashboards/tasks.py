@@ -1,9 +1,8 @@
 """Thin tasks: the weekly leadership digest."""
 
-import smtplib
-
 from django.utils import timezone
 
+from apps.core.task_retry import DATABASE_AWAY_RETRY
 from apps.tenants.fanout import tenants_fan_out
 from cxplatform.celery import app
 
@@ -21,13 +20,7 @@ def digest_dispatch() -> int:
     return len(digest_deliveries_claim(now=timezone.now()))
 
 
-@app.task(
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=60,
-    retry_backoff_max=900,
-    max_retries=8,
-    acks_late=True,
-)
+@app.task(acks_late=True, **DATABASE_AWAY_RETRY)
 def digest_send_task(*, delivery_id: int) -> bool:
     from apps.dashboards.digest import digest_send
 

@@ -15,3 +15,21 @@ class SurveysConfig(AppConfig):
         timeline_provider_register(invitation_timeline_entries)
         timeline_provider_register(answer_timeline_entries)
         encounter_feedback_provider_register(encounter_feedback_entries)
+
+        from apps.outbox.kinds import OutboxKind, outbox_kind_register
+        from apps.surveys import sending
+
+        for name, label in (
+            (sending.SURVEY_INVITATION_EMAIL, _("Survey invitation")),
+            (sending.SURVEY_REMINDER_EMAIL, _("Survey reminder")),
+        ):
+            outbox_kind_register(
+                OutboxKind(
+                    name=name,
+                    label=label,
+                    before_send=sending.survey_email_before_send,
+                    on_sent=sending.survey_email_sent,
+                    on_failed=sending.survey_email_failed,
+                    on_cancelled=sending.survey_email_cancelled,
+                )
+            )

@@ -175,14 +175,14 @@ def invitation_list(
     initial = InvitationEmail.objects.filter(invitation=OuterRef("pk")).order_by("due_at", "id")
     failed = InvitationEmail.objects.filter(invitation=OuterRef("pk"), status=EmailStatus.FAILED).order_by("-id")
     retrying = InvitationEmail.objects.filter(
-        invitation=OuterRef("pk"), status=EmailStatus.SCHEDULED, attempts__gt=0
+        invitation=OuterRef("pk"), status=EmailStatus.SENDING, outbound__attempts__gt=0
     ).order_by("-id")
     invitations = (
         Invitation.objects.select_related("survey", "customer", "touchpoint", "campaign")
         .annotate(
             due_at=Subquery(initial.values("due_at")[:1]),
             error=Subquery(failed.values("last_error")[:1]),
-            retry_error=Subquery(retrying.values("last_error")[:1]),
+            retry_error=Subquery(retrying.values("outbound__last_error")[:1]),
         )
         .order_by("-created_at", "-id")
     )

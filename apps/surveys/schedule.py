@@ -3,15 +3,6 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-# Waits before retrying a failed send: 1 min, 5 min, 30 min, 2 h, 6 h; then the email is marked failed.
-RETRY_DELAYS = (
-    dt.timedelta(minutes=1),
-    dt.timedelta(minutes=5),
-    dt.timedelta(minutes=30),
-    dt.timedelta(hours=2),
-    dt.timedelta(hours=6),
-)
-
 
 def is_quiet(moment: dt.datetime, *, time_zone: str, start: dt.time, end: dt.time) -> bool:
     """Whether `moment` falls in the quiet hours [start, end) of the company's local time."""
@@ -33,10 +24,3 @@ def quiet_hours_adjust(moment: dt.datetime, *, time_zone: str, start: dt.time, e
     if start > end and local.time() >= start:
         day += dt.timedelta(days=1)
     return dt.datetime.combine(day, end, tzinfo=zone).astimezone(dt.UTC)
-
-
-def retry_at(*, attempts: int, now: dt.datetime) -> dt.datetime | None:
-    """When to try again after `attempts` failed tries, or None when it is time to give up."""
-    if attempts > len(RETRY_DELAYS):
-        return None
-    return now + RETRY_DELAYS[attempts - 1]

@@ -7,7 +7,6 @@ from apps.surveys.models import (
     Answer,
     EmailStatus,
     Invitation,
-    InvitationEmail,
     QuestionType,
     Survey,
     SurveySettings,
@@ -38,17 +37,9 @@ def invitation_by_token(*, token: str) -> Invitation | None:
 
 
 def claimable_emails_q(now: dt.datetime) -> Q:
-    """Emails a worker may claim: due and scheduled, or stuck in sending past their lease."""
-    return Q(status=EmailStatus.SCHEDULED, due_at__lte=now) | Q(status=EmailStatus.SENDING, lease_until__lt=now)
-
-
-def invitation_emails_due_ids(*, now: dt.datetime, limit: int = 200) -> list[int]:
-    """Emails whose time has come, and those whose sender died mid-send (lease expired)."""
-    return list(
-        InvitationEmail.objects.filter(claimable_emails_q(now))
-        .order_by("due_at", "id")
-        .values_list("id", flat=True)[:limit]
-    )
+    """Emails a worker may hand to the outbox: scheduled and due. (Once handed over, the outbox's lease
+    covers a worker that dies mid-send.)"""
+    return Q(status=EmailStatus.SCHEDULED, due_at__lte=now)
 
 
 @dataclass(frozen=True)

@@ -3,27 +3,23 @@
 Work due later is a row (InvitationEmail.due_at), never a long Celery ETA. A
 periodic task per company (tasks.survey_dispatch) turns new consenting
 encounters and due send-outs into invitations and hands due emails to workers.
-Each send claims its row with one conditional UPDATE, so a task delivered twice
-sends nothing the second time; a worker killed mid-send leaves a short lease
-that expires, and the email is picked up again.
-
-Known window: a worker killed after the SMTP server accepted a message but
-before the row was marked sent (a few milliseconds) sends it again on the
-retry, with the same Message-ID so the receiving side can recognise it.
+A worker claims a due email (a row lock taken without waiting), checks consent,
+the frequency cap and the quiet hours, and hands the rendered message to the
+outbox (apps/outbox) in the same transaction; the outbox sends it once, retries
+it, and tells the invitation through the hooks at the end of this module.
 """
 
 import datetime as dt
 import logging
-import smtplib
+from typing import TYPE_CHECKING
 
-from anymail.exceptions import AnymailError, AnymailRecipientsRefused
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.customers.models import Customer
 from apps.encounters.models import Encounter
+from apps.outbox.kinds import SEND, SendDecision
 from apps.surveys.emails import invitation_email_build
 from apps.surveys.models import (
     Campaign,
@@ -36,9 +32,12 @@ from apps.surveys.models import (
     Survey,
     SurveySettings,
 )
-from apps.surveys.schedule import is_quiet, quiet_hours_adjust, retry_at
+from apps.surveys.schedule import is_quiet, quiet_hours_adjust
 from apps.surveys.selectors import claimable_emails_q, survey_settings_get
 from apps.surveys.tokens import token_for, token_hash, token_nonce_new
+
+if TYPE_CHECKING:
+    from apps.outbox.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
 
@@ -184,11 +183,27 @@ def _campaign_run(campaign: Campaign, *, rules: SurveySettings, now: dt.datetime
     return invited
 
 
-def _finish(email: InvitationEmail, **fields: object) -> None:
-    for name, value in fields.items():
-        setattr(email, name, value)
-    email.lease_until = None
-    email.save(update_fields=[*fields, "lease_until"])
+# A due email given to a worker's queue is not given again for this long: a backlog of slow sends
+# does not fill the queue with copies of the same task, and a task lost with Redis is given again after it.
+HAND_OUT_AGAIN_AFTER = dt.timedelta(minutes=1)
+
+
+def invitation_emails_hand_out(*, now: dt.datetime, limit: int = 200) -> list[int]:
+    """Claim up to `limit` due emails for workers' queues; returns their ids."""
+    with transaction.atomic():
+        ids = list(
+            InvitationEmail.objects.filter(claimable_emails_q(now))
+            .filter(Q(handed_out_at__isnull=True) | Q(handed_out_at__lt=now - HAND_OUT_AGAIN_AFTER))
+            .select_for_update(skip_locked=True)
+            .order_by("due_at", "id")
+            .values_list("id", flat=True)[:limit]
+        )
+        InvitationEmail.objects.filter(pk__in=ids).update(handed_out_at=now)
+    return ids
+
+
+SURVEY_INVITATION_EMAIL = "survey_invitation"
+SURVEY_REMINDER_EMAIL = "survey_reminder"
 
 
 def _reminder_schedule(invitation: Invitation, *, rules: SurveySettings, now: dt.datetime) -> None:
@@ -200,83 +215,124 @@ def _reminder_schedule(invitation: Invitation, *, rules: SurveySettings, now: dt
     InvitationEmail.objects.get_or_create(invitation=invitation, kind=EmailKind.REMINDER, defaults={"due_at": due_at})
 
 
-def invitation_email_send(*, email_id: int, now: dt.datetime | None = None) -> str:
-    """Send one due email if this call can claim it. Returns what happened, for logs and tests."""
-    now = now or timezone.now()
-    claimed = (
-        InvitationEmail.objects.filter(pk=email_id)
-        .filter(claimable_emails_q(now))
-        .update(
-            status=EmailStatus.SENDING,
-            lease_until=now + dt.timedelta(seconds=settings.SURVEY_SEND_LEASE_SECONDS),
-            attempts=F("attempts") + 1,
-        )
-    )
-    if not claimed:
-        return "not_claimed"
-
-    email = InvitationEmail.objects.select_related(
-        "invitation__customer", "invitation__survey", "invitation__touchpoint"
-    ).get(pk=email_id)
+def _not_wanted_reason(email: InvitationEmail, *, rules: SurveySettings, now: dt.datetime) -> str:
+    """Why this email must not go out now, or "" when it may; asked at hand-over and before every try."""
     invitation = email.invitation
-    rules = survey_settings_get()
-
     if email.kind == EmailKind.INITIAL:
-        reason = suppression_reason_for(
+        return suppression_reason_for(
             customer=invitation.customer, survey=invitation.survey, rules=rules, now=now, invitation_id=invitation.pk
         )
-        if reason:
-            with transaction.atomic():
-                _finish(email, status=EmailStatus.CANCELLED, last_error=reason)
-                Invitation.objects.filter(pk=invitation.pk).update(
-                    status=InvitationStatus.SUPPRESSED, suppression_reason=reason
-                )
-            return "suppressed"
-    else:
-        customer = invitation.customer
-        stale = invitation.status != InvitationStatus.SENT or (invitation.expires_at and invitation.expires_at <= now)
-        if stale or customer.unsubscribed or not customer.survey_consent:
-            _finish(email, status=EmailStatus.CANCELLED)
-            return "cancelled"
+    customer = invitation.customer
+    if customer.unsubscribed:
+        return SuppressionReason.UNSUBSCRIBED
+    if not customer.survey_consent:
+        return SuppressionReason.NO_CONSENT
+    if invitation.status != InvitationStatus.SENT or (invitation.expires_at and invitation.expires_at <= now):
+        return "not_needed"
+    return ""
 
+
+def _cancel(email: InvitationEmail, *, reason: str) -> None:
+    InvitationEmail.objects.filter(pk=email.pk).update(status=EmailStatus.CANCELLED, last_error=reason[:500])
+    if email.kind == EmailKind.INITIAL:
+        Invitation.objects.filter(pk=email.invitation_id).exclude(status=InvitationStatus.ANSWERED).update(
+            status=InvitationStatus.SUPPRESSED,
+            suppression_reason=reason if reason in SuppressionReason.values else "",
+        )
+
+
+def invitation_email_send(*, email_id: int, now: dt.datetime | None = None) -> str:
+    """Hand one due email to the outbox and send it, if this call can claim it. Returns what happened.
+
+    The hand-over (the checks, the rendered message in the outbox, the email row
+    marked sending) is one transaction, so a worker killed before its commit leaves
+    the email scheduled, and one killed after leaves it to the outbox's lease.
+    """
+    from apps.outbox.services import outbound_email_deliver, outbound_email_queue
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        email = (
+            InvitationEmail.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("invitation__customer", "invitation__survey", "invitation__touchpoint")
+            .filter(claimable_emails_q(now), pk=email_id)
+            .first()
+        )
+        if email is None:
+            return "not_claimed"
+        invitation = email.invitation
+        rules = survey_settings_get()
+        reason = _not_wanted_reason(email, rules=rules, now=now)
+        if reason:
+            _cancel(email, reason=reason)
+            return "suppressed" if email.kind == EmailKind.INITIAL else "cancelled"
+        tenant = connection.tenant
+        if is_quiet(now, time_zone=tenant.time_zone, start=rules.quiet_hours_start, end=rules.quiet_hours_end):
+            InvitationEmail.objects.filter(pk=email.pk).update(due_at=_quiet_adjust(now, rules))
+            return "deferred"
+        if email.kind == EmailKind.INITIAL:
+            invitation.expires_at = now + dt.timedelta(days=rules.link_valid_days)
+            Invitation.objects.filter(pk=invitation.pk).update(expires_at=invitation.expires_at)
+        kind = SURVEY_INVITATION_EMAIL if email.kind == EmailKind.INITIAL else SURVEY_REMINDER_EMAIL
+        email.outbound = outbound_email_queue(
+            kind=kind, message=invitation_email_build(email=email), due_at=now, send_on_commit=False
+        )
+        email.status = EmailStatus.SENDING
+        email.save(update_fields=["outbound", "status"])
+    return outbound_email_deliver(message_id=email.outbound_id, now=now)
+
+
+# --- The outbox's hooks: the invitation follows its email -----------------------------------
+
+
+def _email_of(outbound: "OutboundEmail") -> InvitationEmail | None:
+    return (
+        InvitationEmail.objects.select_related("invitation__customer", "invitation__survey")
+        .filter(outbound=outbound)
+        .first()
+    )
+
+
+def survey_email_before_send(outbound: "OutboundEmail", now: dt.datetime) -> SendDecision:
+    """Before every try (a retry may come hours later): still wanted, and not in the quiet hours?"""
+    email = _email_of(outbound)
+    if email is None:
+        return SendDecision(cancel_reason="invitation_removed")
+    rules = survey_settings_get()
+    reason = _not_wanted_reason(email, rules=rules, now=now)
+    if reason:
+        return SendDecision(cancel_reason=reason)
     tenant = connection.tenant
     if is_quiet(now, time_zone=tenant.time_zone, start=rules.quiet_hours_start, end=rules.quiet_hours_end):
-        _finish(email, status=EmailStatus.SCHEDULED, due_at=_quiet_adjust(now, rules), attempts=email.attempts - 1)
-        return "deferred"
+        return SendDecision(defer_until=_quiet_adjust(now, rules))
+    return SEND
 
+
+def survey_email_sent(outbound: "OutboundEmail") -> None:
+    email = _email_of(outbound)
+    if email is None:
+        return
+    InvitationEmail.objects.filter(pk=email.pk).update(status=EmailStatus.SENT, sent_at=outbound.sent_at, last_error="")
     if email.kind == EmailKind.INITIAL:
-        invitation.expires_at = now + dt.timedelta(days=rules.link_valid_days)
-    try:
-        invitation_email_build(email=email).send()
-    except (smtplib.SMTPRecipientsRefused, AnymailRecipientsRefused) as error:
-        return _failed(email, invitation, error=error, permanent=True, now=now)
-    except smtplib.SMTPResponseException as error:
-        return _failed(email, invitation, error=error, permanent=500 <= error.smtp_code < 600, now=now)
-    except (smtplib.SMTPException, AnymailError, OSError) as error:
-        return _failed(email, invitation, error=error, permanent=False, now=now)
-
-    with transaction.atomic():
-        _finish(email, status=EmailStatus.SENT, sent_at=now, last_error="")
-        if email.kind == EmailKind.INITIAL:
-            Invitation.objects.filter(pk=invitation.pk).update(
-                status=InvitationStatus.SENT, sent_at=now, expires_at=invitation.expires_at
-            )
-            _reminder_schedule(invitation, rules=rules, now=now)
-    return "sent"
+        invitation = email.invitation
+        Invitation.objects.filter(pk=invitation.pk, status=InvitationStatus.SCHEDULED).update(
+            status=InvitationStatus.SENT, sent_at=outbound.sent_at
+        )
+        _reminder_schedule(invitation, rules=survey_settings_get(), now=outbound.sent_at)
 
 
-def _failed(
-    email: InvitationEmail, invitation: Invitation, *, error: Exception, permanent: bool, now: dt.datetime
-) -> str:
-    message = f"{type(error).__name__}: {error}"[:500]
-    next_try = None if permanent else retry_at(attempts=email.attempts, now=now)
-    if next_try is not None:
-        logger.warning("invitation email %s failed (attempt %s), retrying: %s", email.pk, email.attempts, message)
-        _finish(email, status=EmailStatus.SCHEDULED, due_at=next_try, last_error=message)
-        return "retry"
-    logger.error("invitation email %s failed for good: %s", email.pk, message)
-    with transaction.atomic():
-        _finish(email, status=EmailStatus.FAILED, last_error=message)
-        if email.kind == EmailKind.INITIAL:
-            Invitation.objects.filter(pk=invitation.pk).update(status=InvitationStatus.FAILED)
-    return "failed"
+def survey_email_failed(outbound: "OutboundEmail") -> None:
+    email = _email_of(outbound)
+    if email is None:
+        return
+    InvitationEmail.objects.filter(pk=email.pk).update(status=EmailStatus.FAILED, last_error=outbound.last_error)
+    if email.kind == EmailKind.INITIAL:
+        Invitation.objects.filter(pk=email.invitation_id, status=InvitationStatus.SCHEDULED).update(
+            status=InvitationStatus.FAILED
+        )
+
+
+def survey_email_cancelled(outbound: "OutboundEmail") -> None:
+    email = _email_of(outbound)
+    if email is not None:
+        _cancel(email, reason=outbound.last_error)

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from apps.core.task_retry import DATABASE_AWAY_RETRY
 from apps.tenants.fanout import tenants_fan_out
 from cxplatform.celery import app
 
@@ -23,7 +24,7 @@ def survey_dispatch() -> int:
     return len(email_ids)
 
 
-@app.task(acks_late=True)
+@app.task(acks_late=True, **DATABASE_AWAY_RETRY)
 def invitation_email_send_task(*, email_id: int) -> str:
     from apps.surveys.sending import invitation_email_send
 

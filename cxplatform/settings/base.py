@@ -25,6 +25,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -65,6 +66,7 @@ SHARED_APPS = [
     "django.contrib.admin",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -84,6 +86,7 @@ TENANT_APPS = [
     # Each company counts its own failed logins, so one company's lockouts never reach another.
     "axes",
     "simple_history",
+    "apps.outbox",
     "apps.accounts",
     "apps.personas",
     "apps.journeys",
@@ -108,6 +111,8 @@ SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 MIDDLEWARE = [
     "django_tenants.middleware.main.TenantMainMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "apps.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -142,6 +147,32 @@ TEMPLATES = [
         },
     },
 ]
+
+# --- Security headers -------------------------------------------------------------
+# Every page loads its scripts and styles from our own static files: no inline
+# script, no on*= handler, no style= attribute. A page that must write an inline
+# <style> (the path map's column geometry) or <script> marks it with the request's
+# nonce ({{ request.csp_nonce }}), which is added to the header only when used.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Features no page uses, switched off so an injected script or frame cannot ask for them.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 WSGI_APPLICATION = "cxplatform.wsgi.application"
 
@@ -261,6 +292,8 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "apps.core.access.HasCapability",
     ],
+    # DRF's own two, the browsable API with the CSP's allowance for its inline styles.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "apps.core.renderers.BrowsableApiRenderer"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -307,11 +340,15 @@ CELERY_RESULT_EXPIRES = 60 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
-# How long a worker holds an email it is sending before another may take it over.
-SURVEY_SEND_LEASE_SECONDS = env.int("SURVEY_SEND_LEASE_SECONDS", default=300)
+# How long a worker holds an email it is sending before another may take it over. It must
+# outlast a slow but living send (EMAIL_TIMEOUT per step of the SMTP dialogue), and it is what
+# a message waits after its worker was killed mid-send, plus up to one outbox sweep.
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=60)
 # Installed into django-celery-beat's tables at beat start; editable in the operators' admin.
 CELERY_BEAT_SCHEDULE = {
     "survey-dispatch": {"task": "apps.surveys.tasks.survey_dispatch_all", "schedule": 60.0},
+    # Retries and the messages of a killed worker; a new message is sent at once, not by this sweep.
+    "outbox-dispatch": {"task": "apps.outbox.tasks.outbox_dispatch_all", "schedule": 15.0},
     "metrics-refresh": {"task": "apps.metrics.tasks.metrics_refresh_all", "schedule": 60.0},
     "metrics-recompute": {"task": "apps.metrics.tasks.metrics_recompute_all", "schedule": crontab(hour=2, minute=30)},
     "maturity-snapshot": {"task": "apps.maturity.tasks.maturity_snapshot_all", "schedule": crontab(hour=3, minute=30)},

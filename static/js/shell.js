@@ -22,3 +22,11 @@
     });
   });
 })();
+
+// A filter control marked data-autosubmit sends its form as soon as it changes.
+document.addEventListener("change", function (event) {
+  var control = event.target;
+  if (control instanceof Element && control.matches("[data-autosubmit]") && control.form) {
+    control.form.submit();
+  }
+});

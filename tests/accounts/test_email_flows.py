@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from apps.accounts.models import Role, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, outbox_deliver_due
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +40,7 @@ def test_creating_a_user_on_the_page_sends_an_invitation_with_a_working_link(
     user = User.objects.get(email="newbie@alpha.example")
     assert not user.has_usable_password()
 
+    outbox_deliver_due()
     assert len(mail.outbox) == 1
     invitation = mail.outbox[0]
     assert invitation.to == ["newbie@alpha.example"]
@@ -58,6 +59,7 @@ def test_a_failed_creation_sends_no_email(client_for, company_admin, frontline):
     client_for(company_admin).post(
         "/accounts/users/new/", {"email": frontline.email, "full_name": "", "role": Role.MANAGER, "language": ""}
     )
+    outbox_deliver_due()
     assert mail.outbox == []
 
 
@@ -68,6 +70,7 @@ def test_password_reset_end_to_end(anonymous_client):
     sent = anonymous_client.post("/accounts/password-reset/", {"email": "Forgetful@alpha.example"})
     assert sent.status_code == 302
     assert sent["Location"] == "/accounts/password-reset/sent/"
+    outbox_deliver_due()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [user.email]
 
@@ -93,11 +96,13 @@ def test_password_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(
     response = anonymous_client.post("/accounts/password-reset/", {"email": "nobody@alpha.example"})
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password-reset/sent/"
+    outbox_deliver_due()
     assert mail.outbox == []
 
 
 def test_password_reset_on_another_company_does_not_reach_the_user(client_for, tenant_beta, frontline):
     client_for(tenant=tenant_beta).post("/accounts/password-reset/", {"email": frontline.email})
+    outbox_deliver_due()
     assert mail.outbox == []
 
 
@@ -114,6 +119,7 @@ def test_an_invitee_who_lost_the_invitation_can_ask_for_a_new_link(anonymous_cli
 
     invitee = user_create(email="invitee@alpha.example")
     anonymous_client.post("/accounts/password-reset/", {"email": invitee.email})
+    outbox_deliver_due()
     assert len(mail.outbox) == 1
     done = _set_password_through(anonymous_client, _link_path(mail.outbox[0].body), NEW_PASSWORD)
     assert done["Location"] == "/accounts/reset/done/"
@@ -122,6 +128,7 @@ def test_an_invitee_who_lost_the_invitation_can_ask_for_a_new_link(anonymous_cli
 def test_a_deactivated_user_gets_no_reset_link(anonymous_client):
     UserFactory(email="gone@alpha.example", is_active=False)
     anonymous_client.post("/accounts/password-reset/", {"email": "gone@alpha.example"})
+    outbox_deliver_due()
     assert mail.outbox == []
 
 
@@ -170,6 +177,7 @@ def test_a_user_added_in_the_admin_gets_the_same_invitation(
             {"email": "Admin.Added@Alpha.example", "full_name": "Aada", "role": Role.MANAGER, "language": "fi"},
         )
     assert response.status_code == 302
+    outbox_deliver_due()
     assert [message.to for message in mail.outbox] == [["admin.added@alpha.example"]]
     done = _set_password_through(anonymous_client, _link_path(mail.outbox[0].body), NEW_PASSWORD)
     assert done["Location"] == "/accounts/reset/done/"
@@ -181,6 +189,7 @@ def test_a_user_created_through_the_api_is_invited_unless_told_not_to(client_for
         "/api/v1/users/", {"email": "api.user@alpha.example", "role": Role.FRONTLINE}, content_type="application/json"
     )
     assert response.status_code == 201
+    outbox_deliver_due()
     assert [message.to for message in mail.outbox] == [["api.user@alpha.example"]]
     response = client.post(
         "/api/v1/users/",
@@ -188,4 +197,5 @@ def test_a_user_created_through_the_api_is_invited_unless_told_not_to(client_for
         content_type="application/json",
     )
     assert response.status_code == 201
+    outbox_deliver_due()
     assert len(mail.outbox) == 1

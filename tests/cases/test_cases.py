@@ -10,6 +10,7 @@ from apps.cases.models import CaseStatus, FollowUpCase
 from apps.cases.services import case_assignment_notify, case_mark_contacted, case_open, case_resolve
 from apps.core.exceptions import DomainError
 from apps.customers.services import customer_create
+from tests.conftest import outbox_deliver_due
 from tests.journeys.factories import map_build, touchpoint_named
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +82,7 @@ def test_the_assignee_is_emailed_once(customer, touchpoint, manager):
     case = open_case(customer, touchpoint)
     assert case_assignment_notify(case_id=case.pk) is True
     assert case_assignment_notify(case_id=case.pk) is False
+    outbox_deliver_due()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [manager.email]
     assert f"/cases/{case.pk}/" in mail.outbox[0].body

@@ -10,6 +10,8 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
+from tests.conftest import outbox_deliver_due
+
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "fi" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
 
@@ -119,6 +121,7 @@ def test_invitation_speaks_the_invitees_language(finnish, client_for, company_ad
     client = client_for(company_admin)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the admin works in English
     client.post("/accounts/users/new/", {"email": "uusi@alpha.example", "role": "frontline", "language": "fi"})
+    outbox_deliver_due()
     assert mail.outbox[0].subject == "Sinut on kutsuttu Kokemukseen: Alpha Katsastus Oy"
     assert "Valitse salasanasi täällä:" in mail.outbox[0].body
 

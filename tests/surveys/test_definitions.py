@@ -201,3 +201,20 @@ def test_send_out_validation():
         campaign_create(name="X", survey=survey, audience={}, now=NOON)
     assert "survey" in error.value.fields
     assert not Campaign.objects.exists()
+
+
+@pytest.mark.parametrize("moment", ["21:00:05", "08:00:00"])
+def test_the_quiet_hours_defaults_pass_the_system_checks_at_their_own_time_of_day(moment):
+    """A fixed time default makes Django warn (W161) around that time, which fails `check --deploy`."""
+    import time_machine
+
+    from apps.surveys.models import SurveySettings
+
+    # Django compares the default with the time of day in UTC.
+    with time_machine.travel(dt.datetime.fromisoformat(f"2026-12-04T{moment}+00:00"), tick=False):
+        warnings = [
+            message.id
+            for name in ("quiet_hours_start", "quiet_hours_end")
+            for message in SurveySettings._meta.get_field(name).check()
+        ]
+    assert warnings == []

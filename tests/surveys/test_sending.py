@@ -9,6 +9,8 @@ from django.core import mail
 from django.test import override_settings
 
 from apps.encounters.models import Encounter
+from apps.outbox.models import OutboundEmail, OutboundStatus
+from apps.outbox.services import outbound_email_deliver, outbound_emails_hand_out
 from apps.surveys.dispatch import survey_dispatch_run
 from apps.surveys.models import EmailKind, EmailStatus, Invitation, InvitationEmail, InvitationStatus, SurveySettings
 from apps.surveys.selectors import survey_settings_get
@@ -21,9 +23,11 @@ HOUR = dt.timedelta(hours=1)
 
 
 def dispatch_and_send(now: dt.datetime) -> list[str]:
-    """What a worker would do at `now`: run the company's dispatch and send every due email."""
+    """What the workers would do at `now`: run the company's dispatch and send every due email,
+    then the outbox's sweep (retries, and messages of a worker that died)."""
     with time_machine.travel(now, tick=False):
-        return [invitation_email_send(email_id=email_id, now=now) for email_id in survey_dispatch_run(now=now)]
+        outcomes = [invitation_email_send(email_id=email_id, now=now) for email_id in survey_dispatch_run(now=now)]
+        return outcomes + [outbound_email_deliver(message_id=pk, now=now) for pk in outbound_emails_hand_out(now=now)]
 
 
 def test_consenting_encounter_gets_exactly_one_email_after_the_delay(customer, touchpoint):
@@ -84,7 +88,7 @@ def test_an_email_that_came_due_in_quiet_hours_waits_for_the_morning(customer, t
     email = InvitationEmail.objects.get()
     assert email.status == EmailStatus.SCHEDULED
     assert email.due_at == dt.datetime(2026, 11, 26, 6, 0, tzinfo=dt.UTC)
-    assert email.attempts == 0
+    assert not OutboundEmail.objects.exists()
     assert mail.outbox == []
 
 
@@ -169,18 +173,23 @@ def test_a_second_delivery_of_the_send_task_sends_nothing(customer, touchpoint):
     assert len(mail.outbox) == 1
 
 
-def test_a_sender_that_died_mid_send_is_replaced_after_its_lease(customer, touchpoint):
+def test_a_sender_that_died_mid_send_is_replaced_after_its_lease(customer, touchpoint, settings):
+    settings.OUTBOX_LEASE_SECONDS = 60
     log_visit(customer=customer, touchpoint=touchpoint, at=NOON)
     dispatch_and_send(NOON)
-    email = InvitationEmail.objects.get()
     due = NOON + 2 * HOUR
-    # A worker claimed it and was killed before sending.
-    InvitationEmail.objects.filter(pk=email.pk).update(
-        status=EmailStatus.SENDING, lease_until=due + dt.timedelta(minutes=5)
-    )
-    assert dispatch_and_send(due + dt.timedelta(minutes=1)) == []
-    assert dispatch_and_send(due + dt.timedelta(minutes=6)) == ["sent"]
+    # A worker handed the email to the outbox, claimed the message and was killed before sending.
+    with (
+        override_settings(EMAIL_BACKEND="tests.surveys.test_sending.KilledMidSend"),
+        pytest.raises(KilledMidSend.error),
+    ):
+        dispatch_and_send(due)
+    assert OutboundEmail.objects.get().status == OutboundStatus.SENDING
+    assert dispatch_and_send(due + dt.timedelta(seconds=59)) == []
+    assert dispatch_and_send(due + dt.timedelta(seconds=61)) == ["sent"]
     assert len(mail.outbox) == 1
+    assert InvitationEmail.objects.get(kind=EmailKind.INITIAL).status == EmailStatus.SENT
+    assert Invitation.objects.get().status == InvitationStatus.SENT
 
 
 def test_rolled_back_encounter_sends_nothing(customer, touchpoint):
@@ -211,6 +220,12 @@ class TemporaryFailure(_FailingBackend):
     error = smtplib.SMTPServerDisconnected("connection lost")
 
 
+class KilledMidSend(_FailingBackend):
+    """The process dies while the message is on the wire: nothing after the send runs."""
+
+    error = SystemExit
+
+
 class PermanentFailure(_FailingBackend):
     error = smtplib.SMTPRecipientsRefused({"maija@example.fi": (550, b"no such user")})
 
@@ -221,11 +236,17 @@ def test_a_temporary_smtp_failure_is_retried_with_back_off(customer, touchpoint)
     due = NOON + 2 * HOUR
     with override_settings(EMAIL_BACKEND="tests.surveys.test_sending.TemporaryFailure"):
         assert dispatch_and_send(due) == ["retry"]
-    email = InvitationEmail.objects.get()
-    assert (email.status, email.attempts, email.due_at) == (EmailStatus.SCHEDULED, 1, due + dt.timedelta(minutes=1))
-    assert "connection lost" in email.last_error
+    outbound = OutboundEmail.objects.get()
+    assert (outbound.status, outbound.attempts) == (OutboundStatus.QUEUED, 1)
+    assert outbound.due_at == due + dt.timedelta(minutes=1)
+    assert "connection lost" in outbound.last_error
+    assert InvitationEmail.objects.get().status == EmailStatus.SENDING
+    assert Invitation.objects.get().status == InvitationStatus.SCHEDULED
+    assert dispatch_and_send(due + dt.timedelta(seconds=59)) == []
     assert dispatch_and_send(due + dt.timedelta(minutes=1)) == ["sent"]
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].extra_headers["Message-ID"] == outbound.message_id
+    assert Invitation.objects.get().status == InvitationStatus.SENT
 
 
 def test_permanent_failure_is_marked_and_visible(customer, touchpoint):
@@ -248,10 +269,24 @@ def test_a_failing_address_gives_up_after_the_last_retry(customer, touchpoint):
     with override_settings(EMAIL_BACKEND="tests.surveys.test_sending.TemporaryFailure"):
         for _ in range(6):
             outcomes += dispatch_and_send(moment)
-            moment = InvitationEmail.objects.get().due_at
+            moment = OutboundEmail.objects.get().due_at
     assert outcomes == ["retry"] * 5 + ["failed"]
+    assert InvitationEmail.objects.get().status == EmailStatus.FAILED
+    assert Invitation.objects.get().status == InvitationStatus.FAILED
 
 
 def test_settings_default_and_are_editable():
     rules = survey_settings_get()
     assert (rules.default_delay_minutes, rules.frequency_cap_days, rules.reminder_after_days) == (120, 30, 3)
+
+
+def test_a_due_email_is_given_to_a_queue_once_until_its_task_is_taken_for_lost(customer, touchpoint):
+    from apps.surveys.sending import HAND_OUT_AGAIN_AFTER, invitation_emails_hand_out
+
+    log_visit(customer=customer, touchpoint=touchpoint, at=NOON)
+    dispatch_and_send(NOON)
+    due = NOON + 2 * HOUR
+    email = InvitationEmail.objects.get()
+    assert invitation_emails_hand_out(now=due) == [email.pk]
+    assert invitation_emails_hand_out(now=due + dt.timedelta(minutes=1)) == []  # its task is still queued
+    assert invitation_emails_hand_out(now=due + HAND_OUT_AGAIN_AFTER + dt.timedelta(seconds=1)) == [email.pk]

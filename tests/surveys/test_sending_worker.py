@@ -20,6 +20,8 @@ from apps.customers.models import Customer
 from apps.customers.services import customer_create
 from apps.encounters.models import Encounter
 from apps.encounters.services import encounter_log
+from apps.outbox.models import OutboundEmail, OutboundStatus
+from apps.outbox.tasks import outbox_dispatch
 from apps.surveys.models import EmailStatus, Invitation, InvitationEmail, InvitationStatus, Survey, SurveySettings
 from apps.surveys.selectors import survey_settings_get
 from apps.surveys.sending import invitation_create
@@ -83,6 +85,7 @@ def batch(committed) -> Iterator[Batch]:
             Answer.objects.filter(response__invitation__in=invitations).delete()
             Response.objects.filter(invitation__in=invitations).delete()
             InvitationEmail.objects.filter(invitation__in=invitations).delete()
+            OutboundEmail.objects.filter(recipient__in=[customer.email for customer in customers]).delete()
             invitations.delete()
             FollowUpCase.objects.filter(customer__in=customers).delete()
             Encounter.objects.filter(customer__in=customers).delete()
@@ -200,12 +203,12 @@ def test_worker_killed_mid_batch_sends_no_email_twice_and_loses_none(batch, priv
     slow = {
         "TEST_EMAIL_BACKEND": "tests.email_backends.SlowFileEmailBackend",
         "TEST_EMAIL_DELAY_SECONDS": "1.0",
-        "SURVEY_SEND_LEASE_SECONDS": "3",
+        "OUTBOX_LEASE_SECONDS": "3",
     }
     # One process, so the kill can be timed to land while a message is on the wire (in the
     # slow backend's second), not in the instant between the server accepting a message and
     # the row being marked sent: that instant is the one window that can duplicate
-    # (see apps/surveys/sending.py).
+    # (see apps/outbox/services.py).
     first = worker_start(queue=private_queue, extra_env=slow, concurrency=1)
     second = None
     try:
@@ -214,12 +217,14 @@ def test_worker_killed_mid_batch_sends_no_email_twice_and_loses_none(batch, priv
             for email_id in email_ids:
                 invitation_email_send_task.delay(email_id=email_id)
 
+        def messages():
+            return OutboundEmail.objects.filter(recipient__in=batch.addresses())
+
         def fourth_on_the_wire() -> bool:
             """Three accepted and marked sent, and the fourth claimed but not yet accepted."""
             with in_alpha():
-                emails = InvitationEmail.objects.filter(invitation__customer__in=batch.customers)
-                sending = emails.filter(status=EmailStatus.SENDING).count()
-                sent = emails.filter(status=EmailStatus.SENT).count()
+                sending = messages().filter(status=OutboundStatus.SENDING).count()
+                sent = messages().filter(status=OutboundStatus.SENT).count()
             return sent >= 3 and sending == 1 and sum(delivered(batch, first).values()) == sent
 
         wait_until(fourth_on_the_wire, what="an email on the wire after the first three", every=0.02)
@@ -227,17 +232,15 @@ def test_worker_killed_mid_batch_sends_no_email_twice_and_loses_none(batch, priv
         sent_before = sum(delivered(batch, first).values())
         assert sent_before < len(batch.customers), "the kill came too late to test anything"
         with in_alpha():
-            in_flight = InvitationEmail.objects.filter(
-                invitation__customer__in=batch.customers, status=EmailStatus.SENDING
-            ).count()
-        assert in_flight == 1, "the kill should land while one email is being sent"
+            assert messages().filter(status=OutboundStatus.SENDING).count() == 1, "one email on the wire at the kill"
 
         second = worker_start(queue=private_queue, extra_env=slow)
-        time.sleep(3.5)  # the killed worker's leases run out
+        time.sleep(3.5)  # the killed worker's lease runs out
 
         def all_sent() -> bool:
             with in_alpha():
                 survey_dispatch.delay().get(timeout=WAIT_SECONDS)
+                outbox_dispatch.delay().get(timeout=WAIT_SECONDS)
             return sent_count(batch) == len(batch.customers)
 
         wait_until(all_sent, what="the second worker to finish the batch")
@@ -247,6 +250,7 @@ def test_worker_killed_mid_batch_sends_no_email_twice_and_loses_none(batch, priv
             assert not InvitationEmail.objects.filter(
                 invitation__customer__in=batch.customers, status__in=[EmailStatus.SENDING, EmailStatus.SCHEDULED]
             ).exists()
+            assert messages().filter(status=OutboundStatus.SENT).count() == len(batch.customers)
     finally:
         worker_kill(first)
         if second is not None:

@@ -1,0 +1,54 @@
+"""The one outbox: every email that leaves a company is a row here before it is sent.
+
+A domain action writes its email in the same transaction as the change it tells
+about (a case assigned, an invitation due), so an email exists exactly when its
+change committed. A worker then claims the row with a lease, sends it with the
+row's stable Message-ID, and marks it sent; a failed try is retried with backoff,
+and a message that cannot be delivered ends in the dead-letter state (failed),
+where company admins see it and can send it again.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboundStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class OutboundEmail(models.Model):
+    kind = models.CharField(_("kind"), max_length=40)
+    status = models.CharField(_("status"), max_length=16, choices=OutboundStatus.choices, default=OutboundStatus.QUEUED)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    from_email = models.CharField(_("sender"), max_length=320)
+    subject = models.CharField(_("subject"), max_length=500)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    # Extra headers (List-Unsubscribe, Auto-Submitted, ...); the Message-ID has its own column.
+    headers = models.JSONField(default=dict, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=250, unique=True)
+    due_at = models.DateTimeField(_("due"))
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # When the message was last given to a worker's queue (see services.outbound_emails_hand_out).
+    handed_out_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["due_at"], condition=Q(status__in=["queued", "sending"]), name="outbound_pending"),
+            models.Index(fields=["status", "-created_at"], name="outbound_status_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient}"

