@@ -401,11 +401,11 @@ def main() -> int:
             if recipient not in first_copy_at:
                 first_copy_at[recipient] = at - started
                 continue
-            # The fault that struck between the first copy and this one is what sent it again.
+            # The first fault after the first copy is what sent it again (it struck before the row was marked).
             between = [
                 name for name, fault_at in faults.items() if first_copy_at[recipient] <= fault_at <= at - started
             ]
-            duplicate_causes[between[-1] if between else "no fault in between"] += 1
+            duplicate_causes[between[0] if between else "no fault in between"] += 1
         lost = [address for address in addresses if address not in per_address]
         copies = Counter(len(ids) for ids in per_address.values())
         duplicates = {address: ids for address, ids in per_address.items() if len(ids) > 1}

@@ -5,12 +5,13 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
 from apps.accounts.api_docs import ApiDocsApi, ApiRedocApi, ApiSchemaApi
 from apps.accounts.views import HomeView
+from apps.core.apis import ApiNotFoundApi
 from apps.core.views import favicon_view, health_view
 
 admin.site.site_header = _("Kokemus administration")
@@ -57,6 +58,9 @@ urlpatterns = [
     path("dashboard/", include("apps.dashboards.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
+    # Ends in a slash so that CommonMiddleware still adds a missing one first; [\s\S] as a path
+    # may hold a line break.
+    re_path(r"^api/[\s\S]*/$", ApiNotFoundApi.as_view()),
     # Public: health (marked in its view) for the load balancer; the translation catalogue for scripts;
     # the icon browsers ask for on pages that name none.
     path("health/", health_view, name="health"),

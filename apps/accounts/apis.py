@@ -20,6 +20,7 @@ from apps.accounts.selectors import api_token_list, team_get, team_list, user_li
 from apps.accounts.services import api_token_issue, api_token_revoke, user_create, user_update
 from apps.core.access import CapabilityApiMixin, PublicApiMixin
 from apps.core.exceptions import DomainError
+from apps.core.filters import FilterSet
 
 
 class UserOutputSerializer(serializers.ModelSerializer):
@@ -138,12 +139,18 @@ class MeApi(CapabilityApiMixin, APIView):
         return Response(self.MeOutputSerializer(request.user).data)
 
 
+class UserFilter(FilterSet):
+    class Meta:
+        model = User
+        fields = ["role", "team", "is_active"]
+
+
 class UserListApi(CapabilityApiMixin, generics.ListAPIView):
     """List the company's users (paginated, filterable by role and active flag) or add one."""
 
     capability = staticmethod(can_manage_users)
     serializer_class = UserOutputSerializer
-    filterset_fields = ["role", "team", "is_active"]
+    filterset_class = UserFilter
 
     def get_queryset(self) -> QuerySet[User]:
         return user_list()

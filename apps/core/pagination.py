@@ -1,7 +1,41 @@
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 
 
 class StandardPagination(PageNumberPagination):
+    """Pages of 50; `page_size` asks for 1 to 500 (more is cut to 500), anything else is a field error.
+
+    DRF would quietly fall back to the default size for `?page_size=abc`, which
+    hides a client's mistake.
+    """
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    page_size_query_description = gettext_lazy("Results per page, 1 to 500 (a larger number gives 500).")
+
+    def get_page_size(self, request: Request) -> int:
+        value = request.query_params.get(self.page_size_query_param, "")
+        if value == "":
+            return self.page_size
+        try:
+            size = int(value)
+        except ValueError:
+            size = 0
+        if size < 1:
+            raise ValidationError({self.page_size_query_param: [_("Enter a whole number of at least 1.")]})
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["minimum"] = 1
+            elif parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters

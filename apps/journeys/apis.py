@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from apps.accounts.capabilities import can_manage_cx_model, can_view_service_paths
 from apps.accounts.models import User
 from apps.core.access import Capability, CapabilityApiMixin
+from apps.core.filters import BooleanFilter, FilterSet, IdFilter
 from apps.journeys import selectors, services
 from apps.journeys.models import Channel, OwnershipChange, OwnershipRole, ServicePath, Stage, Touchpoint
 
@@ -121,8 +122,8 @@ def _path_detail(path_id: int) -> dict[str, Any]:
 # --- paths ----------------------------------------------------------------------
 
 
-class PathFilter(django_filters.FilterSet):
-    archived = django_filters.BooleanFilter(
+class PathFilter(FilterSet):
+    archived = BooleanFilter(
         method="filter_archived", help_text="true: archived paths only; false or absent: paths in use."
     )
     search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", help_text="Part of the name.")
@@ -202,8 +203,8 @@ class PathRestoreApi(ReadWriteCapabilityMixin, APIView):
 # --- stages ---------------------------------------------------------------------
 
 
-class StageFilter(django_filters.FilterSet):
-    path = django_filters.NumberFilter(field_name="path_id")
+class StageFilter(FilterSet):
+    path = IdFilter(field_name="path_id")
 
     class Meta:
         model = Stage
@@ -284,11 +285,11 @@ class StageMoveApi(ReadWriteCapabilityMixin, APIView):
 # --- touchpoints ----------------------------------------------------------------
 
 
-class TouchpointFilter(django_filters.FilterSet):
-    path = django_filters.NumberFilter(field_name="stage__path_id")
-    stage = django_filters.NumberFilter(field_name="stage_id")
-    owner = django_filters.NumberFilter(method="filter_owner", help_text="Owned or backed up by this user.")
-    unowned = django_filters.BooleanFilter(field_name="owner", lookup_expr="isnull", help_text="true: no owner.")
+class TouchpointFilter(FilterSet):
+    path = IdFilter(field_name="stage__path_id")
+    stage = IdFilter(field_name="stage_id")
+    owner = IdFilter(method="filter_owner", help_text="Owned or backed up by this user.")
+    unowned = BooleanFilter(field_name="owner", lookup_expr="isnull", help_text="true: no owner.")
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
 
     class Meta:
@@ -434,9 +435,9 @@ class OwnershipChangeOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class OwnershipChangeFilter(django_filters.FilterSet):
-    touchpoint = django_filters.NumberFilter(field_name="touchpoint_id")
-    user = django_filters.NumberFilter(method="filter_user", help_text="Changes from or to this user.")
+class OwnershipChangeFilter(FilterSet):
+    touchpoint = IdFilter(field_name="touchpoint_id")
+    user = IdFilter(method="filter_user", help_text="Changes from or to this user.")
 
     class Meta:
         model = OwnershipChange

@@ -34,6 +34,7 @@ PUBLIC = {
     "urls_tenants /s/<str:token>/unsubscribe/": "a customer's unsubscribe link",
     "urls_tenants /admin/login/": "the company admin's sign-in",
     "urls_tenants /api/v1/auth/token/": "exchanging an email and a password for a token",
+    "urls_tenants /^api/[\\s\\S]*/$": "an /api/ address no route matches: 404 with the API's error body",
     "urls_tenants /health/": "the load balancer's check; tells only ok or unavailable",
     "urls_tenants /jsi18n/": "the translation catalogue for scripts",
     "urls_tenants /favicon.ico": "the site's icon, which browsers fetch before anyone signs in",
