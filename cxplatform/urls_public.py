@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.views.generic import RedirectView
 
-from apps.core.views import health_view
+from apps.core.views import favicon_view, health_view
 from apps.tenants.admin import platform_admin_site
 
 # The admin sends to its own login; the rest is public (login_not_required).
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", login_not_required(RedirectView.as_view(url="/admin/", permanent=False))),
     path("admin/", platform_admin_site.urls),
     path("health/", health_view, name="health"),
+    path("favicon.ico", favicon_view),
 ]
 
 handler400 = "apps.core.error_pages.bad_request"

@@ -8,7 +8,9 @@ from apps.surveys.models import QuestionType
 
 _DEFAULTS: dict[str, dict[str, str]] = {
     QuestionType.NPS: {
-        "fi": "Kuinka todennäköisesti suosittelisit {company}:ää ystävällesi tai kollegallesi?",
+        # Not "{company}:ää": a name takes the ending its own sound asks for (Oy:tä, Kokemusta),
+        # so the name stays in the nominative after "yritystä", as Finnish copywriters do.
+        "fi": "Kuinka todennäköisesti suosittelisit yritystä {company} ystävällesi tai kollegallesi?",
         "en": "How likely are you to recommend {company} to a friend or colleague?",
     },
     QuestionType.CSAT: {

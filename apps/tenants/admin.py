@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat import admin as beat_admin
@@ -16,7 +17,7 @@ from django_celery_beat.models import ClockedSchedule, CrontabSchedule, Interval
 from apps.core.exceptions import DomainError
 from apps.tenants.models import Domain, Tenant
 from apps.tenants.selectors import tenant_primary_domain
-from apps.tenants.services import company_create, company_domain_for, company_validate_new
+from apps.tenants.services import company_admin_invite, company_create, company_domain_for, company_validate_new
 
 
 class PlatformAdminSite(admin.AdminSite):
@@ -40,7 +41,7 @@ class CompanyCreateForm(forms.ModelForm):
         label=_("First admin's password"),
         widget=forms.PasswordInput,
         required=False,
-        help_text=_("Leave empty to let the admin set it through the password reset link."),
+        help_text=_("Leave empty to email the admin a link to choose one."),
     )
 
     class Meta:
@@ -124,6 +125,9 @@ class TenantAdmin(admin.ModelAdmin):
         )
         obj.pk = created.pk
         obj.schema_name = created.schema_name
+        if not data.get("admin_password"):
+            # After the admin's transaction commits: the invitation is written in the new company's schema.
+            transaction.on_commit(lambda: company_admin_invite(tenant=created, email=data["admin_email"]))
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         if change:

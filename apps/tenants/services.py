@@ -7,13 +7,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
+from django.urls import get_urlconf, set_urlconf
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
 
+from apps.accounts.invitations import user_invitation_send_from_elsewhere
 from apps.accounts.models import Role, User
 from apps.accounts.services import password_validate, user_create
 from apps.core.exceptions import DomainError
 from apps.tenants.models import Domain, Tenant
+from apps.tenants.selectors import tenant_primary_domain
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +133,31 @@ def _company_provision(
         raise
     logger.info("company %s provisioned on %s", tenant.schema_name, domain)
     return tenant
+
+
+def company_admin_invite(*, tenant: Tenant, email: str) -> None:
+    """Email a new company's first admin the link to choose a password (a company created without one).
+
+    Runs after the company's creation committed, in its schema and a transaction of its own, so the
+    outbox hands the email to a worker of that company once this commits.
+    """
+    port = f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
+    operators_urls = get_urlconf()
+    # The link is to the company's pages; the operators' request that runs this resolves only theirs.
+    set_urlconf(settings.ROOT_URLCONF)
+    try:
+        with schema_context(tenant.schema_name), transaction.atomic():
+            user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
+            if user is None or user.has_usable_password():
+                return
+            user_invitation_send_from_elsewhere(
+                user=user,
+                company=tenant,
+                domain=f"{tenant_primary_domain(tenant=tenant)}{port}",
+                use_https=settings.SITE_SCHEME == "https",
+            )
+    finally:
+        set_urlconf(operators_urls)
 
 
 @transaction.atomic

@@ -37,9 +37,11 @@ PUBLIC = {
     "urls_tenants /^api/[\\s\\S]*/$": "an /api/ address no route matches: 404 with the API's error body",
     "urls_tenants /health/": "the load balancer's check; tells only ok or unavailable",
     "urls_tenants /jsi18n/": "the translation catalogue for scripts",
+    "urls_tenants /favicon.ico": "the site's icon, which browsers fetch before anyone signs in",
     "urls_public /": "redirects to the operators' admin",
     "urls_public /admin/login/": "the operators' sign-in",
     "urls_public /health/": "the load balancer's check; tells only ok or unavailable",
+    "urls_public /favicon.ico": "the site's icon, which browsers fetch before anyone signs in",
 }
 
 

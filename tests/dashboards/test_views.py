@@ -382,3 +382,19 @@ def test_queries_do_not_grow_with_the_company(
         assert client.get(reverse("dashboards:path", args=[big.pk])).status_code == 200
     with django_assert_max_num_queries(before[pages[2]]):
         assert client.get(reverse("dashboards:touchpoint", args=[touchpoints[0].pk])).status_code == 200
+
+
+def test_a_single_answer_is_counted_in_the_singular(client_for: Any, manager: Any, world: dict[str, Any]) -> None:
+    path = map_build(name="Jälkitarkastus", stages={"Käynti": ["Uusintatarkastus"]})
+    touchpoint = touchpoint_named(path, "Uusintatarkastus")
+    _visit(world, touchpoint=touchpoint, days_ago=1, nps=3, csat=2)
+    metrics_refresh_dirty()
+    url = reverse("dashboards:touchpoint", args=[touchpoint.pk])
+    english = client_for(manager).get(url).content.decode()
+    assert "1 answer<" in english or "1 answer\n" in english
+    assert "1 answers" not in english
+    client = client_for(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
+    finnish = client.get(url, HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    assert "1 vastaus<" in finnish or "1 vastaus\n" in finnish
+    assert "1 vastausta" not in finnish

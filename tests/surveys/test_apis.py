@@ -59,7 +59,7 @@ def test_create_list_and_update_a_survey(client_for, manager):
     assert created.status_code == 201, created.json()
     data = created.json()
     assert [q["type"] for q in data["questions"]] == ["nps", "text"]
-    assert data["questions"][0]["text_fi"].startswith("Kuinka todennäköisesti suosittelisit Alpha Katsastus Oy:ää")
+    assert data["questions"][0]["text_fi"].startswith("Kuinka todennäköisesti suosittelisit yritystä Alpha Katsastus")
     assert data["questions"][1]["text_en"] == "Anything else?"
 
     listing = client.get("/api/v1/surveys/").json()

@@ -41,7 +41,9 @@ def _positions(survey: Survey) -> list[tuple[int, str]]:
 def test_create_fills_the_standard_wordings_with_the_company_name():
     survey = _survey()
     nps = survey.questions.get(position=1)
-    assert nps.text_fi == "Kuinka todennäköisesti suosittelisit Alpha Katsastus Oy:ää ystävällesi tai kollegallesi?"
+    assert nps.text_fi == (
+        "Kuinka todennäköisesti suosittelisit yritystä Alpha Katsastus Oy ystävällesi tai kollegallesi?"
+    )
     assert nps.text_en == "How likely are you to recommend Alpha Katsastus Oy to a friend or colleague?"
     assert _positions(survey) == [(1, "nps"), (2, "text")]
     assert survey.questions.get(position=2).required is False

@@ -1,11 +1,16 @@
 """The operators' admin on the public domain, and the company admin site on each company's domain."""
 
+import re
+
 import pytest
+from django.core import mail
+from django.urls import get_urlconf, set_urlconf
 from django_tenants.utils import schema_context, schema_exists
 
 from apps.accounts.models import Role, User
 from apps.tenants.models import Tenant
-from tests.conftest import PASSWORD
+from apps.tenants.services import company_admin_invite
+from tests.conftest import PASSWORD, outbox_deliver_due
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +158,45 @@ def test_company_admin_site_adds_a_user_through_the_service(client_for, company_
     )
     assert response.status_code == 302
     assert User.objects.get(email="added@alpha.example").role == Role.MANAGER
+
+
+def test_an_admin_created_without_a_password_is_emailed_a_link_to_choose_one(
+    operator_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = operator_client.post(ADD_URL, _company_form(admin_password=""))
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    with schema_context("iota"):
+        outbox_deliver_due()
+    assert [message.to for message in mail.outbox] == [["boss@iota.example"]]
+    invitation = mail.outbox[0]
+    assert "Iota Katsastus Oy" in invitation.subject
+    assert re.search(r"https://iota\.localhost/accounts/reset/[^/\s]+/[^/\s]+/", invitation.body), invitation.body
+    assert "Valitse salasanasi täällä:" in invitation.body  # the company's language, not the operator's
+
+
+def test_an_admin_given_a_password_gets_no_email(operator_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        operator_client.post(ADD_URL, _company_form())
+    with schema_context("iota"):
+        outbox_deliver_due()
+    assert mail.outbox == []
+
+
+def test_the_invitation_is_written_inside_the_operators_request(tenant_alpha, settings):
+    """The admin page runs the invitation on commit, still in the operators' request, whose URLs are
+    the public domain's: the link must be resolved among the company's pages all the same."""
+    settings.SITE_SCHEME, settings.SITE_PORT = "http", "8000"
+    with schema_context("alpha"):
+        User.objects.create_user(email="new-admin@alpha.example", password=None, role=Role.ADMIN)
+    set_urlconf(settings.PUBLIC_SCHEMA_URLCONF)
+    try:
+        company_admin_invite(tenant=tenant_alpha, email="New-Admin@alpha.example")
+        assert get_urlconf() == settings.PUBLIC_SCHEMA_URLCONF
+    finally:
+        set_urlconf(None)
+    with schema_context("alpha"):
+        outbox_deliver_due()
+    assert [message.to for message in mail.outbox] == [["new-admin@alpha.example"]]
+    assert "http://alpha.testserver:8000/accounts/reset/" in mail.outbox[0].body

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.dashboards.charts import (
     Chart,
@@ -124,7 +125,7 @@ def _kpi(
     small_sample = False
     warning = ""
     if metric.key == "nps":
-        answers_text = _("%(count)s answers") % {"count": number(answers)}
+        answers_text = ngettext("%(count)s answer", "%(count)s answers", answers) % {"count": number(answers)}
         if scores.nps_margin is not None:
             notes.append(_("±%(margin)s points (95%% margin)") % {"margin": number(scores.nps_margin)})
         small_sample = scores.nps_small_sample
@@ -134,10 +135,10 @@ def _kpi(
             }
         definition = _("Promoters (9-10) minus detractors (0-6), in percent of the answers.")
     elif metric.key == "csat":
-        answers_text = _("%(count)s answers") % {"count": number(answers)}
+        answers_text = ngettext("%(count)s answer", "%(count)s answers", answers) % {"count": number(answers)}
         definition = _("Share of 4s and 5s on the 1-5 satisfaction scale.")
     elif metric.key == "ces":
-        answers_text = _("%(count)s answers") % {"count": number(answers)}
+        answers_text = ngettext("%(count)s answer", "%(count)s answers", answers) % {"count": number(answers)}
         if scores.ces_easy_percent is not None:
             notes.append(_("%(share)s %% found it easy (5-7)") % {"share": number(scores.ces_easy_percent)})
         definition = _("Mean of “the company made it easy for me”, 1-7: higher is easier.")
