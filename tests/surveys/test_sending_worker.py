@@ -223,8 +223,9 @@ def test_worker_killed_mid_batch_sends_no_email_twice_and_loses_none(batch, priv
         def fourth_on_the_wire() -> bool:
             """Three accepted and marked sent, and the fourth claimed but not yet accepted."""
             with in_alpha():
-                sending = messages().filter(status=OutboundStatus.SENDING).count()
-                sent = messages().filter(status=OutboundStatus.SENT).count()
+                # One query, one snapshot: two counts could see the third message both sending and sent.
+                states = Counter(messages().values_list("status", flat=True))
+            sending, sent = states[OutboundStatus.SENDING], states[OutboundStatus.SENT]
             return sent >= 3 and sending == 1 and sum(delivered(batch, first).values()) == sent
 
         wait_until(fourth_on_the_wire, what="an email on the wire after the first three", every=0.02)
