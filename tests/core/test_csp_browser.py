@@ -19,9 +19,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
-from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import connection, transaction
-from django.test.testcases import LiveServerThread
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -43,34 +41,16 @@ from apps.surveys.sending import invitation_create
 from apps.surveys.tokens import token_for
 from apps.tenants.models import Tenant
 from apps.tenants.services import company_create
+from tests.browser import VIOLATION_LISTENER, chromium_launch, chromium_require, live_server_start
 from tests.conftest import PASSWORD, PUBLIC_DOMAIN
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    # The operators' domain of the test database; company domains end in .localhost, which Chromium resolves itself.
-    f"--host-resolver-rules=MAP {PUBLIC_DOMAIN} 127.0.0.1",
-]
 SLUG = "cspwalk"
 OPERATOR_EMAIL = "csp-walk-operator@kokemus.example"
 DOMAIN = f"{SLUG}.localhost"
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
-
-# Reports each violation to the test; an init script runs outside the page's CSP.
-VIOLATION_LISTENER = """
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.cspViolation(`${event.violatedDirective} blocked ${event.blockedURI || "inline"} `
-    + `at ${event.sourceFile || ""}:${event.lineNumber} (${(event.sample || "").slice(0, 80)})`);
-});
-"""
 
 
 @dataclass
@@ -168,12 +148,7 @@ def company(django_db_setup: None, django_db_blocker: Any) -> Iterator[Company]:
 @pytest.fixture(scope="module")
 def live_url(company: Company, django_db_blocker: Any) -> Iterator[str]:
     with django_db_blocker.unblock():
-        server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
-        server.daemon = True
-        server.start()
-        server.is_ready.wait()
-        if server.error:
-            raise server.error
+        server = live_server_start()
         try:
             yield f"http://{DOMAIN}:{server.port}"
         finally:
@@ -184,16 +159,11 @@ def live_url(company: Company, django_db_blocker: Any) -> Iterator[str]:
 def browser(live_url: str) -> Iterator[Any]:
     # Playwright runs an event loop in this thread, where Django then refuses database
     # calls: the company and the server are set up before it starts and torn down after.
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+    chromium_require()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        # The operators' domain is not *.localhost, so Chromium would take it for an insecure origin
-        # and ignore (and warn about) the Cross-Origin-Opener-Policy; in production it is https.
-        operators = live_url.replace(DOMAIN, PUBLIC_DOMAIN)
-        args = [*CHROMIUM_ARGS, f"--unsafely-treat-insecure-origin-as-secure={operators}"]
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        browser = chromium_launch(playwright, operators_url=live_url.replace(DOMAIN, PUBLIC_DOMAIN))
         yield browser
         browser.close()
 

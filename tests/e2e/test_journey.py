@@ -35,32 +35,20 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
-from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import connection
 from django.test import override_settings
-from django.test.testcases import LiveServerThread
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import User
 from apps.cases.models import FollowUpCase
 from apps.surveys.models import Invitation
 from apps.tenants.models import Tenant
+from tests.browser import VIOLATION_LISTENER, chromium_launch, chromium_require, live_server_start
 from tests.celery_worker import worker_start, worker_stop
 from tests.conftest import PASSWORD, PUBLIC_DOMAIN
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    # The operators' domain of the test database; company domains end in .localhost, which Chromium resolves itself.
-    f"--host-resolver-rules=MAP {PUBLIC_DOMAIN} 127.0.0.1",
-]
 SLUG = "polku"
 DOMAIN = f"{SLUG}.localhost"
 OPERATOR_EMAIL = "journey-operator@kokemus.example"
@@ -72,13 +60,6 @@ NEW_PASSWORD = "Polku-matka-2026!"
 WAIT_MS = 30_000  # one page or one email; generous for a loaded machine, never reached when things work
 TASK_TIMEOUT = 60.0
 
-# Reports each violation to the test; an init script runs outside the page's CSP.
-VIOLATION_LISTENER = """
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.cspViolation(`${event.violatedDirective} blocked ${event.blockedURI || "inline"} `
-    + `at ${event.sourceFile || ""}:${event.lineNumber} (${(event.sample || "").slice(0, 80)})`);
-});
-"""
 LINK = re.compile(r"https?://[^\s<>\"']+")
 
 
@@ -156,8 +137,7 @@ def _company_forget() -> None:
 def stack(
     django_db_setup: None, django_db_blocker: Any, private_queue: str, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Stack]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+    chromium_require()
     # Playwright runs an event loop in this thread; the test only reads results through the ORM.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     screenshots = Path(os.environ.get("JOURNEY_SCREENSHOTS") or Path(settings.BASE_DIR) / ".dev" / "journey")
@@ -170,14 +150,9 @@ def stack(
         sink = MailSink()
         smtp = Controller(sink, hostname="127.0.0.1", port=free_port())
         smtp.start()
-        server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
-        server.daemon = True
-        server.start()
-        server.is_ready.wait()
+        server = live_server_start()
         worker = None
         try:
-            if server.error:
-                raise server.error
             site = {"SITE_SCHEME": "http", "SITE_PORT": str(server.port)}
             worker = worker_start(
                 queue=private_queue,
@@ -273,8 +248,7 @@ def browser(stack: Stack) -> Iterator[Any]:
     with sync_playwright() as playwright:
         # The operators' domain is not *.localhost, so Chromium would take it for an insecure origin
         # and ignore (and warn about) the Cross-Origin-Opener-Policy; in production it is https.
-        args = [*CHROMIUM_ARGS, f"--unsafely-treat-insecure-origin-as-secure={stack.operators_url}"]
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        browser = chromium_launch(playwright, operators_url=stack.operators_url)
         yield browser
         browser.close()
 
