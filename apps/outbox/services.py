@@ -21,13 +21,14 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connectio
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.exceptions import DomainError
+from apps.core.hand_out import rows_hand_out
 from apps.outbox.backoff import retry_at
-from apps.outbox.kinds import outbox_kind
+from apps.outbox.kinds import OutboxKind, outbox_kind
 from apps.outbox.models import OutboundEmail, OutboundStatus
 from apps.outbox.selectors import outbound_claimable_q
 
@@ -134,11 +135,11 @@ def outbound_email_deliver(
     try:
         _as_email(outbound, connection=connection).send()
     except (smtplib.SMTPRecipientsRefused, AnymailRecipientsRefused) as error:
-        return _failed(outbound, error=error, permanent=True, now=now)
+        return _failed(outbound, kind=kind, error=error, permanent=True, now=now)
     except smtplib.SMTPResponseException as error:
-        return _failed(outbound, error=error, permanent=500 <= error.smtp_code < 600, now=now)
+        return _failed(outbound, kind=kind, error=error, permanent=500 <= error.smtp_code < 600, now=now)
     except (smtplib.SMTPException, AnymailError, OSError) as error:
-        return _failed(outbound, error=error, permanent=False, now=now)
+        return _failed(outbound, kind=kind, error=error, permanent=False, now=now)
 
     with transaction.atomic():
         sent = {"status": OutboundStatus.SENT, "sent_at": now, "last_error": "", "lease_until": None}
@@ -157,7 +158,7 @@ def outbound_email_deliver(
     return "sent"
 
 
-def _failed(outbound: OutboundEmail, *, error: Exception, permanent: bool, now: dt.datetime) -> str:
+def _failed(outbound: OutboundEmail, *, kind: OutboxKind, error: Exception, permanent: bool, now: dt.datetime) -> str:
     message = f"{type(error).__name__}: {error}"[:500]
     next_try = None if permanent else retry_at(attempts=outbound.attempts, now=now)
     if next_try is not None:
@@ -167,7 +168,6 @@ def _failed(outbound: OutboundEmail, *, error: Exception, permanent: bool, now: 
     logger.error("outbound email %s failed for good: %s", outbound.pk, message)
     with transaction.atomic():
         _finish(outbound, status=OutboundStatus.FAILED, last_error=message)
-        kind = outbox_kind(outbound.kind)
         if kind.on_failed:
             kind.on_failed(outbound)
     return "failed"
@@ -179,17 +179,12 @@ def outbound_emails_hand_out(*, now: dt.datetime, limit: int = 500) -> list[int]
     A message given to a queue is not given again within a lease's length, so a backlog
     does not fill the queue with copies; a task lost with Redis is given again after it.
     """
-    again = now - dt.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
-    with transaction.atomic():
-        ids = list(
-            OutboundEmail.objects.filter(outbound_claimable_q(now))
-            .filter(Q(handed_out_at__isnull=True) | Q(handed_out_at__lt=again))
-            .select_for_update(skip_locked=True)
-            .order_by("due_at", "id")
-            .values_list("id", flat=True)[:limit]
-        )
-        OutboundEmail.objects.filter(pk__in=ids).update(handed_out_at=now)
-    return ids
+    return rows_hand_out(
+        due=OutboundEmail.objects.filter(outbound_claimable_q(now)),
+        now=now,
+        again_before=now - dt.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS),
+        limit=limit,
+    )
 
 
 def outbound_emails_deliver(*, message_ids: Iterable[int]) -> dict[str, int]:

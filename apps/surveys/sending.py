@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.core.hand_out import rows_hand_out
 from apps.customers.models import Customer
 from apps.encounters.models import Encounter
 from apps.outbox.kinds import SEND, SendDecision
@@ -190,16 +191,12 @@ HAND_OUT_AGAIN_AFTER = dt.timedelta(minutes=1)
 
 def invitation_emails_hand_out(*, now: dt.datetime, limit: int = 200) -> list[int]:
     """Claim up to `limit` due emails for workers' queues; returns their ids."""
-    with transaction.atomic():
-        ids = list(
-            InvitationEmail.objects.filter(claimable_emails_q(now))
-            .filter(Q(handed_out_at__isnull=True) | Q(handed_out_at__lt=now - HAND_OUT_AGAIN_AFTER))
-            .select_for_update(skip_locked=True)
-            .order_by("due_at", "id")
-            .values_list("id", flat=True)[:limit]
-        )
-        InvitationEmail.objects.filter(pk__in=ids).update(handed_out_at=now)
-    return ids
+    return rows_hand_out(
+        due=InvitationEmail.objects.filter(claimable_emails_q(now)),
+        now=now,
+        again_before=now - HAND_OUT_AGAIN_AFTER,
+        limit=limit,
+    )
 
 
 SURVEY_INVITATION_EMAIL = "survey_invitation"
