@@ -19,10 +19,15 @@ def tenant_primary_domain(*, tenant: Tenant) -> str:
     return domain.domain if domain else ""
 
 
+def company_host(*, tenant: Tenant) -> str:
+    """The company's own domain as links in emails name it (with SITE_PORT in development)."""
+    port = f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
+    return f"{tenant_primary_domain(tenant=tenant)}{port}"
+
+
 def company_url(*, tenant: Tenant, path: str) -> str:
     """An absolute URL on the company's own domain, for links in emails."""
-    port = f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
-    return f"{settings.SITE_SCHEME}://{tenant_primary_domain(tenant=tenant)}{port}{path}"
+    return f"{settings.SITE_SCHEME}://{company_host(tenant=tenant)}{path}"
 
 
 def company_time_zone() -> ZoneInfo:

@@ -16,7 +16,7 @@ from apps.accounts.models import Role, User
 from apps.accounts.services import password_validate, user_create
 from apps.core.exceptions import DomainError
 from apps.tenants.models import Domain, Tenant
-from apps.tenants.selectors import tenant_primary_domain
+from apps.tenants.selectors import company_host
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +141,6 @@ def company_admin_invite(*, tenant: Tenant, email: str) -> None:
     Runs after the company's creation committed, in its schema and a transaction of its own, so the
     outbox hands the email to a worker of that company once this commits.
     """
-    port = f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
     operators_urls = get_urlconf()
     # The link is to the company's pages; the operators' request that runs this resolves only theirs.
     set_urlconf(settings.ROOT_URLCONF)
@@ -153,7 +152,7 @@ def company_admin_invite(*, tenant: Tenant, email: str) -> None:
             user_invitation_send_from_elsewhere(
                 user=user,
                 company=tenant,
-                domain=f"{tenant_primary_domain(tenant=tenant)}{port}",
+                domain=company_host(tenant=tenant),
                 use_https=settings.SITE_SCHEME == "https",
             )
     finally:
