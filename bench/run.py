@@ -563,38 +563,40 @@ def script_run(script: str, *, smoke: bool, env: dict[str, str], work: Path) -> 
     name = script.removesuffix(".py")
     path = ROOT / "bench" / script
     if not path.exists():
-        return [figure(name, value=None, unit="", status="not available", note=f"bench/{script} does not exist")]
+        return [script_figure(script, status="not available", note=f"bench/{script} does not exist")]
     if "--json" not in path.read_text():
         note = f"bench/{script} has no --json option yet"
-        return [figure(name, value=None, unit="", status="not available", note=note)]
+        return [script_figure(script, status="not available", note=note)]
     out = work / f"{name}.json"
     command = [sys.executable, str(path), "--json", str(out), *(["--smoke"] if smoke else [])]
     say(f"Running bench/{script}{' --smoke' if smoke else ''} ...")
     started = time.monotonic()
     timeout = SCRIPT_TIMEOUT[smoke]
-    _script_process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        text=True, start_new_session=True,
-    )  # fmt: skip
-    timed_out = False
-    assert _script_process.stdout is not None
-    for line in _script_process.stdout:
-        print(f"    {name} | {line.rstrip()}", flush=True)
-        if time.monotonic() - started > timeout:
-            timed_out = True
-            break
-    if timed_out:
-        script_stop()
-        return [figure(name, value=None, unit="", status="error", note=f"did not finish in {timeout} s")]
+    log_path = work / f"{name}.log"
+    with log_path.open("wb") as log, log_path.open("rb") as echo:
+        _script_process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+        while True:  # echo its output as it comes, and stop it at the timeout even when it is silent
+            finished = _script_process.poll() is not None
+            for line in echo.read().decode(errors="replace").splitlines():
+                print(f"    {name} | {line}", flush=True)
+            if finished:
+                break
+            if time.monotonic() - started > timeout:
+                script_stop()
+                return [script_figure(script, status="error", note=f"did not finish in {timeout} s")]
+            time.sleep(0.5)
     code = _script_process.wait()
     _script_process = None
     seconds = time.monotonic() - started
     if code != 0:
-        return [figure(name, value=None, unit="", status="error", note=f"exited with {code} after {seconds:.0f} s")]
+        return [script_figure(script, status="error", note=f"exited with {code} after {seconds:.0f} s")]
     try:
         figures = json.loads(out.read_text())["figures"]
     except (OSError, ValueError, KeyError, TypeError) as error:
-        return [figure(name, value=None, unit="", status="error", note=f"no figures in its JSON: {error}")]
+        return [script_figure(script, status="error", note=f"no figures in its JSON: {error}")]
     merged = []
     for item in figures:
         merged.append(
@@ -614,7 +616,12 @@ def script_run(script: str, *, smoke: bool, env: dict[str, str], work: Path) -> 
             }
         )
     say(f"bench/{script}: {len(merged)} figures in {seconds:.0f} s.")
-    return merged or [figure(name, value=None, unit="", status="error", note="its JSON has no figures")]
+    return merged or [script_figure(script, status="error", note="its JSON has no figures")]
+
+
+def script_figure(script: str, *, status: str, note: str) -> dict[str, Any]:
+    """The one line of a script that is missing or could not be run."""
+    return {**figure(script.removesuffix(".py"), value=None, unit="", status=status, note=note), "source": script}
 
 
 _CONTRACT_KEYS = {"name", "value", "unit", "baseline", "baseline_name", "ratio", "bar", "passed", "note"}
