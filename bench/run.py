@@ -158,6 +158,7 @@ class Request:
     body: str = ""
     expect: tuple[int, ...] = (200,)
     host: str = HOST
+    location: str = ""  # a redirect expected: where it must lead (not to the login page)
 
     def all_headers(self) -> dict[str, str]:
         return {"Host": self.host, **self.headers}
@@ -231,7 +232,17 @@ class WrkResult:
 
 def wrk(port: int, request: Request, *, seconds: float, connections: int, work: Path) -> WrkResult:
     script = lua_script(request, work / "request.lua")
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(script)]
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        "--latency",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+    ]
     output = subprocess.run(
         [*command, f"http://127.0.0.1:{port}"], capture_output=True, text=True, timeout=seconds + 60, check=False
     )
@@ -287,12 +298,13 @@ def side_check(port: int, side: Side, *, target: bool) -> None:
     except OSError as error:
         side.available, side.problem = False, f"no answer: {error}"
         return
-    if answer.status in side.request.expect:
+    where = answer.header("Location")
+    to_login = "/accounts/login/" in where
+    if answer.status in side.request.expect and not to_login and (not target or side.request.location in where):
         return
     if not target and answer.status == 404:
         side.available, side.problem = False, "not available (404)"
         return
-    where = answer.header("Location")
     side.available = False
     side.problem = f"answered {answer.status}{' to ' + where if where else ''}: {answer.body[:160]!r}"
 
@@ -796,7 +808,10 @@ def comparisons_build(prepared: dict[str, Any], csrf: dict[str, str]) -> list[Co
         ),
         Comparison(
             "quick-log form POST",
-            Side("product", Request("POST", "POST", "/encounters/log/", frontline_form, form, (302,))),
+            Side(
+                "product",
+                Request("POST", "POST", "/encounters/log/", frontline_form, form, (302,), location="/encounters/log/"),
+            ),
             [
                 Side(
                     "hand-written INSERT",
