@@ -1,7 +1,7 @@
 """The bench command: every performance figure of the product with its bar, in one table.
 
     .venv/bin/python bench/run.py [--smoke] [--json PATH] [--rounds N] [--seconds S]
-        [--connections C] [--port 8100] [--only-requests] [--keep] [--reuse]
+        [--connections C] [--port 8100] [--database NAME] [--only-requests] [--keep] [--reuse]
 
 With DATABASE_URL and REDIS_URL pointing at a PostgreSQL and a Redis on this machine
 (loopback only; defaults 127.0.0.1:5432 as postgres and 127.0.0.1:6379/0), it:
@@ -863,7 +863,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--encounters", type=int, help="encounters to add (default 100,000; 2,000 with --smoke)")
     parser.add_argument("--customers", type=int, help="customers to add (default 20,000; 500 with --smoke)")
     parser.add_argument("--only-requests", action="store_true", help="skip the other scripts (step 6)")
-    parser.add_argument("--keep", action="store_true", help=f"keep the database {DATABASE} afterwards")
+    parser.add_argument("--database", default=DATABASE, help=f"the throw-away database's name (default {DATABASE})")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="use the database a --keep run left")
     args = parser.parse_args()
     args.rounds = args.rounds or (2 if args.smoke else 5)
@@ -872,6 +873,8 @@ def parse_args() -> argparse.Namespace:
     args.customers = (500 if args.smoke else 20_000) if args.customers is None else args.customers
     if args.rounds < 1 or args.seconds < 1 or args.connections < 1 or args.encounters < 0 or args.customers < 0:
         parser.error("--rounds, --seconds and --connections must be positive, the sizes not negative")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", args.database):
+        parser.error("--database: lower-case letters, digits and underscores")
     return args
 
 
@@ -886,7 +889,7 @@ def main() -> int:
     for port in (args.port, args.port + 1, args.port + 2):
         if port_in_use(port):
             raise SystemExit(f"Port {port} is in use; choose another with --port.")
-    database_url = database_url_for(admin_url, DATABASE)
+    database_url = database_url_for(admin_url, args.database)
     env = run_environment(
         database_url=database_url, redis_url=redis_url, port=args.port, mail_port=args.port + 1,
         settings="bench.settings", cache_prefix="bench",
@@ -903,10 +906,10 @@ def main() -> int:
     try:
         database_made = True
         if args.reuse:
-            say(f"Using the database {DATABASE} a --keep run left ...")
+            say(f"Using the database {args.database} a --keep run left ...")
         else:
-            say(f"Creating the database {DATABASE} ...")
-            database_recreate(admin_url, DATABASE)
+            say(f"Creating the database {args.database} ...")
+            database_recreate(admin_url, args.database)
             step("Migrating ...", manage("migrate_schemas", "--shared", "--verbosity", "0"), env, work)
             step("Creating the operators' site ...", manage("platform_init"), env, work)
             step("Seeding the demo company (a year of history) ...", manage("demo_seed"), env, work)
@@ -966,12 +969,15 @@ def main() -> int:
     except KeyboardInterrupt:
         say("Interrupted; stopping what this run started ...")
         interrupted = True
+    except SystemExit:
+        say(f"Stopped; the logs of the run are in {work}")
+        raise
     finally:
         script_stop()
         processes.stop()
         queue_purge(env)
         if database_made and not args.keep:
-            database_recreate(admin_url, DATABASE, drop_only=True)
+            database_recreate(admin_url, args.database, drop_only=True)
     if interrupted:
         shutil.rmtree(work, ignore_errors=True)
         return 130
