@@ -1,7 +1,7 @@
 """Load test of the running product with production settings: many people at once, in one command.
 
     .venv/bin/python bench/load.py [--users 50] [--duration 60] [--spawn-rate 10] [--workers 5]
-        [--keep] [--reuse]
+        [--port PORT] [--keep] [--reuse]
 
 With DATABASE_URL and REDIS_URL pointing at a PostgreSQL and a Redis on this machine
 (loopback or a Unix socket only; defaults 127.0.0.1:5432 as postgres and
@@ -163,6 +163,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--workers", type=int, default=2 * cores + 1, help=f"gunicorn workers (default 2 x cores + 1 = {2 * cores + 1})"
     )
+    parser.add_argument(
+        "--port", type=int, help="gunicorn's port, the mail catcher on the next two (default: any free ones)"
+    )
     parser.add_argument("--keep", action="store_true", help=f"keep the database {DATABASE} afterwards")
     parser.add_argument(
         "--reuse", action="store_true", help="use the database a --keep run left instead of seeding a new one"
@@ -180,7 +183,10 @@ def main() -> int:
     loopback_check("DATABASE_URL", admin_url)
     loopback_check("REDIS_URL", redis_url)
     database_url = database_url_for(admin_url, DATABASE)
-    port, mail_port, mail_ui_port = port_free(), port_free(), port_free()
+    if args.port:
+        port, mail_port, mail_ui_port = args.port, args.port + 1, args.port + 2
+    else:
+        port, mail_port, mail_ui_port = port_free(), port_free(), port_free()
     env = run_environment(
         database_url=database_url, redis_url=redis_url, port=port, mail_port=mail_port, cache_prefix="loadbench"
     )
