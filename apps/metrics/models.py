@@ -125,6 +125,8 @@ class PeriodRollup(RollupBucket):
                 nulls_distinct=False,
             )
         ]
+        # The refresh rewrites whole weeks and months, of every grain.
+        indexes = [models.Index(fields=["span", "day"], name="period_rollup_span_day")]
 
     def __str__(self) -> str:
         return f"{self.span} of {self.day} {self.grain} touchpoint {self.touchpoint_id}"

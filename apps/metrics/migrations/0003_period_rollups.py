@@ -68,6 +68,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'period roll-up',
                 'verbose_name_plural': 'period roll-ups',
+                'indexes': [models.Index(fields=['span', 'day'], name='period_rollup_span_day')],
                 'constraints': [models.UniqueConstraint(fields=('grain', 'span', 'day', 'touchpoint_id', 'persona_id', 'segment_id', 'employee_id'), name='period_rollup_bucket_unique', nulls_distinct=False)],
             },
         ),
