@@ -90,7 +90,10 @@ class EncounterInputSerializer(serializers.Serializer):
     customer_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     customer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     customer_language = serializers.ChoiceField(choices=Language.choices, required=False, default=Language.FI)
-    touchpoint = serializers.PrimaryKeyRelatedField(queryset=touchpoint_list(), help_text="Touchpoint id.")
+    # A touchpoint on a path in use, read with its stage alone: the answer shows its name and path.
+    touchpoint = serializers.PrimaryKeyRelatedField(
+        queryset=touchpoint_list().select_related(None).select_related("stage"), help_text="Touchpoint id."
+    )
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     peak_feeling = serializers.IntegerField(
         min_value=FEELING_MIN, max_value=FEELING_MAX, required=False, allow_null=True, help_text="-2..+2"
@@ -198,13 +201,14 @@ class EncounterListApi(CapabilityApiMixin, generics.ListAPIView):
             source=EncounterSource.API,
             external_id=data["external_id"].strip(),
         )
-        if not created and encounter_get(user=request.user, encounter_id=encounter.pk) is None:
+        if created:
+            # The new row holds its customer and touchpoint (with its stage): nothing to read again.
+            return Response(EncounterOutputSerializer(encounter).data, status=status.HTTP_201_CREATED)
+        resent = encounter_get(user=request.user, encounter_id=encounter.pk)
+        if resent is None:
             message = _("Another user's encounter already has this external id.")
             raise DomainError(message, code="external_id_taken", fields={"external_id": [message]})
-        encounter = encounter_get(user=request.user, encounter_id=encounter.pk) or encounter
-        return Response(
-            EncounterOutputSerializer(encounter).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        )
+        return Response(EncounterOutputSerializer(resent).data, status=status.HTTP_200_OK)
 
 
 class EncounterDetailApi(CapabilityApiMixin, APIView):
