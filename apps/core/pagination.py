@@ -45,6 +45,8 @@ class StandardPagination(PageNumberPagination):
             self.page = paginator.page(page_number)
         except InvalidPage as error:
             raise NotFound(self.invalid_page_message.format(page_number=page_number, message=str(error))) from error
+        if paginator.num_pages > 1 and self.template is not None:
+            self.display_page_controls = True
         return self.page.object_list
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:

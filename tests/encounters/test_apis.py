@@ -196,3 +196,11 @@ def test_list_reads_a_page_in_two_queries(
     assert len(reads) == 2
     assert "customers_customer" not in reads[0] and "accounts_user" not in reads[1]
     assert client.get(f"{URL}?page=99").status_code == 404
+
+
+def test_browsable_list_shows_its_page_controls(client_for: Any, manager: Any, customer: Any, touchpoint: Any) -> None:
+    for minutes in range(3):
+        log(by=manager, customer=customer, touchpoint=touchpoint, ago=dt.timedelta(minutes=minutes + 1))
+    page = client_for(manager).get(f"{URL}?page_size=2", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200
+    assert 'class="pagination' in page.content.decode()
