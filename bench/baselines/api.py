@@ -7,7 +7,7 @@ through the request's connection and `json.dumps`:
 - `bench/api/encounters/` and `bench/api/customers/`: the token check (one query),
   the page's count and its 50 rows (each one query), the same JSON as the first page
   of `GET /api/v1/encounters/` and `GET /api/v1/customers/` for the same user
-  (tests/encounters/test_api_baselines.py compares them on real data).
+  (tests/bench/test_api_baselines.py compares them on the same data).
 - `bench/api/encounters/create/`: the token check, then one statement that checks the
   customer and the touchpoint, inserts the encounter and returns it with its names;
   the same JSON body as `POST /api/v1/encounters/` with a customer id.

@@ -17,7 +17,8 @@ from apps.encounters.models import Encounter
 from apps.encounters.services import encounter_log
 from tests.journeys.factories import map_build, touchpoint_named
 
-pytestmark = pytest.mark.urls("tests.bench.baseline_urls")
+# The bench URL conf: the product's company URLs with the baselines beside them, as bench/run.py serves them.
+pytestmark = pytest.mark.urls("bench.urls")
 
 
 @pytest.fixture
