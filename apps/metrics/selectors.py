@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.selectors import team_by_user_ids
 from apps.core.exceptions import DomainError
+from apps.core.request_memo import memoized_in_scope
 from apps.journeys.selectors import touchpoint_places
 from apps.metrics.formulas import SCORE_FIELDS, Scores
 from apps.metrics.models import DailyRollup, Grain
@@ -124,10 +125,12 @@ def _key_mapper(dimension: str, keys: Iterable[int | None]) -> dict[int | None, 
     return {key: key for key in keys}
 
 
+@memoized_in_scope
 def scores_total(*, filters: MetricFilter) -> Scores:
     return Scores.from_mapping(_rows(filters=filters, dimension=None).aggregate(**_SUMS))
 
 
+@memoized_in_scope
 def scores_by(*, filters: MetricFilter, dimension: Dimension) -> dict[int | None, Scores]:
     """{key: scores} for each stage, path, persona, ... with any data in the view. None: not tied to one."""
     column = _COLUMN[dimension]

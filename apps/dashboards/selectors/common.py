@@ -1,7 +1,7 @@
 """Scores as tiles and charts, and the maturity summary, shared by the dashboard pages."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from apps.maturity.selectors import (
     maturity_trend,
 )
 from apps.metrics.formulas import NPS_SMALL_SAMPLE, Scores
-from apps.metrics.selectors import MetricFilter, scores_series, scores_total
+from apps.metrics.selectors import MetricFilter, period_starts, scores_series
 from apps.tenants.selectors import company_day_start
 
 # --- Scores as tiles and charts -----------------------------------------------------------
@@ -176,14 +176,36 @@ def _kpi(
     )
 
 
+def period_and_previous(*, filters: MetricFilter, interval: str) -> tuple[Scores, Scores, list[tuple[dt.date, Scores]]]:
+    """The period's total, the previous period's, and the period's points per day, week or month.
+
+    One read of daily scores over both periods (the previous one ends the day before this one
+    starts), added up here: sums add up exactly, so these are the figures scores_total and
+    scores_series give, in one query instead of three.
+    """
+    previous_filters = filters.shifted(days=-filters.days)
+    both = replace(filters, start=previous_filters.start)
+    days = [(point.period_start, point.scores) for point in scores_series(filters=both, interval="day")]
+    total = sum((scores for day, scores in days if day >= filters.start), Scores.zero())
+    previous = sum((scores for day, scores in days if day < filters.start), Scores.zero())
+    buckets: dict[dt.date, Scores] = {}
+    for day, scores in days:
+        if day >= filters.start:
+            bucket = _bucket(day, interval)
+            buckets[bucket] = buckets.get(bucket, Scores.zero()) + scores
+    points = [
+        (start, buckets.get(start, Scores.zero()))
+        for start in period_starts(start=filters.start, end=filters.end, interval=interval)
+    ]
+    return total, previous, points
+
+
 def kpis_build(
     *, period: Period, filters: MetricFilter | None = None, dom_prefix: str = "chart", target: int | None = None
 ) -> tuple[Scores, list[Kpi], Chart, list[tuple[dt.date, Scores]]]:
     """The period's totals, the four score tiles with their trends, and the volume chart."""
     filters = filters or period.filters
-    total = scores_total(filters=filters)
-    previous = scores_total(filters=filters.shifted(days=-filters.days))
-    points = [(point.period_start, point.scores) for point in scores_series(filters=filters, interval=period.interval)]
+    total, previous, points = period_and_previous(filters=filters, interval=period.interval)
     kpis = [
         _kpi(
             metric=metric,
