@@ -23,7 +23,7 @@ from apps.maturity.selectors import (
     MaturityOverview,
     maturity_trend,
 )
-from apps.metrics.formulas import NPS_SMALL_SAMPLE, Scores
+from apps.metrics.formulas import NPS_SMALL_SAMPLE, SCORE_FIELDS, Scores
 from apps.metrics.selectors import MetricFilter, period_starts, scores_series
 from apps.tenants.selectors import company_day_start
 
@@ -176,6 +176,13 @@ def _kpi(
     )
 
 
+def _total(items: list[Scores]) -> Scores:
+    """The sum of many Scores field by field (adding them up one by one builds an object per step)."""
+    if not items:
+        return Scores.zero()
+    return Scores(**{name: sum(getattr(item, name) for item in items) for name in SCORE_FIELDS})
+
+
 def period_and_previous(*, filters: MetricFilter, interval: str) -> tuple[Scores, Scores, list[tuple[dt.date, Scores]]]:
     """The period's total, the previous period's, and the period's points per day, week or month.
 
@@ -185,18 +192,19 @@ def period_and_previous(*, filters: MetricFilter, interval: str) -> tuple[Scores
     """
     previous_filters = filters.shifted(days=-filters.days)
     both = replace(filters, start=previous_filters.start)
-    days = [(point.period_start, point.scores) for point in scores_series(filters=both, interval="day")]
-    total = sum((scores for day, scores in days if day >= filters.start), Scores.zero())
-    previous = sum((scores for day, scores in days if day < filters.start), Scores.zero())
-    buckets: dict[dt.date, Scores] = {}
-    for day, scores in days:
-        if day >= filters.start:
-            bucket = _bucket(day, interval)
-            buckets[bucket] = buckets.get(bucket, Scores.zero()) + scores
+    previous_days: list[Scores] = []
+    buckets: dict[dt.date, list[Scores]] = {}
+    for point in scores_series(filters=both, interval="day"):
+        if point.period_start < filters.start:
+            previous_days.append(point.scores)
+        else:
+            buckets.setdefault(_bucket(point.period_start, interval), []).append(point.scores)
     points = [
-        (start, buckets.get(start, Scores.zero()))
+        (start, _total(buckets.get(start, [])))
         for start in period_starts(start=filters.start, end=filters.end, interval=interval)
     ]
+    total = _total([scores for _start, scores in points])
+    previous = _total(previous_days)
     return total, previous, points
 
 
