@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.selectors import team_by_user_ids
 from apps.core.exceptions import DomainError
+from apps.core.request_memo import memoized_in_scope
 from apps.journeys.selectors import touchpoint_places
 from apps.metrics.formulas import SCORE_FIELDS, Scores
 from apps.metrics.models import Grain
@@ -220,11 +221,13 @@ def _key_mapper(dimension: str, keys: Iterable[int | None]) -> dict[int | None, 
     return {key: key for key in keys}
 
 
+@memoized_in_scope
 def scores_total(*, filters: MetricFilter) -> Scores:
     rows = _read(filters=filters, dimension=None, pieces=_cover(start=filters.start, end=filters.end), by_day=False)
     return Scores.from_mapping(rows[0]) if rows else Scores.zero()
 
 
+@memoized_in_scope
 def scores_by(*, filters: MetricFilter, dimension: Dimension) -> dict[int | None, Scores]:
     """{key: scores} for each stage, path, persona, ... with any data in the view. None: not tied to one."""
     rows = _read(

@@ -107,9 +107,13 @@ PUBLIC_SCHEMA_NAME = "public"
 PUBLIC_SCHEMA_URLCONF = "cxplatform.urls_public"
 ROOT_URLCONF = "cxplatform.urls_tenants"
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
+# One `SET search_path` after each switch of company (and after a rollback or reconnect),
+# not one before every query: the backend remembers what it set. Safe as long as nothing
+# runs SET search_path by hand (tests/tenants/test_search_path.py).
+TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    "apps.tenants.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "apps.core.middleware.PermissionsPolicyMiddleware",
