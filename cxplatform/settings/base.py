@@ -109,6 +109,8 @@ ROOT_URLCONF = "cxplatform.urls_tenants"
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 
 MIDDLEWARE = [
+    # First: the health probes answer without a company lookup or a host check.
+    "apps.core.middleware.HealthProbeMiddleware",
     "django_tenants.middleware.main.TenantMainMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -355,6 +357,16 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly, so each company's Monday 07:00 is caught in its own time zone.
     "leadership-digest": {"task": "apps.dashboards.tasks.digest_dispatch_all", "schedule": crontab(minute=5)},
 }
+
+# --- Health probes and worker heartbeats -------------------------------------------
+# /health/live/ answers from the process alone; /health/ready/ (and /health/) checks the
+# database, Redis and a worker heartbeat. Each worker writes its heartbeat every
+# WORKER_HEARTBEAT_SECONDS; readiness wants one no older than WORKER_HEARTBEAT_MAX_AGE_SECONDS.
+WORKER_HEARTBEAT_KEY = env("WORKER_HEARTBEAT_KEY", default="kokemus:worker-heartbeats")
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10.0)
+WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.float("WORKER_HEARTBEAT_MAX_AGE_SECONDS", default=30.0)
+# How long readiness waits on Redis before it calls it unavailable.
+HEALTH_CHECK_TIMEOUT_SECONDS = env.float("HEALTH_CHECK_TIMEOUT_SECONDS", default=0.5)
 
 # --- Logging ------------------------------------------------------------------
 LOGGING = {
