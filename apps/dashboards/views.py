@@ -11,6 +11,7 @@ from django.views import View
 from apps.accounts.capabilities import can_view_dashboards
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.csv_export import csv_format_for
+from apps.core.db_routing import replica_reads
 from apps.dashboards import exporting
 from apps.dashboards.forms import DashboardFilterForm, Period
 from apps.dashboards.selectors import company_dashboard, path_dashboard, perception_gap, touchpoint_dashboard
@@ -39,6 +40,7 @@ class DashboardView(CapabilityRequiredMixin, View):
     def rows(self, data: Any) -> list[list[Any]]:
         raise NotImplementedError
 
+    @replica_reads()
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         today = company_today()
         target = self.target(**kwargs)

@@ -187,7 +187,23 @@ DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 # the development default); health checks test a reused connection before its use.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
-DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# A read replica (a PostgreSQL streaming standby), optional: reads marked with
+# apps.core.db_routing.replica_reads (dashboards, exports, the scores API) go there
+# while its replay is at most DATABASE_REPLICA_MAX_LAG_SECONDS behind the primary,
+# measured at most every DATABASE_REPLICA_LAG_CHECK_SECONDS per process; else, and for
+# every write, the primary. Put ?connect_timeout=2 in the URL so a replica that is away
+# costs seconds once, not a hung request.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["ENGINE"] = "django_tenants.postgresql_backend"
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_HEALTH_CHECKS"]
+    # Tests have no second server: the replica is the test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=5.0)
+DATABASE_REPLICA_LAG_CHECK_SECONDS = env.float("DATABASE_REPLICA_LAG_CHECK_SECONDS", default=1.0)
+DATABASE_ROUTERS = ["apps.core.db_routing.ReplicaRouter", "django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (keys are prefixed with the schema, so no company reads another's) --
