@@ -21,7 +21,17 @@ from pathlib import Path
 import psycopg
 import pytest
 
-POSTGRES_BIN = Path(os.environ.get("KOKEMUS_POSTGRES_BIN", "/usr/lib/postgresql/15/bin"))
+
+def _postgres_bin() -> Path:
+    """KOKEMUS_POSTGRES_BIN, else the newest of Debian's /usr/lib/postgresql/<version>/bin."""
+    if os.environ.get("KOKEMUS_POSTGRES_BIN"):
+        return Path(os.environ["KOKEMUS_POSTGRES_BIN"])
+    versions = [path.parent for path in Path("/usr/lib/postgresql").glob("*/bin/initdb")]
+    versions.sort(key=lambda path: int(path.parent.name) if path.parent.name.isdigit() else 0)
+    return versions[-1] if versions else Path("/usr/lib/postgresql/15/bin")
+
+
+POSTGRES_BIN = _postgres_bin()
 START_TIMEOUT = 60.0
 
 
@@ -198,3 +208,68 @@ class PostgresCluster:
         with psycopg.connect(self.dsn(database), autocommit=True) as conn:
             cursor = conn.execute(sql)
             return cursor.fetchall() if cursor.description else []
+
+
+@dataclass
+class PgBouncer:
+    """A PgBouncer of our own in front of a PostgreSQL server, in `pool_mode`, with trust authentication."""
+
+    directory: Path
+    port: int
+
+    def url(self, database: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def dsn(self, database: str) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    @classmethod
+    def start(cls, *, port: int, server_host: str, server_port: int, pool_mode: str, pool_size: int) -> "PgBouncer":
+        binary = binary_require(
+            "pgbouncer", why="the connection-pooling tests need PgBouncer (apt-get install pgbouncer)"
+        )
+        bouncer = cls(directory=server_directory("kokemus-pgbouncer-"), port=port)
+        config = bouncer.directory / "pgbouncer.ini"
+        userlist = bouncer.directory / "userlist.txt"
+        userlist.write_text('"postgres" ""\n')
+        config.write_text(
+            "[databases]\n"
+            f"* = host={server_host} port={server_port}\n"
+            "[pgbouncer]\n"
+            f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
+            f"auth_type = trust\nauth_file = {userlist}\n"
+            f"pool_mode = {pool_mode}\ndefault_pool_size = {pool_size}\nmax_client_conn = 200\n"
+            # psycopg sends these at connect; PgBouncer must let them through, not refuse the client.
+            "ignore_startup_parameters = extra_float_digits,options\n"
+            f"logfile = {bouncer.directory / 'pgbouncer.log'}\npidfile = {bouncer.pid_path}\n"
+        )
+        for path in (config, userlist):
+            if os.geteuid() == 0:
+                shutil.chown(path, user="postgres")
+        run(server_command([binary, "-d", str(config)]))
+        wait_for_connection(bouncer.dsn("postgres"))
+        return bouncer
+
+    @property
+    def pid_path(self) -> Path:
+        return self.directory / "pgbouncer.pid"
+
+    def log(self) -> str:
+        path = self.directory / "pgbouncer.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def stop(self) -> None:
+        if self.pid_path.exists():
+            pid = int(self.pid_path.read_text().strip())
+            try:
+                os.kill(pid, 15)
+            except ProcessLookupError:
+                pass
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.1)
+        shutil.rmtree(self.directory, ignore_errors=True)

@@ -9,6 +9,7 @@ replica logs every statement, so the test also sees the dashboard's reads arrive
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -66,7 +67,7 @@ def replica_pair(django_db_setup: None, django_db_blocker: Any) -> Iterator[tupl
     finally:
         for cluster in reversed(clusters):
             cluster.stop()
-        subprocess.run(["rm", "-rf", str(root)], check=False)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
