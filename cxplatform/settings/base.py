@@ -7,7 +7,12 @@ Environment variables (all optional in development):
     AXES_COOLOFF_MINUTES, API_TOKEN_DEFAULT_DAYS,
     CONN_MAX_AGE (seconds a database connection is reused; 0 here, 60 in
     production), CONN_HEALTH_CHECKS (check a reused connection before using it;
-    off here, on in production).
+    off here, on in production), DATABASE_REPLICA_URL,
+    DATABASE_REPLICA_MAX_LAG_SECONDS, DATABASE_REPLICA_LAG_CHECK_SECONDS (a read
+    replica, see apps/core/db_routing.py), CELERY_WORKER_CONCURRENCY,
+    CELERY_WORKER_PREFETCH_MULTIPLIER, WORKER_HEARTBEAT_SECONDS,
+    WORKER_HEARTBEAT_MAX_AGE_SECONDS, HEALTH_CHECK_TIMEOUT_SECONDS (the health
+    probes, see apps/core/health.py). docs/scaling.md says how to use them.
 
 TRUSTED_PROXIES lists the reverse proxies in front of the app, as addresses or
 networks ("10.0.0.0/8,fd00::/8"). Only a request whose connecting address is in
@@ -351,7 +356,11 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Tasks one worker runs at once (prefork processes); unset, Celery starts one per CPU. Scale
+# out with more workers (docker-compose up --scale worker=N) rather than one huge pool.
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=None)
+# One task reserved per process: a long task never holds others back on a busy process.
+CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER", default=1)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 60 * 60
