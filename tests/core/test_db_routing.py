@@ -4,6 +4,7 @@ is marked; the real replica's behaviour is in test_read_replica.py."""
 import pytest
 from django.db import transaction
 
+from apps.core import db_routing
 from apps.core.db_routing import ReplicaRouter, replica_reads
 from apps.journeys.models import ServicePath
 
@@ -17,15 +18,18 @@ def test_without_a_replica_marked_reads_stay_on_the_primary(settings):
     assert router.db_for_write(ServicePath) is None
 
 
+@pytest.fixture
+def replica_configured(monkeypatch):
+    monkeypatch.setattr(db_routing, "replica_configured", lambda: True)
+
+
 @pytest.mark.django_db
-def test_inside_a_transaction_marked_reads_stay_on_the_primary(settings):
-    settings.DATABASES = {**settings.DATABASES, "replica": dict(settings.DATABASES["default"])}
+def test_inside_a_transaction_marked_reads_stay_on_the_primary(replica_configured):
     with transaction.atomic(), replica_reads():
         assert router.db_for_read(ServicePath) is None
 
 
-def test_unmarked_reads_and_migrations_never_reach_the_replica(settings):
-    settings.DATABASES = {**settings.DATABASES, "replica": dict(settings.DATABASES["default"])}
+def test_unmarked_reads_and_migrations_never_reach_the_replica(replica_configured):
     assert router.db_for_read(ServicePath) is None
     assert router.db_for_write(ServicePath) == "default"
     assert router.allow_migrate("replica", "journeys") is False
