@@ -11,6 +11,7 @@ from django.views import View
 from apps.accounts.capabilities import can_view_dashboards
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.csv_export import csv_format_for
+from apps.core.db_routing import replica_reads
 from apps.core.request_memo import read_scope
 from apps.dashboards import exporting
 from apps.dashboards.forms import DashboardFilterForm, Period
@@ -41,6 +42,7 @@ class DashboardView(CapabilityRequiredMixin, View):
     def rows(self, data: Any) -> list[list[Any]]:
         raise NotImplementedError
 
+    @replica_reads()
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         # A page of reads: a read that several parts of it need runs once (apps/core/request_memo.py).
         with read_scope():
