@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.db import connection
+from django.db import connections, router
 from django.utils.translation import gettext as _
 
 from apps.accounts.selectors import team_by_user_ids
@@ -21,7 +21,7 @@ from apps.core.exceptions import DomainError
 from apps.core.request_memo import memoized_in_scope
 from apps.journeys.selectors import touchpoint_places
 from apps.metrics.formulas import SCORE_FIELDS, Scores
-from apps.metrics.models import Grain
+from apps.metrics.models import DailyRollup, Grain
 from apps.metrics.rollup import SPANS, period_end, period_start
 
 Dimension = Literal["touchpoint", "stage", "path", "persona", "segment", "employee", "team"]
@@ -203,7 +203,8 @@ def _read(*, filters: MetricFilter, dimension: str | None, pieces: list[_Piece],
     if group:
         sql += " GROUP BY " + ", ".join(group)
     names = [*(["day"] if by_day else []), "key", *SCORE_FIELDS]
-    with connection.cursor() as cursor:
+    # Raw SQL asks the routers where to read, as the ORM does: a marked dashboard reads the replica.
+    with connections[router.db_for_read(DailyRollup)].cursor() as cursor:
         cursor.execute(sql, params)
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
