@@ -18,10 +18,22 @@ def survey_dispatch() -> int:
     """In one company: invite new encounters, run due send-outs, hand due emails to workers."""
     from apps.surveys.dispatch import survey_dispatch_run
 
-    email_ids = survey_dispatch_run(now=timezone.now())
-    for email_id in email_ids:
-        invitation_email_send_task.delay(email_id=email_id)
-    return len(email_ids)
+    batches = survey_dispatch_run(now=timezone.now())
+    for email_ids in batches:
+        invitation_emails_send_task.delay(email_ids=email_ids)
+    return sum(len(email_ids) for email_ids in batches)
+
+
+@app.task(acks_late=True, **DATABASE_AWAY_RETRY)
+def invitation_emails_send_task(*, email_ids: list[int]) -> dict[str, int]:
+    """Send a batch over one connection, then hand out the next batch of the company, if any, to a new task."""
+    from apps.surveys.sending import invitation_batch_size, invitation_emails_hand_out, invitation_emails_send
+
+    results = invitation_emails_send(email_ids=email_ids)
+    following = invitation_emails_hand_out(now=timezone.now(), limit=invitation_batch_size())
+    if following:
+        invitation_emails_send_task.delay(email_ids=following)
+    return results
 
 
 @app.task(acks_late=True, **DATABASE_AWAY_RETRY)

@@ -279,6 +279,14 @@ if ANYMAIL_ESP:
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Kokemus <no-reply@kokemus.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 20
+# The provider's sending limit, messages a second for the whole platform (every company and worker
+# share it through a token bucket in Redis, apps/outbox/rate.py); 0 for no limit. The default suits
+# a small provider plan (Amazon SES starts production accounts at 14/s); set it to your provider's.
+EMAIL_SEND_RATE_PER_SECOND = env.float("EMAIL_SEND_RATE_PER_SECOND", default=20.0)
+# Survey emails one send task takes and delivers over one SMTP connection (fewer when the rate
+# would make a batch last over 20 s), and how many such tasks of one company run side by side.
+EMAIL_BATCH_SIZE = env.int("EMAIL_BATCH_SIZE", default=100)
+EMAIL_SEND_PARALLEL = env.int("EMAIL_SEND_PARALLEL", default=2)
 
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -334,6 +342,9 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Processes per worker (Celery's default: the number of cores). Sending email mostly waits on the
+# mail server and PostgreSQL, so a few more than cores keeps the line busy.
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=0) or None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 60 * 60
