@@ -185,11 +185,12 @@ def _claim(message_ids: list[int], *, now: dt.datetime) -> list[OutboundEmail]:
     )
     if not claimed:
         return []
-    rows = OutboundEmail.objects.in_bulk(
-        OutboundEmail.objects.filter(
+    rows = {
+        outbound.pk: outbound
+        for outbound in OutboundEmail.objects.filter(
             pk__in=message_ids, status=OutboundStatus.SENDING, lease_until=lease_until
-        ).values_list("pk", flat=True)
-    )
+        )
+    }
     return [rows[pk] for pk in message_ids if pk in rows]
 
 

@@ -11,6 +11,7 @@ it, and tells the invitation through the hooks at the end of this module.
 
 import datetime as dt
 import logging
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from apps.core.hand_out import rows_hand_out
 from apps.customers.models import Customer
 from apps.encounters.models import Encounter
 from apps.outbox.kinds import SEND, SendDecision
-from apps.surveys.emails import invitation_email_build
+from apps.surveys.emails import company_address_get, invitation_email_build
 from apps.surveys.models import (
     Campaign,
     EmailKind,
@@ -283,18 +284,6 @@ SURVEY_INVITATION_EMAIL = "survey_invitation"
 SURVEY_REMINDER_EMAIL = "survey_reminder"
 
 
-def _reminder_schedule(invitation: Invitation, *, rules: SurveySettings, now: dt.datetime) -> None:
-    if not rules.reminder_after_days:
-        return
-    due_at = _quiet_adjust(now + dt.timedelta(days=rules.reminder_after_days), rules)
-    if invitation.expires_at and due_at >= invitation.expires_at:
-        return
-    # One INSERT that does nothing when the reminder exists (a message marked sent twice).
-    InvitationEmail.objects.bulk_create(
-        [InvitationEmail(invitation=invitation, kind=EmailKind.REMINDER, due_at=due_at)], ignore_conflicts=True
-    )
-
-
 def _not_wanted_reason(
     email: InvitationEmail, *, rules: SurveySettings, now: dt.datetime, recently_surveyed: bool | None = None
 ) -> str:
@@ -382,18 +371,27 @@ def _hand_over(email_ids: list[int], *, now: dt.datetime, results: dict[str, int
             email.invitation.expires_at = expires_at
     from apps.outbox.services import outbound_emails_queue_many
 
+    address = company_address_get()
     outbox_kinds = {EmailKind.INITIAL: SURVEY_INVITATION_EMAIL, EmailKind.REMINDER: SURVEY_REMINDER_EMAIL}
     for email_kind, outbox_kind in outbox_kinds.items():
         of_kind = [email for email in wanted if email.kind == email_kind]
         if not of_kind:
             continue
-        messages = [invitation_email_build(email=email) for email in of_kind]
+        messages = [invitation_email_build(email=email, address=address) for email in of_kind]
         for email, outbound in zip(
             of_kind, outbound_emails_queue_many(kind=outbox_kind, messages=messages, due_at=now), strict=True
         ):
             email.outbound, email.status = outbound, EmailStatus.SENDING
     InvitationEmail.objects.bulk_update(wanted, ["outbound", "status"])
     return [email.outbound_id for email in wanted]
+
+
+# The company's survey rules while a batch is delivered (set by invitation_emails_send).
+_batch_rules: ContextVar[SurveySettings | None] = ContextVar("survey_batch_rules", default=None)
+
+
+def _rules() -> SurveySettings:
+    return _batch_rules.get() or survey_settings_get()
 
 
 def invitation_emails_send(*, email_ids: list[int], now: dt.datetime | None = None) -> dict[str, int]:
@@ -409,7 +407,13 @@ def invitation_emails_send(*, email_ids: list[int], now: dt.datetime | None = No
     results: dict[str, int] = {}
     outbound_ids = _hand_over(list(email_ids), now=now or timezone.now(), results=results)
     if outbound_ids:
-        for outcome, number in outbound_emails_deliver(message_ids=outbound_ids, checked=True, now=now).items():
+        # The outbox's hooks below read the rules once for the batch, not once per message.
+        rules = _batch_rules.set(survey_settings_get())
+        try:
+            delivered = outbound_emails_deliver(message_ids=outbound_ids, checked=True, now=now)
+        finally:
+            _batch_rules.reset(rules)
+        for outcome, number in delivered.items():
             _count(results, outcome, number)
     return results
 
@@ -446,17 +450,48 @@ def survey_email_before_send(outbound: "OutboundEmail", now: dt.datetime) -> Sen
     return SEND
 
 
+# The sent hook as one statement: it runs once for every email in the send loop, in the transaction
+# that marks the message sent, and four round trips to PostgreSQL (find the email, mark it, mark its
+# invitation, schedule the reminder) were most of a message's cost. A first email marks its
+# invitation sent and schedules the reminder (reminder_after_days later, out of the quiet hours)
+# unless the link expires before it; an existing reminder is left alone.
+_EMAIL_SENT_SQL = """
+WITH email AS (
+    UPDATE surveys_invitationemail SET status = %(sent)s, sent_at = %(sent_at)s, last_error = ''
+    WHERE outbound_id = %(outbound)s
+    RETURNING invitation_id, kind
+), invitation AS (
+    UPDATE surveys_invitation SET status = %(invitation_sent)s, sent_at = %(sent_at)s
+    WHERE id IN (SELECT invitation_id FROM email WHERE kind = %(initial)s) AND status = %(invitation_scheduled)s
+    RETURNING id
+)
+INSERT INTO surveys_invitationemail (invitation_id, kind, status, due_at, last_error)
+SELECT invitation.id, %(reminder)s, %(scheduled)s, %(reminder_due)s, ''
+FROM surveys_invitation AS invitation JOIN email ON email.invitation_id = invitation.id
+WHERE email.kind = %(initial)s AND %(remind)s
+  AND (invitation.expires_at IS NULL OR invitation.expires_at > %(reminder_due)s)
+ON CONFLICT (invitation_id, kind) DO NOTHING
+"""
+
+
 def survey_email_sent(outbound: "OutboundEmail") -> None:
-    email = _email_of(outbound)
-    if email is None:
-        return
-    InvitationEmail.objects.filter(pk=email.pk).update(status=EmailStatus.SENT, sent_at=outbound.sent_at, last_error="")
-    if email.kind == EmailKind.INITIAL:
-        invitation = email.invitation
-        Invitation.objects.filter(pk=invitation.pk, status=InvitationStatus.SCHEDULED).update(
-            status=InvitationStatus.SENT, sent_at=outbound.sent_at
+    rules = _rules()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _EMAIL_SENT_SQL,
+            {
+                "outbound": outbound.pk,
+                "sent_at": outbound.sent_at,
+                "sent": EmailStatus.SENT,
+                "initial": EmailKind.INITIAL,
+                "reminder": EmailKind.REMINDER,
+                "scheduled": EmailStatus.SCHEDULED,
+                "invitation_sent": InvitationStatus.SENT,
+                "invitation_scheduled": InvitationStatus.SCHEDULED,
+                "remind": bool(rules.reminder_after_days),
+                "reminder_due": _quiet_adjust(outbound.sent_at + dt.timedelta(days=rules.reminder_after_days), rules),
+            },
         )
-        _reminder_schedule(invitation, rules=survey_settings_get(), now=outbound.sent_at)
 
 
 def survey_email_failed(outbound: "OutboundEmail") -> None:
