@@ -357,7 +357,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--emails", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=2, help="target rounds (baseline rounds: one more)")
-    parser.add_argument("--concurrency", type=int, default=2, help="worker processes (CELERY_WORKER_CONCURRENCY)")
+    parser.add_argument(
+        "--concurrency", type=int, default=4, help="worker processes (CELERY_WORKER_CONCURRENCY = EMAIL_SEND_PARALLEL)"
+    )
     parser.add_argument("--rate", type=float, default=10_000, help="EMAIL_SEND_RATE_PER_SECOND of the worker")
     parser.add_argument("--smoke", action="store_true", help="500 emails, one round (CI)")
     parser.add_argument("--port", type=int, default=0, help="the sink's port (default: a free one)")
@@ -387,6 +389,7 @@ def main() -> int:
         "CACHE_KEY_PREFIX": f"email-bench-{tag}",
         "EMAIL_SEND_RATE_PER_SECOND": str(args.rate),
         "CELERY_WORKER_CONCURRENCY": str(args.concurrency),
+        "EMAIL_SEND_PARALLEL": str(args.concurrency),
         "LOG_LEVEL": "WARNING",
     }
     env.pop("EMAIL_FILE_PATH", None)

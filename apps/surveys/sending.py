@@ -382,7 +382,16 @@ def _hand_over(email_ids: list[int], *, now: dt.datetime, results: dict[str, int
             of_kind, outbound_emails_queue_many(kind=outbox_kind, messages=messages, due_at=now), strict=True
         ):
             email.outbound, email.status = outbound, EmailStatus.SENDING
-    InvitationEmail.objects.bulk_update(wanted, ["outbound", "status"])
+    # One UPDATE from two arrays: bulk_update's CASE per row cost more CPU than the rest of the hand-over.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE surveys_invitationemail AS email SET outbound_id = handed.outbound_id, status = %s
+            FROM (SELECT unnest(%s::bigint[]) AS id, unnest(%s::bigint[]) AS outbound_id) AS handed
+            WHERE email.id = handed.id
+            """,
+            [EmailStatus.SENDING, [email.pk for email in wanted], [email.outbound_id for email in wanted]],
+        )
     return [email.outbound_id for email in wanted]
 
 
