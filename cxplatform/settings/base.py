@@ -4,7 +4,8 @@ Environment variables (all optional in development):
     SECRET_KEY, DEBUG, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, EMAIL_URL,
     DEFAULT_FROM_EMAIL, BASE_DOMAIN, ANYMAIL_ESP (with the provider's own
     ANYMAIL_* keys), CELERY_TASK_ALWAYS_EAGER, TRUSTED_PROXIES, AXES_FAILURE_LIMIT,
-    AXES_COOLOFF_MINUTES, API_TOKEN_DEFAULT_DAYS,
+    AXES_COOLOFF_MINUTES, API_TOKEN_DEFAULT_DAYS, EMAIL_SEND_RATE_PER_SECOND,
+    EMAIL_BATCH_SIZE, EMAIL_SEND_PARALLEL, CELERY_WORKER_CONCURRENCY,
     CONN_MAX_AGE (seconds a database connection is reused; 0 here, 60 in
     production), CONN_HEALTH_CHECKS (check a reused connection before using it;
     off here, on in production).
