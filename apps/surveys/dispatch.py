@@ -20,7 +20,7 @@ def survey_dispatch_run(*, now: dt.datetime) -> list[list[int]]:
     """One company's minute: create what is due, and return the batches of emails to send now.
 
     The emails go out in batches (one send task, one SMTP connection each), EMAIL_SEND_PARALLEL
-    side by side; each send task hands out the next batch when it is done, so a send-out goes
+    side by side; each send task hands out the next batch before it delivers its own, so a send-out goes
     on at the provider's rate instead of a batch a minute. While such tasks are at work this
     run hands out nothing. Everything here is driven by rows, so a lost task message (a Redis
     restart) costs a minute or two: a run after HAND_OUT_AGAIN_AFTER finds the same rows again.

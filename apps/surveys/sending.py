@@ -12,6 +12,7 @@ it, and tells the invitation through the hooks at the end of this module.
 import datetime as dt
 import logging
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -273,9 +274,9 @@ def invitation_emails_hand_out(*, now: dt.datetime, limit: int = 200) -> list[in
 
 def invitation_senders_active(*, now: dt.datetime) -> bool:
     """Whether send tasks of this company are at work: emails handed out lately that wait in a
-    queue or are on the wire. Each such task hands out the next batch when it is done, so the
-    dispatch starts new ones only when none is (and after a lost task, once its emails' hand-out
-    is HAND_OUT_AGAIN_AFTER old)."""
+    queue or are on the wire. Each such task hands out the next batch before it delivers its own,
+    so the dispatch starts new ones only when none is (and after a lost task, once its emails'
+    hand-out is HAND_OUT_AGAIN_AFTER old)."""
     waiting = Q(status=EmailStatus.SCHEDULED, due_at__lte=now) | Q(status=EmailStatus.SENDING)
     return InvitationEmail.objects.filter(waiting, handed_out_at__gte=now - HAND_OUT_AGAIN_AFTER).exists()
 
@@ -403,28 +404,48 @@ def _rules() -> SurveySettings:
     return _batch_rules.get() or survey_settings_get()
 
 
-def invitation_emails_send(*, email_ids: list[int], now: dt.datetime | None = None) -> dict[str, int]:
-    """Hand a batch of due emails to the outbox and send them over one connection to the mail server,
-    at the provider's rate. Returns how many ended each way. Safe to run twice: an email
-    handed over already is not claimed again.
+@dataclass
+class HandedOver:
+    """What a hand-over did: the outbox messages to deliver now, and how many emails ended otherwise."""
 
-    The checks are asked once, at the hand-over; the outbox does not ask them again before
-    this first try (it does before a retry, which may come hours later).
+    outbound_ids: list[int]
+    results: dict[str, int]
+    now: dt.datetime | None
+
+
+def invitation_emails_hand_over(*, email_ids: list[int], now: dt.datetime | None = None) -> HandedOver:
+    """Hand the claimable ones of a batch of due emails to the outbox (one transaction). Safe to run
+    twice: an email handed over already is not claimed again."""
+    results: dict[str, int] = {}
+    outbound_ids = _hand_over(list(email_ids), now=now or timezone.now(), results=results)
+    return HandedOver(outbound_ids=outbound_ids, results=results, now=now)
+
+
+def invitation_emails_deliver(handed: HandedOver) -> dict[str, int]:
+    """Send what a hand-over gave the outbox, over one connection to the mail server, at the provider's
+    rate. Returns how many emails ended each way, the hand-over's outcomes included.
+
+    The checks were asked at the hand-over; the outbox does not ask them again before this
+    first try (it does before a retry, which may come hours later).
     """
     from apps.outbox.services import outbound_emails_deliver
 
-    results: dict[str, int] = {}
-    outbound_ids = _hand_over(list(email_ids), now=now or timezone.now(), results=results)
-    if outbound_ids:
+    results = dict(handed.results)
+    if handed.outbound_ids:
         # The outbox's hooks below read the rules once for the batch, not once per message.
         rules = _batch_rules.set(survey_settings_get())
         try:
-            delivered = outbound_emails_deliver(message_ids=outbound_ids, checked=True, now=now)
+            delivered = outbound_emails_deliver(message_ids=handed.outbound_ids, checked=True, now=handed.now)
         finally:
             _batch_rules.reset(rules)
         for outcome, number in delivered.items():
             _count(results, outcome, number)
     return results
+
+
+def invitation_emails_send(*, email_ids: list[int], now: dt.datetime | None = None) -> dict[str, int]:
+    """Hand a batch of due emails to the outbox and send them (see the two functions above)."""
+    return invitation_emails_deliver(invitation_emails_hand_over(email_ids=email_ids, now=now))
 
 
 def invitation_email_send(*, email_id: int, now: dt.datetime | None = None) -> str:

@@ -26,14 +26,23 @@ def survey_dispatch() -> int:
 
 @app.task(acks_late=True, **DATABASE_AWAY_RETRY)
 def invitation_emails_send_task(*, email_ids: list[int]) -> dict[str, int]:
-    """Send a batch over one connection, then hand out the next batch of the company, if any, to a new task."""
-    from apps.surveys.sending import invitation_batch_size, invitation_emails_hand_out, invitation_emails_send
+    """Hand a batch to the outbox, give the company's next batch to a new task, then deliver this one.
 
-    results = invitation_emails_send(email_ids=email_ids)
+    The next batch is queued before this one goes on the wire, so a worker killed mid-batch
+    does not stop the send-out: another worker goes on with the next batch at once.
+    """
+    from apps.surveys.sending import (
+        invitation_batch_size,
+        invitation_emails_deliver,
+        invitation_emails_hand_out,
+        invitation_emails_hand_over,
+    )
+
+    handed = invitation_emails_hand_over(email_ids=email_ids)
     following = invitation_emails_hand_out(now=timezone.now(), limit=invitation_batch_size())
     if following:
         invitation_emails_send_task.delay(email_ids=following)
-    return results
+    return invitation_emails_deliver(handed)
 
 
 @app.task(acks_late=True, **DATABASE_AWAY_RETRY)
