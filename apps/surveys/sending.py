@@ -207,8 +207,9 @@ def _campaign_run(campaign: Campaign, *, rules: SurveySettings, now: dt.datetime
     ).exclude(email="")
     if audience.get("language") in ("fi", "en"):
         customers = customers.filter(language=audience["language"])
+    customer_ids = list(customers.values_list("id", flat=True))
     invited = 0
-    for start in range(0, len(customer_ids := list(customers.values_list("id", flat=True))), 1000):
+    for start in range(0, len(customer_ids), 1000):
         invited += _campaign_invite(campaign, customer_ids=customer_ids[start : start + 1000], rules=rules, now=now)
     return invited
 
