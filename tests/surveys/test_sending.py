@@ -6,6 +6,7 @@ import smtplib
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.test import override_settings
 
 from apps.encounters.models import Encounter
@@ -26,7 +27,11 @@ def dispatch_and_send(now: dt.datetime) -> list[str]:
     """What the workers would do at `now`: run the company's dispatch and send every due email,
     then the outbox's sweep (retries, and messages of a worker that died)."""
     with time_machine.travel(now, tick=False):
-        outcomes = [invitation_email_send(email_id=email_id, now=now) for email_id in survey_dispatch_run(now=now)]
+        outcomes = [
+            invitation_email_send(email_id=email_id, now=now)
+            for batch in survey_dispatch_run(now=now)
+            for email_id in batch
+        ]
         return outcomes + [outbound_email_deliver(message_id=pk, now=now) for pk in outbound_emails_hand_out(now=now)]
 
 
@@ -206,11 +211,8 @@ def test_rolled_back_encounter_sends_nothing(customer, touchpoint):
     assert mail.outbox == []
 
 
-class _FailingBackend:
+class _FailingBackend(BaseEmailBackend):
     error: Exception
-
-    def __init__(self, *args, **kwargs):
-        pass
 
     def send_messages(self, messages):
         raise type(self).error
