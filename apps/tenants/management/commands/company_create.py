@@ -23,7 +23,7 @@ class Command(BaseCommand):
         password = options["admin_password"]
         if password is None and options.get("interactive", True) and self.stdin_is_tty():
             password = getpass.getpass("Password for the company admin: ")
-        self.stdout.write(f"Creating company {options['slug']} (schema and migrations)...")
+        self.stdout.write(f"Creating company {options['slug']}...")
         try:
             tenant = company_create(
                 name=options["name"],
