@@ -16,7 +16,12 @@ import time
 from django_tenants.migration_executors import get_executor
 from django_tenants.migration_executors.base import MigrationExecutor
 
-from apps.tenants.schema_template import schemas_behind, template_schema_create_if_missing, template_schema_name
+from apps.tenants.schema_template import (
+    schemas_behind,
+    template_schema_create_if_missing,
+    template_schema_migrating,
+    template_schema_name,
+)
 
 _OPTIONS_THAT_RUN_EVERY_SCHEMA = ("app_label", "migration_name", "fake", "fake_initial", "plan", "prune", "run_syncdb")
 
@@ -49,6 +54,10 @@ class _SkipUpToDateSchemas:
                 f"(checked in {time.perf_counter() - started:.2f} s); migrating {len(behind)}."
             )
             schemas = behind
+        if template in schemas:
+            schemas.remove(template)
+            with template_schema_migrating():
+                super().run_migrations(tenants=[template])
         if schemas:
             super().run_migrations(tenants=schemas)
 

@@ -8,7 +8,8 @@ underscore, which no company identifier can (they start with a letter).
 
 import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -18,6 +19,10 @@ from psycopg import sql
 from apps.tenants.schema_clone import schema_clone
 
 logger = logging.getLogger(__name__)
+
+# The advisory lock a template migration holds alone and copies of the template share, so no
+# company is copied from a template half-way through a migration.
+_TEMPLATE_LOCK = 7_311_205_101
 
 # Schemas checked per query: one query reads the django_migrations of this many schemas.
 _SCHEMAS_PER_QUERY = 250
@@ -92,11 +97,27 @@ def company_schema_clone(*, schema_name: str) -> bool:
     template = template_schema_name()
     if template is None:
         return False
-    if schemas_behind([template]):
-        logger.warning(
-            "template schema %s is missing or behind the migrations; migrating %s instead", template, schema_name
-        )
-        return False
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [_TEMPLATE_LOCK])
+        if schemas_behind([template]):
+            logger.warning(
+                "template schema %s is missing or behind the migrations; migrating %s instead", template, schema_name
+            )
+            return False
         schema_clone(source=template, target=schema_name)
     return True
+
+
+@contextmanager
+def template_schema_migrating() -> Iterator[None]:
+    """Hold the template while it is migrated: copies wait for the migration to finish."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [_TEMPLATE_LOCK])
+    try:
+        yield
+    finally:
+        # django-tenants closes the connection after migrating a schema, which has let the lock go already.
+        if connection.connection is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [_TEMPLATE_LOCK])

@@ -105,3 +105,27 @@ def test_schemas_behind_names_a_schema_missing_a_migration():
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM beta.django_migrations WHERE app = 'metrics' AND name = '0002_dirty_mark_triggers'")
     assert schemas_behind(["alpha", "beta", "no_such_schema"]) == ["beta", "no_such_schema"]
+
+
+def test_without_a_template_companies_are_migrated_and_migrate_schemas_makes_the_template(capsys):
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA {TEMPLATE} CASCADE")
+    company_create(name="Lambda Oy", slug="lambda", admin_email="boss@lambda.example")
+    assert schemas_behind(["lambda"]) == []
+
+    call_command("migrate_schemas", tenant=True, verbosity=1)
+
+    out = capsys.readouterr().out
+    assert f"Created the template schema {TEMPLATE}." in out
+    assert f"[1/1 (100%) standard:{TEMPLATE}]   Applying metrics.0002_dirty_mark_triggers... OK" in out
+    assert schemas_behind([TEMPLATE]) == []
+    assert catalog_differences(schema_catalog(TEMPLATE), schema_catalog("lambda")).keys() == {
+        "rows of accounts_user",
+        "sequences",
+    }
+
+
+def test_migrate_schemas_of_one_company_leaves_the_template_alone(capsys):
+    call_command("migrate_schemas", schema_name="alpha", verbosity=1)
+    out = capsys.readouterr().out
+    assert "1 of 1 schemas already at the latest migration, skipped" in out
