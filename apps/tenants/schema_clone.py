@@ -73,8 +73,16 @@ _SEQUENCES = """
     WHERE n.nspname = %(schema)s AND (dep.deptype IS NULL OR dep.deptype = 'a')
 """
 
+# Not the pg_sequences view: PostgreSQL plans it as a loop over every sequence of the database
+# (4.6 s with 500 companies' schemas, against 0.1 s for this).
 _SEQUENCE_VALUES = """
-    SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = %(schema)s AND last_value IS NOT NULL
+    SELECT relname, last_value
+    FROM (
+        SELECT c.relname, pg_sequence_last_value(c.oid) AS last_value
+        FROM pg_class c
+        WHERE c.relnamespace = %(schema)s::regnamespace AND c.relkind = 'S'
+    ) AS sequences
+    WHERE last_value IS NOT NULL
 """
 
 _FUNCTIONS = """

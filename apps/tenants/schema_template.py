@@ -16,13 +16,16 @@ from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from psycopg import sql
 
-from apps.tenants.schema_clone import schema_clone
+from apps.tenants.schema_clone import schema_clone, schema_clone_statements
 
 logger = logging.getLogger(__name__)
 
 # The advisory lock a template migration holds alone and copies of the template share, so no
 # company is copied from a template half-way through a migration.
 _TEMPLATE_LOCK = 7_311_205_101
+
+# The template's DDL, read once per process and state of the template (its django_migrations).
+_clone_statements: dict[tuple, list[str]] = {}
 
 # Schemas checked per query: one query reads the django_migrations of this many schemas.
 _SCHEMAS_PER_QUERY = 250
@@ -105,8 +108,24 @@ def company_schema_clone(*, schema_name: str) -> bool:
                 "template schema %s is missing or behind the migrations; migrating %s instead", template, schema_name
             )
             return False
-        schema_clone(source=template, target=schema_name)
+        schema_clone(source=template, target=schema_name, statements=_template_clone_statements(template))
     return True
+
+
+def _template_clone_statements(template: str) -> list[str]:
+    """The template's DDL; read again only after the template was migrated or made again.
+
+    Reading it is ten catalog queries, each a pass over pg_class (0.1 s at 5 companies, 1 s at 500).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.SQL("SELECT count(*), max(id), max(applied) FROM {}.django_migrations").format(sql.Identifier(template))
+        )
+        key = (template, *cursor.fetchone())
+    if key not in _clone_statements:
+        _clone_statements.clear()
+        _clone_statements[key] = schema_clone_statements(source=template)
+    return _clone_statements[key]
 
 
 @contextmanager
