@@ -22,4 +22,6 @@ RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py translations_
 
 USER kokemus
 EXPOSE 8000
-CMD ["gunicorn", "cxplatform.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn reads its number of worker processes from WEB_CONCURRENCY.
+ENV WEB_CONCURRENCY=3
+CMD ["gunicorn", "cxplatform.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

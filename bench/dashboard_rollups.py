@@ -1,31 +1,40 @@
 """Company dashboard on the roll-ups versus straight from the raw answers, at growing sizes, in one run.
 
-    DATABASE_URL=... python bench/dashboard_rollups.py [--sizes 1000,100000,1000000] [--repeat 15]
-        [--response-rate 100] [--keep]
+    DATABASE_URL=... python bench/dashboard_rollups.py [--sizes 10000,100000,1000000] [--repeat 15]
+        [--response-rate 100] [--explain] [--json PATH] [--smoke] [--keep]
 
-Creates a throwaway company schema ("bench_rollups") with a map of 3 service paths and
-25 touchpoints, 8 personas, 4 segments and 20 staff, then grows it to each size in
-turn: N answered surveys spread over the last 365 days, each with its encounter, its
-delivered invitation and NPS, CSAT and CES answers; --response-rate below 100 adds
-encounters whose invitations were never answered (30 writes 3.3 times the encounters
-and invitations, and seeds that much slower). Rows are written with set-based SQL
-(INSERT ... SELECT over generate_series), with the roll-up triggers and every index
-and foreign key on, as a bulk import would write them: a million answered surveys
-took three and a half minutes on 2 cores shared with other work.
+For each size, creates a throwaway company schema ("bench_rollups_<size>") with a map
+of 3 service paths and 25 touchpoints, 8 personas, 4 segments and 20 staff, and
+seeds it with N answered surveys spread over the last 365 days, each with its
+encounter, its delivered invitation and NPS, CSAT and CES answers; --response-rate
+below 100 adds encounters whose invitations were never answered (30 writes 3.3 times
+the encounters and invitations, and seeds that much slower). Rows are written with
+set-based SQL (INSERT ... SELECT over generate_series), with the roll-up triggers and
+every index and foreign key on, as a bulk import would write them: a million
+answered surveys took three and a half minutes on 2 cores shared with other work.
 
-At each size it times the nightly full recompute (seconds and roll-up rows written),
-then the company dashboard's reads (median of --repeat after a warm-up): the total of
-the last 90 days, the same cut by path and by touchpoint, the weekly series of a year
-and a persona's total, each through the metrics selectors on the roll-ups and as a
-plain GROUP BY over surveys_response and surveys_answer (the baseline), and checks
-that both give the same counts. Then the incremental path: 100 new answers (with their
-encounters and invitations) and one `metrics_refresh_dirty()`, --repeat times; those
-rows are deleted again afterwards. At the largest size it also measures what the
-dirty-mark triggers add to a bulk insert (the same batch with the triggers disabled,
-both inside rolled-back transactions).
+Each company gets the nightly full recompute (seconds and roll-up rows written) and
+a check that the company dashboard's reads give the same counts on the roll-ups and
+from the raw answers: the total of the last 90 days, the same cut by path and by
+touchpoint, the weekly series of a year, a persona's total and the cuts by persona
+and by segment, through the metrics selectors, and as plain GROUP BYs over
+surveys_response and surveys_answer (the raw baseline). Then the reads are timed
+with every size alive at once, the sizes taking turns in each of --repeat rounds
+(medians). The figure of issue 11 is the dashboard at the largest size against the
+same at the smallest (bar <= 1.3x). Then the incremental path per size: 100 new
+answers (with their encounters and invitations) and one `metrics_refresh_dirty()`,
+--repeat times, deleted again afterwards. At the largest size it also measures what
+the dirty-mark triggers add to a bulk insert (the same batch with the triggers
+disabled, both inside rolled-back transactions).
 
-Prints the tables, writes the figures as JSON under bench/results/ and drops the
-schema unless --keep. A schema left by an earlier --keep run is dropped first.
+--smoke: 1,000 vs 10,000 answers, 5 rounds, no trigger test (well under a minute).
+--explain: EXPLAIN (ANALYZE, BUFFERS) of each read's roll-up statements at each size,
+summarised in the table (rows returned by the scans, buffers, ms), the plans written
+next to the JSON.
+
+Prints the tables, writes the figures as JSON under bench/results/ (and to --json),
+and drops the schemas unless --keep. Schemas left by an earlier --keep run are
+dropped first.
 """
 
 import argparse
@@ -36,6 +45,7 @@ import platform
 import statistics
 import sys
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -53,6 +63,7 @@ import django
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
 
@@ -61,7 +72,6 @@ from apps.customers.models import Segment  # noqa: E402
 from apps.demo.seeds.customers import FIRST_NAMES, LAST_NAMES  # noqa: E402
 from apps.journeys.models import ServicePath, Stage, Touchpoint  # noqa: E402
 from apps.metrics.formulas import Scores  # noqa: E402
-from apps.metrics.models import DailyRollup  # noqa: E402
 from apps.metrics.selectors import MetricFilter, scores_by, scores_series, scores_total  # noqa: E402
 from apps.metrics.services import metrics_recompute_full, metrics_refresh_dirty  # noqa: E402
 from apps.personas.models import BuyerPersona  # noqa: E402
@@ -79,6 +89,9 @@ TRIGGER_BATCH = 20_000
 TRIGGER_TRIALS = 3
 RESULTS = Path(__file__).resolve().parent / "results"
 SOURCE_TABLES = ("encounters_encounter", "surveys_invitation", "surveys_response", "surveys_answer")
+ROLLUP_TABLES = ("metrics_dailyrollup", "metrics_periodrollup")
+RAW_ROUNDS = 5
+GROWTH_BAR = 1.3  # issue 11: the dashboard at the largest size may take at most 1.3 times the smallest
 
 # (path, [(stage, [touchpoint, ...]), ...]): 25 touchpoints of a vehicle inspection chain.
 MAP = [
@@ -151,6 +164,7 @@ class SizeResult:
     insert_100_ms: float = 0.0
     refresh_ms: float = 0.0
     refresh_buckets: float = 0.0
+    explain: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 # --- seeding -----------------------------------------------------------------------------------
@@ -500,6 +514,20 @@ RAW_SQL = {
         SELECT date_trunc('week', s.submitted_at AT TIME ZONE %(tz)s)::date AS key, {_RAW_COUNTS} {_RAW_FROM}
         GROUP BY 1
     """,
+    "by_persona": f"""
+        SELECT c.persona_id AS key, {_RAW_COUNTS}
+        FROM surveys_response s JOIN surveys_answer a ON a.response_id = s.id
+             JOIN customers_customer c ON c.id = s.customer_id
+        WHERE s.submitted_at >= %(start)s AND s.submitted_at < %(end)s
+        GROUP BY c.persona_id
+    """,  # noqa: S608
+    "by_segment": f"""
+        SELECT c.segment_id AS key, {_RAW_COUNTS}
+        FROM surveys_response s JOIN surveys_answer a ON a.response_id = s.id
+             JOIN customers_customer c ON c.id = s.customer_id
+        WHERE s.submitted_at >= %(start)s AND s.submitted_at < %(end)s
+        GROUP BY c.segment_id
+    """,  # noqa: S608
     "persona": f"""
         SELECT NULL AS key, {_RAW_COUNTS}
         FROM surveys_response s JOIN surveys_answer a ON a.response_id = s.id
@@ -558,6 +586,18 @@ def reads_build(*, world: World) -> list[Read]:
         Read(
             "persona total, 90 days", persona, lambda: {None: scores_total(filters=persona)}, _raw("persona", persona)
         ),
+        Read(
+            "by persona, 90 days",
+            window,
+            lambda: scores_by(filters=window, dimension="persona"),
+            _raw("by_persona", window),
+        ),
+        Read(
+            "by segment, 90 days",
+            window,
+            lambda: scores_by(filters=window, dimension="segment"),
+            _raw("by_segment", window),
+        ),
     ]
 
 
@@ -581,25 +621,75 @@ def _ms(action: Callable[[], object]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def reads_time(reads: list[Read], *, repeat: int) -> tuple[dict[str, float], dict[str, float], float, float]:
-    """Median ms of each read and of a whole dashboard (all reads), on the roll-ups and on the raw tables."""
-    for read in reads:  # warm-up
-        read.rollup()
-        read.raw()
-    rollup: dict[str, list[float]] = {read.label: [] for read in reads}
-    raw: dict[str, list[float]] = {read.label: [] for read in reads}
-    for _ in range(repeat):
-        for read in reads:
-            rollup[read.label].append(_ms(read.rollup))
-            raw[read.label].append(_ms(read.raw))
-    passes_rollup = [sum(samples[i] for samples in rollup.values()) for i in range(repeat)]
-    passes_raw = [sum(samples[i] for samples in raw.values()) for i in range(repeat)]
-    return (
-        {label: statistics.median(samples) for label, samples in rollup.items()},
-        {label: statistics.median(samples) for label, samples in raw.items()},
-        statistics.median(passes_rollup),
-        statistics.median(passes_raw),
-    )
+def reads_time(companies: list["Company"], *, repeat: int) -> None:
+    """Median ms of each read and of a whole dashboard (all reads) at each size, on the roll-ups and raw.
+
+    The sizes take turns within every round (forwards, then backwards), so a burst of
+    load on the machine falls on all of them alike; the figures are the medians.
+    """
+    for company in companies:  # warm-up
+        with tenant_context(company.tenant):
+            for read in company.reads:
+                read.rollup()
+                read.raw()
+    samples = {
+        company.result.answers: {"rollup": defaultdict(list), "raw": defaultdict(list), "passes": defaultdict(list)}
+        for company in companies
+    }
+    for round_number in range(repeat):
+        order = companies if round_number % 2 == 0 else companies[::-1]
+        for company in order:
+            with tenant_context(company.tenant):
+                _scalar("SELECT 1")  # the schema switch, outside the timings
+                mine = samples[company.result.answers]
+                # The raw reads (seconds each at a million answers) in the first RAW_ROUNDS rounds only.
+                for kind in ("rollup", "raw") if round_number < RAW_ROUNDS else ("rollup",):
+                    passed = 0.0
+                    for read in company.reads:
+                        spent = _ms(getattr(read, kind))
+                        mine[kind][read.label].append(spent)
+                        passed += spent
+                    mine["passes"][kind].append(passed)
+    for company in companies:
+        mine = samples[company.result.answers]
+        result = company.result
+        result.rollup_ms = {label: statistics.median(values) for label, values in mine["rollup"].items()}
+        result.raw_ms = {label: statistics.median(values) for label, values in mine["raw"].items()}
+        result.dashboard_rollup_ms = statistics.median(mine["passes"]["rollup"])
+        result.dashboard_raw_ms = statistics.median(mine["passes"]["raw"])
+
+
+def reads_explain(reads: list[Read], *, out: list[str]) -> dict[str, dict[str, float]]:
+    """EXPLAIN (ANALYZE, BUFFERS) of the roll-up statements of each read: rows the scans returned, buffers, ms.
+
+    The statements are captured as the selectors send them; the full plans go to `out`.
+    """
+    summary = {}
+    for read in reads:
+        with CaptureQueriesContext(connection) as captured:
+            read.rollup()
+        rows = buffers = execution = 0.0
+        for query in captured.captured_queries:
+            if "rollup" not in query["sql"] or not query["sql"].lstrip().upper().startswith("SELECT"):
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + query["sql"])
+                plan = cursor.fetchone()[0]
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                out.append(f"-- {read.label}\n{query['sql']}\n" + "\n".join(row[0] for row in cursor.fetchall()))
+            plan = plan[0] if isinstance(plan, list) else json.loads(plan)[0]
+            rows += _scanned(plan["Plan"])
+            buffers += plan["Plan"].get("Shared Hit Blocks", 0) + plan["Plan"].get("Shared Read Blocks", 0)
+            execution += plan["Execution Time"]
+        summary[read.label] = {"rows_scanned": rows, "buffers": buffers, "execution_ms": execution}
+    return summary
+
+
+def _scanned(node: dict[str, Any]) -> float:
+    # A bitmap index scan hands its rows to the heap scan above it: counted once, there.
+    scan = "Scan" in node["Node Type"] and node["Node Type"] != "Bitmap Index Scan"
+    own = node["Actual Rows"] * node["Actual Loops"] if scan else 0
+    return own + sum(_scanned(child) for child in node.get("Plans", []))
 
 
 # --- the incremental path and the triggers' cost -------------------------------------------------
@@ -672,57 +762,73 @@ def _table_counts() -> dict[str, int]:
     return {table: _scalar(f"SELECT count(*) FROM {table}") for table in ("customers_customer", *SOURCE_TABLES)}  # noqa: S608
 
 
-def size_run(*, size: int, args: argparse.Namespace, world: World, random: Random) -> SizeResult:
-    result = SizeResult(answers=size)
-    print(f"\n== {size:,} answered surveys", flush=True)
-    started = time.perf_counter()
-    seed_to(size=size, response_rate=args.response_rate / 100, world=world, random=random)
-    result.seed_seconds = time.perf_counter() - started
-    result.rows = _table_counts()
-    result.dirty_marks = _scalar("SELECT count(*) FROM metrics_dirtymark")
-    print(f"  seeded in {result.seed_seconds:.1f} s; rows: {result.rows}; dirty marks {result.dirty_marks:,}")
-    vacuum_analyze(("customers_customer", *SOURCE_TABLES))
-    print("  full recompute...", flush=True)
-    run = metrics_recompute_full(trigger="bench")
-    result.recompute_seconds = (run.finished_at - run.started_at).total_seconds()
-    result.rollup_rows = run.rows
-    assert result.rollup_rows == DailyRollup.objects.count()
-    vacuum_analyze(("metrics_dailyrollup",))
-    print(f"  full recompute: {result.recompute_seconds:.1f} s, {result.rollup_rows:,} roll-up rows", flush=True)
+@dataclass
+class Company:
+    """One size: its own schema, seeded once and kept while the sizes are timed against each other."""
 
-    reads = reads_build(world=world)
-    window_nps = reads_check(reads)
-    print(f"  roll-ups and raw tables agree ({window_nps:,} NPS answers in the 90 days); timing reads...", flush=True)
-    result.rollup_ms, result.raw_ms, result.dashboard_rollup_ms, result.dashboard_raw_ms = reads_time(
-        reads, repeat=args.repeat
-    )
-    for read in reads:
-        label = read.label
-        print(
-            f"    {label:<26} roll-ups {result.rollup_ms[label]:>8.2f} ms   raw {result.raw_ms[label]:>9.2f} ms   "
-            f"{result.raw_ms[label] / result.rollup_ms[label]:>7.1f}x",
-            flush=True,
+    tenant: Tenant
+    world: World
+    reads: list[Read]
+    result: SizeResult
+
+
+def _short(size: int) -> str:
+    for unit, name in ((1_000_000, "M"), (1_000, "k")):
+        if size >= unit and size % unit == 0:
+            return f"{size // unit:,}{name}"
+    return f"{size:,}"
+
+
+def company_prepare(*, size: int, args: argparse.Namespace, random: Random) -> Company:
+    """Creates and seeds the size's company, runs the nightly full recompute and checks the reads."""
+    result = SizeResult(answers=size)
+    print(f"\n== {size:,} answered surveys (schema {SCHEMA}_{size})", flush=True)
+    tenant = Tenant(schema_name=f"{SCHEMA}_{size}", name=f"Roll-up benchmark {size:,}", time_zone=TIME_ZONE)
+    tenant.save()
+    with tenant_context(tenant):
+        world = world_create()
+        started = time.perf_counter()
+        seed_to(size=size, response_rate=args.response_rate / 100, world=world, random=random)
+        result.seed_seconds = time.perf_counter() - started
+        result.rows = _table_counts()
+        result.dirty_marks = _scalar("SELECT count(*) FROM metrics_dirtymark")
+        print(f"  seeded in {result.seed_seconds:.1f} s; rows: {result.rows}; dirty marks {result.dirty_marks:,}")
+        vacuum_analyze(("customers_customer", *SOURCE_TABLES))
+        print("  full recompute...", flush=True)
+        run = metrics_recompute_full(trigger="bench")
+        result.recompute_seconds = (run.finished_at - run.started_at).total_seconds()
+        result.rollup_rows = run.rows
+        present = connection.introspection.table_names()
+        vacuum_analyze(tuple(table for table in ROLLUP_TABLES if table in present))
+        print(f"  full recompute: {result.recompute_seconds:.1f} s, {result.rollup_rows:,} roll-up rows", flush=True)
+        reads = reads_build(world=world)
+        window_nps = reads_check(reads)
+        print(f"  roll-ups and raw tables agree ({window_nps:,} NPS answers in the 90 days)", flush=True)
+    return Company(tenant=tenant, world=world, reads=reads, result=result)
+
+
+def incremental_run(company: Company, *, args: argparse.Namespace, random: Random) -> None:
+    result = company.result
+    with tenant_context(company.tenant):
+        customers_grow(target=0, world=company.world)  # the session's list of customers, for this company
+        result.insert_100_ms, result.refresh_ms, result.refresh_buckets = incremental_time(
+            world=company.world, rounds=args.repeat, random=random
         )
-    print(f"  incremental: {args.repeat} x {INCREMENT} new answered surveys + refresh...", flush=True)
-    result.insert_100_ms, result.refresh_ms, result.refresh_buckets = incremental_time(
-        world=world, rounds=args.repeat, random=random
-    )
     print(
-        f"    insert {result.insert_100_ms:.0f} ms, refresh {result.refresh_ms:.0f} ms "
+        f"  {result.answers:>11,}: insert {result.insert_100_ms:.0f} ms, refresh {result.refresh_ms:.0f} ms "
         f"({result.refresh_buckets:.0f} buckets), {result.refresh_ms / INCREMENT:.2f} ms per answer",
         flush=True,
     )
-    return result
 
 
 def _growth(first: float, last: float) -> str:
-    return f"x{last / first:.1f}"
+    return f"x{last / first:.2f}"
 
 
 def report(results: list[SizeResult], triggers: dict[str, Any] | None, args: argparse.Namespace) -> None:
     print(
-        f"\nCompany dashboard (5 reads: total 90 d, by path, by touchpoint, weekly 365 d, persona 90 d), "
-        f"median of {args.repeat}; response rate {args.response_rate:g} %; {os.cpu_count()} cores"
+        f"\nCompany dashboard ({len(results[0].rollup_ms)} reads), median of {args.repeat}, sizes timed in turn; "
+        f"response rate {args.response_rate:g} %; {os.cpu_count()} cores"
     )
     header = (
         f"{'answers':>11} {'encounters':>11} {'seeded in':>10} {'roll-up rows':>13} {'recompute':>10} "
@@ -737,10 +843,8 @@ def report(results: list[SizeResult], triggers: dict[str, Any] | None, args: arg
             f"{result.dashboard_raw_ms:>7.1f} ms {result.dashboard_raw_ms / result.dashboard_rollup_ms:>11.1f}x "
             f"{result.refresh_ms:>9.0f} ms"
         )
-    pairs = [(results[0], results[-1])] if len(results) > 1 else []
-    if len(results) > 2:
-        pairs.append((results[-2], results[-1]))
-    for first, last in pairs:
+    if len(results) > 1:
+        first, last = results[0], results[-1]
         print(
             f"{'growth':>11} {_growth(first.answers, last.answers):>11} {'':>10} "
             f"{_growth(first.rollup_rows, last.rollup_rows):>13} "
@@ -751,10 +855,19 @@ def report(results: list[SizeResult], triggers: dict[str, Any] | None, args: arg
         )
     print("\nPer read, median ms (roll-ups / raw):")
     labels = list(results[0].rollup_ms)
-    print(f"{'answers':>11} " + " ".join(f"{label:>26}" for label in labels))
-    for result in results:
-        cells = [f"{result.rollup_ms[label]:.1f} / {result.raw_ms[label]:.1f}" for label in labels]
-        print(f"{result.answers:>11,} " + " ".join(f"{cell:>26}" for cell in cells))
+    for label in labels:
+        cells = [f"{result.rollup_ms[label]:.2f} / {result.raw_ms[label]:.1f}" for result in results]
+        growth = _growth(results[0].rollup_ms[label], results[-1].rollup_ms[label])
+        print(f"  {label:<26} " + " ".join(f"{cell:>18}" for cell in cells) + f"   roll-ups {growth}")
+    if any(result.explain for result in results):
+        print("\nEXPLAIN ANALYZE of the roll-up statements, per read: rows the scans returned / buffers / ms:")
+        for label in labels:
+            cells = [
+                "{rows_scanned:.0f} / {buffers:.0f} / {execution_ms:.2f}".format(**result.explain[label])
+                for result in results
+                if result.explain
+            ]
+            print(f"  {label:<26} " + " ".join(f"{cell:>22}" for cell in cells))
     if triggers:
         print(
             f"\nDirty-mark triggers on a bulk insert of {triggers['answered']:,} answered surveys "
@@ -764,9 +877,66 @@ def report(results: list[SizeResult], triggers: dict[str, Any] | None, args: arg
         )
 
 
+def figures_build(results: list[SizeResult]) -> list[dict[str, Any]]:
+    """The figures of the shared benchmark table: the growth bar first, then each size's own."""
+    figures = []
+    first, last = results[0], results[-1]
+    if len(results) > 1:
+        ratio = last.dashboard_rollup_ms / first.dashboard_rollup_ms
+        figures.append(
+            {
+                "name": f"dashboard reads at {_short(last.answers)} vs {_short(first.answers)} answers",
+                "value": last.dashboard_rollup_ms,
+                "unit": "ms",
+                "baseline": first.dashboard_rollup_ms,
+                "baseline_name": f"the same reads at {_short(first.answers)} answers",
+                "ratio": ratio,
+                "bar": f"<= {GROWTH_BAR}x",
+                "passed": ratio <= GROWTH_BAR,
+                "note": f"{len(last.rollup_ms)} reads of the company dashboard on the roll-ups, medians, "
+                "the sizes timed in turn",
+            }
+        )
+    for result in results:
+        figures.append(
+            {
+                "name": f"dashboard reads on roll-ups at {_short(result.answers)} answers",
+                "value": result.dashboard_rollup_ms,
+                "unit": "ms",
+                "baseline": result.dashboard_raw_ms,
+                "baseline_name": "the same counts from the raw answers",
+                "ratio": result.dashboard_rollup_ms / result.dashboard_raw_ms,
+                "bar": "",
+                "passed": None,
+                "note": f"raw / roll-ups {result.dashboard_raw_ms / result.dashboard_rollup_ms:.1f}x; "
+                f"{result.rollup_rows:,} roll-up rows, full recompute {result.recompute_seconds:.1f} s",
+            }
+        )
+        figures.append(
+            {
+                "name": f"roll-up refresh after {INCREMENT} answers at {_short(result.answers)}",
+                "value": result.refresh_ms,
+                "unit": "ms",
+                "baseline": None,
+                "baseline_name": None,
+                "ratio": None,
+                "bar": "",
+                "passed": None,
+                "note": f"{result.refresh_buckets:.0f} day x touchpoint buckets per refresh",
+            }
+        )
+    return figures
+
+
+def _drop_stale() -> None:
+    for stale in Tenant.objects.filter(schema_name__startswith=SCHEMA):
+        print(f"Dropping the schema {stale.schema_name} left by an earlier run...", flush=True)
+        stale.delete(force_drop=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="1000,100000,1000000", help="answered surveys, comma-separated")
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="answered surveys, comma-separated")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument(
         "--response-rate",
@@ -774,56 +944,74 @@ def main() -> None:
         default=100,
         help="percent of delivered invitations answered; below 100 adds unanswered invitations (default 100)",
     )
-    parser.add_argument("--keep", action="store_true", help="keep the bench schema afterwards")
+    parser.add_argument("--smoke", action="store_true", help="1,000 vs 10,000 answers, 5 rounds, no trigger test")
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the roll-up reads at each size")
+    parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON to PATH")
+    parser.add_argument("--keep", action="store_true", help="keep the bench schemas afterwards")
     args = parser.parse_args()
+    if args.smoke:
+        args.sizes, args.repeat = "1000,10000", min(args.repeat, 5)
     sizes = sorted({int(size.replace("_", "")) for size in args.sizes.split(",")})
     if sizes[0] < 1 or not 0 < args.response_rate <= 100 or args.repeat < 1:
         parser.error("sizes and --repeat must be positive, --response-rate in (0, 100]")
 
-    stale = Tenant.objects.filter(schema_name=SCHEMA).first()
-    if stale is not None:
-        print(f"Dropping the schema {SCHEMA} left by an earlier run...", flush=True)
-        stale.delete(force_drop=True)
-    print(f"Creating schema {SCHEMA}...", flush=True)
-    tenant = Tenant(schema_name=SCHEMA, name="Roll-up benchmark", time_zone=TIME_ZONE)
-    tenant.save()
+    _drop_stale()
     random = Random(2026)
-    results: list[SizeResult] = []
+    companies: list[Company] = []
     triggers = None
+    plans: list[str] = []
     started = time.perf_counter()
     try:
-        with tenant_context(tenant):
-            world = world_create()
-            for size in sizes:
-                results.append(size_run(size=size, args=args, world=world, random=random))
+        for size in sizes:
+            companies.append(company_prepare(size=size, args=args, random=random))
+        if args.explain:
+            for company in companies:
+                with tenant_context(company.tenant):
+                    plans.append(f"==== {company.result.answers:,} answered surveys")
+                    company.result.explain = reads_explain(company.reads, out=plans)
+        print(f"\nTiming the reads, {args.repeat} rounds, the sizes in turn...", flush=True)
+        reads_time(companies, repeat=args.repeat)
+        print(f"\nIncremental: {args.repeat} x {INCREMENT} new answered surveys + refresh, per size...", flush=True)
+        for company in companies:
+            incremental_run(company, args=args, random=random)
+        if not args.smoke:
             batch = min(TRIGGER_BATCH, sizes[-1])
             print(f"\nTrigger overhead: {batch:,} answered surveys, {TRIGGER_TRIALS} x 2 rolled-back inserts...")
             rate = args.response_rate / 100
-            triggers = trigger_overhead(
-                world=world, answered=batch, unanswered=round(batch / rate) - batch, random=random
-            )
+            with tenant_context(companies[-1].tenant):
+                customers_grow(target=0, world=companies[-1].world)
+                triggers = trigger_overhead(
+                    world=companies[-1].world, answered=batch, unanswered=round(batch / rate) - batch, random=random
+                )
     finally:
         if not args.keep:
-            tenant.delete(force_drop=True)
+            for company in companies:
+                company.tenant.delete(force_drop=True)
+    results = [company.result for company in companies]
     report(results, triggers, args)
 
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"dashboard_rollups-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
+    stamp = f"{dt.datetime.now():%Y%m%d-%H%M%S}"
+    if plans:
+        (RESULTS / f"dashboard_rollups-{stamp}-explain.txt").write_text("\n\n".join(plans))
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         server = cursor.fetchone()[0]
-    out.write_text(
-        json.dumps(
-            {
-                "args": vars(args),
-                "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "postgresql": server},
-                "total_seconds": time.perf_counter() - started,
-                "sizes": [result.__dict__ for result in results],
-                "trigger_overhead": triggers,
-            },
-            indent=2,
-        )
+    document = json.dumps(
+        {
+            "figures": figures_build(results),
+            "args": vars(args),
+            "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "postgresql": server},
+            "total_seconds": time.perf_counter() - started,
+            "sizes": [result.__dict__ for result in results],
+            "trigger_overhead": triggers,
+        },
+        indent=2,
     )
+    out = RESULTS / f"dashboard_rollups-{stamp}.json"
+    out.write_text(document)
+    if args.json:
+        Path(args.json).write_text(document)
     print(f"\nWrote {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}")
 
 

@@ -1,7 +1,7 @@
 """Load test of the running product with production settings: many people at once, in one command.
 
     .venv/bin/python bench/load.py [--users 50] [--duration 60] [--spawn-rate 10] [--workers 5]
-        [--keep] [--reuse]
+        [--port PORT] [--keep] [--reuse]
 
 With DATABASE_URL and REDIS_URL pointing at a PostgreSQL and a Redis on this machine
 (loopback or a Unix socket only; defaults 127.0.0.1:5432 as postgres and
@@ -39,163 +39,41 @@ import datetime as dt
 import json
 import os
 import platform
-import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
-from typing import IO, Any
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-RESULTS = Path(__file__).resolve().parent / "results"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import (
+    BIN,
+    HOST,
+    RESULTS,
+    ROOT,
+    Processes,
+    database_recreate,
+    database_url_for,
+    interrupt_handle,
+    log_errors,
+    loopback_check,
+    manage,
+    port_free,
+    queue_purge,
+    run_environment,
+    say,
+    static_stale,
+    step,
+    wait_ready,
+)
+
 DATABASE = "cx_load_bench"
-HOST = "demo.localhost"
-LOOPBACK = {"127.0.0.1", "localhost", "::1", ""}
 MAX_USERS = 200
 MAX_DURATION = 600
-SETUP_TIMEOUT = 900
-READY_TIMEOUT = 90
 DRAIN_TIMEOUT = 30
-
-
-def say(message: str) -> None:
-    print(f"==> {message}", flush=True)
-
-
-def port_free() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def loopback_check(name: str, url: str) -> None:
-    host = urlsplit(url).hostname or ""
-    if host not in LOOPBACK and not host.startswith("/") and not host.startswith("127."):
-        raise SystemExit(f"{name} must point to this machine (loopback or a Unix socket), not {host!r}.")
-
-
-def database_url_for(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
-
-
-def database_recreate(admin_url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(database_url_for(admin_url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{DATABASE}"')
-
-
-class Processes:
-    """What this run started, each in its own session, so that only this script signals it."""
-
-    def __init__(self, logs: Path) -> None:
-        self.logs = logs
-        self.running: list[tuple[str, subprocess.Popen[bytes], IO[bytes]]] = []
-
-    def start(self, name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-        log = (self.logs / f"{name}.log").open("wb")
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )  # fmt: skip
-        self.running.append((name, process, log))
-        return process
-
-    def check(self) -> None:
-        for name, process, _log in self.running:
-            if process.poll() is not None:
-                raise SystemExit(f"{name} exited with code {process.returncode}; see {self.logs / name}.log")
-
-    def stop(self) -> None:
-        for name, process, log in reversed(self.running):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    say(f"{name} did not stop in 20 s; killing it")
-            try:
-                os.killpg(process.pid, signal.SIGKILL)  # what is left of its group: pool processes, workers
-            except (ProcessLookupError, PermissionError):
-                pass
-            process.wait()
-            log.close()
-        self.running.clear()
-
-
-def step(title: str, command: list[str], env: dict[str, str], logs: Path) -> None:
-    say(title)
-    with (logs / "setup.log").open("ab") as log:
-        code = subprocess.run(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=SETUP_TIMEOUT, check=False
-        ).returncode
-    if code != 0:
-        raise SystemExit(f"`{' '.join(command[1:])}` failed with exit code {code}; see {logs / 'setup.log'}")
-
-
-def static_stale() -> bool:
-    """Whether collectstatic must run: compressing every file takes minutes on a busy machine, so
-    it is skipped while the manifest is newer than the project's static files and the requirements."""
-    manifest = ROOT / "staticfiles" / "staticfiles.json"
-    if not manifest.exists():
-        return True
-    sources = [ROOT / "static", *ROOT.glob("apps/*/static"), ROOT / ".venv" / ".requirements.sha256"]
-    newest = max(
-        (path.stat().st_mtime for source in sources if source.exists() for path in [source, *source.rglob("*")]),
-        default=0.0,
-    )
-    return newest > manifest.stat().st_mtime
-
-
-def run_environment(*, database_url: str, redis_url: str, port: int, mail_port: int) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cxplatform.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": ".localhost,localhost,127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "BASE_DOMAIN": "localhost",
-        "SITE_SCHEME": "http",
-        "SITE_PORT": str(port),
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "CACHE_KEY_PREFIX": f"loadbench{os.getpid()}",
-        "EMAIL_URL": f"smtp://127.0.0.1:{mail_port}",
-        "LOG_LEVEL": "WARNING",
-        "DEBUG": "false",
-        "PYTHONUNBUFFERED": "1",
-    }
-
-
-def manage(*args: str) -> list[str]:
-    return [sys.executable, "manage.py", *args]
-
-
-def wait_ready(port: int, processes: Processes) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/accounts/login/", headers={"Host": HOST})
-    while time.monotonic() < deadline:
-        processes.check()
-        try:
-            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - a fixed loopback URL
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"gunicorn did not answer in {READY_TIMEOUT} s; see {processes.logs / 'gunicorn.log'}")
 
 
 def queue_drain(env: dict[str, str]) -> None:
@@ -219,17 +97,6 @@ def written_counts(database_url: str, since: dt.datetime) -> dict[str, int]:
     }
     with psycopg.connect(database_url) as conn:
         return {label: conn.execute(sql, [since]).fetchone()[0] for label, sql in queries.items()}
-
-
-def log_errors(logs: Path) -> dict[str, int]:
-    """Errors the server side logged (a 500's traceback, a failed task), by process."""
-    counts = {}
-    for name in ("gunicorn", "worker", "beat", "mail"):
-        path = logs / f"{name}.log"
-        if path.exists():
-            text = path.read_text(errors="replace")
-            counts[name] = sum(1 for line in text.splitlines() if "ERROR" in line or line.startswith("Traceback"))
-    return {name: count for name, count in counts.items() if count}
 
 
 def stats_read(path: Path, duration: int) -> list[dict[str, Any]]:
@@ -279,20 +146,6 @@ def failures_read(path: Path) -> list[dict[str, str]]:
         ]
 
 
-def interrupt(signum: int, frame: object) -> None:
-    """Ctrl-C and SIGTERM stop the run through the same clean-up, which a second one does not cut short."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    raise KeyboardInterrupt
-
-
-def queue_purge(env: dict[str, str]) -> None:
-    """Tasks still queued (a beat tick at the end) would meet a dropped database in the next worker on this Redis."""
-    subprocess.run(
-        [str(BIN / "celery"), "-A", "cxplatform", "purge", "-f"], cwd=ROOT, env=env, capture_output=True, check=False
-    )
-
-
 def exceptions_read(path: Path) -> list[dict[str, str]]:
     """Errors raised in the simulated users' code (an unexpected body, say): counted as failures too."""
     if not path.exists():
@@ -309,6 +162,9 @@ def parse_args() -> argparse.Namespace:
     cores = os.cpu_count() or 1
     parser.add_argument(
         "--workers", type=int, default=2 * cores + 1, help=f"gunicorn workers (default 2 x cores + 1 = {2 * cores + 1})"
+    )
+    parser.add_argument(
+        "--port", type=int, help="gunicorn's port, the mail catcher on the next two (default: any free ones)"
     )
     parser.add_argument("--keep", action="store_true", help=f"keep the database {DATABASE} afterwards")
     parser.add_argument(
@@ -327,14 +183,17 @@ def main() -> int:
     loopback_check("DATABASE_URL", admin_url)
     loopback_check("REDIS_URL", redis_url)
     database_url = database_url_for(admin_url, DATABASE)
-    port, mail_port, mail_ui_port = port_free(), port_free(), port_free()
-    env = run_environment(database_url=database_url, redis_url=redis_url, port=port, mail_port=mail_port)
+    if args.port:
+        port, mail_port, mail_ui_port = args.port, args.port + 1, args.port + 2
+    else:
+        port, mail_port, mail_ui_port = port_free(), port_free(), port_free()
+    env = run_environment(
+        database_url=database_url, redis_url=redis_url, port=port, mail_port=mail_port, cache_prefix="loadbench"
+    )
     work = Path(tempfile.mkdtemp(prefix="kokemus-load-"))
     (work / "mail").mkdir()
     processes = Processes(work)
-    # Set here as well, since a shell starts a background job with SIGINT ignored.
-    signal.signal(signal.SIGINT, interrupt)
-    signal.signal(signal.SIGTERM, interrupt)
+    interrupt_handle()
     database_made = False
     failed = True
     interrupted = False
@@ -345,7 +204,7 @@ def main() -> int:
             say(f"Using the database {DATABASE} a --keep run left ...")
         else:
             say(f"Creating the database {DATABASE} ...")
-            database_recreate(admin_url)
+            database_recreate(admin_url, DATABASE)
             step("Migrating ...", manage("migrate_schemas", "--shared", "--verbosity", "0"), env, work)
             step("Creating the operators' site ...", manage("platform_init"), env, work)
             step("Seeding the demo company (a year of history) ...", manage("demo_seed"), env, work)
@@ -433,7 +292,7 @@ def main() -> int:
         processes.stop()
         queue_purge(env)
         if database_made and not args.keep:
-            database_recreate(admin_url, drop_only=True)
+            database_recreate(admin_url, DATABASE, drop_only=True)
         if failed and not interrupted:
             say(f"Logs of the run are in {work}")
         else:

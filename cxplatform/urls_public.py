@@ -4,14 +4,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.views.generic import RedirectView
 
-from apps.core.views import favicon_view, health_view
+from apps.core.views import favicon_view, health_live_view, health_ready_view
 from apps.tenants.admin import platform_admin_site
 
 # The admin sends to its own login; the rest is public (login_not_required).
 urlpatterns = [
     path("", login_not_required(RedirectView.as_view(url="/admin/", permanent=False))),
     path("admin/", platform_admin_site.urls),
-    path("health/", health_view, name="health"),
+    path("health/", health_ready_view, name="health"),
+    path("health/live/", health_live_view, name="health-live"),
+    path("health/ready/", health_ready_view, name="health-ready"),
     path("favicon.ico", favicon_view),
 ]
 

@@ -12,7 +12,7 @@ from django.views.i18n import JavaScriptCatalog
 from apps.accounts.api_docs import ApiDocsApi, ApiRedocApi, ApiSchemaApi
 from apps.accounts.views import HomeView
 from apps.core.apis import ApiNotFoundApi
-from apps.core.views import favicon_view, health_view
+from apps.core.views import favicon_view, health_live_view, health_ready_view
 
 admin.site.site_header = _("Kokemus administration")
 admin.site.site_title = _("Kokemus")
@@ -63,7 +63,9 @@ urlpatterns = [
     re_path(r"^api/[\s\S]*/$", ApiNotFoundApi.as_view()),
     # Public: health (marked in its view) for the load balancer; the translation catalogue for scripts;
     # the icon browsers ask for on pages that name none.
-    path("health/", health_view, name="health"),
+    path("health/", health_ready_view, name="health"),
+    path("health/live/", health_live_view, name="health-live"),
+    path("health/ready/", health_ready_view, name="health-ready"),
     path("favicon.ico", favicon_view),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
 ]

@@ -16,3 +16,12 @@ def user_write(email: str) -> str:
 @app.task
 def schema_name_report() -> str:
     return connection.schema_name
+
+
+@app.task
+def search_path_report() -> tuple[str, str]:
+    """The schema the task was switched to and the search_path PostgreSQL really has for its queries."""
+    User.objects.exists()  # a query through the ORM, as a task's own would be
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('search_path')")
+        return connection.schema_name, cursor.fetchone()[0]

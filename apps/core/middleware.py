@@ -46,3 +46,30 @@ class PermissionsPolicyMiddleware:
         if self.policy:
             response.headers.setdefault("Permissions-Policy", self.policy)
         return response
+
+
+class HealthProbeMiddleware:
+    """Answers the health probes first, before the company is looked up by host name.
+
+    A probe is sent by a load balancer or an orchestrator, often to the process's own
+    address rather than a company's host: through the rest of the stack it would cost
+    a database query to find the company (liveness must touch nothing outside the
+    process) and a 400 or 404 for an unknown host. The same views are in both URL
+    confs, so the addresses resolve (and are listed as public) without this too.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from apps.core.views import health_live_view, health_ready_view
+
+        self.get_response = get_response
+        self.probes = {
+            "/health/live/": health_live_view,
+            "/health/ready/": health_ready_view,
+            "/health/": health_ready_view,
+        }
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        probe = self.probes.get(request.path_info)
+        if probe is not None:
+            return probe(request)
+        return self.get_response(request)

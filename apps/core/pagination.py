@@ -1,8 +1,10 @@
 from typing import Any
 
+from django.core.paginator import InvalidPage
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
@@ -30,6 +32,22 @@ class StandardPagination(PageNumberPagination):
         if size < 1:
             raise ValidationError({self.page_size_query_param: [_("Enter a whole number of at least 1.")]})
         return min(size, self.max_page_size)
+
+    def page_slice(self, queryset: QuerySet[Any], request: Request) -> QuerySet[Any]:
+        """The requested page of `queryset`, not yet read, so the caller reads it as it needs (as
+        `.values()` rows, say); the count is taken on `queryset` as given, without the joins a
+        `.values()` of related fields would add to it. A page past the end is a 404, as with
+        `paginate_queryset`; `get_paginated_response` answers afterwards."""
+        self.request = request
+        paginator = self.django_paginator_class(queryset, self.get_page_size(request))
+        page_number = self.get_page_number(request, paginator)
+        try:
+            self.page = paginator.page(page_number)
+        except InvalidPage as error:
+            raise NotFound(self.invalid_page_message.format(page_number=page_number, message=str(error))) from error
+        if paginator.num_pages > 1 and self.template is not None:
+            self.display_page_controls = True
+        return self.page.object_list
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)

@@ -4,19 +4,29 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from apps.core.health import health_check_run
+from apps.core.health import health_ready_run
 
 
 @login_not_required
 @never_cache
 @require_safe
-def health_view(request: HttpRequest) -> HttpResponse:
-    """Public: 200 when the database, Redis and a Celery worker answer, else 503.
+def health_live_view(request: HttpRequest) -> HttpResponse:
+    """Public liveness probe: the process answers. Touches no database, Redis or worker, so an
+    outage of those never gets web processes restarted (that is readiness's job to report)."""
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@never_cache
+@require_safe
+def health_ready_view(request: HttpRequest) -> HttpResponse:
+    """Public readiness probe (and /health/): 200 when the database, Redis and a Celery worker's
+    heartbeat answer, else 503.
 
     The body names each check and whether it passed, nothing more: the reasons
     go to the log, not to whoever asks.
     """
-    results = health_check_run()
+    results = health_ready_run()
     healthy = all(result.ok for result in results)
     body = {
         "status": "ok" if healthy else "unavailable",

@@ -1,6 +1,7 @@
 """Reads of customers and segments."""
 
 import re
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -42,6 +43,33 @@ def customer_list(
     if unsubscribed is not None:
         customers = customers.filter(unsubscribed=unsubscribed)
     return customers
+
+
+# What the customer list API shows of each customer: no model instances.
+_LIST_ROW_FIELDS = (
+    "id",
+    "full_name",
+    "email",
+    "phone",
+    "phone_normalized",
+    "language",
+    "segment__name",
+    "persona_id",
+    "persona__name",
+    "survey_consent",
+    "consent_given_at",
+    "consent_source",
+    "unsubscribed",
+    "unsubscribed_at",
+    "external_id",
+    "created_at",
+    "updated_at",
+)
+
+
+def customer_list_rows(customers: QuerySet[Customer]) -> list[dict[str, Any]]:
+    """The list API's fields of `customers` (a page of `customer_list`) as plain rows."""
+    return list(customers.values(*_LIST_ROW_FIELDS))
 
 
 def customer_search(*, query: str, limit: int = 20) -> list[Customer]:

@@ -15,6 +15,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from apps.core.request_memo import memoized_in_scope
 from apps.maturity.rules import Level, Rollup
 from apps.metrics.formulas import Scores
 from apps.metrics.selectors import period_next_start
@@ -57,6 +58,15 @@ def period_label(day: dt.date, interval: str) -> str:
 
 
 def period_titles(
+    starts: Sequence[dt.date], interval: str, span: tuple[dt.date, dt.date] | None
+) -> tuple[list[str], list[bool]]:
+    """See _period_titles; the score charts of one page share their periods, so a page works them out once."""
+    titles, partial = _period_titles(tuple(starts), interval, span)
+    return list(titles), list(partial)
+
+
+@memoized_in_scope
+def _period_titles(
     starts: Sequence[dt.date], interval: str, span: tuple[dt.date, dt.date] | None
 ) -> tuple[list[str], list[bool]]:
     """A tooltip title for each day, week or month, with the days it covers inside the view, and

@@ -2,7 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.http import QueryDict
@@ -10,10 +10,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from apps.customers.selectors import segment_list
-from apps.journeys.selectors import path_list
 from apps.metrics.selectors import MetricFilter
-from apps.personas.selectors import persona_list
+
+if TYPE_CHECKING:  # the selectors import this module's Period
+    from apps.dashboards.selectors.choices import FilterChoices
 
 DEFAULT_PERIOD = "90"
 MAX_CUSTOM_DAYS = 3 * 366
@@ -64,6 +64,37 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class ListedChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField over a list already read (filter_choices), so rendering and checking it query nothing."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._items: list[Any] = []
+        super().__init__(queryset=None, **kwargs)
+
+    @property
+    def items(self) -> list[Any]:
+        return self._items
+
+    @items.setter
+    def items(self, items: list[Any]) -> None:
+        self._items = list(items)
+        self.widget.choices = self.choices
+
+    def _get_choices(self) -> list[tuple[Any, str]]:
+        empty = [("", self.empty_label)] if self.empty_label is not None else []
+        return empty + [(item.pk, self.label_from_instance(item)) for item in self._items]
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        for item in self._items:
+            if str(item.pk) == str(value):
+                return item
+        raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+
+
 class DashboardFilterForm(forms.Form):
     """Bound to request.GET. An invalid value is a field error on the page, and the data falls back
     to the default period (see `view_period`)."""
@@ -81,13 +112,13 @@ class DashboardFilterForm(forms.Form):
         widget=DateInput(),
         input_formats=["%Y-%m-%d"],
     )
-    path = forms.ModelChoiceField(label=_("Service path"), queryset=path_list(), required=False, empty_label=_("All"))
-    persona = forms.ModelChoiceField(
-        label=_("Buyer persona"), queryset=persona_list(), required=False, empty_label=_("All")
-    )
-    segment = forms.ModelChoiceField(label=_("Segment"), queryset=segment_list(), required=False, empty_label=_("All"))
+    path = ListedChoiceField(label=_("Service path"), required=False, empty_label=_("All"))
+    persona = ListedChoiceField(label=_("Buyer persona"), required=False, empty_label=_("All"))
+    segment = ListedChoiceField(label=_("Segment"), required=False, empty_label=_("All"))
 
-    def __init__(self, data: QueryDict | None = None, *, today: dt.date, show_path: bool = True) -> None:
+    def __init__(
+        self, data: QueryDict | None = None, *, today: dt.date, choices: "FilterChoices", show_path: bool = True
+    ) -> None:
         data = data if data is not None else QueryDict()
         # An untouched form (no period in the URL) is the default view, not an error.
         if "period" not in data or not data.get("period"):
@@ -95,9 +126,9 @@ class DashboardFilterForm(forms.Form):
             data["period"] = "custom" if data.get("start") or data.get("end") else DEFAULT_PERIOD
         super().__init__(data)
         self.today = today
-        self.fields["path"].queryset = path_list()
-        self.fields["persona"].queryset = persona_list()
-        self.fields["segment"].queryset = segment_list()
+        self.fields["path"].items = choices.paths
+        self.fields["persona"].items = choices.active_personas
+        self.fields["segment"].items = choices.segments
         if not show_path:
             del self.fields["path"]
 

@@ -11,9 +11,12 @@ from django.views import View
 from apps.accounts.capabilities import can_view_dashboards
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.csv_export import csv_format_for
+from apps.core.db_routing import replica_reads
+from apps.core.request_memo import read_scope
 from apps.dashboards import exporting
 from apps.dashboards.forms import DashboardFilterForm, Period
 from apps.dashboards.selectors import company_dashboard, path_dashboard, perception_gap, touchpoint_dashboard
+from apps.dashboards.selectors.choices import FilterChoices, filter_choices
 from apps.journeys.selectors import path_get, touchpoint_get
 from apps.tenants.selectors import company_today
 
@@ -30,7 +33,7 @@ class DashboardView(CapabilityRequiredMixin, View):
         """The path or touchpoint the URL names (404 when it is not this company's)."""
         return {}
 
-    def build(self, *, period: Period, today: dt.date, user: Any, **target: Any) -> Any:
+    def build(self, *, period: Period, today: dt.date, user: Any, choices: FilterChoices, **target: Any) -> Any:
         raise NotImplementedError
 
     def period_for(self, form: DashboardFilterForm, **target: Any) -> Period:
@@ -39,16 +42,23 @@ class DashboardView(CapabilityRequiredMixin, View):
     def rows(self, data: Any) -> list[list[Any]]:
         raise NotImplementedError
 
+    @replica_reads()
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        # A page of reads: a read that several parts of it need runs once (apps/core/request_memo.py).
+        with read_scope():
+            return self.page(request, **kwargs)
+
+    def page(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         today = company_today()
         target = self.target(**kwargs)
-        form = DashboardFilterForm(request.GET, today=today, show_path=self.show_path_filter)
+        choices = filter_choices()
+        form = DashboardFilterForm(request.GET, today=today, choices=choices, show_path=self.show_path_filter)
         period = self.period_for(form, **target)
         exporting_csv = request.GET.get("export") == "csv"
         if exporting_csv and not form.is_valid():
             errors = "\n".join(f"{field}: {' '.join(messages)}" for field, messages in form.errors.items())
             return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
-        data = self.build(period=period, today=today, user=request.user, **target)
+        data = self.build(period=period, today=today, user=request.user, choices=choices, **target)
         if exporting_csv:
             return exporting.csv_response(
                 rows=self.rows(data),
@@ -75,8 +85,8 @@ class CompanyDashboardView(DashboardView):
     template_name = "dashboards/company.html"
     export_name = "dashboard"
 
-    def build(self, *, period: Period, today: dt.date, user: Any, **target: Any) -> Any:
-        return company_dashboard(filters=period, today=today, user=user)
+    def build(self, *, period: Period, today: dt.date, user: Any, choices: FilterChoices, **target: Any) -> Any:
+        return company_dashboard(filters=period, today=today, user=user, choices=choices)
 
     def rows(self, data: Any) -> list[list[Any]]:
         return exporting.company_rows(data)
@@ -96,7 +106,7 @@ class PathDashboardView(DashboardView):
     def period_for(self, form: DashboardFilterForm, **target: Any) -> Period:
         return form.view_period(path_id=target["path"].pk)
 
-    def build(self, *, period: Period, today: dt.date, user: Any, **target: Any) -> Any:
+    def build(self, *, period: Period, today: dt.date, user: Any, choices: FilterChoices, **target: Any) -> Any:
         dashboard = path_dashboard(path=target["path"], filters=period, today=today, user=user)
         if dashboard is None:
             raise Http404
@@ -120,7 +130,7 @@ class TouchpointDashboardView(DashboardView):
     def period_for(self, form: DashboardFilterForm, **target: Any) -> Period:
         return form.view_period(touchpoint_id=target["touchpoint"].pk)
 
-    def build(self, *, period: Period, today: dt.date, user: Any, **target: Any) -> Any:
+    def build(self, *, period: Period, today: dt.date, user: Any, choices: FilterChoices, **target: Any) -> Any:
         return touchpoint_dashboard(touchpoint=target["touchpoint"], filters=period, today=today, user=user)
 
     def rows(self, data: Any) -> list[list[Any]]:
@@ -131,7 +141,7 @@ class PerceptionGapView(DashboardView):
     template_name = "dashboards/perception.html"
     export_name = "perception-gap"
 
-    def build(self, *, period: Period, today: dt.date, user: Any, **target: Any) -> Any:
+    def build(self, *, period: Period, today: dt.date, user: Any, choices: FilterChoices, **target: Any) -> Any:
         return perception_gap(filters=period)
 
     def rows(self, data: Any) -> list[list[Any]]:

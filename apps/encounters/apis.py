@@ -14,9 +14,11 @@ from rest_framework.views import APIView
 from apps.accounts.capabilities import can_log_encounters
 from apps.core.access import CapabilityApiMixin
 from apps.core.exceptions import DomainError
+from apps.core.json_values import datetime_text
+from apps.core.pagination import StandardPagination
 from apps.customers.models import Language
 from apps.encounters.models import FEELING_MAX, FEELING_MIN, Encounter, EncounterSource, Outcome
-from apps.encounters.selectors import encounter_get, encounter_list
+from apps.encounters.selectors import encounter_get, encounter_list, encounter_list_rows
 from apps.encounters.services import CustomerRef, encounter_log_for
 from apps.journeys.selectors import touchpoint_list
 
@@ -50,6 +52,34 @@ class EncounterOutputSerializer(serializers.ModelSerializer):
         ]
 
 
+def encounter_list_output(row: dict[str, Any]) -> dict[str, Any]:
+    """EncounterOutputSerializer's output from a row of `encounter_list_rows`, without a model instance
+    or a field object per value (tests/encounters/test_apis.py holds the two equal)."""
+    return {
+        "id": row["id"],
+        "customer": row["customer_id"],
+        # Customer.__str__
+        "customer_name": row["customer__full_name"]
+        or row["customer__email"]
+        or row["customer__phone"]
+        or f"#{row['customer_id']}",
+        "touchpoint": row["touchpoint_id"],
+        "touchpoint_name": row["touchpoint__name"],
+        "path": row["touchpoint__stage__path_id"],
+        "logged_by": row["logged_by_id"],
+        "occurred_at": datetime_text(row["occurred_at"]),
+        "outcome": row["outcome"],
+        "peak_feeling": row["peak_feeling"],
+        "end_feeling": row["end_feeling"],
+        "note": row["note"],
+        "raised_to_management": row["raised_to_management"],
+        "survey_agreed": row["survey_agreed"],
+        "source": row["source"],
+        "external_id": row["external_id"],
+        "created_at": datetime_text(row["created_at"]),
+    }
+
+
 class EncounterInputSerializer(serializers.Serializer):
     """Give `customer` (an id), or identify the customer by `customer_external_id` or `customer_email`;
     a customer not found is created from the `customer_*` fields."""
@@ -60,7 +90,10 @@ class EncounterInputSerializer(serializers.Serializer):
     customer_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     customer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     customer_language = serializers.ChoiceField(choices=Language.choices, required=False, default=Language.FI)
-    touchpoint = serializers.PrimaryKeyRelatedField(queryset=touchpoint_list(), help_text="Touchpoint id.")
+    # A touchpoint on a path in use, read with its stage alone: the answer shows its name and path.
+    touchpoint = serializers.PrimaryKeyRelatedField(
+        queryset=touchpoint_list().select_related(None).select_related("stage"), help_text="Touchpoint id."
+    )
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     peak_feeling = serializers.IntegerField(
         min_value=FEELING_MIN, max_value=FEELING_MAX, required=False, allow_null=True, help_text="-2..+2"
@@ -96,6 +129,8 @@ class EncounterListApi(CapabilityApiMixin, generics.ListAPIView):
 
     capability = staticmethod(can_log_encounters)
     serializer_class = EncounterOutputSerializer
+    pagination_class = StandardPagination
+    paginator: StandardPagination
 
     class FilterSerializer(serializers.Serializer):
         since = serializers.DateTimeField(required=False, help_text="Occurred at or after.")
@@ -129,7 +164,10 @@ class EncounterListApi(CapabilityApiMixin, generics.ListAPIView):
 
     @extend_schema(parameters=[FilterSerializer])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+        # The page is read as plain rows and written without a serializer per row (the
+        # serializer is the schema); the count is on the filtered encounters alone.
+        page = self.paginator.page_slice(self.get_queryset(), request)
+        return self.paginator.get_paginated_response([encounter_list_output(row) for row in encounter_list_rows(page)])
 
     @extend_schema(
         request=EncounterInputSerializer,
@@ -163,13 +201,14 @@ class EncounterListApi(CapabilityApiMixin, generics.ListAPIView):
             source=EncounterSource.API,
             external_id=data["external_id"].strip(),
         )
-        if not created and encounter_get(user=request.user, encounter_id=encounter.pk) is None:
+        if created:
+            # The new row holds its customer and touchpoint (with its stage): nothing to read again.
+            return Response(EncounterOutputSerializer(encounter).data, status=status.HTTP_201_CREATED)
+        resent = encounter_get(user=request.user, encounter_id=encounter.pk)
+        if resent is None:
             message = _("Another user's encounter already has this external id.")
             raise DomainError(message, code="external_id_taken", fields={"external_id": [message]})
-        encounter = encounter_get(user=request.user, encounter_id=encounter.pk) or encounter
-        return Response(
-            EncounterOutputSerializer(encounter).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        )
+        return Response(EncounterOutputSerializer(resent).data, status=status.HTTP_200_OK)
 
 
 class EncounterDetailApi(CapabilityApiMixin, APIView):

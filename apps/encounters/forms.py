@@ -55,6 +55,10 @@ class EncounterLogForm(forms.Form):
 
     def __init__(self, *args: Any, touchpoints: TouchpointChoices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.touchpoints_set(touchpoints)
+
+    def touchpoints_set(self, touchpoints: TouchpointChoices) -> None:
+        """The touchpoints to choose from; the user's own and recent ones are shown first when given."""
         self.touchpoints = touchpoints
         own = [(touchpoint.pk, _touchpoint_label(touchpoint)) for touchpoint in touchpoints.own]
         recent = [(touchpoint.pk, _touchpoint_label(touchpoint)) for touchpoint in touchpoints.recent]

@@ -89,6 +89,8 @@ class Encounter(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["logged_by", "-occurred_at"], name="encounter_by_staff"),
+            # The quick-log form's "recently used": the user's latest encounter at each touchpoint.
+            models.Index(fields=["logged_by", "touchpoint", "-occurred_at"], name="encounter_by_staff_touchpoint"),
             models.Index(fields=["touchpoint", "-occurred_at"], name="encounter_by_touchpoint"),
             models.Index(fields=["customer", "-occurred_at"], name="encounter_by_customer"),
             models.Index(fields=["-occurred_at"], condition=Q(raised_to_management=True), name="encounter_raised"),

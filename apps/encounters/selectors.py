@@ -2,8 +2,9 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Max, QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from apps.accounts.capabilities import can_view_dashboards
 from apps.accounts.models import User
@@ -50,6 +51,35 @@ def encounter_list(
     return encounters
 
 
+# What the encounter list API shows of each encounter: three joins, no model instances.
+_LIST_ROW_FIELDS = (
+    "id",
+    "customer_id",
+    "customer__full_name",
+    "customer__email",
+    "customer__phone",
+    "touchpoint_id",
+    "touchpoint__name",
+    "touchpoint__stage__path_id",
+    "logged_by_id",
+    "occurred_at",
+    "outcome",
+    "peak_feeling",
+    "end_feeling",
+    "note",
+    "raised_to_management",
+    "survey_agreed",
+    "source",
+    "external_id",
+    "created_at",
+)
+
+
+def encounter_list_rows(encounters: QuerySet[Encounter]) -> list[dict[str, Any]]:
+    """The list API's fields of `encounters` (a page of `encounter_list`) as plain rows."""
+    return list(encounters.values(*_LIST_ROW_FIELDS))
+
+
 def encounter_get(*, user: User, encounter_id: int) -> Encounter | None:
     return encounter_list(user=user).filter(pk=encounter_id).first()
 
@@ -69,16 +99,22 @@ def encounter_staff_list() -> QuerySet[User]:
 
 
 def touchpoints_recent_for(*, user: User, limit: int = 5) -> list[Touchpoint]:
-    """The touchpoints `user` logged most recently, newest first (archived paths left out)."""
-    recent_ids = list(
-        Encounter.objects.filter(logged_by=user)
-        .values("touchpoint_id")
-        .annotate(last=Max("occurred_at"))
-        .order_by("-last")
-        .values_list("touchpoint_id", flat=True)[:limit]
+    """The touchpoints `user` logged most recently, newest first (archived paths left out).
+
+    One probe of the encounter_by_staff_touchpoint index per touchpoint, rather than a
+    GROUP BY over everything the user ever logged (which grows with their history).
+    """
+    last_logged = (
+        Encounter.objects.filter(logged_by=user, touchpoint=OuterRef("pk"))
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
     )
-    by_id = {touchpoint.pk: touchpoint for touchpoint in touchpoint_list().filter(pk__in=recent_ids)}
-    return [by_id[pk] for pk in recent_ids if pk in by_id]
+    return list(
+        touchpoint_list()
+        .annotate(last_logged=Subquery(last_logged))
+        .filter(last_logged__isnull=False)
+        .order_by("-last_logged", "pk")[:limit]
+    )
 
 
 @dataclass
@@ -93,11 +129,23 @@ class TouchpointChoices:
     def ids(self) -> set[int]:
         return {touchpoint.pk for _label, touchpoints in self.groups for touchpoint in touchpoints}
 
+    def get(self, touchpoint_id: int) -> Touchpoint | None:
+        return next(
+            (touchpoint for _label, group in self.groups for touchpoint in group if touchpoint.pk == touchpoint_id),
+            None,
+        )
 
-def touchpoint_choices_for(*, user: User) -> TouchpointChoices:
-    choices = TouchpointChoices(own=list(touchpoints_owned_by(user=user)))
-    own_ids = {touchpoint.pk for touchpoint in choices.own}
-    choices.recent = [touchpoint for touchpoint in touchpoints_recent_for(user=user) if touchpoint.pk not in own_ids]
+
+def touchpoint_choices_for(*, user: User, shortcuts: bool = True) -> TouchpointChoices:
+    """Every touchpoint one may log at; with `shortcuts`, also the user's own and recent ones (for showing
+    the form: checking a choice needs only the full list)."""
+    choices = TouchpointChoices()
+    if shortcuts:
+        choices.own = list(touchpoints_owned_by(user=user))
+        own_ids = {touchpoint.pk for touchpoint in choices.own}
+        choices.recent = [
+            touchpoint for touchpoint in touchpoints_recent_for(user=user) if touchpoint.pk not in own_ids
+        ]
     for touchpoint in touchpoint_list():
         label = f"{touchpoint.stage.path.name} · {touchpoint.stage.name}"
         if not choices.groups or choices.groups[-1][0] != label:

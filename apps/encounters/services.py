@@ -66,7 +66,8 @@ def encounter_log(
         if existing is not None:
             return existing
     try:
-        with transaction.atomic():
+        # The savepoint is for a resend racing this one with the same external id (caught below).
+        with transaction.atomic(savepoint=bool(external_id)):
             encounter = Encounter.objects.create(
                 customer=customer,
                 touchpoint=touchpoint,

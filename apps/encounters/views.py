@@ -19,7 +19,6 @@ from apps.encounters.forms import EncounterFilterForm, EncounterLogForm
 from apps.encounters.models import Feeling, Outcome
 from apps.encounters.selectors import encounter_get, encounter_list, touchpoint_choices_for, touchpoints_recent_for
 from apps.encounters.services import encounter_log_for
-from apps.journeys.selectors import touchpoint_get
 
 PAGE_SIZE = 50
 MINE_SHOWN = 30
@@ -88,17 +87,18 @@ class EncounterLogView(CapabilityRequiredMixin, View):
         return self._render(request, EncounterLogForm(initial=initial, touchpoints=touchpoints))
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        touchpoints = touchpoint_choices_for(user=request.user)
         action = request.POST.get("action", "log")
         if action in ("search", "clear"):
-            return self._search(request, touchpoints, clear=action == "clear")
-        form = EncounterLogForm(request.POST, touchpoints=touchpoints)
+            return self._search(request, touchpoint_choices_for(user=request.user), clear=action == "clear")
+        # Checking the choice needs only the touchpoints one may log at; the user's own and
+        # recent ones (a scan of their encounters) are looked up only to show the form again.
+        form = EncounterLogForm(request.POST, touchpoints=touchpoint_choices_for(user=request.user, shortcuts=False))
         if form.is_valid():
             try:
                 encounter, _created = encounter_log_for(
                     logged_by=request.user,
                     customer_ref=form.customer_ref(),
-                    touchpoint=touchpoint_get(touchpoint_id=form.cleaned_data["touchpoint"]),
+                    touchpoint=form.touchpoints.get(form.cleaned_data["touchpoint"]),
                     **form.encounter_fields(),
                 )
             except DomainError as error:
@@ -110,6 +110,7 @@ class EncounterLogView(CapabilityRequiredMixin, View):
                     % {"customer": encounter.customer, "touchpoint": encounter.touchpoint},
                 )
                 return redirect(f"{reverse('encounters:log')}?touchpoint={encounter.touchpoint_id}")
+        form.touchpoints_set(touchpoint_choices_for(user=request.user))
         return self._render(request, form, status=400)
 
     def _search(self, request: HttpRequest, touchpoints: Any, *, clear: bool) -> HttpResponse:

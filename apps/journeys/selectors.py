@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from apps.accounts.models import User
+from apps.core.request_memo import memoized_in_scope
 from apps.journeys.audit import AuditEntry, audit_entries
 from apps.journeys.models import OwnershipChange, ServicePath, Stage, Touchpoint
 
@@ -41,6 +42,11 @@ def path_with_map(*, path_id: int) -> ServicePath | None:
         Prefetch("touchpoints", queryset=_touchpoints_with_people())
     )
     return ServicePath.objects.filter(pk=path_id).prefetch_related(Prefetch("stages", queryset=stages)).first()
+
+
+def path_stages(*, path_id: int) -> list[Stage]:
+    """The path's stages in order, without their touchpoints (for pages that have those already)."""
+    return list(Stage.objects.filter(path_id=path_id).order_by("position"))
 
 
 @dataclass
@@ -187,6 +193,7 @@ class TouchpointPlace:
     path_id: int
 
 
+@memoized_in_scope
 def touchpoint_places() -> dict[int, TouchpointPlace]:
     """{touchpoint id: where it sits}, archived paths included: old answers still belong somewhere."""
     rows = Touchpoint.objects.values_list("pk", "stage_id", "stage__path_id")

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from apps.cases.selectors import cases_late_by_touchpoint
+from apps.core.request_memo import memoized_in_scope
 from apps.journeys.models import Touchpoint
 from apps.journeys.selectors import touchpoint_list
 from apps.maturity.models import MaturitySettings, MaturitySnapshot, TouchpointLevel
@@ -30,6 +31,7 @@ def maturity_settings_get() -> MaturitySettings:
     return settings
 
 
+@memoized_in_scope
 def maturity_thresholds() -> MaturityThresholds:
     settings = maturity_settings_get()
     return MaturityThresholds(

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from apps.accounts.capabilities import can_manage_company_settings, can_view_dashboards
 from apps.accounts.selectors import team_list, user_list
 from apps.core.access import CapabilityApiMixin
+from apps.core.db_routing import replica_reads
 from apps.customers.selectors import segment_list
 from apps.journeys.selectors import touchpoint_list
 from apps.metrics.formulas import Scores
@@ -144,6 +145,7 @@ class ScoresApi(CapabilityApiMixin, APIView):
     capability = staticmethod(can_view_dashboards)
 
     @extend_schema(parameters=[ScoresFilterSerializer], responses={200: ScoresOutputSerializer})
+    @replica_reads()
     def get(self, request: Request) -> Response:
         params = ScoresFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)

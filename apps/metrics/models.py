@@ -1,9 +1,16 @@
-"""Roll-up tables: survey and encounter counts per day, kept current from the raw rows.
+"""Roll-up tables: survey and encounter counts per day, week and month, kept current from the raw rows.
 
 A dashboard reads these sums instead of the raw answers, so its cost follows the
-number of days, touchpoints, personas, segments and employees, not the number of
+number of periods, touchpoints, personas, segments and employees, not the number of
 answers. Every number is an additive count (or an exact decimal sum), so a week, a
 month, a stage or a path is a plain SUM over the rows.
+
+Two tables: `DailyRollup` holds a row per day and bucket; `PeriodRollup` holds the
+same buckets summed over whole ISO weeks and calendar months, so that a 90-day view
+reads about a dozen periods instead of ninety days. The grains without a touchpoint
+(the company, persona and segment, employee) are sums of the touchpoint grains, for
+views that are not narrowed to a place: they read one row per period instead of one
+per touchpoint.
 
 The dimension columns are plain integers, not foreign keys: the table is derived
 data, rebuilt from the source rows (see `rollup.py`), and must never hold up the
@@ -15,15 +22,28 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Grain(models.TextChoices):
-    """Which dimensions a row is broken down by (besides its day)."""
+    """Which dimensions a row is broken down by (besides its day or period)."""
 
+    # Computed from the source rows (rollup.py).
     TOUCHPOINT = "tp", _("Touchpoint")
     AUDIENCE = "aud", _("Touchpoint, persona and segment")
     STAFF = "staff", _("Touchpoint and employee")
+    # Sums of the grains above over every touchpoint (rollup.py, DERIVED_GRAINS).
+    COMPANY = "co", _("Whole company")
+    PERSONA_SEGMENT = "ps", _("Persona and segment")
+    EMPLOYEE = "emp", _("Employee")
 
 
-class DailyRollup(models.Model):
-    day = models.DateField()
+class Span(models.TextChoices):
+    """How long a period roll-up row is."""
+
+    WEEK = "week", _("ISO week")
+    MONTH = "month", _("Month")
+
+
+class RollupBucket(models.Model):
+    """The dimensions and the additive measures of one roll-up row."""
+
     grain = models.CharField(max_length=5, choices=Grain.choices)
     # Null: not tied to one (an answer to a send-out, a customer without a persona, ...).
     touchpoint_id = models.IntegerField(null=True)
@@ -62,6 +82,13 @@ class DailyRollup(models.Model):
     gap_under = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyRollup(RollupBucket):
+    day = models.DateField()
+
+    class Meta:
         verbose_name = _("daily roll-up")
         verbose_name_plural = _("daily roll-ups")
         constraints = [
@@ -78,6 +105,31 @@ class DailyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.grain} touchpoint {self.touchpoint_id}"
+
+
+class PeriodRollup(RollupBucket):
+    """The daily rows of a whole ISO week or calendar month, summed: derived from `DailyRollup` only."""
+
+    span = models.CharField(max_length=5, choices=Span.choices)
+    # The period's first day: a Monday for a week, the 1st for a month.
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("period roll-up")
+        verbose_name_plural = _("period roll-ups")
+        constraints = [
+            # Also the index of the reads: grain, span and the periods' first days.
+            models.UniqueConstraint(
+                fields=["grain", "span", "day", "touchpoint_id", "persona_id", "segment_id", "employee_id"],
+                name="period_rollup_bucket_unique",
+                nulls_distinct=False,
+            )
+        ]
+        # The refresh rewrites whole weeks and months, of every grain.
+        indexes = [models.Index(fields=["span", "day"], name="period_rollup_span_day")]
+
+    def __str__(self) -> str:
+        return f"{self.span} of {self.day} {self.grain} touchpoint {self.touchpoint_id}"
 
 
 class DirtyMark(models.Model):

@@ -1,7 +1,8 @@
-"""The one SQL statement that turns source rows into roll-up rows.
+"""The SQL that turns source rows into roll-up rows, and daily rows into the coarser ones.
 
-Both paths use it: the incremental refresh runs it for the (day, touchpoint)
-buckets that dirty marks name, the full recompute runs it for everything. Because
+`_INSERT` is the one statement that reads the source rows. Both paths use it: the
+incremental refresh runs it for the (day, touchpoint) buckets that dirty marks
+name, the full recompute runs it for everything. Because
 it is the same statement with a different WHERE, the two cannot drift apart in how
 they count; the identity test checks that no change escapes the marks.
 
@@ -9,6 +10,11 @@ Attribution: an encounter counts on the local day it happened, an invitation on
 the day it was delivered (its answered flag follows that cohort, so the response
 rate is answered / delivered of the same invitations), a response on the day it
 was submitted. Persona and segment are the customer's current ones.
+
+Everything else is summed from those daily rows, never from the source rows, by
+statements both paths share as well: the grains without a touchpoint for a day
+(`rollup_derive_days`), then the week and month rows (`rollup_derive_periods`). A
+period row is therefore exactly the sum of its days, whichever path wrote it.
 """
 
 import datetime as dt
@@ -136,12 +142,120 @@ class DayBuckets:
     with_null: bool
 
 
+# Grain without a touchpoint -> (the daily grain it sums over every touchpoint, the dimension columns it keeps).
+DERIVED_GRAINS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "co": ("tp", ()),
+    "ps": ("aud", ("persona_id", "segment_id")),
+    "emp": ("staff", ("employee_id",)),
+}
+_DERIVED_NAMES = tuple(DERIVED_GRAINS)
+SPANS = ("week", "month")
+_DIMENSIONS = ("touchpoint_id", "persona_id", "segment_id", "employee_id")
+
+
+def _derive_days_sql(*, day_filter: str) -> str:
+    branches = []
+    for grain, (source, kept) in DERIVED_GRAINS.items():
+        columns = ", ".join(column if column in kept else "NULL::integer" for column in _DIMENSIONS)
+        group = ", ".join(("day", *kept))
+        branches.append(
+            f"SELECT day, '{grain}'::varchar, {columns}, {_SUMS} FROM metrics_dailyrollup "  # noqa: S608
+            f"WHERE grain = '{source}' AND {day_filter} GROUP BY {group}"
+        )
+    return f"INSERT INTO metrics_dailyrollup (day, grain, {', '.join(_DIMENSIONS)}, {_COLUMNS}) " + " UNION ALL ".join(
+        branches
+    )
+
+
+# A period's first day: date_trunc on a timestamp without time zone, so the session's zone plays no part.
+_PERIOD_START = "date_trunc(%(span)s, day::timestamp)::date"
+
+
+def _derive_periods_sql(*, bucket_filter: str) -> str:
+    dimensions = ", ".join(_DIMENSIONS)
+    return f"""
+        INSERT INTO metrics_periodrollup (span, day, grain, {dimensions}, {_COLUMNS})
+        SELECT %(span)s, {_PERIOD_START}, grain, {dimensions}, {_SUMS}
+        FROM metrics_dailyrollup
+        WHERE {bucket_filter}
+        GROUP BY 2, 3, 4, 5, 6, 7
+    """  # noqa: S608
+
+
 def rollup_rebuild_all(*, time_zone: str) -> int:
     """Replace every roll-up row with one computed from all source rows. Returns rows written."""
     sql = _INSERT.format(encounter_filter="TRUE", invitation_filter="TRUE", response_filter="TRUE")
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM metrics_dailyrollup")
+        cursor.execute("DELETE FROM metrics_periodrollup")
         cursor.execute(sql, {"tz": time_zone})
+        written = cursor.rowcount
+    return written + rollup_derive_all()
+
+
+def rollup_derive_all() -> int:
+    """(Re)write every derived row (grains without a touchpoint, weeks, months) from the daily rows."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM metrics_dailyrollup WHERE grain = ANY(%s)", [list(_DERIVED_NAMES)])
+        cursor.execute("DELETE FROM metrics_periodrollup")
+        cursor.execute(_derive_days_sql(day_filter="TRUE"))
+        written = cursor.rowcount
+        for span in SPANS:
+            cursor.execute(_derive_periods_sql(bucket_filter="TRUE"), {"span": span})
+            written += cursor.rowcount
+    return written
+
+
+def rollup_derive_days(*, days: list[dt.date]) -> int:
+    """Rewrite the grains without a touchpoint of these days from their daily touchpoint rows."""
+    params = {"days": days}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM metrics_dailyrollup WHERE grain = ANY(%(grains)s) AND day = ANY(%(days)s)",
+            {**params, "grains": list(_DERIVED_NAMES)},
+        )
+        cursor.execute(_derive_days_sql(day_filter="day = ANY(%(days)s)"), params)
+        return cursor.rowcount
+
+
+def period_start(day: dt.date, span: str) -> dt.date:
+    """The first day of the ISO week (Monday) or month that `day` falls in."""
+    return day - dt.timedelta(days=day.weekday()) if span == "week" else day.replace(day=1)
+
+
+def period_end(start: dt.date, span: str) -> dt.date:
+    """The last day of the week or month starting on `start`."""
+    if span == "week":
+        return start + dt.timedelta(days=6)
+    return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def rollup_derive_periods(*, span: str, starts: list[dt.date], touchpoint_ids: list[int], with_null: bool) -> int:
+    """Rewrite these weeks or months from their days: the touchpoints' rows and every grain without one."""
+    if not starts:
+        return 0
+    params = {
+        "span": span,
+        "starts": starts,
+        "first": min(starts),
+        "last": period_end(max(starts), span),
+        "touchpoints": touchpoint_ids,
+        "with_null": with_null,
+        "derived": list(_DERIVED_NAMES),
+    }
+    buckets = "(grain = ANY(%(derived)s) OR " + _IN_BUCKETS.format(column="touchpoint_id") + ")"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM metrics_periodrollup WHERE span = %(span)s AND day = ANY(%(starts)s) AND " + buckets,  # noqa: S608
+            params,
+        )
+        cursor.execute(
+            _derive_periods_sql(
+                bucket_filter=f"day >= %(first)s AND day <= %(last)s AND {_PERIOD_START} = ANY(%(starts)s) AND "
+                + buckets
+            ),
+            params,
+        )
         return cursor.rowcount
 
 

@@ -1,7 +1,10 @@
 """Reads on the roll-ups: scores for any period, cut by any one dimension.
 
-Every read is a SUM over roll-up rows, so its cost follows the number of days and
-touchpoints in the view, not the number of answers behind them.
+Every read is one SUM over roll-up rows: the whole months and weeks of the view
+from the period rows, the days left over from the daily rows, and the grain with
+the fewest rows that still holds what the view is cut or narrowed by. Its cost
+follows the number of periods and keys in the view, not the number of answers or
+days behind them.
 """
 
 import datetime as dt
@@ -10,15 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.db.models import QuerySet, Sum
-from django.db.models.functions import Trunc
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from apps.accounts.selectors import team_by_user_ids
 from apps.core.exceptions import DomainError
+from apps.core.request_memo import memoized_in_scope
 from apps.journeys.selectors import touchpoint_places
 from apps.metrics.formulas import SCORE_FIELDS, Scores
-from apps.metrics.models import DailyRollup, Grain
+from apps.metrics.models import Grain
+from apps.metrics.rollup import SPANS, period_end, period_start
 
 Dimension = Literal["touchpoint", "stage", "path", "persona", "segment", "employee", "team"]
 Interval = Literal["day", "week", "month"]
@@ -34,7 +38,6 @@ _COLUMN = {
     "employee": "employee_id",
     "team": "employee_id",
 }
-_SUMS = {field: Sum(field) for field in SCORE_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,43 @@ class SeriesPoint:
     scores: Scores
 
 
+@dataclass(frozen=True)
+class _Piece:
+    """Part of a view read from one kind of row: days first..last, or whole weeks or months starting on `starts`."""
+
+    span: str  # "day", "week" or "month"
+    first: dt.date
+    last: dt.date
+    starts: tuple[dt.date, ...] = ()
+
+
+def _cover(*, start: dt.date, end: dt.date, spans: tuple[str, ...] = SPANS[::-1]) -> list[_Piece]:
+    """Splits start..end into whole months, then whole weeks in what is left over, then single days.
+
+    A 90-day view becomes two or three months, a few weeks and a few days: about a
+    dozen rows per bucket instead of ninety.
+    """
+    if start > end:
+        return []
+    for index, span in enumerate(spans):
+        first = period_start(start, span)
+        if first < start:
+            first = period_end(first, span) + dt.timedelta(days=1)
+        starts = []
+        while period_end(first, span) <= end:
+            starts.append(first)
+            first = period_end(first, span) + dt.timedelta(days=1)
+        if starts:
+            rest = spans[index + 1 :]
+            last = period_end(starts[-1], span)
+            return [
+                *_cover(start=start, end=starts[0] - dt.timedelta(days=1), spans=rest),
+                _Piece(span=span, first=starts[0], last=last, starts=tuple(starts)),
+                *_cover(start=last + dt.timedelta(days=1), end=end, spans=rest),
+            ]
+    return [_Piece(span="day", first=start, last=end)]
+
+
 def _grain(*, filters: MetricFilter, dimension: str | None) -> str:
     audience = bool(filters.persona_id or filters.segment_id) or dimension in ("persona", "segment")
     staff = dimension in ("employee", "team")
@@ -81,34 +121,91 @@ def _grain(*, filters: MetricFilter, dimension: str | None) -> str:
         raise DomainError(
             _("Scores per employee or team cannot be narrowed by persona or segment."), code="invalid_filter"
         )
+    # A view not narrowed to places and not cut by them reads the grains summed over every touchpoint.
+    places = (
+        filters.touchpoint_id is not None
+        or filters.stage_id is not None
+        or filters.path_id is not None
+        or dimension in ("touchpoint", "stage", "path")
+    )
     if staff:
-        return Grain.STAFF
-    return Grain.AUDIENCE if audience else Grain.TOUCHPOINT
+        return Grain.STAFF if places else Grain.EMPLOYEE
+    if audience:
+        return Grain.AUDIENCE if places else Grain.PERSONA_SEGMENT
+    return Grain.TOUCHPOINT if places else Grain.COMPANY
 
 
-def _rows(*, filters: MetricFilter, dimension: str | None) -> QuerySet[DailyRollup]:
+_SELECT_SUMS = ", ".join(f"sum({field})" for field in SCORE_FIELDS)
+
+
+def _read(*, filters: MetricFilter, dimension: str | None, pieces: list[_Piece], by_day: bool) -> list[dict[str, Any]]:
+    """Sums of the roll-up rows of the view: one row per key (and per row day with `by_day`), as dicts.
+
+    One statement over the daily rows of the loose days and the week and month rows
+    of the whole periods; `day` in a result row is a row's first day, which lies in the
+    same series period as the rest of its piece.
+    """
     if filters.end < filters.start:
         raise DomainError(_("The period ends before it starts."), code="invalid_period")
-    rows = DailyRollup.objects.filter(
-        grain=_grain(filters=filters, dimension=dimension), day__gte=filters.start, day__lte=filters.end
-    )
+    params: dict[str, Any] = {"grain": _grain(filters=filters, dimension=dimension)}
+    narrowing = ["grain = %(grain)s"]
     if filters.touchpoint_id is not None:
-        rows = rows.filter(touchpoint_id=filters.touchpoint_id)
+        params["touchpoints"] = [filters.touchpoint_id]
+        narrowing.append("touchpoint_id = ANY(%(touchpoints)s)")
     elif filters.stage_id is not None or filters.path_id is not None:
         places = touchpoint_places()
-        rows = rows.filter(
-            touchpoint_id__in=[
-                pk
-                for pk, place in places.items()
-                if (filters.stage_id is None or place.stage_id == filters.stage_id)
-                and (filters.path_id is None or place.path_id == filters.path_id)
-            ]
-        )
+        params["touchpoints"] = [
+            pk
+            for pk, place in places.items()
+            if (filters.stage_id is None or place.stage_id == filters.stage_id)
+            and (filters.path_id is None or place.path_id == filters.path_id)
+        ]
+        narrowing.append("touchpoint_id = ANY(%(touchpoints)s)")
     if filters.persona_id is not None:
-        rows = rows.filter(persona_id=filters.persona_id)
+        params["persona"] = filters.persona_id
+        narrowing.append("persona_id = %(persona)s")
     if filters.segment_id is not None:
-        rows = rows.filter(segment_id=filters.segment_id)
-    return rows
+        params["segment"] = filters.segment_id
+        narrowing.append("segment_id = %(segment)s")
+    key = _COLUMN[dimension] if dimension else "NULL::integer"
+    ranges: list[list[dt.date]] = []  # adjoining days merged into one range
+    starts: dict[str, list[dt.date]] = defaultdict(list)
+    for piece in sorted(pieces, key=lambda piece: piece.first):
+        if piece.span != "day":
+            starts[piece.span].extend(piece.starts)
+        elif ranges and ranges[-1][1] + dt.timedelta(days=1) == piece.first:
+            ranges[-1][1] = piece.last
+        else:
+            ranges.append([piece.first, piece.last])
+    days = []
+    for number, (first, last) in enumerate(ranges):
+        params[f"first{number}"], params[f"last{number}"] = first, last
+        days.append(f"day BETWEEN %(first{number})s AND %(last{number})s")
+    periods = []
+    for span, span_starts in sorted(starts.items()):
+        params[f"{span}_starts"] = span_starts
+        periods.append(f"(span = '{span}' AND day = ANY(%({span}_starts)s))")
+    where = " AND ".join(narrowing)
+    fields = ", ".join(SCORE_FIELDS)
+    branches = []
+    # Only constants of this module are interpolated; every value is a query parameter.
+    for table, conditions in (("metrics_dailyrollup", days), ("metrics_periodrollup", periods)):
+        if conditions:
+            branches.append(
+                f"SELECT day, {key} AS bucket_key, {fields} FROM {table} "  # noqa: S608
+                f"WHERE {where} AND ({' OR '.join(conditions)})"
+            )
+    if not branches:
+        return []
+    group = [*(["day"] if by_day else []), *(["bucket_key"] if dimension else [])]
+    selected = ", ".join([*group, *([] if dimension else ["NULL"]), _SELECT_SUMS])
+    sql = f"SELECT {selected} FROM ({' UNION ALL '.join(branches)}) picked"  # noqa: S608
+    if group:
+        sql += " GROUP BY " + ", ".join(group)
+    names = [*(["day"] if by_day else []), "key", *SCORE_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _key_mapper(dimension: str, keys: Iterable[int | None]) -> dict[int | None, int | None]:
@@ -124,18 +221,22 @@ def _key_mapper(dimension: str, keys: Iterable[int | None]) -> dict[int | None, 
     return {key: key for key in keys}
 
 
+@memoized_in_scope
 def scores_total(*, filters: MetricFilter) -> Scores:
-    return Scores.from_mapping(_rows(filters=filters, dimension=None).aggregate(**_SUMS))
+    rows = _read(filters=filters, dimension=None, pieces=_cover(start=filters.start, end=filters.end), by_day=False)
+    return Scores.from_mapping(rows[0]) if rows else Scores.zero()
 
 
+@memoized_in_scope
 def scores_by(*, filters: MetricFilter, dimension: Dimension) -> dict[int | None, Scores]:
     """{key: scores} for each stage, path, persona, ... with any data in the view. None: not tied to one."""
-    column = _COLUMN[dimension]
-    rows = list(_rows(filters=filters, dimension=dimension).values(column).annotate(**_SUMS).order_by())
-    mapper = _key_mapper(dimension, (row[column] for row in rows))
+    rows = _read(
+        filters=filters, dimension=dimension, pieces=_cover(start=filters.start, end=filters.end), by_day=False
+    )
+    mapper = _key_mapper(dimension, (row["key"] for row in rows))
     result: dict[int | None, Scores] = defaultdict(Scores.zero)
     for row in rows:
-        key = mapper[row[column]]
+        key = mapper[row["key"]]
         result[key] = result[key] + Scores.from_mapping(row)
     return dict(result)
 
@@ -168,25 +269,34 @@ def scores_series(
     """Scores per day, week or month of the view, every period present (empty ones as zero)."""
     if interval not in INTERVALS:
         raise DomainError(_("Unknown interval."), code="invalid_interval")
-    column = _COLUMN[dimension] if dimension else None
-    group: list[str] = ["period", column] if column else ["period"]
-    rows: list[dict[str, Any]] = list(
-        _rows(filters=filters, dimension=dimension)
-        .annotate(period=Trunc("day", interval, output_field=DailyRollup._meta.get_field("day")))
-        .values(*group)
-        .annotate(**_SUMS)
-        .order_by()
-    )
-    mapper = _key_mapper(dimension, (row[column] for row in rows)) if dimension and column else {}
+    periods = period_starts(start=filters.start, end=filters.end, interval=interval)
+    # Each period of the series is covered on its own, so every piece lies inside one period.
+    pieces = [
+        piece
+        for period in periods
+        for piece in _cover(
+            start=max(period, filters.start),
+            end=min(period_next_start(period, interval) - dt.timedelta(days=1), filters.end),
+        )
+    ]
+    rows = _read(filters=filters, dimension=dimension, pieces=pieces, by_day=True)
+    mapper = _key_mapper(dimension, (row["key"] for row in rows)) if dimension else {}
     cells: dict[tuple[dt.date, int | None], Scores] = defaultdict(Scores.zero)
     for row in rows:
-        key = mapper[row[column]] if column else None
-        cells[(row["period"], key)] = cells[(row["period"], key)] + Scores.from_mapping(row)
+        key = mapper[row["key"]] if dimension else None
+        cell = (_period_of(row["day"], interval), key)
+        cells[cell] = cells[cell] + Scores.from_mapping(row)
     keys = sorted({key for _period, key in cells}, key=lambda k: (k is None, k or 0)) or [None]
-    if not column:
+    if not dimension:
         keys = [None]
     return [
         SeriesPoint(period_start=period, key=key, scores=cells.get((period, key), Scores.zero()))
         for key in keys
-        for period in period_starts(start=filters.start, end=filters.end, interval=interval)
+        for period in periods
     ]
+
+
+def _period_of(day: dt.date, interval: Interval) -> dt.date:
+    if interval == "day":
+        return day
+    return period_start(day, interval)

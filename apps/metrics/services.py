@@ -2,10 +2,14 @@
 
 Concurrency: a company's full recompute takes an exclusive advisory lock, refreshes
 take it shared, and refreshes of the same local day queue behind each other on a
-per-day lock. Marks are claimed (deleted) in the first statement of the
-transaction, and every later statement sees at least the data those marks stood
-for, so a change that commits while a refresh runs leaves a mark for the next one.
-If anything fails, the transaction rolls back and the marks come back with it.
+per-day lock, then of the same week or month on a per-period lock (all day locks
+first, then the period locks, each in order, so two refreshes never wait on each
+other in a circle). A period is summed after its days are written and after every
+earlier refresh of it committed, so the last one to commit has seen every day. Marks
+are claimed (deleted) in the first statement of the transaction, and every later
+statement sees at least the data those marks stood for, so a change that commits
+while a refresh runs leaves a mark for the next one. If anything fails, the
+transaction rolls back and the marks come back with it.
 """
 
 import datetime as dt
@@ -17,7 +21,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.metrics.models import RecomputeRun
-from apps.metrics.rollup import DayBuckets, rollup_rebuild_all, rollup_rebuild_day
+from apps.metrics.rollup import (
+    SPANS,
+    DayBuckets,
+    period_start,
+    rollup_derive_days,
+    rollup_derive_periods,
+    rollup_rebuild_all,
+    rollup_rebuild_day,
+)
 from apps.tenants.selectors import company_time_zone
 
 logger = logging.getLogger(__name__)
@@ -77,7 +89,31 @@ def _refresh_batch(*, batch_size: int) -> tuple[int, bool]:
             time_zone=time_zone,
         )
         buckets += len(touchpoints)
+    rollup_derive_days(days=sorted(by_day))
+    _periods_refresh(by_day=by_day)
     return buckets, len(marks) == batch_size
+
+
+def _periods_refresh(*, by_day: dict[dt.date, set[int | None]]) -> None:
+    """Sums the weeks and months of the refreshed days again, for the touchpoints refreshed in them."""
+    touched: dict[tuple[str, dt.date], set[int | None]] = defaultdict(set)
+    for day, touchpoints in by_day.items():
+        for span in SPANS:
+            touched[(span, period_start(day, span))] |= touchpoints
+    with connection.cursor() as cursor:
+        for span, start in sorted(touched):
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [_lock_key(span, start.isoformat())])
+    # One statement per span and set of touchpoints (usually one per span).
+    groups: dict[tuple[str, frozenset[int | None]], list[dt.date]] = defaultdict(list)
+    for (span, start), touchpoints in touched.items():
+        groups[(span, frozenset(touchpoints))].append(start)
+    for (span, touchpoints), starts in sorted(groups.items(), key=lambda item: (item[0][0], min(item[1]))):
+        rollup_derive_periods(
+            span=span,
+            starts=sorted(starts),
+            touchpoint_ids=sorted(tp for tp in touchpoints if tp is not None),
+            with_null=None in touchpoints,
+        )
 
 
 @transaction.atomic

@@ -7,7 +7,12 @@ Environment variables (all optional in development):
     AXES_COOLOFF_MINUTES, API_TOKEN_DEFAULT_DAYS,
     CONN_MAX_AGE (seconds a database connection is reused; 0 here, 60 in
     production), CONN_HEALTH_CHECKS (check a reused connection before using it;
-    off here, on in production).
+    off here, on in production), DATABASE_REPLICA_URL,
+    DATABASE_REPLICA_MAX_LAG_SECONDS, DATABASE_REPLICA_LAG_CHECK_SECONDS (a read
+    replica, see apps/core/db_routing.py), CELERY_WORKER_CONCURRENCY,
+    CELERY_WORKER_PREFETCH_MULTIPLIER, WORKER_HEARTBEAT_SECONDS,
+    WORKER_HEARTBEAT_MAX_AGE_SECONDS, HEALTH_CHECK_TIMEOUT_SECONDS (the health
+    probes, see apps/core/health.py). docs/scaling.md says how to use them.
 
 TRUSTED_PROXIES lists the reverse proxies in front of the app, as addresses or
 networks ("10.0.0.0/8,fd00::/8"). Only a request whose connecting address is in
@@ -113,9 +118,15 @@ SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 TENANT_BASE_SCHEMA = env("TENANT_BASE_SCHEMA", default="_company_template")
 # migrate_schemas skips the schemas already at the latest migration and migrates the template too.
 GET_EXECUTOR_FUNCTION = "apps.tenants.migration_executor.migration_executor"
+# One `SET search_path` after each switch of company (and after a rollback or reconnect),
+# not one before every query: the backend remembers what it set. Safe as long as nothing
+# runs SET search_path by hand (tests/tenants/test_search_path.py).
+TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    # First: the health probes answer without a company lookup or a host check.
+    "apps.core.middleware.HealthProbeMiddleware",
+    "apps.tenants.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "apps.core.middleware.PermissionsPolicyMiddleware",
@@ -191,7 +202,23 @@ DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 # the development default); health checks test a reused connection before its use.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
-DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# A read replica (a PostgreSQL streaming standby), optional: reads marked with
+# apps.core.db_routing.replica_reads (dashboards, exports, the scores API) go there
+# while its replay is at most DATABASE_REPLICA_MAX_LAG_SECONDS behind the primary,
+# measured at most every DATABASE_REPLICA_LAG_CHECK_SECONDS per process; else, and for
+# every write, the primary. Put ?connect_timeout=2 in the URL so a replica that is away
+# costs seconds once, not a hung request.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["ENGINE"] = "django_tenants.postgresql_backend"
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_HEALTH_CHECKS"]
+    # Tests have no second server: the replica is the test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=5.0)
+DATABASE_REPLICA_LAG_CHECK_SECONDS = env.float("DATABASE_REPLICA_LAG_CHECK_SECONDS", default=1.0)
+DATABASE_ROUTERS = ["apps.core.db_routing.ReplicaRouter", "django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (keys are prefixed with the schema, so no company reads another's) --
@@ -339,7 +366,11 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Tasks one worker runs at once (prefork processes); unset, Celery starts one per CPU. Scale
+# out with more workers (docker-compose up --scale worker=N) rather than one huge pool.
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=None)
+# One task reserved per process: a long task never holds others back on a busy process.
+CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER", default=1)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 60 * 60
@@ -361,6 +392,16 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly, so each company's Monday 07:00 is caught in its own time zone.
     "leadership-digest": {"task": "apps.dashboards.tasks.digest_dispatch_all", "schedule": crontab(minute=5)},
 }
+
+# --- Health probes and worker heartbeats -------------------------------------------
+# /health/live/ answers from the process alone; /health/ready/ (and /health/) checks the
+# database, Redis and a worker heartbeat. Each worker writes its heartbeat every
+# WORKER_HEARTBEAT_SECONDS; readiness wants one no older than WORKER_HEARTBEAT_MAX_AGE_SECONDS.
+WORKER_HEARTBEAT_KEY = env("WORKER_HEARTBEAT_KEY", default="kokemus:worker-heartbeats")
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10.0)
+WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.float("WORKER_HEARTBEAT_MAX_AGE_SECONDS", default=30.0)
+# How long readiness waits on Redis before it calls it unavailable.
+HEALTH_CHECK_TIMEOUT_SECONDS = env.float("HEALTH_CHECK_TIMEOUT_SECONDS", default=0.5)
 
 # --- Logging ------------------------------------------------------------------
 LOGGING = {

@@ -35,12 +35,16 @@ PUBLIC = {
     "urls_tenants /admin/login/": "the company admin's sign-in",
     "urls_tenants /api/v1/auth/token/": "exchanging an email and a password for a token",
     "urls_tenants /^api/[\\s\\S]*/$": "an /api/ address no route matches: 404 with the API's error body",
-    "urls_tenants /health/": "the load balancer's check; tells only ok or unavailable",
+    "urls_tenants /health/": "the load balancer's check (readiness); tells only ok or unavailable",
+    "urls_tenants /health/live/": "the liveness probe; tells only ok",
+    "urls_tenants /health/ready/": "the readiness probe; tells only ok or unavailable per check",
     "urls_tenants /jsi18n/": "the translation catalogue for scripts",
     "urls_tenants /favicon.ico": "the site's icon, which browsers fetch before anyone signs in",
     "urls_public /": "redirects to the operators' admin",
     "urls_public /admin/login/": "the operators' sign-in",
-    "urls_public /health/": "the load balancer's check; tells only ok or unavailable",
+    "urls_public /health/": "the load balancer's check (readiness); tells only ok or unavailable",
+    "urls_public /health/live/": "the liveness probe; tells only ok",
+    "urls_public /health/ready/": "the readiness probe; tells only ok or unavailable per check",
     "urls_public /favicon.ico": "the site's icon, which browsers fetch before anyone signs in",
 }
 

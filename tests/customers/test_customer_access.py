@@ -192,3 +192,16 @@ def test_admin_pages_open_for_managers_and_save_through_the_service(client_for, 
     onni = Customer.objects.get(email="onni@example.fi")
     assert onni.phone_normalized == "+358405556666"
     assert client_for(frontline).get("/admin/customers/customer/").status_code == 302
+
+
+def test_list_rows_are_what_the_output_serializer_writes(client_for, manager):
+    """The list writes plain rows; each must equal CustomerOutputSerializer's output of the same customer."""
+    from apps.customers.apis import CustomerOutputSerializer
+    from apps.customers.selectors import customer_list
+
+    segment = segment_get_or_create(name="Yritys")
+    customer_create(full_name="Åke Öhman", email="ake@example.fi", segment=segment, survey_consent=True)
+    customer_create(phone="040 765 4321", external_id="TILL-9", language="en")
+    body = client_for(manager).get("/api/v1/customers/?page_size=500").json()
+    expected = [CustomerOutputSerializer(customer).data for customer in customer_list()[:500]]
+    assert body["results"] == expected and body["count"] == len(expected)

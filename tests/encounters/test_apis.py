@@ -148,3 +148,59 @@ def test_other_company_sees_and_reaches_nothing(
     response = _post(client, {"customer": customer.pk, "touchpoint": touchpoint.pk, "outcome": "resolved"})
     assert response.status_code == 400 and "touchpoint" in response.json()["fields"]
     assert fresh.encounters().count() == 1
+
+
+def test_list_rows_are_what_the_output_serializer_writes(
+    client_for: Any, manager: Any, frontline: Any, touchpoint: Any, other_touchpoint: Any
+) -> None:
+    """The list writes plain rows; each must equal EncounterOutputSerializer's output of the same encounter."""
+    from apps.customers.services import customer_create
+    from apps.encounters.apis import EncounterOutputSerializer
+    from apps.encounters.selectors import encounter_list
+
+    customers = [
+        customer_create(full_name="Äijä Öhman", email="aija@example.fi"),
+        customer_create(email="vain.sahkoposti@example.fi"),
+        customer_create(phone="040 765 4321"),
+    ]
+    for number, customer in enumerate(customers):
+        log(
+            by=frontline if number else None,
+            customer=customer,
+            touchpoint=(touchpoint, other_touchpoint)[number % 2],
+            ago=dt.timedelta(minutes=5 + number, microseconds=number * 7),
+            peak_feeling=None if number == 1 else -2,
+            note="Kiitos!" if number else "",
+            raised_to_management=number == 2,
+        )
+    body = client_for(manager).get(URL).json()
+    expected = [EncounterOutputSerializer(encounter).data for encounter in encounter_list(user=manager)]
+    assert body["count"] == 3 and body["results"] == expected
+
+
+def test_list_reads_a_page_in_two_queries(
+    client_for: Any, manager: Any, frontline: Any, customer: Any, touchpoint: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for minutes in range(12):
+        log(by=frontline, customer=customer, touchpoint=touchpoint, ago=dt.timedelta(minutes=minutes + 1))
+    client = client_for(manager)
+    client.get(URL)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"{URL}?page_size=5&page=2&path={touchpoint.stage.path_id}")
+    assert response.status_code == 200 and len(response.json()["results"]) == 5
+    reads = [query["sql"] for query in queries if "encounters_encounter" in query["sql"]]
+    # The count and the page; the count joins only what the filter needs.
+    assert len(reads) == 2
+    assert "customers_customer" not in reads[0] and "accounts_user" not in reads[1]
+    assert client.get(f"{URL}?page=99").status_code == 404
+
+
+def test_browsable_list_shows_its_page_controls(client_for: Any, manager: Any, customer: Any, touchpoint: Any) -> None:
+    for minutes in range(3):
+        log(by=manager, customer=customer, touchpoint=touchpoint, ago=dt.timedelta(minutes=minutes + 1))
+    page = client_for(manager).get(f"{URL}?page_size=2", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200
+    assert 'class="pagination' in page.content.decode()

@@ -9,7 +9,7 @@ from django.db import connection
 
 from apps.customers.models import Customer, Segment
 from apps.encounters.models import Encounter
-from apps.metrics.models import DailyRollup, DirtyMark
+from apps.metrics.models import DailyRollup, DirtyMark, PeriodRollup
 from apps.metrics.services import metrics_recompute_full, metrics_refresh_dirty
 from apps.personas.models import BuyerPersona
 from apps.surveys.models import Invitation, InvitationStatus, Response
@@ -23,10 +23,12 @@ START = dt.datetime(2026, 3, 1, 6, 0, tzinfo=dt.UTC)
 
 
 def rollup_rows() -> list[tuple[Any, ...]]:
-    return sorted(
-        DailyRollup.objects.values_list(*[f.attname for f in DailyRollup._meta.fields if f.attname != "id"]),
-        key=repr,
-    )
+    """Every daily, weekly and monthly roll-up row, without ids, in a stable order."""
+    rows: list[tuple[Any, ...]] = []
+    for model in (DailyRollup, PeriodRollup):
+        names = [f.attname for f in model._meta.fields if f.attname != "id"]
+        rows.extend((model.__name__, *row) for row in model.objects.values_list(*names))
+    return sorted(rows, key=repr)
 
 
 def world_build(random: Random) -> dict[str, list[Any]]:

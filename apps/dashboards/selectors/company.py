@@ -10,23 +10,21 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.cases.selectors import CaseCounts, case_counts
-from apps.customers.selectors import segment_list
 from apps.dashboards.charts import (
     Chart,
 )
 from apps.dashboards.forms import Period
+from apps.dashboards.selectors.choices import FilterChoices, filter_choices
 from apps.dashboards.selectors.common import Kpi, MaturitySummary, kpis_build, maturity_summary_build, period_bounds
 from apps.encounters.models import Encounter
 from apps.encounters.selectors import encounter_list
 from apps.journeys.models import ServicePath, Touchpoint
-from apps.journeys.selectors import path_list, touchpoints_unowned
 from apps.maturity.rules import Rollup
 from apps.maturity.selectors import (
     maturity_overview,
 )
 from apps.metrics.formulas import Scores
 from apps.metrics.selectors import MetricFilter, scores_by
-from apps.personas.selectors import persona_list
 
 RAISED_NOTES = 6
 
@@ -75,19 +73,30 @@ def _cut_rows(*, scores: dict[int | None, Scores], items: Iterable[Any], none_la
     return rows
 
 
-def company_dashboard(*, filters: Period, today: dt.date, user: User) -> CompanyDashboard:
+def company_dashboard(
+    *, filters: Period, today: dt.date, user: User, choices: FilterChoices | None = None
+) -> CompanyDashboard:
     """The company (or one path, when the filter names one) on one page."""
     period = filters
+    choices = choices or filter_choices()
     path_id = period.filters.path_id
     total, kpis, volume, points = kpis_build(period=period)
     overview = maturity_overview(as_of=today, path_id=path_id)
-    paths = list(path_list())
+    paths = choices.paths
     if path_id is not None:
         paths = [path for path in paths if path.pk == path_id]
-    by_path = scores_by(filters=period.filters, dimension="path")
-    unowned = list(touchpoints_unowned())
-    if path_id is not None:
-        unowned = [touchpoint for touchpoint in unowned if touchpoint.stage.path_id == path_id]
+    # Each path's scores from its touchpoints' (the touchpoints of paths in use are all in the
+    # overview); with the default period the maturity window's read is the same one.
+    by_touchpoint = scores_by(filters=period.filters, dimension="touchpoint")
+    by_path: dict[int, Scores] = {}
+    unowned_by_path: dict[int, int] = {}
+    for item in overview.touchpoints:
+        scores = by_touchpoint.get(item.touchpoint.pk)
+        if scores is not None:
+            by_path[item.path_id] = by_path.get(item.path_id, Scores.zero()) + scores
+        if item.touchpoint.owner_id is None:
+            unowned_by_path[item.path_id] = unowned_by_path.get(item.path_id, 0) + 1
+    unowned = [item.touchpoint for item in overview.touchpoints if item.touchpoint.owner_id is None]
     since, until = period_bounds(period)
     audience = MetricFilter(
         start=period.filters.start,
@@ -116,18 +125,18 @@ def company_dashboard(*, filters: Period, today: dt.date, user: User) -> Company
                 path=path,
                 rollup=overview.paths.get(path.pk),
                 scores=by_path.get(path.pk, Scores.zero()),
-                unowned=path.unowned_count,
+                unowned=unowned_by_path.get(path.pk, 0),
             )
             for path in paths
         ],
         personas=_cut_rows(
             scores=scores_by(filters=audience, dimension="persona"),
-            items=persona_list(include_archived=True),
+            items=choices.personas,
             none_label=_("No persona"),
         ),
         segments=_cut_rows(
             scores=scores_by(filters=audience, dimension="segment"),
-            items=segment_list(),
+            items=choices.segments,
             none_label=_("No segment"),
         ),
     )

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.cases.models import FollowUpCase
-from apps.cases.selectors import CaseCounts, case_counts, case_list_for_period
+from apps.cases.models import CaseStatus, FollowUpCase
+from apps.cases.selectors import CaseCounts, case_counts, case_list
 from apps.dashboards.charts import (
     Chart,
     CurvePoint,
@@ -18,7 +18,7 @@ from apps.dashboards.selectors.common import Kpi, MaturitySummary, kpis_build, m
 from apps.encounters.models import Encounter
 from apps.encounters.selectors import encounter_list
 from apps.journeys.models import ServicePath, Stage, Touchpoint
-from apps.journeys.selectors import path_map_layout, path_with_map
+from apps.journeys.selectors import path_stages, touchpoint_list
 from apps.maturity.peak_end import WeakEnding, weak_ending
 from apps.maturity.rules import MaturityThresholds
 from apps.maturity.selectors import (
@@ -86,23 +86,30 @@ class PathDashboard:
 def path_dashboard(*, path: ServicePath, filters: Period, today: dt.date, user: User) -> PathDashboard | None:
     """One path: its map with the measured experience on each touchpoint, and the weak-ending check."""
     period = filters
-    loaded = path_with_map(path_id=path.pk)
-    if loaded is None:
-        return None
-    layout = path_map_layout(path=loaded)
     total, kpis, volume, points = kpis_build(period=period)
+    # With the default period the maturity window's read of the touchpoints' scores is this same one.
     by_touchpoint = scores_by(filters=period.filters, dimension="touchpoint")
     overview = maturity_overview(as_of=today, path_id=path.pk)
     maturity = {item.touchpoint.pk: item for item in overview.touchpoints}
+    # The overview holds the touchpoints (owners included, in map order) of a path in use; an archived
+    # path is shown from its own.
+    touchpoints = (
+        [item.touchpoint for item in overview.touchpoints]
+        if path.archived_at is None
+        else list(touchpoint_list(path_id=path.pk, include_archived=True))
+    )
+    by_stage: dict[int, list[Touchpoint]] = {}
+    for touchpoint in touchpoints:
+        by_stage.setdefault(touchpoint.stage_id, []).append(touchpoint)
     stages = []
-    for number_, (stage, touchpoints) in enumerate(layout.stages, 1):
+    for number_, stage in enumerate(path_stages(path_id=path.pk), 1):
         cards = [
             TouchpointCard(
                 touchpoint=touchpoint,
                 maturity=maturity.get(touchpoint.pk),
                 scores=by_touchpoint.get(touchpoint.pk, Scores.zero()),
             )
-            for touchpoint in touchpoints
+            for touchpoint in by_stage.get(stage.pk, [])
         ]
         stages.append(
             StageColumn(stage=stage, number=number_, cards=cards, scores=sum((c.scores for c in cards), Scores.zero()))
@@ -125,7 +132,7 @@ def path_dashboard(*, path: ServicePath, filters: Period, today: dt.date, user: 
         ],
     )
     return PathDashboard(
-        path=loaded,
+        path=path,
         period=period,
         total=total,
         kpis=kpis,
@@ -170,10 +177,29 @@ class TouchpointDashboard:
     encounters: list[Encounter]
 
 
+def _cases_for_period(
+    *, user: User, touchpoint_id: int, opened_from: dt.datetime, opened_until: dt.datetime, limit: int
+) -> list[FollowUpCase]:
+    """case_list_for_period's rows (every case still open, most urgent first, then the period's resolved
+    ones, newest first) with its two reads as one UNION ALL."""
+    cases = case_list(user=user, touchpoint_id=touchpoint_id)
+    still_open = cases.exclude(status=CaseStatus.RESOLVED).order_by("due_at", "id")[:limit]
+    resolved = cases.filter(
+        status=CaseStatus.RESOLVED, created_at__gte=opened_from, created_at__lt=opened_until
+    ).order_by("-created_at", "-id")[:limit]
+    rows = list(still_open.union(resolved, all=True))
+    open_rows = sorted((case for case in rows if case.status != CaseStatus.RESOLVED), key=lambda c: (c.due_at, c.pk))
+    resolved_rows = sorted(
+        (case for case in rows if case.status == CaseStatus.RESOLVED), key=lambda c: (c.created_at, c.pk), reverse=True
+    )
+    return (open_rows + resolved_rows)[:limit]
+
+
 def touchpoint_dashboard(*, touchpoint: Touchpoint, filters: Period, today: dt.date, user: User) -> TouchpointDashboard:
     period = filters
     total, kpis, volume, points = kpis_build(period=period, target=touchpoint.target_nps)
-    items = touchpoint_maturity_list(as_of=today, path_id=touchpoint.stage.path_id)
+    # The whole company's list (not the path's): its reads need no touchpoint-to-path map.
+    items = touchpoint_maturity_list(as_of=today)
     maturity = next((item for item in items if item.touchpoint.pk == touchpoint.pk), None)
     since, until = period_bounds(period)
     return TouchpointDashboard(
@@ -187,7 +213,7 @@ def touchpoint_dashboard(*, touchpoint: Touchpoint, filters: Period, today: dt.d
         thresholds=maturity_thresholds(),
         as_of=today,
         comments=comments_for(touchpoint_id=touchpoint.pk, since=since, until=until, limit=DRILL_DOWN_COMMENTS),
-        cases=case_list_for_period(
+        cases=_cases_for_period(
             user=user, touchpoint_id=touchpoint.pk, opened_from=since, opened_until=until, limit=DRILL_DOWN_ROWS
         ),
         case_totals=case_counts(now=timezone.now(), touchpoint_ids=[touchpoint.pk]),
