@@ -1,7 +1,10 @@
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.utils import schema_exists
+
+from apps.tenants.schema_template import company_schema_clone
 
 
 class Tenant(TenantMixin):
@@ -22,6 +25,16 @@ class Tenant(TenantMixin):
 
     def __str__(self) -> str:
         return self.name
+
+    def create_schema(self, check_if_exists: bool = False, sync_schema: bool = True, verbosity: int = 1) -> bool:
+        """Copy the template schema when it is at the latest migration; otherwise migrate, as django-tenants does."""
+        if check_if_exists and schema_exists(self.schema_name):
+            return False
+        if sync_schema and company_schema_clone(schema_name=self.schema_name):
+            connection.set_schema_to_public()
+            return True
+        super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)
+        return True
 
 
 class Domain(DomainMixin):

@@ -70,7 +70,7 @@ def company_create(
     language: str = "fi",
     time_zone: str = "Europe/Helsinki",
 ) -> Tenant:
-    """Create a company: its schema (migrated), its domain and its first admin user.
+    """Create a company: its schema (a copy of the template, see schema_template), its domain and its first admin.
 
     Creating a schema cannot share a transaction with the rows around it, so a
     failure after the schema exists drops the schema again: nothing is left

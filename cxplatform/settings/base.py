@@ -113,6 +113,12 @@ PUBLIC_SCHEMA_NAME = "public"
 PUBLIC_SCHEMA_URLCONF = "cxplatform.urls_public"
 ROOT_URLCONF = "cxplatform.urls_tenants"
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
+# New companies are copies of this schema, which migrate_schemas keeps at the latest migration
+# (apps/tenants/schema_template.py); Tenant.create_schema copies it itself, so django-tenants'
+# TENANT_CREATION_FAKES_MIGRATIONS (its own clone function) stays off. Empty: migrate each new company.
+TENANT_BASE_SCHEMA = env("TENANT_BASE_SCHEMA", default="_company_template")
+# migrate_schemas skips the schemas already at the latest migration and migrates the template too.
+GET_EXECUTOR_FUNCTION = "apps.tenants.migration_executor.migration_executor"
 # One `SET search_path` after each switch of company (and after a rollback or reconnect),
 # not one before every query: the backend remembers what it set. Safe as long as nothing
 # runs SET search_path by hand (tests/tenants/test_search_path.py).

@@ -1,0 +1,67 @@
+"""`migrate_schemas` that migrates only the schemas with something to apply, the template included.
+
+django-tenants runs the whole migrate command in every company's schema, even when there is
+nothing to apply (0.17 s a company). Installed with the GET_EXECUTOR_FUNCTION setting, this wraps
+whichever executor was chosen (--executor): before the companies are migrated, one query per 250
+schemas finds those already at the latest migration, which are skipped, and the output says how
+many. The template schema new companies are cloned from is migrated along with the companies
+(created first when missing). Options that ask for something other than "apply what is missing"
+(an app or migration named, --fake, --fake-initial, --plan, --prune, --run-syncdb) run every
+schema as django-tenants does.
+"""
+
+import sys
+import time
+
+from django_tenants.migration_executors import get_executor
+from django_tenants.migration_executors.base import MigrationExecutor
+
+from apps.tenants.schema_template import (
+    schemas_behind,
+    template_schema_create_if_missing,
+    template_schema_migrating,
+    template_schema_name,
+)
+
+_OPTIONS_THAT_RUN_EVERY_SCHEMA = ("app_label", "migration_name", "fake", "fake_initial", "plan", "prune", "run_syncdb")
+
+
+def migration_executor(codename: str | None = None) -> type[MigrationExecutor]:
+    executor_class = get_executor(codename=codename)
+    return type(f"UpToDate{executor_class.__name__}", (_SkipUpToDateSchemas, executor_class), {})
+
+
+class _SkipUpToDateSchemas:
+    args: tuple
+    options: dict
+    PUBLIC_SCHEMA_NAME: str
+
+    def run_migrations(self, tenants: object = None) -> None:
+        schemas = list(tenants or [])
+        if schemas == [self.PUBLIC_SCHEMA_NAME]:
+            super().run_migrations(tenants=schemas)
+            return
+        template = template_schema_name()
+        if template and not self.options.get("schema_name"):
+            if template_schema_create_if_missing():
+                self._say(f"Created the template schema {template}.")
+            schemas.append(template)
+        if not any(self.options.get(option) for option in _OPTIONS_THAT_RUN_EVERY_SCHEMA):
+            started = time.perf_counter()
+            behind = schemas_behind(schemas)
+            self._say(
+                f"{len(schemas) - len(behind)} of {len(schemas)} schemas already at the latest migration, skipped "
+                f"(checked in {time.perf_counter() - started:.2f} s); migrating {len(behind)}."
+            )
+            schemas = behind
+        if template in schemas:
+            schemas.remove(template)
+            with template_schema_migrating():
+                super().run_migrations(tenants=[template])
+        if schemas:
+            super().run_migrations(tenants=schemas)
+
+    def _say(self, message: str) -> None:
+        if int(self.options.get("verbosity", 1)) >= 1:
+            sys.stdout.write(message + "\n")
+            sys.stdout.flush()
