@@ -77,3 +77,18 @@ def test_empty_query_parameters_are_documented_as_left_out(served_schema, client
 def test_request_bodies_are_documented_as_json(served_schema):
     body = served_schema["paths"]["/api/v1/customers/"]["post"]["requestBody"]
     assert list(body["content"]) == ["application/json"]
+
+
+def test_a_number_where_text_belongs_is_refused_not_turned_into_text():
+    from rest_framework import serializers
+
+    class Named(serializers.Serializer):
+        name = serializers.CharField()
+        email = serializers.EmailField(required=False)
+
+    for wrong in (42, 4.2, True, ["x"], {"x": 1}):
+        form = Named(data={"name": wrong})
+        assert not form.is_valid()
+        assert form.errors["name"] == ["Not a valid string."]
+    assert not Named(data={"name": "x", "email": 5}).is_valid()
+    assert Named(data={"name": " Kivi "}).is_valid()
