@@ -1,6 +1,7 @@
 """Scores as tiles and charts, and the maturity summary, shared by the dashboard pages."""
 
 import datetime as dt
+import operator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -180,7 +181,13 @@ def _total(items: list[Scores]) -> Scores:
     """The sum of many Scores field by field (adding them up one by one builds an object per step)."""
     if not items:
         return Scores.zero()
-    return Scores(**{name: sum(getattr(item, name) for item in items) for name in SCORE_FIELDS})
+    if len(items) == 1:
+        return items[0]
+    columns = zip(*map(_SCORE_VALUES, items), strict=True)
+    return Scores(**dict(zip(SCORE_FIELDS, map(sum, columns), strict=True)))
+
+
+_SCORE_VALUES = operator.attrgetter(*SCORE_FIELDS)
 
 
 def period_and_previous(*, filters: MetricFilter, interval: str) -> tuple[Scores, Scores, list[tuple[dt.date, Scores]]]:
