@@ -96,6 +96,16 @@ def period_label(day: dt.date, interval: str) -> str:
     return date_format(day, pgettext("chart day label (a Django date format)", "M j"))
 
 
+def period_labels(starts: Sequence[dt.date], interval: str) -> list[str]:
+    """period_label of each day, week or month; the charts of one page share them, so a page works them out once."""
+    return list(_period_labels(tuple(starts), interval))
+
+
+@memoized_in_scope
+def _period_labels(starts: tuple[dt.date, ...], interval: str) -> list[str]:
+    return [period_label(day, interval) for day in starts]
+
+
 def period_titles(
     starts: Sequence[dt.date], interval: str, span: tuple[dt.date, dt.date] | None
 ) -> tuple[list[str], list[bool]]:
@@ -163,7 +173,7 @@ def score_trend_chart(
     target: int | None = None,
     span: tuple[dt.date, dt.date] | None = None,
 ) -> Chart:
-    labels = [period_label(day, interval) for day, _scores in points]
+    labels = period_labels([day for day, _scores in points], interval)
     titles, _partial = period_titles([day for day, _scores in points], interval, span)
     values = [metric.value(scores) for _day, scores in points]
     answers = [metric.answers(scores) for _day, scores in points]
@@ -237,7 +247,7 @@ def volume_chart(
     interval: str,
     span: tuple[dt.date, dt.date] | None = None,
 ) -> Chart:
-    labels = [period_label(day, interval) for day, _scores in points]
+    labels = period_labels([day for day, _scores in points], interval)
     titles, partial = period_titles([day for day, _scores in points], interval, span)
     encounters = [scores.encounters for _day, scores in points]
     answers = [scores.responses for _day, scores in points]
