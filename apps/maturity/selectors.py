@@ -6,6 +6,7 @@ window), the follow-up cases and the map itself; the rule is `rules.py`.
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from apps.cases.selectors import cases_late_by_touchpoint
 from apps.core.request_memo import memoized_in_scope
@@ -148,6 +149,13 @@ def maturity_trend(*, since: dt.date, path_id: int | None = None) -> list[Maturi
     if path_id is None:
         return list(snapshots.filter(path_id__isnull=True))
     return list(snapshots.filter(path_id=path_id))
+
+
+def maturity_trend_shares(*, since: dt.date, path_id: int | None = None) -> list[dict[str, Any]]:
+    """maturity_trend's days and shares as plain rows, in the same order: all a chart of the trend needs."""
+    snapshots = MaturitySnapshot.objects.filter(taken_on__gte=since)
+    snapshots = snapshots.filter(path_id__isnull=True) if path_id is None else snapshots.filter(path_id=path_id)
+    return list(snapshots.values("taken_on", "share_ad_hoc", "share_designed", "share_managed"))
 
 
 def touchpoint_levels_on(*, day: dt.date) -> dict[int, int]:

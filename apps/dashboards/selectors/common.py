@@ -22,7 +22,7 @@ from apps.dashboards.forms import Period
 from apps.maturity.rules import MaturityThresholds, Rollup
 from apps.maturity.selectors import (
     MaturityOverview,
-    maturity_trend,
+    maturity_trend_shares,
 )
 from apps.metrics.formulas import NPS_SMALL_SAMPLE, SCORE_FIELDS, Scores
 from apps.metrics.selectors import MetricFilter, period_starts, scores_series
@@ -254,16 +254,16 @@ def _bucket(day: dt.date, interval: str) -> dt.date:
 def maturity_trend_build(*, period: Period, path_id: int | None, dom_id: str) -> Chart:
     """The distribution over the period: the last snapshot of each day, week or month."""
     latest: dict[dt.date, Any] = {}
-    for snapshot in maturity_trend(since=period.filters.start, path_id=path_id):
-        if snapshot.taken_on > period.filters.end:
+    for snapshot in maturity_trend_shares(since=period.filters.start, path_id=path_id):
+        if snapshot["taken_on"] > period.filters.end:
             continue
-        latest[_bucket(snapshot.taken_on, period.interval)] = snapshot
+        latest[_bucket(snapshot["taken_on"], period.interval)] = snapshot
     points = [
         LevelShares(
             day=bucket,
-            ad_hoc=snapshot.share_ad_hoc,
-            designed=snapshot.share_designed,
-            managed=snapshot.share_managed,
+            ad_hoc=snapshot["share_ad_hoc"],
+            designed=snapshot["share_designed"],
+            managed=snapshot["share_managed"],
         )
         for bucket, snapshot in sorted(latest.items())
     ]
