@@ -1,7 +1,7 @@
 """The bench command: every performance figure of the product with its bar, in one table.
 
     .venv/bin/python bench/run.py [--smoke] [--json PATH] [--rounds N] [--seconds S]
-        [--connections C] [--port 8100] [--database NAME] [--only-requests] [--keep] [--reuse]
+        [--connections C] [--port 8100] [--database NAME] [--only-requests] [--only NAME] [--keep] [--reuse]
 
 With DATABASE_URL and REDIS_URL pointing at a PostgreSQL and a Redis on this machine
 (loopback only; defaults 127.0.0.1:5432 as postgres and 127.0.0.1:6379/0), it:
@@ -838,6 +838,17 @@ def comparisons_build(prepared: dict[str, Any], csrf: dict[str, str]) -> list[Co
     ]
 
 
+def statistics_refresh(database_url: str) -> None:
+    """ANALYZE after a write figure: its thousands of new encounters on one touchpoint, all of them
+    in the last minutes, are not yet in the planner's statistics (autovacuum analyzes a table after
+    a tenth of it has changed), and the touchpoint page that reads that touchpoint would be measured
+    on plans made for a table without them."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("ANALYZE")
+
+
 def csrf_get(port: int, prepared: dict[str, Any]) -> dict[str, str]:
     """The quick-log form's CSRF cookie and token and a touchpoint it offers, as a browser gets them."""
     cookie = f"{prepared['session_cookie']}={prepared['sessions']['frontline']}"
@@ -863,6 +874,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--encounters", type=int, help="encounters to add (default 100,000; 2,000 with --smoke)")
     parser.add_argument("--customers", type=int, help="customers to add (default 20,000; 500 with --smoke)")
     parser.add_argument("--only-requests", action="store_true", help="skip the other scripts (step 6)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help="measure only the request figures whose name contains NAME (repeatable; e.g. --only page), "
+        "with their query counts; skips the health probes and the other scripts",
+    )
     parser.add_argument("--database", default=DATABASE, help=f"the throw-away database's name (default {DATABASE})")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="use the database a --keep run left")
@@ -937,7 +955,10 @@ def main() -> int:
         csrf = csrf_get(args.port, prepared)
 
         rounds = f"{args.rounds} x {args.seconds} s, {args.connections} connections"
-        for comparison in comparisons_build(prepared, csrf):
+        comparisons = comparisons_build(prepared, csrf)
+        if args.only:
+            comparisons = [item for item in comparisons if any(name in item.name for name in args.only)]
+        for comparison in comparisons:
             say(f"{comparison.name}: wrk, {rounds}, alternated with {len(comparison.baselines)} baseline(s) ...")
             processes.check()
             try:
@@ -945,6 +966,8 @@ def main() -> int:
             except (RuntimeError, OSError, subprocess.TimeoutExpired) as error:
                 figures.append(figure(comparison.name, value=None, unit="req/s", status="error", note=str(error)))
             print(f"    {figures[-1]['note'] if figures[-1]['status'] != 'ok' else 'done'}", flush=True)
+            if comparison.target.request.method == "POST":
+                statistics_refresh(database_url)
 
         say("Counting each page's statements in-process (django.test.Client) ...")
         pages = {
@@ -952,17 +975,21 @@ def main() -> int:
             "path page": f"/dashboard/paths/{prepared['path_id']}/",
             "touchpoint page": f"/dashboard/touchpoints/{prepared['touchpoint_id']}/",
         }
-        figures += query_figures(env, prepared["sessions"]["manager"], pages)
+        if args.only:
+            pages = {name: path for name, path in pages.items() if any(item in name for item in args.only)}
+        if pages:
+            figures += query_figures(env, prepared["sessions"]["manager"], pages)
 
         # Readiness answers 503 on purpose below, and logs why; the server's log counts until then.
         before_health = {"gunicorn": (work / "gunicorn.log").stat().st_size}
-        figures += health_measure(args=args, work=work, processes=processes, env=env)
+        if not args.only:
+            figures += health_measure(args=args, work=work, processes=processes, env=env)
         processes.stop()
         errors = log_errors(work, upto=before_health)
         for name, count in errors.items():
             problems.append(f"{name} logged {count} error lines (see {work / name}.log)")
 
-        if not args.only_requests:
+        if not args.only_requests and not args.only:
             script_env = {key: value for key, value in env.items() if key != "DJANGO_SETTINGS_MODULE"}
             for script in SCRIPTS:
                 figures += script_run(script, smoke=args.smoke, env=script_env, work=work)

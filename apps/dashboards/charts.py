@@ -6,14 +6,18 @@ when scripts do not run.
 """
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.formats import date_format, number_format
+from django.conf import settings
+from django.utils.formats import date_format, get_format, number_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from apps.core.request_memo import memoized_in_scope
 from apps.maturity.rules import Level, Rollup
@@ -37,14 +41,49 @@ class Chart:
     empty_text: str = ""
     note: str = ""
 
+    @property
+    def head_html(self) -> str:
+        """The fallback table's heading cells, escaped; a loop of template tags per cell costs more than the chart."""
+        return mark_safe("".join(f'<th scope="col">{conditional_escape(cell)}</th>' for cell in self.head))  # noqa: S308
+
+    @property
+    def rows_html(self) -> str:
+        """The fallback table's rows, escaped: the first cell of a row heads it, the others are numbers."""
+        rows = []
+        for row in self.rows:
+            cells = [f'<th scope="row">{conditional_escape(row[0])}</th>'] if row else []
+            cells += [f'<td class="num">{conditional_escape(cell)}</td>' for cell in row[1:]]
+            rows.append(f"<tr>{''.join(cells)}</tr>")
+        return mark_safe("".join(rows))  # noqa: S308
+
 
 def number(value: float | int | Decimal | None, digits: int = 1) -> str:
-    """A localised number (decimal comma in Finnish), or a dash for none."""
+    """A localised number (decimal comma in Finnish), or a dash for none.
+
+    The text number_format gives, without its per-call format look-ups (a page formats a few
+    hundred numbers): only the decimal separator is looked up, once per language.
+    """
     if value is None:
         return "\u2013"  # en dash
     if isinstance(value, int):
-        return number_format(value, use_l10n=True)
-    return number_format(round(float(value), digits), decimal_pos=digits, use_l10n=True)
+        return str(value) if not _grouping() else number_format(value, use_l10n=True)
+    rounded = round(float(value), digits)
+    text = str(rounded)
+    if _grouping() or "e" in text or "n" in text:  # thousands grouping, exponents, inf and nan: the long way
+        return number_format(rounded, decimal_pos=digits, use_l10n=True)
+    whole, _dot, decimals = text.partition(".")
+    if not digits:
+        return whole
+    return whole + _decimal_separator(get_language()) + (decimals[:digits]).ljust(digits, "0")
+
+
+def _grouping() -> bool:
+    return settings.USE_THOUSAND_SEPARATOR
+
+
+@functools.cache
+def _decimal_separator(language: str | None) -> str:
+    return get_format("DECIMAL_SEPARATOR", lang=language, use_l10n=True)
 
 
 def period_label(day: dt.date, interval: str) -> str:
@@ -55,6 +94,16 @@ def period_label(day: dt.date, interval: str) -> str:
     if interval == "month":
         return date_format(day, pgettext("chart month label (a Django date format)", "M Y"))
     return date_format(day, pgettext("chart day label (a Django date format)", "M j"))
+
+
+def period_labels(starts: Sequence[dt.date], interval: str) -> list[str]:
+    """period_label of each day, week or month; the charts of one page share them, so a page works them out once."""
+    return list(_period_labels(tuple(starts), interval))
+
+
+@memoized_in_scope
+def _period_labels(starts: tuple[dt.date, ...], interval: str) -> list[str]:
+    return [period_label(day, interval) for day in starts]
 
 
 def period_titles(
@@ -124,7 +173,7 @@ def score_trend_chart(
     target: int | None = None,
     span: tuple[dt.date, dt.date] | None = None,
 ) -> Chart:
-    labels = [period_label(day, interval) for day, _scores in points]
+    labels = period_labels([day for day, _scores in points], interval)
     titles, _partial = period_titles([day for day, _scores in points], interval, span)
     values = [metric.value(scores) for _day, scores in points]
     answers = [metric.answers(scores) for _day, scores in points]
@@ -198,7 +247,7 @@ def volume_chart(
     interval: str,
     span: tuple[dt.date, dt.date] | None = None,
 ) -> Chart:
-    labels = [period_label(day, interval) for day, _scores in points]
+    labels = period_labels([day for day, _scores in points], interval)
     titles, partial = period_titles([day for day, _scores in points], interval, span)
     encounters = [scores.encounters for _day, scores in points]
     answers = [scores.responses for _day, scores in points]

@@ -6,6 +6,7 @@ window), the follow-up cases and the map itself; the rule is `rules.py`.
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from apps.cases.selectors import cases_late_by_touchpoint
 from apps.core.request_memo import memoized_in_scope
@@ -84,27 +85,45 @@ def touchpoint_maturity_list(
     late = cases_late_by_touchpoint(
         opened_from=company_day_start(window.start), until=company_day_start(as_of + dt.timedelta(days=1))
     )
-    result = []
-    for touchpoint in touchpoint_list(path_id=path_id):
-        touchpoint_scores = scores.get(touchpoint.pk, Scores.zero())
-        evidence = TouchpointEvidence(
-            on_map=True,
-            has_owner=touchpoint.owner_id is not None,
-            has_intended_experience=bool(touchpoint.intended_experience.strip()),
-            answers_in_window=touchpoint_scores.responses,
-            nps=touchpoint_scores.nps,
-            target_nps=touchpoint.target_nps,
-            overdue_cases=late.get(touchpoint.pk, 0),
-        )
-        result.append(
-            TouchpointMaturity(
-                touchpoint=touchpoint,
-                evidence=evidence,
-                assessment=touchpoint_maturity(evidence=evidence, thresholds=thresholds),
-                scores=touchpoint_scores,
-            )
-        )
-    return result
+    return [
+        _assessed(touchpoint=touchpoint, scores=scores, late=late, thresholds=thresholds)
+        for touchpoint in touchpoint_list(path_id=path_id)
+    ]
+
+
+def touchpoint_maturity_of(*, touchpoint: Touchpoint, as_of: dt.date) -> TouchpointMaturity | None:
+    """One touchpoint's item of touchpoint_maturity_list (None when its path is archived), from the
+    same reads of the whole company's window but without listing every touchpoint."""
+    if touchpoint.stage.path.archived_at is not None:
+        return None
+    thresholds = maturity_thresholds()
+    window = window_filter(as_of=as_of, thresholds=thresholds)
+    late = cases_late_by_touchpoint(
+        opened_from=company_day_start(window.start), until=company_day_start(as_of + dt.timedelta(days=1))
+    )
+    scores = scores_by(filters=window, dimension="touchpoint")
+    return _assessed(touchpoint=touchpoint, scores=scores, late=late, thresholds=thresholds)
+
+
+def _assessed(
+    *, touchpoint: Touchpoint, scores: dict[int | None, Scores], late: dict[int, int], thresholds: MaturityThresholds
+) -> TouchpointMaturity:
+    touchpoint_scores = scores.get(touchpoint.pk, Scores.zero())
+    evidence = TouchpointEvidence(
+        on_map=True,
+        has_owner=touchpoint.owner_id is not None,
+        has_intended_experience=bool(touchpoint.intended_experience.strip()),
+        answers_in_window=touchpoint_scores.responses,
+        nps=touchpoint_scores.nps,
+        target_nps=touchpoint.target_nps,
+        overdue_cases=late.get(touchpoint.pk, 0),
+    )
+    return TouchpointMaturity(
+        touchpoint=touchpoint,
+        evidence=evidence,
+        assessment=touchpoint_maturity(evidence=evidence, thresholds=thresholds),
+        scores=touchpoint_scores,
+    )
 
 
 def maturity_overview(*, as_of: dt.date, path_id: int | None = None) -> MaturityOverview:
@@ -130,6 +149,13 @@ def maturity_trend(*, since: dt.date, path_id: int | None = None) -> list[Maturi
     if path_id is None:
         return list(snapshots.filter(path_id__isnull=True))
     return list(snapshots.filter(path_id=path_id))
+
+
+def maturity_trend_shares(*, since: dt.date, path_id: int | None = None) -> list[dict[str, Any]]:
+    """maturity_trend's days and shares as plain rows, in the same order: all a chart of the trend needs."""
+    snapshots = MaturitySnapshot.objects.filter(taken_on__gte=since)
+    snapshots = snapshots.filter(path_id__isnull=True) if path_id is None else snapshots.filter(path_id=path_id)
+    return list(snapshots.values("taken_on", "share_ad_hoc", "share_designed", "share_managed"))
 
 
 def touchpoint_levels_on(*, day: dt.date) -> dict[int, int]:

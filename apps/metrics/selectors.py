@@ -271,22 +271,28 @@ def scores_series(
     if interval not in INTERVALS:
         raise DomainError(_("Unknown interval."), code="invalid_interval")
     periods = period_starts(start=filters.start, end=filters.end, interval=interval)
-    # Each period of the series is covered on its own, so every piece lies inside one period.
-    pieces = [
-        piece
-        for period in periods
-        for piece in _cover(
-            start=max(period, filters.start),
-            end=min(period_next_start(period, interval) - dt.timedelta(days=1), filters.end),
-        )
-    ]
+    # Each period of the series is covered on its own, so every piece lies inside one period
+    # (a daily series is its days, which _read merges into one range anyway).
+    pieces = (
+        [_Piece(span="day", first=filters.start, last=filters.end)]
+        if interval == "day"
+        else [
+            piece
+            for period in periods
+            for piece in _cover(
+                start=max(period, filters.start),
+                end=min(period_next_start(period, interval) - dt.timedelta(days=1), filters.end),
+            )
+        ]
+    )
     rows = _read(filters=filters, dimension=dimension, pieces=pieces, by_day=True)
     mapper = _key_mapper(dimension, (row["key"] for row in rows)) if dimension else {}
-    cells: dict[tuple[dt.date, int | None], Scores] = defaultdict(Scores.zero)
+    cells: dict[tuple[dt.date, int | None], Scores] = {}
     for row in rows:
         key = mapper[row["key"]] if dimension else None
         cell = (_period_of(row["day"], interval), key)
-        cells[cell] = cells[cell] + Scores.from_mapping(row)
+        scores = Scores.from_mapping(row)
+        cells[cell] = cells[cell] + scores if cell in cells else scores
     keys = sorted({key for _period, key in cells}, key=lambda k: (k is None, k or 0)) or [None]
     if not dimension:
         keys = [None]

@@ -3,8 +3,13 @@
 The floor for those pages (issue 11): the same figures each page shows (period totals and the
 previous period's, the chart points, the maturity evidence of each touchpoint, cases, raised
 encounters, personas and segments...), computed with as few SQL statements as the data allows
-and returned as JSON, with no ORM, forms or templates. The level rule and the score formulas
-are the product's own pure functions (no SQL in them). Served only by the bench settings.
+and returned as JSON, with no ORM, forms or templates. The level rule, the score formulas and
+the split of a period into whole months, whole weeks and days (`_cover`) are the product's own
+pure functions (no SQL in them). Served only by the bench settings.
+
+Each read uses the cheapest roll-up rows the product's reads use: the company-wide grain ('co')
+for the company's series and the persona and segment grain ('ps') for its audience cuts; the
+month and week rows (metrics_periodrollup) for the whole months and weeks of a period's sums.
 """
 
 import datetime as dt
@@ -20,6 +25,7 @@ from django.utils import timezone
 
 from apps.maturity.rules import Level, MaturityThresholds, TouchpointEvidence, maturity_rollup, touchpoint_maturity
 from apps.metrics.formulas import Scores
+from apps.metrics.selectors import _cover
 
 PERIOD_DAYS = 90
 SUMS = (
@@ -76,13 +82,37 @@ def _midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
 
 
-def _series(where: str, params: list[Any]) -> dict[str, Any]:
-    """Weekly points of the period, its total and the previous period's: one GROUP BY."""
+def _covered(columns: str, grain: str, start: dt.date, end: dt.date) -> tuple[str, list[Any]]:
+    """The roll-up rows of `grain` that add up to start..end: the daily rows of the loose days and
+    the month and week rows of the whole months and weeks, as one UNION ALL (SQL and parameters).
+    Only fixed column lists go into the SQL; every value is a parameter."""
+    days, periods, params_days, params_periods = [], [], [], []
+    for piece in _cover(start=start, end=end):
+        if piece.span == "day":
+            days.append("day BETWEEN %s AND %s")
+            params_days += [piece.first, piece.last]
+        else:
+            periods.append("(span = %s AND day = ANY(%s))")
+            params_periods += [piece.span, list(piece.starts)]
+    branches, params = [], []
+    if days:
+        branches.append(f"SELECT {columns} FROM metrics_dailyrollup WHERE grain = %s AND ({' OR '.join(days)})")  # noqa: S608
+        params += [grain, *params_days]
+    if periods:
+        branches.append(
+            f"SELECT {columns} FROM metrics_periodrollup WHERE grain = %s AND ({' OR '.join(periods)})"  # noqa: S608
+        )
+        params += [grain, *params_periods]
+    return " UNION ALL ".join(branches), params
+
+
+def _series(where: str, params: list[Any], *, grain: str = "tp") -> dict[str, Any]:
+    """Weekly points of the period, its total and the previous period's: one GROUP BY over daily rows."""
     previous_start, start, end, _zone = _period()
     rows = _rows(
         f"SELECT date_trunc('week', day)::date, day >= %s, {SUM_SQL} FROM metrics_dailyrollup "  # noqa: S608
-        f"WHERE grain = 'tp' AND day BETWEEN %s AND %s {where} GROUP BY 1, 2 ORDER BY 1",
-        [start, previous_start, end, *params],
+        f"WHERE grain = %s AND day BETWEEN %s AND %s {where} GROUP BY 1, 2 ORDER BY 1",
+        [start, grain, previous_start, end, *params],
     )
     total, previous, points = Scores.zero(), Scores.zero(), []
     for week, current, *values in rows:
@@ -109,15 +139,18 @@ def _touchpoints(thresholds: MaturityThresholds, where: str, params: list[Any]) 
     _previous, start, end, zone = _period()
     window_start = end - dt.timedelta(days=thresholds.window_days - 1)
     opened_from, until = _midnight(window_start, zone), _midnight(end + dt.timedelta(days=1), zone)
+    period_rows, period_params = _covered(f"touchpoint_id, {SUMS}", "tp", start, end)
+    window_rows, window_params = _covered(
+        "touchpoint_id, responses, nps_n, nps_promoters, nps_detractors, encounters", "tp", window_start, end
+    )
     rows = _rows(
         f"""
         WITH period AS (
-            SELECT touchpoint_id, {SUM_SQL_NAMED} FROM metrics_dailyrollup
-            WHERE grain = 'tp' AND day BETWEEN %s AND %s GROUP BY 1
+            SELECT touchpoint_id, {SUM_SQL_NAMED} FROM ({period_rows}) p GROUP BY 1
         ), window_ AS (
             SELECT touchpoint_id, SUM(responses) AS responses, SUM(nps_n) AS nps_n,
                    SUM(nps_promoters) AS promoters, SUM(nps_detractors) AS detractors, SUM(encounters) AS encounters
-            FROM metrics_dailyrollup WHERE grain = 'tp' AND day BETWEEN %s AND %s GROUP BY 1
+            FROM ({window_rows}) w GROUP BY 1
         ), late AS (
             SELECT touchpoint_id, COUNT(*) AS late FROM cases_followupcase
             WHERE touchpoint_id IS NOT NULL AND created_at >= %s AND created_at < %s AND due_at < %s
@@ -135,7 +168,7 @@ def _touchpoints(thresholds: MaturityThresholds, where: str, params: list[Any]) 
         WHERE p.archived_at IS NULL {where}
         ORDER BY p.name, p.id, s.position, t.position
         """,  # noqa: S608 - fixed fragments only
-        [start, end, window_start, end, opened_from, until, until, *params],
+        [*period_params, *window_params, opened_from, until, until, *params],
     )
     result = []
     for row in rows:
@@ -214,10 +247,11 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     by_path: dict[int, list[dict[str, Any]]] = {}
     for item in touchpoints:
         by_path.setdefault(item["path_id"], []).append(item)
+    cut_rows, cut_params = _covered(f"persona_id, segment_id, {SUMS}", "ps", start, end)
     cuts = _rows(
-        f"""SELECT GROUPING(persona_id), persona_id, segment_id, {SUM_SQL} FROM metrics_dailyrollup
-        WHERE grain = 'aud' AND day BETWEEN %s AND %s GROUP BY GROUPING SETS ((persona_id), (segment_id))""",  # noqa: S608
-        [start, end],
+        f"""SELECT GROUPING(persona_id), persona_id, segment_id, {SUM_SQL} FROM ({cut_rows}) c
+        GROUP BY GROUPING SETS ((persona_id), (segment_id))""",  # noqa: S608
+        cut_params,
     )
     names = _rows(
         "SELECT 'persona', id, name FROM personas_buyerpersona "
@@ -232,7 +266,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     )
     return _json(
         {
-            **_series("", []),
+            **_series("", [], grain="co"),
             "maturity": _rollup(touchpoints, thresholds),
             "trend": _trend(None),
             "cases": _case_counts("", []),

@@ -1,6 +1,7 @@
 """Scores as tiles and charts, and the maturity summary, shared by the dashboard pages."""
 
 import datetime as dt
+import operator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,7 +22,7 @@ from apps.dashboards.forms import Period
 from apps.maturity.rules import MaturityThresholds, Rollup
 from apps.maturity.selectors import (
     MaturityOverview,
-    maturity_trend,
+    maturity_trend_shares,
 )
 from apps.metrics.formulas import NPS_SMALL_SAMPLE, SCORE_FIELDS, Scores
 from apps.metrics.selectors import MetricFilter, period_starts, scores_series
@@ -180,7 +181,13 @@ def _total(items: list[Scores]) -> Scores:
     """The sum of many Scores field by field (adding them up one by one builds an object per step)."""
     if not items:
         return Scores.zero()
-    return Scores(**{name: sum(getattr(item, name) for item in items) for name in SCORE_FIELDS})
+    if len(items) == 1:
+        return items[0]
+    columns = zip(*map(_SCORE_VALUES, items), strict=True)
+    return Scores(**dict(zip(SCORE_FIELDS, map(sum, columns), strict=True)))
+
+
+_SCORE_VALUES = operator.attrgetter(*SCORE_FIELDS)
 
 
 def period_and_previous(*, filters: MetricFilter, interval: str) -> tuple[Scores, Scores, list[tuple[dt.date, Scores]]]:
@@ -247,16 +254,16 @@ def _bucket(day: dt.date, interval: str) -> dt.date:
 def maturity_trend_build(*, period: Period, path_id: int | None, dom_id: str) -> Chart:
     """The distribution over the period: the last snapshot of each day, week or month."""
     latest: dict[dt.date, Any] = {}
-    for snapshot in maturity_trend(since=period.filters.start, path_id=path_id):
-        if snapshot.taken_on > period.filters.end:
+    for snapshot in maturity_trend_shares(since=period.filters.start, path_id=path_id):
+        if snapshot["taken_on"] > period.filters.end:
             continue
-        latest[_bucket(snapshot.taken_on, period.interval)] = snapshot
+        latest[_bucket(snapshot["taken_on"], period.interval)] = snapshot
     points = [
         LevelShares(
             day=bucket,
-            ad_hoc=snapshot.share_ad_hoc,
-            designed=snapshot.share_designed,
-            managed=snapshot.share_managed,
+            ad_hoc=snapshot["share_ad_hoc"],
+            designed=snapshot["share_designed"],
+            managed=snapshot["share_managed"],
         )
         for bucket, snapshot in sorted(latest.items())
     ]

@@ -25,7 +25,7 @@ from apps.maturity.selectors import (
     TouchpointMaturity,
     maturity_overview,
     maturity_thresholds,
-    touchpoint_maturity_list,
+    touchpoint_maturity_of,
 )
 from apps.metrics.formulas import Scores
 from apps.metrics.selectors import scores_by
@@ -198,9 +198,8 @@ def _cases_for_period(
 def touchpoint_dashboard(*, touchpoint: Touchpoint, filters: Period, today: dt.date, user: User) -> TouchpointDashboard:
     period = filters
     total, kpis, volume, points = kpis_build(period=period, target=touchpoint.target_nps)
-    # The whole company's list (not the path's): its reads need no touchpoint-to-path map.
-    items = touchpoint_maturity_list(as_of=today)
-    maturity = next((item for item in items if item.touchpoint.pk == touchpoint.pk), None)
+    # From the whole company's window reads (not the path's): they need no touchpoint-to-path map.
+    maturity = touchpoint_maturity_of(touchpoint=touchpoint, as_of=today)
     since, until = period_bounds(period)
     return TouchpointDashboard(
         touchpoint=touchpoint,
