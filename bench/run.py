@@ -79,7 +79,7 @@ from bench.harness import (
 )
 
 DATABASE = "cx_bench_run"
-SCRIPTS = ("dashboard_rollups.py", "email_throughput.py", "tenants_scale.py")
+SCRIPTS = ("dashboard_rollups.py", "email_throughput.py", "tenants_scale.py", "pages_cpu.py")
 SCRIPT_TIMEOUT = {True: 600, False: 4 * 3600}
 WORKERS = 2
 READY_WAIT = 45
