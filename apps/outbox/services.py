@@ -41,6 +41,28 @@ def _message_id_new(kind: str) -> str:
     return f"<{kind}.{uuid.uuid4().hex}@{schema}.{settings.BASE_DOMAIN}>"
 
 
+def _outbound_row(
+    *, kind: str, message: EmailMessage, due_at: dt.datetime, handed_out_at: dt.datetime | None
+) -> OutboundEmail:
+    """The unsaved outbox row of one rendered message: one recipient, no attachments."""
+    if len(message.recipients()) != 1 or message.attachments:
+        raise ValueError("An outbox message has exactly one recipient and no attachments.")
+    headers = dict(message.extra_headers)
+    alternatives = getattr(message, "alternatives", [])
+    return OutboundEmail(
+        kind=kind,
+        recipient=message.recipients()[0],
+        from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
+        subject=message.subject,
+        body_text=message.body,
+        body_html=next((content for content, mimetype in alternatives if mimetype == "text/html"), ""),
+        message_id=headers.pop("Message-ID", "") or _message_id_new(kind),
+        headers=headers,
+        due_at=due_at,
+        handed_out_at=handed_out_at,
+    )
+
+
 def outbound_email_queue(
     *, kind: str, message: EmailMessage, due_at: dt.datetime | None = None, send_on_commit: bool = True
 ) -> OutboundEmail:
@@ -49,29 +71,11 @@ def outbound_email_queue(
     `message` names exactly one recipient. A Message-ID header it carries is kept
     (a caller with its own stable id); otherwise one is made, and every try uses it.
     """
-    if len(message.recipients()) != 1 or message.attachments:
-        raise ValueError("An outbox message has exactly one recipient and no attachments.")
     now = timezone.now()
     due_at = due_at or now
-    headers = dict(message.extra_headers)
-    message_id = headers.pop("Message-ID", "") or _message_id_new(kind)
-    html = ""
-    for content, mimetype in getattr(message, "alternatives", []):
-        if mimetype == "text/html":
-            html = content
-    outbound = OutboundEmail.objects.create(
-        kind=kind,
-        recipient=message.recipients()[0],
-        from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
-        subject=message.subject,
-        body_text=message.body,
-        body_html=html,
-        headers=headers,
-        message_id=message_id,
-        due_at=due_at,
-        # Due now: the caller's commit (or the caller itself) gives it to a worker, not the sweep.
-        handed_out_at=now if due_at <= now else None,
-    )
+    # Due now: the caller's commit (or the caller itself) gives it to a worker, not the sweep.
+    outbound = _outbound_row(kind=kind, message=message, due_at=due_at, handed_out_at=now if due_at <= now else None)
+    outbound.save(force_insert=True)
     if send_on_commit:
         from apps.outbox.tasks import outbox_send_task
 
@@ -87,27 +91,7 @@ def outbound_emails_queue_many(*, kind: str, messages: list[EmailMessage], due_a
     them over only when the caller died before sending them (after OUTBOX_LEASE_SECONDS).
     """
     now = timezone.now()
-    rows = []
-    for message in messages:
-        if len(message.recipients()) != 1 or message.attachments:
-            raise ValueError("An outbox message has exactly one recipient and no attachments.")
-        headers = dict(message.extra_headers)
-        alternatives = getattr(message, "alternatives", [])
-        html = next((content for content, mimetype in alternatives if mimetype == "text/html"), "")
-        rows.append(
-            OutboundEmail(
-                kind=kind,
-                recipient=message.recipients()[0],
-                from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
-                subject=message.subject,
-                body_text=message.body,
-                body_html=html,
-                message_id=headers.pop("Message-ID", "") or _message_id_new(kind),
-                headers=headers,
-                due_at=due_at,
-                handed_out_at=now,
-            )
-        )
+    rows = [_outbound_row(kind=kind, message=message, due_at=due_at, handed_out_at=now) for message in messages]
     return OutboundEmail.objects.bulk_create(rows)
 
 
