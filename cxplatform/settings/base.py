@@ -65,6 +65,8 @@ SHARED_APPS = [
     "apps.core",
     "apps.tenants",
     "apps.accounts",
+    # Operators' sign-ins and actions are logged in the public schema, a company's in its own.
+    "apps.audit",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -94,6 +96,8 @@ TENANT_APPS = [
     "simple_history",
     "apps.outbox",
     "apps.accounts",
+    "apps.audit",
+    "apps.privacy",
     "apps.personas",
     "apps.journeys",
     "apps.customers",

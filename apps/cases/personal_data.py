@@ -1,0 +1,13 @@
+from apps.cases.models import CaseEvent, FollowUpCase
+from apps.privacy.registry import DataKind, PersonalField, personal_data_register
+
+personal_data_register(
+    FollowUpCase,
+    customer="customer",
+    fields=[
+        PersonalField("detail", DataKind.FREE_TEXT),
+        PersonalField("resolution_note", DataKind.STAFF_NOTE),
+    ],
+    activity="created_at",
+)
+personal_data_register(CaseEvent, customer="case__customer", fields=[PersonalField("note", DataKind.STAFF_NOTE)])
