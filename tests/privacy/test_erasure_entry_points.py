@@ -299,3 +299,34 @@ def test_survey_and_case_emails_are_linked_to_their_customer(
     case_email = OutboundEmail.objects.get(kind="case_assigned", customer=customer)
     assert (case_email.recipient, case_email.subject, case_email.body_text) == (manager.email, "", "")
     assert set(linked.exclude(kind="case_assigned").values_list("recipient", flat=True)) == {""}
+
+
+def test_import_files_lose_the_persons_rows_only(company_admin: Any) -> None:
+    """The person's row is found by email (any case), phone (any format) or external id and becomes an
+    empty row, so the other rows keep their numbers; a namesake with other details keeps theirs."""
+    from apps.customers.importing import customer_import_create
+    from apps.customers.models import CustomerImport
+
+    person = customer_create(full_name="Åsa Öberg-Lind", email="asa.oberg@example.fi", phone="+358 40 700 8000")
+    content = (
+        "nimi;sähköposti;puhelin\n"
+        "Åsa Öberg-Lind;ASA.OBERG@example.fi;\n"
+        "Toinen Åsa;;040 700 8000\n"
+        "Åsa;asa.muu@example.fi;050 111 2222\n"
+        "Muu Henkilö;muu@example.fi;\n"
+    ).encode()
+    customer_import = customer_import_create(file_name="a.csv", content=content, created_by=company_admin)
+    unrelated = customer_import_create(
+        file_name="b.csv", content=b"name;email\nJoku;joku@example.fi\n", created_by=company_admin
+    )
+    result = customer_erase(customer=person, acting_user=company_admin, source=AuditSource.WEB)
+    assert result.counts["customers.customerimport"] == 1
+    text = bytes(CustomerImport.objects.get(pk=customer_import.pk).content).decode()
+    assert text.splitlines() == [
+        "nimi;sähköposti;puhelin",
+        ";;",
+        ";;",
+        "Åsa;asa.muu@example.fi;050 111 2222",
+        "Muu Henkilö;muu@example.fi;",
+    ]
+    assert bytes(CustomerImport.objects.get(pk=unrelated.pk).content) == b"name;email\nJoku;joku@example.fi\n"
