@@ -402,3 +402,34 @@ def test_a_user_of_another_company_is_logged_there_only(client_for, outsider, te
         from apps.audit.models import AuditLogEntry
 
         assert AuditLogEntry.objects.filter(event_type=AuditEvent.USER_ROLE_CHANGED, modified_user_id=other.pk).exists()
+
+
+def test_an_operators_change_of_a_company_is_in_the_operators_log(public_client):
+    with schema_context("public"):
+        operator = User.objects.create_superuser(email="operator@platform.example", password=PASSWORD)
+        public_client.force_login(operator)
+        from apps.audit.models import AuditLogEntry
+        from apps.tenants.models import Tenant
+
+        beta = Tenant.objects.get(schema_name="beta")
+        url = f"/admin/tenants/tenant/{beta.pk}/change/"
+        page = public_client.get(url)
+        data = {name: value for name, value in page.context["adminform"].form.initial.items() if value is not None}
+        for formset in page.context["inline_admin_formsets"]:
+            management = formset.formset.management_form
+            data.update({f"{management.prefix}-{key}": value for key, value in management.initial.items()})
+            for index, form in enumerate(formset.formset.forms):
+                for name, value in form.initial.items():
+                    data[f"{formset.formset.prefix}-{index}-{name}"] = "" if value is None else value
+                data[f"{formset.formset.prefix}-{index}-id"] = form.instance.pk
+        data.update({"language": "en", "name": "Beta Palvelu Oy (uusi)"})
+        data = {key: value for key, value in data.items() if not isinstance(value, bool) or value}
+        response = public_client.post(url, data)
+        assert response.status_code == 302
+        entry = AuditLogEntry.objects.filter(target_type="tenants.tenant", target_id=str(beta.pk)).latest("id")
+    assert (entry.event_type, entry.acting_user_id, entry.source) == (
+        AuditEvent.SETTINGS_CHANGED,
+        operator.pk,
+        AuditSource.ADMIN,
+    )
+    assert entry.extra_data == {"changed": ["language", "name"], "old": {"language": "fi"}, "new": {"language": "en"}}
