@@ -14,7 +14,7 @@ from apps.maturity.selectors import maturity_settings_get
 from apps.surveys.selectors import survey_settings_get
 from tests.audit.conftest import assert_no_personal_data, people_words, pick
 from tests.conftest import PASSWORD, make_user
-from tests.customers.conftest import FILES
+from tests.customers.conftest import FILES, inline_jobs  # noqa: F401 - a fixture
 from tests.journeys.factories import map_build, touchpoint_named
 from tests.surveys.conftest import survey_build
 
@@ -246,6 +246,23 @@ def test_customer_import_by_command_logs_the_counts(new_entries):
     lines = (FILES / "bad_rows.csv").read_text(encoding="utf-8").splitlines()[1:]
     values = {value.strip() for line in lines for value in line.split(";")[:3]}
     assert_no_personal_data(new_entries(), [value for value in values if len(value) > 3])
+
+
+def test_customer_import_from_the_page_logs_who_confirmed_it(client_for, manager, new_entries, inline_jobs):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(manager)
+    upload = SimpleUploadedFile("valid_en_comma.csv", (FILES / "valid_en_comma.csv").read_bytes(), "text/csv")
+    with inline_jobs():
+        client.post("/customers/import/", {"file": upload})
+    customer_import = CustomerImport.objects.get()
+    with inline_jobs():
+        client.post(f"/customers/import/{customer_import.pk}/commit/")
+    entry = pick(new_entries(), AuditEvent.CUSTOMERS_IMPORTED)
+    customer_import.refresh_from_db()
+    # Written by the background job the page started, in the name of who confirmed it.
+    assert (entry.acting_user_id, entry.source) == (manager.pk, AuditSource.TASK)
+    assert entry.extra_data["created"] == customer_import.created_count > 0
 
 
 def test_settings_pages_log_changed_fields_with_their_values(client_for, company_admin, new_entries):
