@@ -189,3 +189,27 @@ def test_api_bad_filters_are_400_with_field_messages(client_for, company_admin):
 
 def test_entries_hold_no_personal_data_of_the_people_involved(company_admin, manager, frontline, history):
     assert_no_personal_data(AuditLogEntry.objects.all(), people_words(company_admin, manager, frontline))
+
+
+def test_company_admin_site_shows_the_log_read_only_to_admins_only(client_for, company_admin, manager, history):
+    entry = AuditLogEntry.objects.filter(event_type=AuditEvent.USER_ROLE_CHANGED).latest("id")
+    admin_client = client_for(company_admin)
+    assert admin_client.get("/admin/audit/auditlogentry/").status_code == 200
+    assert admin_client.get(f"/admin/audit/auditlogentry/{entry.pk}/change/").status_code == 200
+    assert admin_client.post(f"/admin/audit/auditlogentry/{entry.pk}/delete/").status_code == 403
+    assert admin_client.get("/admin/audit/auditlogentry/add/").status_code == 403
+    assert client_for(manager).get("/admin/audit/auditlogentry/").status_code == 403
+
+
+def test_the_endpoint_is_in_the_openapi_schema(client_for, company_admin):
+    schema = client_for(company_admin).get("/api/v1/schema/?format=json").json()
+    operation = schema["paths"]["/api/v1/audit-log/"]["get"]
+    assert {parameter["name"] for parameter in operation["parameters"]} >= {
+        "event_type",
+        "user",
+        "since",
+        "until",
+        "target_type",
+        "target_id",
+        "page",
+    }
