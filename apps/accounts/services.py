@@ -257,7 +257,9 @@ def api_token_revoke(*, user: User, token_id: int, now: dt.datetime | None = Non
 def api_token_revoke_many(*, token_ids: list[int], acting_user: User | None, now: dt.datetime | None = None) -> int:
     """Revoke the given tokens of any user (the company admin's action); return how many were still live."""
     tokens = list(
-        ApiToken.objects.select_for_update().filter(pk__in=token_ids, revoked_at__isnull=True).select_related("user")
+        ApiToken.objects.select_for_update(of=("self",))
+        .filter(pk__in=token_ids, revoked_at__isnull=True)
+        .select_related("user")
     )
     revoked_at = now or timezone.now()
     ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).update(revoked_at=revoked_at)
