@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_log_record
 from apps.core.exceptions import DomainError
 from apps.customers.csv_format import CleanRow, CsvFileError, RowError, csv_parse, row_clean, rows_deduplicate
 from apps.customers.models import ConsentSource, Customer, CustomerImport, ImportStatus, Language, Segment
@@ -320,6 +322,17 @@ def _commit(
     customer_import.finished_at = now
     customer_import.commit_error = ""
     customer_import.save()
+    audit_log_record(
+        event_type=AuditEvent.CUSTOMERS_IMPORTED,
+        acting_user=user,
+        target=customer_import,
+        extra={
+            "mode": mode,
+            "created": customer_import.created_count,
+            "updated": customer_import.updated_count,
+            "skipped": customer_import.skipped_count,
+        },
+    )
     return customer_import
 
 
