@@ -3,10 +3,16 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from apps.accounts.capabilities import can_manage_company_settings
 from apps.customers.consent import consent_wording_create
 from apps.customers.models import ConsentWording, Customer, CustomerImport, Segment
+from apps.customers.selectors import customer_consent_history
 
 
 @admin.register(Segment)
@@ -35,8 +41,32 @@ class CustomerAdmin(admin.ModelAdmin):
         "consent_source",
         "unsubscribed",
         "unsubscribed_at",
+        "consent_history",
     ]
-    readonly_fields = ["consent_given_at", "consent_source", "unsubscribed", "unsubscribed_at"]
+    readonly_fields = ["consent_given_at", "consent_source", "unsubscribed", "unsubscribed_at", "consent_history"]
+
+    @admin.display(description=_("Consent history"))
+    def consent_history(self, obj: Customer) -> str:
+        """The ledger, read-only: it grows only through the consent services (also when this form is saved)."""
+        if obj.pk is None:
+            return "-"
+        events = customer_consent_history(customer=obj)
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{} · {} · {} · {}",
+                (
+                    (
+                        date_format(timezone.localtime(event.at), "SHORT_DATETIME_FORMAT"),
+                        event.get_kind_display(),
+                        event.get_source_display(),
+                        _("wording version %(version)s") % {"version": event.wording.version},
+                    )
+                    for event in events
+                ),
+            )
+            or "-"
+        )
 
     def save_model(self, request, obj: Customer, form, change: bool) -> None:  # noqa: ANN001
         # Through the services, so emails and phones are normalised and consent is recorded.

@@ -24,7 +24,7 @@ from apps.customers.import_jobs import (
 )
 from apps.customers.importing import customer_import_discard
 from apps.customers.models import ConsentSource, Customer, CustomerImport, ImportStatus
-from apps.customers.selectors import customer_list
+from apps.customers.selectors import customer_consent_history, customer_list
 from apps.customers.services import customer_create, customer_unsubscribe, customer_update, segment_get_or_create
 from apps.customers.timeline import TimelineKind, customer_timeline
 
@@ -80,7 +80,12 @@ class CustomerDetailView(CapabilityRequiredMixin, View):
         return render(
             request,
             "customers/customer_detail.html",
-            {"customer": customer, "timeline": customer_timeline(customer=customer), "timeline_kinds": TimelineKind},
+            {
+                "customer": customer,
+                "timeline": customer_timeline(customer=customer),
+                "timeline_kinds": TimelineKind,
+                "consent_history": customer_consent_history(customer=customer),
+            },
         )
 
 
