@@ -371,6 +371,8 @@ SPECTACULAR_SETTINGS = {
         "UserRoleEnum": "apps.accounts.models.Role.choices",
         "LanguageEnum": "apps.customers.models.Language.choices",
         "FeelingEnum": "apps.encounters.models.Feeling.choices",
+        "ConsentSourceEnum": "apps.customers.models.ConsentSource.choices",
+        "ConsentSourceOfClientsEnum": "apps.customers.models.CONSENT_SOURCES_GIVEN_BY_CLIENTS",
     },
 }
 
