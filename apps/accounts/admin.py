@@ -56,9 +56,11 @@ class UserAdmin(admin.ModelAdmin):
         # Writes go through the services so their rules (e.g. the last admin) hold here too.
         data = {field: form.cleaned_data[field] for field in EDITABLE}
         if change:
-            user_update(user=obj, **data)
+            user_update(user=obj, acting_user=request.user, **data)
         else:
-            created = user_create(**{key: value for key, value in data.items() if key != "is_active"})
+            created = user_create(
+                **{key: value for key, value in data.items() if key != "is_active"}, acting_user=request.user
+            )
             obj.pk = created.pk
             # The same invitation as from the users page, once the new user is committed.
             transaction.on_commit(lambda: user_invitation_send(request=request, user=created))
@@ -103,6 +105,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
-        count = api_token_revoke_many(token_ids=list(queryset.values_list("pk", flat=True)))
+        count = api_token_revoke_many(token_ids=list(queryset.values_list("pk", flat=True)), acting_user=request.user)
         message = ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count) % {"count": count}
         self.message_user(request, message)

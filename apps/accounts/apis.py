@@ -173,7 +173,7 @@ class UserListApi(CapabilityApiMixin, generics.ListAPIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         invite = data.pop("invite")
-        user = user_create(**_team_from_input(data))
+        user = user_create(**_team_from_input(data), acting_user=request.user)
         if invite:
             user_invitation_send(request=request, user=user)
         return Response(UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
@@ -216,4 +216,4 @@ class UserDetailApi(CapabilityApiMixin, APIView):
         serializer = self.UserUpdateInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         changes: dict[str, Any] = _team_from_input(dict(serializer.validated_data))
-        return Response(UserOutputSerializer(user_update(user=user, **changes)).data)
+        return Response(UserOutputSerializer(user_update(user=user, acting_user=request.user, **changes)).data)

@@ -26,6 +26,11 @@ def can_manage_company_settings(user: Any) -> bool:
     return _has_role(user, Role.ADMIN)
 
 
+def can_view_audit_log(user: Any) -> bool:
+    """Who did what in the company: sign-ins, user and settings changes, exports, erasures."""
+    return _has_role(user, Role.ADMIN)
+
+
 def can_view_dashboards(user: Any) -> bool:
     return _has_role(user, Role.ADMIN, Role.MANAGER)
 
@@ -69,6 +74,7 @@ def capabilities_for(user: Any) -> dict[str, bool]:
         "can_use_app": can_use_app(user),
         "can_manage_users": can_manage_users(user),
         "can_manage_company_settings": can_manage_company_settings(user),
+        "can_view_audit_log": can_view_audit_log(user),
         "can_view_dashboards": can_view_dashboards(user),
         "can_manage_cx_model": can_manage_cx_model(user),
         "can_view_personas": can_view_personas(user),

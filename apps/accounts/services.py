@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import ApiToken, Role, Team, User
 from apps.accounts.token_keys import key_digest, key_new, key_prefix
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_changes, audit_log_record
 from apps.core.exceptions import DomainError
 
 
@@ -54,8 +56,12 @@ def user_create(
     language: str = "",
     team: Team | None = None,
     validate_password_strength: bool = True,
+    acting_user: User | None = None,
 ) -> User:
-    """Create a user in the current company. Without a password the user sets one by the reset link."""
+    """Create a user in the current company. Without a password the user sets one by the reset link.
+
+    Logged as the user's invitation by `acting_user` (None: the platform, e.g. a new company's first admin).
+    """
     if role not in Role.values:
         raise DomainError(_("Unknown role."), fields={"role": [_("Unknown role.")]})
     user = User(
@@ -72,6 +78,13 @@ def user_create(
     else:
         user.set_unusable_password()
     user.save()
+    audit_log_record(
+        event_type=AuditEvent.USER_INVITED,
+        acting_user=acting_user,
+        modified_user=user,
+        target=user,
+        extra={"role": user.role, "team_id": user.team_id},
+    )
     return user
 
 
@@ -122,21 +135,57 @@ def user_changes_validate(*, user: User, changes: dict[str, UserChange]) -> dict
     return changes
 
 
+# Kept in the audit log with their old and new values; email and name only by their field names.
+_USER_VALUES_KEPT = ("role", "is_active", "language", "team")
+
+
 @transaction.atomic
-def user_update(*, user: User, **changes: UserChange) -> User:
+def user_update(*, user: User, acting_user: User | None = None, **changes: UserChange) -> User:
     """Update a user's email, name, role, language, team or active flag (see user_changes_validate).
 
     Only the fields passed change: leaving `team` out keeps the team, `team=None` clears it.
+    A role change, a deactivation or reactivation and any other change are each an audit entry.
     """
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.role == Role.ADMIN:
         # Lock the admins so two concurrent demotions cannot both pass the last-admin check.
         list(User.objects.select_for_update().filter(role=Role.ADMIN, is_active=True).values_list("pk", flat=True))
     changes = user_changes_validate(user=user, changes=changes)
+    before = {field: getattr(user, field) for field in changes}
     for field, value in changes.items():
         setattr(user, field, value)
     user.save()
+    _user_update_log(user=user, acting_user=acting_user, before=before, after=changes)
     return user
+
+
+def _user_update_log(
+    *, user: User, acting_user: User | None, before: dict[str, UserChange], after: dict[str, UserChange]
+) -> None:
+    changed = audit_changes(before=before, after=after, values_kept=_USER_VALUES_KEPT)
+    names = set(changed.get("changed", []))
+    if "role" in names:
+        extra = {"changed": ["role"], "old": {"role": before["role"]}, "new": {"role": after["role"]}}
+        audit_log_record(
+            event_type=AuditEvent.USER_ROLE_CHANGED,
+            acting_user=acting_user,
+            modified_user=user,
+            target=user,
+            extra=extra,
+        )
+    if "is_active" in names:
+        event = AuditEvent.USER_REACTIVATED if after["is_active"] else AuditEvent.USER_DEACTIVATED
+        audit_log_record(event_type=event, acting_user=acting_user, modified_user=user, target=user)
+    rest = sorted(names - {"role", "is_active"})
+    if rest:
+        extra = audit_changes(
+            before={name: before[name] for name in rest},
+            after={name: after[name] for name in rest},
+            values_kept=_USER_VALUES_KEPT,
+        )
+        audit_log_record(
+            event_type=AuditEvent.USER_CHANGED, acting_user=acting_user, modified_user=user, target=user, extra=extra
+        )
 
 
 @transaction.atomic
@@ -164,6 +213,7 @@ def api_token_issue(
     """Create a named token for `user`; return it with its key, which is never available again.
 
     It expires after `expires_in_days` (default API_TOKEN_DEFAULT_DAYS, at most API_TOKEN_MAX_DAYS).
+    Only users issue their own tokens, so the owner is the actor of its audit entry.
     """
     days = settings.API_TOKEN_DEFAULT_DAYS if expires_in_days is None else expires_in_days
     if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
@@ -181,20 +231,43 @@ def api_token_issue(
         created_at=now,
         expires_at=now + dt.timedelta(days=days),
     )
+    audit_log_record(
+        event_type=AuditEvent.API_TOKEN_CREATED,
+        acting_user=user,
+        modified_user=user,
+        target=token,
+        extra={"expires_in_days": days},
+    )
     return token, key
 
 
+@transaction.atomic
 def api_token_revoke(*, user: User, token_id: int, now: dt.datetime | None = None) -> bool:
     """Revoke one of `user`'s own tokens; False when `user` has no such live token."""
-    revoked = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
-        revoked_at=now or timezone.now()
-    )
-    return revoked == 1
+    token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user, revoked_at__isnull=True).first()
+    if token is None:
+        return False
+    token.revoked_at = now or timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_log_record(event_type=AuditEvent.API_TOKEN_REVOKED, acting_user=user, modified_user=user, target=token)
+    return True
 
 
-def api_token_revoke_many(*, token_ids: list[int], now: dt.datetime | None = None) -> int:
+@transaction.atomic
+def api_token_revoke_many(*, token_ids: list[int], acting_user: User | None, now: dt.datetime | None = None) -> int:
     """Revoke the given tokens of any user (the company admin's action); return how many were still live."""
-    return ApiToken.objects.filter(pk__in=token_ids, revoked_at__isnull=True).update(revoked_at=now or timezone.now())
+    tokens = list(
+        ApiToken.objects.select_for_update(of=("self",))
+        .filter(pk__in=token_ids, revoked_at__isnull=True)
+        .select_related("user")
+    )
+    revoked_at = now or timezone.now()
+    ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).update(revoked_at=revoked_at)
+    for token in tokens:
+        audit_log_record(
+            event_type=AuditEvent.API_TOKEN_REVOKED, acting_user=acting_user, modified_user=token.user, target=token
+        )
+    return len(tokens)
 
 
 def api_token_mark_used(*, token: ApiToken, now: dt.datetime | None = None) -> None:

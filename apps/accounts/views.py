@@ -122,6 +122,7 @@ class UserCreateView(CapabilityRequiredMixin, View):
                     role=data["role"],
                     language=data["language"],
                     team=data["team"],
+                    acting_user=request.user,
                 )
             except DomainError as error:
                 form_add_domain_error(form, error)
@@ -144,7 +145,7 @@ class UserUpdateView(CapabilityRequiredMixin, View):
         form = UserForm(request.POST)
         if form.is_valid():
             try:
-                user_update(user=user, **form.cleaned_data)
+                user_update(user=user, acting_user=request.user, **form.cleaned_data)
             except DomainError as error:
                 form_add_domain_error(form, error)
             else:

@@ -19,6 +19,7 @@ class AuditEvent(models.TextChoices):
     LOGOUT = "user.logout", _("Signed out")
     USER_INVITED = "user.invited", _("User invited")
     USER_ROLE_CHANGED = "user.role_changed", _("Role changed")
+    USER_CHANGED = "user.changed", _("User details changed")
     USER_DEACTIVATED = "user.deactivated", _("User deactivated")
     USER_REACTIVATED = "user.reactivated", _("User reactivated")
     API_TOKEN_CREATED = "api_token.created", _("API token created")
@@ -33,6 +34,8 @@ class AuditEvent(models.TextChoices):
     # Settings and ownership
     SETTINGS_CHANGED = "settings.changed", _("Settings changed")
     OWNER_CHANGED = "owner.changed", _("Owner changed")
+    # The log itself
+    AUDIT_LOG_EXPORTED = "audit_log.exported", _("Audit log exported")
 
 
 class AuditSource(models.TextChoices):
@@ -40,7 +43,7 @@ class AuditSource(models.TextChoices):
     API = "api", _("API")
     ADMIN = "admin", _("Admin")
     COMMAND = "command", _("Command")
-    TASK = "task", _("Scheduled task")
+    TASK = "task", _("Background job")
 
 
 class AuditLogEntry(models.Model):

@@ -1,6 +1,18 @@
-from django.contrib import admin
+from typing import Any
 
-from apps.customers.models import Customer, CustomerImport, Segment
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from apps.accounts.capabilities import can_manage_company_settings
+from apps.customers.consent import consent_wording_create
+from apps.customers.models import ConsentWording, Customer, CustomerImport, Segment
+from apps.customers.selectors import customer_consent_history
 
 
 @admin.register(Segment)
@@ -29,8 +41,32 @@ class CustomerAdmin(admin.ModelAdmin):
         "consent_source",
         "unsubscribed",
         "unsubscribed_at",
+        "consent_history",
     ]
-    readonly_fields = ["consent_given_at", "consent_source", "unsubscribed", "unsubscribed_at"]
+    readonly_fields = ["consent_given_at", "consent_source", "unsubscribed", "unsubscribed_at", "consent_history"]
+
+    @admin.display(description=_("Consent history"))
+    def consent_history(self, obj: Customer) -> str:
+        """The ledger, read-only: it grows only through the consent services (also when this form is saved)."""
+        if obj.pk is None:
+            return "-"
+        events = customer_consent_history(customer=obj)
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{} · {} · {} · {}",
+                (
+                    (
+                        date_format(timezone.localtime(event.at), "SHORT_DATETIME_FORMAT"),
+                        event.get_kind_display(),
+                        event.get_source_display(),
+                        _("wording version %(version)s") % {"version": event.wording.version},
+                    )
+                    for event in events
+                ),
+            )
+            or "-"
+        )
 
     def has_change_permission(self, request, obj: Customer | None = None) -> bool:  # noqa: ANN001
         # An erased customer is shown read-only: nothing may give them personal data again.
@@ -47,10 +83,55 @@ class CustomerAdmin(admin.ModelAdmin):
         data = {field: form.cleaned_data[field] for field in fields}
         consent = form.cleaned_data["survey_consent"]
         if change:
-            customer_update(customer=obj, survey_consent=consent, consent_source=ConsentSource.STAFF, **data)
+            customer_update(
+                customer=obj,
+                survey_consent=consent,
+                consent_source=ConsentSource.ADMIN,
+                consent_actor=request.user,
+                **data,
+            )
         else:
-            created = customer_create(**data, survey_consent=consent, created_by=request.user)
+            created = customer_create(
+                **data, survey_consent=consent, consent_source=ConsentSource.ADMIN, created_by=request.user
+            )
             obj.pk = created.pk
+
+
+@admin.register(ConsentWording)
+class ConsentWordingAdmin(admin.ModelAdmin):
+    """Company admins write a new version of the consent text; a saved version is never edited."""
+
+    list_display = ["version", "text_fi", "created_at", "created_by"]
+    fields = ["text_fi", "text_en"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ConsentWording | None = None) -> list[str]:
+        return ["version", "text_fi", "text_en", "created_at", "created_by"] if obj is not None else []
+
+    def get_fields(self, request: HttpRequest, obj: ConsentWording | None = None) -> list[str]:
+        return ["version", "text_fi", "text_en", "created_at", "created_by"] if obj is not None else self.fields
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can_manage_company_settings(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_manage_company_settings(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return can_manage_company_settings(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: ConsentWording, form: forms.ModelForm, change: bool) -> None:
+        # Through the service, which numbers the new version.
+        saved = consent_wording_create(
+            text_fi=form.cleaned_data["text_fi"], text_en=form.cleaned_data["text_en"], created_by=request.user
+        )
+        obj.pk = saved.pk
+        obj.version = saved.version
 
 
 @admin.register(CustomerImport)

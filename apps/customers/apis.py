@@ -3,7 +3,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,8 +15,17 @@ from apps.core.access import CapabilityApiMixin
 from apps.core.exceptions import DomainError
 from apps.core.json_values import datetime_text
 from apps.core.pagination import StandardPagination
-from apps.customers.models import ConsentSource, Customer, Language, Segment
-from apps.customers.selectors import customer_list, customer_list_rows, segment_list
+from apps.customers.consent import customer_consent_record
+from apps.customers.models import (
+    CONSENT_SOURCES_GIVEN_BY_CLIENTS,
+    ConsentEvent,
+    ConsentKind,
+    ConsentSource,
+    Customer,
+    Language,
+    Segment,
+)
+from apps.customers.selectors import customer_consent_history, customer_list, customer_list_rows, segment_list
 from apps.customers.services import customer_create, customer_update, segment_get_or_create
 from apps.personas.models import BuyerPersona
 from apps.privacy.erasure import customer_erase
@@ -57,6 +66,44 @@ class CustomerOutputSerializer(serializers.ModelSerializer):
         ]
 
 
+class ConsentEventOutputSerializer(serializers.ModelSerializer):
+    actor_name = serializers.CharField(source="actor.get_full_name", default=None, allow_null=True, read_only=True)
+    wording_version = serializers.IntegerField(source="wording.version", read_only=True)
+    encounter_id = serializers.IntegerField(source="encounter_ref", allow_null=True, read_only=True)
+    import_id = serializers.IntegerField(source="import_ref", allow_null=True, read_only=True)
+    invitation_id = serializers.IntegerField(source="invitation_ref", allow_null=True, read_only=True)
+
+    class Meta:
+        model = ConsentEvent
+        fields = [
+            "id",
+            "kind",
+            "at",
+            "source",
+            "actor",
+            "actor_name",
+            "wording_version",
+            "encounter_id",
+            "import_id",
+            "invitation_id",
+            "migrated",
+        ]
+        read_only_fields = fields
+
+
+class CustomerDetailOutputSerializer(CustomerOutputSerializer):
+    """A customer with their consent ledger, newest first (read-only: changes go to .../consent/)."""
+
+    consent_history = serializers.SerializerMethodField()
+
+    class Meta(CustomerOutputSerializer.Meta):
+        fields = [*CustomerOutputSerializer.Meta.fields, "consent_history"]
+
+    @extend_schema_field(ConsentEventOutputSerializer(many=True))
+    def get_consent_history(self, customer: Customer) -> list[dict[str, Any]]:
+        return ConsentEventOutputSerializer(customer_consent_history(customer=customer), many=True).data
+
+
 def customer_list_output(row: dict[str, Any]) -> dict[str, Any]:
     """CustomerOutputSerializer's output from a row of `customer_list_rows`, without a model instance
     or a field object per value (tests/customers/test_customers.py holds the two equal)."""
@@ -92,7 +139,9 @@ class CustomerInputSerializer(serializers.Serializer):
     segment = serializers.CharField(max_length=80, required=False, allow_blank=True, allow_null=True)
     persona = serializers.PrimaryKeyRelatedField(queryset=BuyerPersona.objects.all(), required=False, allow_null=True)
     survey_consent = serializers.BooleanField(required=False)
-    consent_source = serializers.ChoiceField(choices=ConsentSource.choices, required=False, default=ConsentSource.API)
+    consent_source = serializers.ChoiceField(
+        choices=CONSENT_SOURCES_GIVEN_BY_CLIENTS, required=False, default=ConsentSource.API
+    )
     external_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
@@ -148,12 +197,12 @@ class CustomerListApi(CapabilityApiMixin, generics.ListAPIView):
 class CustomerDetailApi(CapabilityApiMixin, APIView):
     capability = staticmethod(can_manage_cx_model)
 
-    @extend_schema(responses={200: CustomerOutputSerializer})
+    @extend_schema(responses={200: CustomerDetailOutputSerializer})
     def get(self, request: Request, customer_id: int) -> Response:
         customer = get_object_or_404(Customer.objects.select_related("segment", "persona"), pk=customer_id)
-        return Response(CustomerOutputSerializer(customer).data)
+        return Response(CustomerDetailOutputSerializer(customer).data)
 
-    @extend_schema(request=CustomerInputSerializer, responses={200: CustomerOutputSerializer})
+    @extend_schema(request=CustomerInputSerializer, responses={200: CustomerDetailOutputSerializer})
     def patch(self, request: Request, customer_id: int) -> Response:
         customer = get_object_or_404(Customer, pk=customer_id)
         if customer.is_erased:
@@ -163,10 +212,44 @@ class CustomerDetailApi(CapabilityApiMixin, APIView):
         serializer = CustomerInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = _service_arguments(serializer.validated_data)
-        if "survey_consent" not in data:
+        if "survey_consent" in data:
+            # A partial update applies no defaults: a change of consent through the API is source `api` unless named.
+            data.setdefault("consent_source", ConsentSource.API)
+        else:
             data.pop("consent_source", None)
-        customer = customer_update(customer=customer, **data)
-        return Response(CustomerOutputSerializer(customer).data)
+        customer = customer_update(customer=customer, consent_actor=request.user, **data)
+        return Response(CustomerDetailOutputSerializer(customer).data)
+
+
+class CustomerConsentRecordApi(CapabilityApiMixin, APIView):
+    """Record a change of the customer's consent (source `api` unless another channel is named).
+
+    201 with the customer when the change was recorded; 200 when it changes nothing (consent
+    given to a customer who has it, an unsubscribe of one already unsubscribed): no event.
+    """
+
+    capability = staticmethod(can_manage_cx_model)
+
+    class InputSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=ConsentKind.choices)
+        source = serializers.ChoiceField(choices=CONSENT_SOURCES_GIVEN_BY_CLIENTS, default=ConsentSource.API)
+        at = serializers.DateTimeField(required=False, help_text="When it happened; now if not given.")
+        wording_version = serializers.IntegerField(
+            required=False, min_value=1, help_text="The consent wording the customer saw; the current one if not given."
+        )
+
+    @extend_schema(
+        request=InputSerializer, responses={200: CustomerDetailOutputSerializer, 201: CustomerDetailOutputSerializer}
+    )
+    def post(self, request: Request, customer_id: int) -> Response:
+        customer = get_object_or_404(Customer.objects.select_related("segment", "persona"), pk=customer_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        event = customer_consent_record(customer=customer, actor=request.user, **serializer.validated_data)
+        return Response(
+            CustomerDetailOutputSerializer(customer).data,
+            status=status.HTTP_201_CREATED if event is not None else status.HTTP_200_OK,
+        )
 
 
 class CustomerErasureOutputSerializer(serializers.Serializer):

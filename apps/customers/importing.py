@@ -4,20 +4,35 @@ The file is kept on a CustomerImport row between the check and the user's choice
 Rows are matched to existing customers by external id, else email, else (for a
 row with neither) a phone number that exactly one customer has; a matched row
 updates the customer instead of adding a duplicate. Blank cells leave the
-existing value as it is. Writes are one transaction of batched bulk operations.
+existing value as it is. Writes are one transaction of batched bulk operations; a change of
+consent is a ledger event (apps.customers.consent) bulk-created with its customers.
 """
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_log_record
 from apps.core.exceptions import DomainError
+from apps.customers.consent import consent_event_build, consent_wording_current
 from apps.customers.csv_format import CleanRow, CsvFileError, RowError, csv_parse, row_clean, rows_deduplicate
-from apps.customers.models import ConsentSource, Customer, CustomerImport, ImportStatus, Language, Segment
+from apps.customers.models import (
+    ConsentEvent,
+    ConsentKind,
+    ConsentSource,
+    ConsentWording,
+    Customer,
+    CustomerImport,
+    ImportStatus,
+    Language,
+    Segment,
+)
 from apps.personas.selectors import persona_by_name_map
 
 BATCH_SIZE = 2000
@@ -203,19 +218,42 @@ def _segment_ids(new_names: list[str]) -> dict[str, int]:
     return existing
 
 
-def _apply(customer: Customer, values: dict[str, object], *, segment_ids: dict[str, int], now: object) -> None:
+@dataclass
+class _ConsentChanges:
+    """The ledger events of an import's consent column, bulk-created with its customers."""
+
+    customer_import: CustomerImport
+    user: User | None
+    at: datetime
+    wording: ConsentWording = field(default_factory=consent_wording_current)
+    events: list[ConsentEvent] = field(default_factory=list)
+
+    def apply(self, customer: Customer, consent: bool) -> None:
+        event = consent_event_build(
+            customer=customer,
+            kind=ConsentKind.GIVEN if consent else ConsentKind.WITHDRAWN,
+            source=ConsentSource.IMPORT,
+            actor=self.user,
+            wording=self.wording,
+            at=self.at,
+            import_ref=self.customer_import.pk,
+        )
+        if event is not None:
+            self.events.append(event)
+
+    def write(self) -> None:
+        ConsentEvent.objects.bulk_create(self.events, batch_size=BATCH_SIZE)
+        self.events = []
+
+
+def _apply(
+    customer: Customer, values: dict[str, object], *, segment_ids: dict[str, int], consent: _ConsentChanges
+) -> None:
     for key, value in values.items():
         if key == "segment":
             customer.segment_id = segment_ids[str(value).lower()]
         elif key == "survey_consent":
-            if value and not customer.survey_consent:
-                customer.survey_consent = True
-                customer.consent_given_at = now
-                customer.consent_source = ConsentSource.IMPORT
-            elif not value and customer.survey_consent:
-                customer.survey_consent = False
-                customer.consent_given_at = None
-                customer.consent_source = ""
+            consent.apply(customer, bool(value))
         else:
             setattr(customer, key, value)
 
@@ -283,14 +321,16 @@ def _commit(
     tick = progress or (lambda count: None)
     now = timezone.now()
     segment_ids = _segment_ids(plan.new_segments)
+    consent = _ConsentChanges(customer_import=customer_import, user=user, at=now)
 
     for start in range(0, len(plan.creates), BATCH_SIZE):
         batch = []
         for row in plan.creates[start : start + BATCH_SIZE]:
             customer = Customer(language=Language.FI, created_by=user)
-            _apply(customer, row.values, segment_ids=segment_ids, now=now)
+            _apply(customer, row.values, segment_ids=segment_ids, consent=consent)
             batch.append(customer)
         Customer.objects.bulk_create(batch)
+        consent.write()
         tick(len(batch))
 
     # Only the file's columns are written, and only for customers whose values change:
@@ -303,12 +343,13 @@ def _commit(
         for row, pk in chunk:
             customer = customers[pk]
             before = [getattr(customer, name) for name in fields]
-            _apply(customer, row.values, segment_ids=segment_ids, now=now)
+            _apply(customer, row.values, segment_ids=segment_ids, consent=consent)
             if [getattr(customer, name) for name in fields] != before:
                 customer.updated_at = now
                 changed.append(customer)
         if changed:
             _customers_update(changed, [*fields, "updated_at"])
+        consent.write()
         tick(len(chunk))
 
     customer_import.status = ImportStatus.COMMITTED
@@ -320,6 +361,17 @@ def _commit(
     customer_import.finished_at = now
     customer_import.commit_error = ""
     customer_import.save()
+    audit_log_record(
+        event_type=AuditEvent.CUSTOMERS_IMPORTED,
+        acting_user=user,
+        target=customer_import,
+        extra={
+            "mode": mode,
+            "created": customer_import.created_count,
+            "updated": customer_import.updated_count,
+            "skipped": customer_import.skipped_count,
+        },
+    )
     return customer_import
 
 

@@ -14,13 +14,35 @@ class Language(models.TextChoices):
 
 
 class ConsentSource(models.TextChoices):
-    """How a customer's consent to be surveyed was given."""
+    """Through which channel a change of a customer's consent came (see ConsentEvent)."""
 
     FRONTLINE = "frontline", _("Asked by frontline staff")
     STAFF = "staff", _("Entered by staff")
     IMPORT = "import", _("Customer import")
     WEB_FORM = "web_form", _("Web form")
     API = "api", _("API")
+    SURVEY_LINK = "survey_link", _("Survey email link")
+    ONE_CLICK = "one_click", _("One-click unsubscribe in the email program")
+    ADMIN = "admin", _("Admin site")
+    # Unsubscribes (and a few consents) from before the ledger did not record their channel.
+    UNRECORDED = "unrecorded", _("Not recorded")
+
+
+# The channels an API client or a staff form may name when it records a consent.
+CONSENT_SOURCES_GIVEN_BY_CLIENTS = [
+    ConsentSource.FRONTLINE,
+    ConsentSource.STAFF,
+    ConsentSource.IMPORT,
+    ConsentSource.WEB_FORM,
+    ConsentSource.API,
+]
+
+
+class ConsentKind(models.TextChoices):
+    GIVEN = "given", _("Consent given")
+    WITHDRAWN = "withdrawn", _("Consent withdrawn")
+    UNSUBSCRIBED = "unsubscribed", _("Unsubscribed from surveys")
+    RESUBSCRIBED = "resubscribed", _("Subscribed again")
 
 
 class Segment(TimeStampedModel):
@@ -152,3 +174,111 @@ class CustomerImport(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class ConsentWording(models.Model):
+    """A version of the consent text customers are shown, in Finnish and English.
+
+    Versions are never edited: a change of the text is a new version, so every consent
+    event keeps pointing at the words the customer actually saw. Version 1 (the text
+    the encounter form and the survey pages have always meant) is created by migration
+    in every company; the newest version is the one in force.
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    text_fi = models.TextField(_("text in Finnish"))
+    text_en = models.TextField(_("text in English"))
+    # Null for version 1, which the product ships; a later version is an admin's edit.
+    created_at = models.DateTimeField(_("created at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("consent wording")
+        verbose_name_plural = _("consent wordings")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return _("Consent wording %(version)s") % {"version": self.version}
+
+    def text(self, language: str) -> str:
+        return self.text_en if language == "en" else self.text_fi
+
+
+class AppendOnlyError(Exception):
+    """A consent event was to be changed or deleted; the ledger only grows."""
+
+
+class ConsentEventQuerySet(models.QuerySet):
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnlyError("Consent events are never changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Consent events are never deleted.")
+
+
+class ConsentEvent(models.Model):
+    """One change of a customer's consent: the ledger the Customer's consent columns are derived from.
+
+    Append-only (written by apps.customers.consent alone; the ORM refuses to change or delete
+    a row). Holds no personal text: ids, times and codes only, so erasure keeps it as the
+    proof of what the person agreed to. It lives as long as its customer: deleting a customer
+    outright (possible only while nothing else refers to them) takes the ledger along.
+    """
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), related_name="consent_events", on_delete=models.CASCADE
+    )
+    kind = models.CharField(_("change"), max_length=16, choices=ConsentKind.choices)
+    at = models.DateTimeField(_("time"))
+    source = models.CharField(_("source"), max_length=16, choices=ConsentSource.choices)
+    # Who recorded it; none when the customer acted themselves (a survey link, an email program).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    wording = models.ForeignKey(
+        ConsentWording, verbose_name=_("consent wording"), related_name="+", on_delete=models.PROTECT
+    )
+    # Plain ids, not foreign keys: encounters and invitations live in apps built on this one,
+    # and the proof must outlive an import file deleted by retention.
+    encounter_ref = models.BigIntegerField(_("encounter id"), null=True, blank=True)
+    import_ref = models.BigIntegerField(_("import id"), null=True, blank=True)
+    invitation_ref = models.BigIntegerField(_("invitation id"), null=True, blank=True)
+    # Made from the consent columns when the ledger was introduced, not recorded as it happened.
+    migrated = models.BooleanField(_("migrated"), default=False)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ConsentEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent event")
+        verbose_name_plural = _("consent events")
+        ordering = ["customer", "id"]
+        indexes = [models.Index(fields=["customer", "id"], name="consent_event_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Consent events are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Consent events are never deleted.")
+
+    @property
+    def by_customer(self) -> bool:
+        """The customer acted themselves, through a survey email."""
+        return self.actor_id is None and self.source in (ConsentSource.SURVEY_LINK, ConsentSource.ONE_CLICK)

@@ -1,4 +1,4 @@
-from apps.customers.models import Customer, CustomerImport
+from apps.customers.models import ConsentEvent, Customer, CustomerImport
 from apps.privacy.registry import DataKind, PersonalField, personal_data_register
 
 personal_data_register(
@@ -24,3 +24,6 @@ personal_data_register(
         PersonalField("commit_error", DataKind.FILE),
     ],
 )
+# The consent ledger holds no personal text (ids, times, codes): exported with the person,
+# and kept by erasure as the proof of what they agreed to and when they said no.
+personal_data_register(ConsentEvent, customer="customer", fields=[], activity="at")

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from apps.customers.models import Customer, Segment
+from apps.customers.models import ConsentEvent, Customer, Segment
 from apps.customers.phones import phone_search_digits
 
 _PHONE_LIKE = re.compile(r"^[\d\s+\-().]+$")
@@ -98,3 +98,10 @@ def customer_find(*, external_id: str = "", email: str = "") -> Customer | None:
 
 def segment_list() -> QuerySet[Segment]:
     return Segment.objects.order_by("name")
+
+
+def customer_consent_history(*, customer: Customer) -> list[ConsentEvent]:
+    """The customer's consent ledger, newest first, with who recorded each change and the wording seen."""
+    return list(
+        ConsentEvent.objects.filter(customer=customer).select_related("actor", "wording").order_by("-at", "-id")
+    )

@@ -1,4 +1,7 @@
-"""Writes on customers. Each runs in one transaction and raises DomainError on a broken rule."""
+"""Writes on customers. Each runs in one transaction and raises DomainError on a broken rule.
+
+Every change of consent goes through the ledger (apps.customers.consent.customer_consent_record);
+the consent helpers here name the change for their callers."""
 
 from datetime import datetime
 from typing import Any
@@ -6,12 +9,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.exceptions import DomainError
-from apps.customers.models import ConsentSource, Customer, Language, Segment
+from apps.customers.consent import customer_consent_record
+from apps.customers.models import ConsentKind, ConsentSource, Customer, Language, Segment
 from apps.customers.phones import phone_normalize
 from apps.personas.models import BuyerPersona
 
@@ -69,19 +72,6 @@ def _validated(changes: dict[str, Any], *, customer: Customer | None) -> dict[st
     return changes
 
 
-def _apply_consent(customer: Customer, *, consent: bool, source: str, at: datetime | None) -> None:
-    if consent and not customer.survey_consent:
-        if source not in ConsentSource.values:
-            raise DomainError(_("Unknown consent source."), fields={"consent_source": [_("Select a valid choice.")]})
-        customer.survey_consent = True
-        customer.consent_given_at = at or timezone.now()
-        customer.consent_source = source
-    elif not consent and customer.survey_consent:
-        customer.survey_consent = False
-        customer.consent_given_at = None
-        customer.consent_source = ""
-
-
 @transaction.atomic
 def customer_create(
     *,
@@ -96,7 +86,10 @@ def customer_create(
     consent_source: str = ConsentSource.STAFF,
     consent_given_at: datetime | None = None,
     created_by: User | None = None,
+    consent_actor: User | None = None,
 ) -> Customer:
+    """Add a customer; with `survey_consent` their consent is recorded in the ledger
+    (by `consent_actor`, else by `created_by`)."""
     fields = _validated(
         {
             "full_name": full_name,
@@ -109,9 +102,15 @@ def customer_create(
         },
         customer=None,
     )
-    customer = Customer(**fields, created_by=created_by)
-    _apply_consent(customer, consent=survey_consent, source=consent_source, at=consent_given_at)
-    customer.save()
+    customer = Customer.objects.create(**fields, created_by=created_by)
+    if survey_consent:
+        customer_consent_record(
+            customer=customer,
+            kind=ConsentKind.GIVEN,
+            source=consent_source,
+            actor=consent_actor or created_by,
+            at=consent_given_at,
+        )
     return customer
 
 
@@ -121,9 +120,10 @@ def customer_update(
     customer: Customer,
     survey_consent: bool | None = None,
     consent_source: str = ConsentSource.STAFF,
+    consent_actor: User | None = None,
     **changes: Any,
 ) -> Customer:
-    """Change profile fields; `survey_consent` switches consent on (recording when and how) or off."""
+    """Change profile fields; `survey_consent` gives or withdraws consent (a ledger event by `consent_actor`)."""
     unknown = set(changes) - _EDITABLE
     if unknown:
         raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -132,43 +132,63 @@ def customer_update(
         raise DomainError(_("This customer's personal data was erased; the customer cannot be edited."), code="erased")
     for field, value in _validated(dict(changes), customer=customer).items():
         setattr(customer, field, value)
-    if survey_consent is not None:
-        _apply_consent(customer, consent=survey_consent, source=consent_source, at=None)
     customer.save()
+    if survey_consent is not None:
+        customer_consent_record(
+            customer=customer,
+            kind=ConsentKind.GIVEN if survey_consent else ConsentKind.WITHDRAWN,
+            source=consent_source,
+            actor=consent_actor,
+        )
     return customer
 
 
-@transaction.atomic
-def customer_consent_give(*, customer: Customer, source: str, at: datetime | None = None) -> Customer:
-    """Record that the customer agreed to be surveyed, when and through which channel."""
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    _apply_consent(customer, consent=True, source=source, at=at)
-    customer.save(update_fields=["survey_consent", "consent_given_at", "consent_source", "updated_at"])
-    return customer
-
-
-@transaction.atomic
-def customer_consent_withdraw(*, customer: Customer) -> Customer:
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    _apply_consent(customer, consent=False, source="", at=None)
-    customer.save(update_fields=["survey_consent", "consent_given_at", "consent_source", "updated_at"])
-    return customer
-
-
-@transaction.atomic
-def customer_unsubscribe(*, customer: Customer, at: datetime | None = None) -> Customer:
-    """The customer asked for no more surveys. Idempotent: the first time is kept."""
-    Customer.objects.filter(pk=customer.pk, unsubscribed=False).update(
-        unsubscribed=True, unsubscribed_at=at or timezone.now(), updated_at=timezone.now()
+def customer_consent_give(
+    *,
+    customer: Customer,
+    source: str,
+    actor: User | None = None,
+    at: datetime | None = None,
+    encounter_ref: int | None = None,
+) -> Customer:
+    """Record that the customer agreed to be surveyed, when, through which channel and by whom."""
+    customer_consent_record(
+        customer=customer, kind=ConsentKind.GIVEN, source=source, actor=actor, at=at, encounter_ref=encounter_ref
     )
-    customer.refresh_from_db()
     return customer
 
 
-@transaction.atomic
-def customer_resubscribe(*, customer: Customer) -> Customer:
-    Customer.objects.filter(pk=customer.pk).update(unsubscribed=False, unsubscribed_at=None, updated_at=timezone.now())
-    customer.refresh_from_db()
+def customer_consent_withdraw(
+    *, customer: Customer, source: str = ConsentSource.STAFF, actor: User | None = None
+) -> Customer:
+    customer_consent_record(customer=customer, kind=ConsentKind.WITHDRAWN, source=source, actor=actor)
+    return customer
+
+
+def customer_unsubscribe(
+    *,
+    customer: Customer,
+    source: str = ConsentSource.STAFF,
+    actor: User | None = None,
+    at: datetime | None = None,
+    invitation_ref: int | None = None,
+) -> Customer:
+    """The customer asked for no more surveys. Idempotent: the first time is kept."""
+    customer_consent_record(
+        customer=customer,
+        kind=ConsentKind.UNSUBSCRIBED,
+        source=source,
+        actor=actor,
+        at=at,
+        invitation_ref=invitation_ref,
+    )
+    return customer
+
+
+def customer_resubscribe(
+    *, customer: Customer, source: str = ConsentSource.STAFF, actor: User | None = None
+) -> Customer:
+    customer_consent_record(customer=customer, kind=ConsentKind.RESUBSCRIBED, source=source, actor=actor)
     return customer
 
 

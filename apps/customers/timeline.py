@@ -21,6 +21,7 @@ class TimelineKind(models.TextChoices):
     INVITATION = "invitation", _("Survey invitation")
     ANSWER = "answer", _("Survey answer")
     CASE = "case", _("Follow-up case")
+    CONSENT = "consent", _("Consent")
 
 
 @dataclass(frozen=True)

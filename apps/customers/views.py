@@ -24,8 +24,8 @@ from apps.customers.import_jobs import (
     customer_import_start,
 )
 from apps.customers.importing import customer_import_discard
-from apps.customers.models import Customer, CustomerImport, ImportStatus
-from apps.customers.selectors import customer_list
+from apps.customers.models import ConsentSource, Customer, CustomerImport, ImportStatus
+from apps.customers.selectors import customer_consent_history, customer_list
 from apps.customers.services import customer_create, customer_unsubscribe, customer_update, segment_get_or_create
 from apps.customers.timeline import TimelineKind, customer_timeline
 from apps.privacy.erasure import customer_erase
@@ -82,7 +82,12 @@ class CustomerDetailView(CapabilityRequiredMixin, View):
         return render(
             request,
             "customers/customer_detail.html",
-            {"customer": customer, "timeline": customer_timeline(customer=customer), "timeline_kinds": TimelineKind},
+            {
+                "customer": customer,
+                "timeline": customer_timeline(customer=customer),
+                "timeline_kinds": TimelineKind,
+                "consent_history": customer_consent_history(customer=customer),
+            },
         )
 
 
@@ -132,7 +137,7 @@ class CustomerUpdateView(CapabilityRequiredMixin, View):
         form = CustomerForm(request.POST)
         if form.is_valid():
             try:
-                customer_update(customer=customer, **_profile_fields(form))
+                customer_update(customer=customer, consent_actor=request.user, **_profile_fields(form))
             except DomainError as error:
                 form_add_domain_error(form, error)
             else:
@@ -173,7 +178,9 @@ class CustomerUnsubscribeView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_manage_cx_model)
 
     def post(self, request: HttpRequest, customer_id: int) -> HttpResponse:
-        customer = customer_unsubscribe(customer=get_object_or_404(Customer, pk=customer_id))
+        customer = customer_unsubscribe(
+            customer=get_object_or_404(Customer, pk=customer_id), source=ConsentSource.STAFF, actor=request.user
+        )
         messages.success(request, _("%(customer)s will get no more surveys.") % {"customer": customer})
         return redirect("customers:detail", customer_id=customer.pk)
 

@@ -84,7 +84,13 @@ def encounter_log(
             )
             if survey_agreed and not customer.survey_consent:
                 consent_source = ConsentSource.API if source == EncounterSource.API else ConsentSource.FRONTLINE
-                customer_consent_give(customer=customer, source=consent_source, at=occurred_at)
+                customer_consent_give(
+                    customer=customer,
+                    source=consent_source,
+                    actor=logged_by,
+                    at=occurred_at,
+                    encounter_ref=encounter.pk,
+                )
     except IntegrityError:
         if external_id:
             return Encounter.objects.get(external_id=external_id)

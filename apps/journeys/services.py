@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.services import user_update
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_changes, audit_log_record
 from apps.core.deletion import rows_delete
 from apps.core.exceptions import DomainError
 from apps.journeys.models import Channel, OwnershipChange, OwnershipRole, ServicePath, Stage, Touchpoint
@@ -324,6 +326,7 @@ def _ownership_write(
         raise DomainError(message, code="backup_is_owner", fields={"backup_owner": [message]})
 
     changes = []
+    before = {"owner": touchpoint.owner_id, "backup_owner": touchpoint.backup_owner_id}
     path_name = touchpoint.stage.path.name
     for role, field, new in ((OwnershipRole.OWNER, "owner", owner), (OwnershipRole.BACKUP, "backup_owner", backup)):
         old_id = getattr(touchpoint, f"{field}_id")
@@ -349,6 +352,14 @@ def _ownership_write(
     touchpoint._history_user = acting_user  # type: ignore[attr-defined]  # read by simple-history
     touchpoint.save()
     OwnershipChange.objects.bulk_create(changes)
+    after = {"owner": touchpoint.owner_id, "backup_owner": touchpoint.backup_owner_id}
+    audit_log_record(
+        event_type=AuditEvent.OWNER_CHANGED,
+        acting_user=acting_user,
+        modified_user=owner,
+        target=touchpoint,
+        extra=audit_changes(before=before, after=after, values_kept=after),
+    )
     return True
 
 
@@ -416,5 +427,5 @@ def user_deactivate_with_handover(*, user: User, to_user: User | None, acting_us
         raise DomainError(_("You cannot deactivate your own account."), code="self_deactivate")
     note = _("Handed over when %(user)s was deactivated") % {"user": user}
     changed = touchpoint_reassign_all(from_user=user, to_user=to_user, acting_user=acting_user, note=note)
-    user_update(user=user, is_active=False)
+    user_update(user=user, is_active=False, acting_user=acting_user)
     return changed

@@ -35,5 +35,5 @@ class MaturitySettingsAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: MaturitySettings, form: forms.ModelForm, change: bool) -> None:
         # Through the service, like the settings page; it keeps the one row.
-        saved = maturity_settings_update(**{name: form.cleaned_data[name] for name in FIELDS})
+        saved = maturity_settings_update(acting_user=request.user, **{name: form.cleaned_data[name] for name in FIELDS})
         obj.pk = saved.pk

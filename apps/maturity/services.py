@@ -7,6 +7,9 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from apps.accounts.models import User
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_changes, audit_log_record
 from apps.core.exceptions import DomainError
 from apps.maturity.models import MaturitySettings, MaturitySnapshot, TouchpointLevel
 from apps.maturity.rules import Level, Rollup
@@ -17,18 +20,32 @@ logger = logging.getLogger(__name__)
 
 @transaction.atomic
 def maturity_settings_update(
-    *, window_days: int, min_answers: int, max_overdue_cases: int, rollup_share_percent: int
+    *,
+    window_days: int,
+    min_answers: int,
+    max_overdue_cases: int,
+    rollup_share_percent: int,
+    acting_user: User | None = None,
 ) -> MaturitySettings:
     settings = maturity_settings_get()
-    settings.window_days = window_days
-    settings.min_answers = min_answers
-    settings.max_overdue_cases = max_overdue_cases
-    settings.rollup_share_percent = rollup_share_percent
+    after = {
+        "window_days": window_days,
+        "min_answers": min_answers,
+        "max_overdue_cases": max_overdue_cases,
+        "rollup_share_percent": rollup_share_percent,
+    }
+    before = {name: getattr(settings, name) for name in after}
+    for name, value in after.items():
+        setattr(settings, name, value)
     try:
         settings.full_clean()
     except ValidationError as error:
         raise DomainError(error.messages[0], code="invalid", fields=error.message_dict) from error
     settings.save()
+    # The thresholds are numbers, never personal: the entry keeps their old and new values.
+    extra = audit_changes(before=before, after=after, values_kept=after)
+    if extra:
+        audit_log_record(event_type=AuditEvent.SETTINGS_CHANGED, acting_user=acting_user, target=settings, extra=extra)
     return settings
 
 

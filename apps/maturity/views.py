@@ -27,7 +27,9 @@ class MaturitySettingsView(CapabilityRequiredMixin, View):
         form = MaturitySettingsForm(request.POST, instance=maturity_settings_get())
         if form.is_valid():
             try:
-                maturity_settings_update(**{name: form.cleaned_data[name] for name in form.Meta.fields})
+                maturity_settings_update(
+                    acting_user=request.user, **{name: form.cleaned_data[name] for name in form.Meta.fields}
+                )
             except DomainError as error:
                 form_add_domain_error(form, error)
         if form.errors:

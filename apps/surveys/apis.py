@@ -176,7 +176,7 @@ class SurveySettingsApi(CapabilityApiMixin, APIView):
     def patch(self, request: Request) -> Response:
         serializer = SurveySettingsSerializer(survey_settings_get(), data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        rules = survey_settings_update(**serializer.validated_data)
+        rules = survey_settings_update(acting_user=request.user, **serializer.validated_data)
         return Response(SurveySettingsSerializer(rules).data)
 
 

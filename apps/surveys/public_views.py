@@ -147,6 +147,8 @@ class SurveyUnsubscribeView(View):
         invitation = invitation_by_token(token=token)
         if invitation is None:
             return _unavailable(request)
-        invitation_unsubscribe(invitation=invitation)
+        # A mail program's one-click POST carries this field (RFC 8058 section 3.2); the page's button does not.
+        one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+        invitation_unsubscribe(invitation=invitation, one_click=one_click)
         with translation.override(_language(invitation)):
             return render(request, "surveys/public/unsubscribe.html", {"invitation": invitation, "done": True})

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from apps.cases.services import case_open
 from apps.core.exceptions import DomainError
+from apps.customers.models import ConsentSource
 from apps.customers.services import customer_unsubscribe
 from apps.surveys.models import (
     QUESTION_SCALES,
@@ -157,9 +158,16 @@ def response_submit(*, invitation_id: int, raw_answers: dict[str, str], now: dt.
 
 
 @transaction.atomic
-def invitation_unsubscribe(*, invitation: Invitation, now: dt.datetime | None = None) -> None:
-    """The customer asked for no more surveys: nothing else is sent to them."""
-    customer_unsubscribe(customer=invitation.customer, at=now or timezone.now())
+def invitation_unsubscribe(*, invitation: Invitation, one_click: bool = False, now: dt.datetime | None = None) -> None:
+    """The customer asked for no more surveys: nothing else is sent to them. `one_click`: their
+    email program asked for them (RFC 8058), not the link's page."""
+    customer_unsubscribe(
+        customer=invitation.customer,
+        source=ConsentSource.ONE_CLICK if one_click else ConsentSource.SURVEY_LINK,
+        actor=None,
+        at=now or timezone.now(),
+        invitation_ref=invitation.pk,
+    )
     InvitationEmail.objects.filter(invitation__customer=invitation.customer, status=EmailStatus.SCHEDULED).update(
         status=EmailStatus.CANCELLED
     )

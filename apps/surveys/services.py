@@ -14,6 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_changes, audit_log_record
 from apps.core.deletion import rows_delete
 from apps.core.exceptions import DomainError
 from apps.journeys.models import Touchpoint
@@ -161,7 +164,9 @@ def survey_update(
 
 
 @transaction.atomic
-def survey_touchpoints_set(*, survey: Survey, delays: dict[int, int | None]) -> list[TouchpointSurvey]:
+def survey_touchpoints_set(
+    *, survey: Survey, delays: dict[int, int | None], acting_user: User | None = None
+) -> list[TouchpointSurvey]:
     """Make exactly the touchpoints in `delays` (id -> minutes, None = company default) follow up with `survey`.
 
     A touchpoint can have one follow-up survey: choosing it here moves it from any other survey.
@@ -177,6 +182,7 @@ def survey_touchpoints_set(*, survey: Survey, delays: dict[int, int | None]) -> 
             )
     if delays and not survey.is_active:
         raise DomainError(_("Activate the survey before attaching it to touchpoints."), code="survey_inactive")
+    before = dict(TouchpointSurvey.objects.filter(survey=survey).values_list("touchpoint_id", "delay_minutes"))
     TouchpointSurvey.objects.filter(survey=survey).exclude(touchpoint_id__in=found).delete()
     links = []
     for touchpoint_id, minutes in delays.items():
@@ -184,7 +190,27 @@ def survey_touchpoints_set(*, survey: Survey, delays: dict[int, int | None]) -> 
             touchpoint_id=touchpoint_id, defaults={"survey": survey, "delay_minutes": minutes}
         )
         links.append(link)
+    _touchpoint_rules_log(survey=survey, before=before, after=dict(delays), acting_user=acting_user)
     return links
+
+
+def _touchpoint_rules_log(
+    *, survey: Survey, before: dict[int, int | None], after: dict[int, int | None], acting_user: User | None
+) -> None:
+    """One entry for a change of which touchpoints follow up with `survey`, by touchpoint id, and their delays."""
+    added = sorted(set(after) - set(before))
+    removed = sorted(set(before) - set(after))
+    delay_changed = sorted(pk for pk in set(before) & set(after) if before[pk] != after[pk])
+    if not (added or removed or delay_changed):
+        return
+    extra = {
+        "changed": ["touchpoints"],
+        "touchpoints_added": added,
+        "touchpoints_removed": removed,
+        "delays_changed": delay_changed,
+        "delay_minutes": {str(pk): after[pk] for pk in [*added, *delay_changed]},
+    }
+    audit_log_record(event_type=AuditEvent.SETTINGS_CHANGED, acting_user=acting_user, target=survey, extra=extra)
 
 
 _SETTINGS_FIELDS = (
@@ -202,12 +228,16 @@ _SETTINGS_FIELDS = (
 
 
 @transaction.atomic
-def survey_settings_update(**changes: Any) -> SurveySettings:
-    """Change any of the company's survey rules; every field is validated against its limits."""
+def survey_settings_update(*, acting_user: User | None = None, **changes: Any) -> SurveySettings:
+    """Change any of the company's survey rules; every field is validated against its limits.
+
+    The rules are numbers and times, never personal: the audit entry keeps their old and new values.
+    """
     unknown = set(changes) - set(_SETTINGS_FIELDS)
     if unknown:
         raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     rules = survey_settings_get()
+    before = {key: getattr(rules, key) for key in changes}
     for key, value in changes.items():
         setattr(rules, key, value)
     try:
@@ -220,6 +250,9 @@ def survey_settings_update(**changes: Any) -> SurveySettings:
             fields={"reminder_after_days": [_("The reminder must go out before the link expires.")]},
         )
     rules.save()
+    extra = audit_changes(before=before, after=changes, values_kept=_SETTINGS_FIELDS)
+    if extra:
+        audit_log_record(event_type=AuditEvent.SETTINGS_CHANGED, acting_user=acting_user, target=rules, extra=extra)
     return rules
 
 

@@ -239,7 +239,7 @@ class SurveyTouchpointsView(_ManagerView):
             delays[int(value)] = int(raw_delay) if raw_delay else None
         if not errors:
             try:
-                survey_touchpoints_set(survey=survey, delays=delays)
+                survey_touchpoints_set(survey=survey, delays=delays, acting_user=request.user)
             except DomainError as error:
                 errors.append(error.message)
             else:
@@ -258,7 +258,9 @@ class SurveySettingsView(_ManagerView):
         form = SurveySettingsForm(request.POST, instance=survey_settings_get())
         if form.is_valid():
             try:
-                survey_settings_update(**{name: form.cleaned_data[name] for name in form.Meta.fields})
+                survey_settings_update(
+                    acting_user=request.user, **{name: form.cleaned_data[name] for name in form.Meta.fields}
+                )
             except DomainError as error:
                 form_add_domain_error(form, error)
             else:

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django_celery_beat import admin as beat_admin
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
 
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_changes, audit_log_record
 from apps.core.exceptions import DomainError
 from apps.tenants.models import Domain, Tenant
 from apps.tenants.selectors import tenant_primary_domain
@@ -111,6 +113,7 @@ class TenantAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Tenant, form: forms.ModelForm, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
+            self._change_log(request, obj, form)
             return
         data = form.cleaned_data
         created = company_create(
@@ -128,6 +131,19 @@ class TenantAdmin(admin.ModelAdmin):
         if not data.get("admin_password"):
             # After the admin's transaction commits: the invitation is written in the new company's schema.
             transaction.on_commit(lambda: company_admin_invite(tenant=created, email=data["admin_email"]))
+
+    def _change_log(self, request: HttpRequest, obj: Tenant, form: forms.ModelForm) -> None:
+        """An operator's change of a company, in the operators' log (the public schema): field names,
+        and the values of the flags and codes; the name only by its field name."""
+        changed = [name for name in form.changed_data if name in form.cleaned_data]
+        if not changed:
+            return
+        extra = audit_changes(
+            before={name: form.initial.get(name) for name in changed},
+            after={name: form.cleaned_data[name] for name in changed},
+            values_kept=("is_active", "language", "time_zone"),
+        )
+        audit_log_record(event_type=AuditEvent.SETTINGS_CHANGED, acting_user=request.user, target=obj, extra=extra)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         if change:

@@ -14,6 +14,8 @@ from django_tenants.utils import get_public_schema_name, schema_context, tenant_
 from apps.accounts.invitations import user_invitation_send_from_elsewhere
 from apps.accounts.models import Role, User
 from apps.accounts.services import password_validate, user_create
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_changes, audit_log_record
 from apps.core.exceptions import DomainError
 from apps.tenants.models import Domain, Tenant
 from apps.tenants.selectors import company_host
@@ -171,13 +173,21 @@ def public_tenant_ensure(*, domain: str | None = None) -> Tenant:
 
 
 @transaction.atomic
-def company_update_settings(*, tenant: Tenant, name: str, language: str, time_zone: str) -> Tenant:
+def company_update_settings(
+    *, tenant: Tenant, name: str, language: str, time_zone: str, acting_user: User | None = None
+) -> Tenant:
+    """Change the company's name, language and time zone; logged in the company's own audit log."""
     tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    before = {"name": tenant.name, "language": tenant.language, "time_zone": tenant.time_zone}
     moved = tenant.time_zone != time_zone
     tenant.name = name.strip() or tenant.name
     tenant.language = language
     tenant.time_zone = time_zone
     tenant.save(update_fields=["name", "language", "time_zone"])
+    after = {"name": tenant.name, "language": tenant.language, "time_zone": tenant.time_zone}
+    extra = audit_changes(before=before, after=after, values_kept=("language", "time_zone"))
+    if extra:
+        audit_log_record(event_type=AuditEvent.SETTINGS_CHANGED, acting_user=acting_user, target=tenant, extra=extra)
     if moved:
         # The daily roll-ups are per local day: rebuild them on the new day boundaries now, not at night.
         transaction.on_commit(lambda: _metrics_recompute_queue(tenant=tenant))

@@ -25,6 +25,6 @@ class CompanySettingsView(CapabilityRequiredMixin, View):
         form = CompanySettingsForm(request.POST)
         if not form.is_valid():
             return render(request, "tenants/company_settings.html", {"form": form}, status=400)
-        company_update_settings(tenant=connection.tenant, **form.cleaned_data)
+        company_update_settings(tenant=connection.tenant, acting_user=request.user, **form.cleaned_data)
         messages.success(request, _("Company settings saved."))
         return redirect("tenants:settings")

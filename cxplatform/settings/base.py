@@ -136,6 +136,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "apps.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that may sign in or write: which door (page, API, admin) an audit entry names.
+    "apps.audit.context.AuditSourceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -369,6 +371,8 @@ SPECTACULAR_SETTINGS = {
         "UserRoleEnum": "apps.accounts.models.Role.choices",
         "LanguageEnum": "apps.customers.models.Language.choices",
         "FeelingEnum": "apps.encounters.models.Feeling.choices",
+        "ConsentSourceEnum": "apps.customers.models.ConsentSource.choices",
+        "ConsentSourceOfClientsEnum": "apps.customers.models.CONSENT_SOURCES_GIVEN_BY_CLIENTS",
     },
 }
 

@@ -47,11 +47,12 @@ def test_list_paginates(client_for, manager):
     assert "c119@example.fi" in third and "c049@example.fi" not in third
 
 
-def test_profile_shows_details_and_an_empty_timeline(client_for, manager, aino):
+def test_profile_shows_details_and_a_timeline_of_the_consent_alone(client_for, manager, aino):
     page = client_for(manager).get(f"/customers/{aino.pk}/").content.decode()
     assert "aino@example.fi" in page
     assert "Kiireinen perheellinen" in page
-    assert "timeline__entry" not in page
+    # Aino consented when she was added; nothing else has happened to her yet.
+    assert page.count("timeline__entry ") == 1 and "timeline__entry--consent" in page
 
 
 def test_manager_creates_and_edits(client_for, manager):

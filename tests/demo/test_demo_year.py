@@ -15,6 +15,8 @@ from django.utils import timezone
 from apps.accounts.models import Team
 from apps.cases.models import CaseStatus, FollowUpCase
 from apps.cases.working_days import add_working_days
+from apps.customers.consent import ConsentState, consent_replay
+from apps.customers.models import ConsentEvent, Customer
 from apps.demo.seeds import SEEDERS
 from apps.demo.seeds.context import DemoContext
 from apps.demo.seeds.users import TEAM_INSPECTORS, TEAM_MANAGEMENT, TEAM_SERVICE
@@ -285,3 +287,20 @@ def test_bulk_written_history_matches_what_the_services_write(demo_year):
         ]
         if case.resolved_at:
             assert case.status == CaseStatus.RESOLVED and case.resolved_by_id == case.assignee_id
+
+
+def test_the_seeded_consent_is_the_replay_of_its_ledger(demo_year):
+    """Bulk-seeded customers and those the seed logs through the services alike: the consent
+    columns are what their ledger replays to, and consent at an encounter names it."""
+    ledgers = defaultdict(list)
+    for event in ConsentEvent.objects.order_by("id"):
+        ledgers[event.customer_id].append(event)
+    customers = list(Customer.objects.all())
+    assert sum(customer.survey_consent for customer in customers) > len(customers) // 2
+    assert any(customer.unsubscribed for customer in customers)
+    for customer in customers:
+        assert ConsentState.of(customer) == consent_replay(ledgers[customer.pk]), customer.pk
+    at_encounters = ConsentEvent.objects.filter(encounter_ref__isnull=False)
+    assert at_encounters.exists()
+    assert not at_encounters.filter(actor__isnull=True).exists()
+    assert set(ConsentEvent.objects.values_list("wording__version", flat=True)) == {1}

@@ -45,7 +45,13 @@ def test_timeline_has_every_kind_newest_first(db: None, frontline: Any, customer
     with translation.override("en"):
         entries = customer_timeline(customer=customer)
     kinds = [entry.kind for entry in entries]
-    assert set(kinds) == {TimelineKind.ENCOUNTER, TimelineKind.INVITATION, TimelineKind.ANSWER, TimelineKind.CASE}
+    assert set(kinds) == {
+        TimelineKind.ENCOUNTER,
+        TimelineKind.INVITATION,
+        TimelineKind.ANSWER,
+        TimelineKind.CASE,
+        TimelineKind.CONSENT,
+    }
     assert [entry.at for entry in entries] == sorted((entry.at for entry in entries), reverse=True)
     answer = next(entry for entry in entries if entry.kind == TimelineKind.ANSWER)
     assert "NPS 3" in answer.title and "Liian pitkä jono." in answer.detail
@@ -62,7 +68,7 @@ def test_profile_page_shows_the_timeline(
     body = client_for(manager).get(reverse("customers:detail", args=[customer.pk])).content.decode()
     assert "Asiakas oli tyytymätön odotusaikaan." in body
     assert "Liian pitkä jono." in body
-    for kind in ("encounter", "invitation", "answer", "case"):
+    for kind in ("encounter", "invitation", "answer", "case", "consent"):
         assert f"timeline__entry--{kind}" in body
 
 

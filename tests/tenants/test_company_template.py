@@ -74,6 +74,7 @@ def test_a_template_behind_the_migrations_is_not_copied_the_company_is_migrated(
     assert schemas_behind(["kappa"]) == []
     assert catalog_differences(schema_catalog(TEMPLATE), schema_catalog("kappa")).keys() == {
         "rows of accounts_user",
+        "rows of audit_auditlogentry",  # the first admin's invitation
         "sequences",
     }
 
@@ -121,6 +122,7 @@ def test_without_a_template_companies_are_migrated_and_migrate_schemas_makes_the
     assert schemas_behind([TEMPLATE]) == []
     assert catalog_differences(schema_catalog(TEMPLATE), schema_catalog("lambda")).keys() == {
         "rows of accounts_user",
+        "rows of audit_auditlogentry",  # the first admin's invitation
         "sequences",
     }
 

@@ -1,10 +1,12 @@
 """The demo vehicle-inspection chain's customers (a year's worth of visitors), deterministic from the context's seed."""
 
+import datetime as dt
 from random import Random
 
 from django.utils import timezone
 
-from apps.customers.models import ConsentSource, Customer, Language
+from apps.customers.consent import consent_event_build, consent_wording_current
+from apps.customers.models import ConsentEvent, ConsentKind, ConsentSource, ConsentWording, Customer, Language
 from apps.customers.phones import phone_normalize
 from apps.customers.services import segment_get_or_create
 from apps.demo.seeds.context import DemoContext
@@ -82,7 +84,10 @@ def seed(*, context: DemoContext) -> None:
     senior = personas.get("Eläkeläinen, tarkka ajoneuvostaan")
     first_car = personas.get("Ensimmäisen auton ostaja")
     now = timezone.now()
+    wording = consent_wording_current()
     customers = []
+    unsubscribed: list[bool] = []
+    events: list[ConsentEvent | None] = []
     for number, row in enumerate(demo_customer_rows(random, DEMO_CUSTOMER_COUNT), start=1):
         is_business = bool(row["business"])
         if is_business:
@@ -90,24 +95,36 @@ def seed(*, context: DemoContext) -> None:
         else:
             persona = random.choice([family, family, senior, first_car, None])
         consent = random.random() < 0.8
-        customers.append(
-            Customer(
-                full_name=str(row["full_name"]),
-                email=str(row["email"]),
-                phone=str(row["phone"]),
-                phone_normalized=phone_normalize(str(row["phone"])) or "",
-                language=str(row["language"]),
-                segment=business if is_business else consumer,
-                persona=persona,
-                survey_consent=consent,
-                consent_given_at=now - timezone.timedelta(days=random.randint(1, 700)) if consent else None,
-                consent_source=random.choice([ConsentSource.FRONTLINE, ConsentSource.WEB_FORM]) if consent else "",
-                unsubscribed=random.random() < 0.03,
-                external_id=f"KIVI-{10000 + number}",
-            )
+        customer = Customer(
+            full_name=str(row["full_name"]),
+            email=str(row["email"]),
+            phone=str(row["phone"]),
+            phone_normalized=phone_normalize(str(row["phone"])) or "",
+            language=str(row["language"]),
+            segment=business if is_business else consumer,
+            persona=persona,
+            external_id=f"KIVI-{10000 + number}",
         )
-    for customer in customers:
-        if customer.unsubscribed:
-            customer.unsubscribed_at = now - timezone.timedelta(days=random.randint(1, 90))
+        if consent:
+            # The same draws, in the same order, as when the columns were written directly.
+            given_at = now - timezone.timedelta(days=random.randint(1, 700))
+            source = random.choice([ConsentSource.FRONTLINE, ConsentSource.WEB_FORM])
+            events.append(_consent(customer, ConsentKind.GIVEN, source=source, at=given_at, wording=wording))
+        unsubscribed.append(random.random() < 0.03)
+        customers.append(customer)
+    for customer, unsubscribes in zip(customers, unsubscribed, strict=True):
+        if unsubscribes:
+            at = now - timezone.timedelta(days=random.randint(1, 90))
+            events.append(
+                _consent(customer, ConsentKind.UNSUBSCRIBED, source=ConsentSource.SURVEY_LINK, at=at, wording=wording)
+            )
     Customer.objects.bulk_create(customers)
+    ConsentEvent.objects.bulk_create([event for event in events if event is not None])
     context.customers_seeded = len(customers)
+
+
+def _consent(
+    customer: Customer, kind: ConsentKind, *, source: ConsentSource, at: dt.datetime, wording: ConsentWording
+) -> ConsentEvent | None:
+    """A seeded customer's consent as a ledger event; the customer's columns follow from it."""
+    return consent_event_build(customer=customer, kind=kind, source=source, actor=None, wording=wording, at=at)

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.cases.models import CaseEvent, CaseStatus, FollowUpCase
-from apps.customers.models import ConsentSource, Customer
+from apps.customers.consent import consent_event_build, consent_wording_current
+from apps.customers.models import ConsentEvent, ConsentKind, ConsentSource, Customer
 from apps.demo.seeds.year import PlannedEncounter, PlanRules
 from apps.encounters.models import Encounter
 from apps.journeys.models import Touchpoint
@@ -59,7 +60,6 @@ def _shifted(field: str, minutes: int) -> ExpressionWrapper:
 def history_write(*, plan: list[PlannedEncounter], targets: HistoryTargets, rules: PlanRules) -> dict[str, int]:
     """Insert `plan` (encounters and everything that followed them); returns row counts by kind."""
     customers = targets.customers
-    _consent_record(plan, customers)
     encounters = Encounter.objects.bulk_create(
         [
             Encounter(
@@ -78,6 +78,7 @@ def history_write(*, plan: list[PlannedEncounter], targets: HistoryTargets, rule
         ],
         batch_size=BATCH,
     )
+    _consent_record(plan, customers, encounters, targets)
     encounter_ids = [encounter.pk for encounter in encounters]
     # Logged two minutes after the meeting, as the seeded services record it.
     Encounter.objects.filter(pk__in=encounter_ids).update(
@@ -145,19 +146,33 @@ def history_write(*, plan: list[PlannedEncounter], targets: HistoryTargets, rule
     }
 
 
-def _consent_record(plan: list[PlannedEncounter], customers: list[Customer]) -> None:
+def _consent_record(
+    plan: list[PlannedEncounter], customers: list[Customer], encounters: list[Encounter], targets: HistoryTargets
+) -> None:
     """A customer who agreed to a survey at the counter gave their consent then (as encounter_log records it)."""
+    wording = consent_wording_current()
     changed: dict[int, Customer] = {}
-    for row in plan:
+    events = []
+    for row, encounter in zip(plan, encounters, strict=True):
+        if not row.agreed:
+            continue
         customer = customers[row.customer]
-        if row.agreed and not customer.survey_consent:
-            customer.survey_consent = True
-            customer.consent_given_at = row.occurred_at
-            customer.consent_source = ConsentSource.FRONTLINE
+        event = consent_event_build(
+            customer=customer,
+            kind=ConsentKind.GIVEN,
+            source=ConsentSource.FRONTLINE,
+            actor=targets.staff[row.staff],
+            wording=wording,
+            at=row.occurred_at,
+            encounter_ref=encounter.pk,
+        )
+        if event is not None:
+            events.append(event)
             changed[customer.pk] = customer
     Customer.objects.bulk_update(
         list(changed.values()), ["survey_consent", "consent_given_at", "consent_source"], batch_size=BATCH
     )
+    ConsentEvent.objects.bulk_create(events, batch_size=BATCH)
 
 
 def _invitation(row: PlannedEncounter, encounter: Encounter, targets: HistoryTargets, rules: PlanRules) -> Invitation:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0002_import_in_background'),
+        ('customers', '0004_consent_ledger_first_events'),
     ]
 
     operations = [

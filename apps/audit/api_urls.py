@@ -1,0 +1,7 @@
+from django.urls import path
+
+from apps.audit import apis
+
+urlpatterns = [
+    path("audit-log/", apis.AuditLogListApi.as_view(), name="audit_log"),
+]
