@@ -1,0 +1,358 @@
+"""Everything held about one customer, as one document (GDPR Art. 15 access and Art. 20 portability).
+
+`person_export_document` reads the customer's rows from the personal-data register
+and the facts around them (encounters, invitations, answers, cases, emails, import
+files, earlier exports) into plain JSON values with stable keys; export_files.py
+writes the same document as data.json, a readable index.html and CSV files.
+
+Completeness: every registered model with a customer lookup contributes. A model
+that has no section of its own below still appears under "other_records" with its
+registered fields, and `sources` maps each table to the primary keys of the rows the
+document was read from, which is what tests/privacy/test_person_export.py checks
+against a scan of every table.
+
+Sections that live in apps added later (the consent ledger's history) come in
+through `person_export_section_register(key, provider)`.
+"""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.cases.models import CaseEvent, FollowUpCase
+from apps.core.json_values import datetime_text
+from apps.customers.models import Customer, CustomerImport
+from apps.encounters.models import Encounter
+from apps.outbox.models import OutboundEmail
+from apps.privacy.models import PersonalDataExport
+from apps.privacy.registry import PersonalData, personal_data_entries
+from apps.surveys.models import Answer, Invitation, InvitationEmail, Response
+
+# The version of the document's shape; bumped when a key changes meaning or goes away.
+DOCUMENT_FORMAT = "kokemus.personal-data.v1"
+# A name shorter than this is not looked for in free text (it would match unrelated words).
+MIN_NAME_MATCH = 4
+
+SectionProvider = Callable[[Customer], list[dict[str, Any]]]
+_sections: dict[str, SectionProvider] = {}
+
+
+def person_export_section_register(key: str, provider: SectionProvider) -> SectionProvider:
+    """Add a section to every export: `provider(customer)` returns its rows as plain JSON values.
+
+    For data kept by an app that builds on customers, e.g. the consent ledger's history
+    (key "consent_history"). Each row may carry "id"; the rows' ids are then listed in
+    `sources` under the provider's `table` attribute, if it has one.
+    """
+    _sections[key] = provider
+    return provider
+
+
+def _text(value: Any) -> Any:
+    return datetime_text(value) if hasattr(value, "tzinfo") else value
+
+
+def _customer_section(customer: Customer) -> dict[str, Any]:
+    return {
+        "id": customer.pk,
+        "full_name": customer.full_name,
+        "email": customer.email,
+        "phone": customer.phone,
+        "phone_normalized": customer.phone_normalized,
+        "external_id": customer.external_id,
+        "language": customer.language,
+        "segment": customer.segment.name if customer.segment else None,
+        "persona": customer.persona.name if customer.persona else None,
+        "created_at": datetime_text(customer.created_at),
+        "updated_at": datetime_text(customer.updated_at),
+    }
+
+
+def _consent_section(customer: Customer) -> dict[str, Any]:
+    return {
+        "survey_consent": customer.survey_consent,
+        "consent_given_at": datetime_text(customer.consent_given_at),
+        "consent_source": customer.consent_source,
+        "unsubscribed": customer.unsubscribed,
+        "unsubscribed_at": datetime_text(customer.unsubscribed_at),
+    }
+
+
+def _encounters(customer: Customer) -> list[dict[str, Any]]:
+    encounters = Encounter.objects.filter(customer=customer).select_related("touchpoint__stage__path")
+    return [
+        {
+            "id": encounter.pk,
+            "occurred_at": datetime_text(encounter.occurred_at),
+            "touchpoint": encounter.touchpoint.name,
+            "path": encounter.touchpoint.stage.path.name,
+            "outcome": encounter.outcome,
+            "peak_feeling": encounter.peak_feeling,
+            "end_feeling": encounter.end_feeling,
+            "note": encounter.note,
+            "raised_to_management": encounter.raised_to_management,
+            "survey_agreed": encounter.survey_agreed,
+            "source": encounter.source,
+            "external_id": encounter.external_id,
+        }
+        for encounter in encounters.order_by("occurred_at", "id")
+    ]
+
+
+def _invitations(customer: Customer) -> tuple[list[dict[str, Any]], list[int]]:
+    invitations = (
+        Invitation.objects.filter(customer=customer)
+        .select_related("survey", "touchpoint")
+        .prefetch_related("emails")
+        .order_by("created_at", "id")
+    )
+    rows, email_ids = [], []
+    for invitation in invitations:
+        emails = sorted(invitation.emails.all(), key=lambda email: (email.due_at, email.pk))
+        email_ids += [email.pk for email in emails]
+        rows.append(
+            {
+                "id": invitation.pk,
+                "survey": invitation.survey.name,
+                "touchpoint": invitation.touchpoint.name if invitation.touchpoint else None,
+                "language": invitation.language,
+                "status": invitation.status,
+                "suppression_reason": invitation.suppression_reason,
+                "created_at": datetime_text(invitation.created_at),
+                "sent_at": datetime_text(invitation.sent_at),
+                "expires_at": datetime_text(invitation.expires_at),
+                "answered_at": datetime_text(invitation.answered_at),
+                "emails": [
+                    {
+                        "kind": email.kind,
+                        "status": email.status,
+                        "due_at": datetime_text(email.due_at),
+                        "sent_at": datetime_text(email.sent_at),
+                    }
+                    for email in emails
+                ],
+            }
+        )
+    return rows, email_ids
+
+
+def _responses(customer: Customer) -> tuple[list[dict[str, Any]], list[int]]:
+    responses = (
+        Response.objects.filter(customer=customer)
+        .select_related("survey", "touchpoint", "path")
+        .order_by("submitted_at", "id")
+    )
+    answers = Answer.objects.filter(response__customer=customer).select_related("question")
+    by_response: dict[int, list[Answer]] = {}
+    for answer in answers.order_by("question__position", "id"):
+        by_response.setdefault(answer.response_id, []).append(answer)
+    rows, answer_ids = [], []
+    for response in responses:
+        language = response.language
+        answered = by_response.get(response.pk, [])
+        answer_ids += [answer.pk for answer in answered]
+        rows.append(
+            {
+                "id": response.pk,
+                "survey": response.survey.name,
+                "submitted_at": datetime_text(response.submitted_at),
+                "language": language,
+                "touchpoint": response.touchpoint.name if response.touchpoint else None,
+                "path": response.path.name if response.path else None,
+                "answers": [
+                    {
+                        "question": answer.question.text(language),
+                        "type": answer.type,
+                        "score": answer.score,
+                        "comment": answer.text,
+                    }
+                    for answer in answered
+                ],
+            }
+        )
+    return rows, answer_ids
+
+
+def _cases(customer: Customer) -> tuple[list[dict[str, Any]], list[int]]:
+    cases = FollowUpCase.objects.filter(customer=customer).select_related("touchpoint").order_by("created_at", "id")
+    events = CaseEvent.objects.filter(case__customer=customer).order_by("at", "id")
+    by_case: dict[int, list[CaseEvent]] = {}
+    for event in events:
+        by_case.setdefault(event.case_id, []).append(event)
+    rows = [
+        {
+            "id": case.pk,
+            "status": case.status,
+            "reason": case.reason,
+            "detail": case.detail,
+            "touchpoint": case.touchpoint.name if case.touchpoint else None,
+            "created_at": datetime_text(case.created_at),
+            "due_at": datetime_text(case.due_at),
+            "contacted_at": datetime_text(case.contacted_at),
+            "resolved_at": datetime_text(case.resolved_at),
+            "resolution_note": case.resolution_note,
+            "events": [
+                {
+                    "at": datetime_text(event.at),
+                    "from_status": event.from_status,
+                    "to_status": event.to_status,
+                    "note": event.note,
+                }
+                for event in by_case.get(case.pk, [])
+            ],
+        }
+        for case in cases
+    ]
+    return rows, [event.pk for event in events]
+
+
+def _identifiers(customer: Customer) -> list[str]:
+    """What names the customer in free text: the email, the phone as written and normalised, the name."""
+    values = [customer.email, customer.phone, customer.phone_normalized]
+    if len(customer.full_name.strip()) >= MIN_NAME_MATCH:
+        values.append(customer.full_name.strip())
+    return [value for value in values if value]
+
+
+def _emails(customer: Customer, invitation_email_ids: list[int]) -> list[dict[str, Any]]:
+    """Emails to the customer, and emails to staff that name them (a case assigned about them).
+
+    The outbox does not know its rows' customers: an email is theirs when an invitation
+    of theirs became it, when it went to their address, or when its text names them.
+    An email to a staff member is listed without the staff member's address or body.
+    """
+    matches = Q(invitation_email__id__in=invitation_email_ids)
+    if customer.email:
+        matches |= Q(recipient__iexact=customer.email)
+    for value in _identifiers(customer):
+        matches |= Q(subject__icontains=value) | Q(body_text__icontains=value) | Q(body_html__icontains=value)
+    rows = []
+    for email in OutboundEmail.objects.filter(matches).order_by("created_at", "id"):
+        to_customer = bool(customer.email) and email.recipient.lower() == customer.email.lower()
+        rows.append(
+            {
+                "id": email.pk,
+                "kind": email.kind,
+                "to_customer": to_customer,
+                "recipient": email.recipient if to_customer else None,
+                "subject": email.subject,
+                "status": email.status,
+                "created_at": datetime_text(email.created_at),
+                "sent_at": datetime_text(email.sent_at),
+            }
+        )
+    return rows
+
+
+def _imports(customer: Customer) -> list[dict[str, Any]]:
+    """Uploaded customer files that name the customer, with the lines and the check's notes that do."""
+    identifiers = [value.lower() for value in _identifiers(customer)]
+    if not identifiers:
+        return []
+    rows = []
+    for customer_import in CustomerImport.objects.order_by("created_at", "id"):
+        # Read as the import reads it (UTF-8); a file it rejected is still searched, byte by byte.
+        text = bytes(customer_import.content or b"").decode("utf-8-sig", errors="replace")
+        lines = [line for line in text.splitlines() if any(value in line.lower() for value in identifiers)]
+        notes = [
+            error
+            for error in (customer_import.report or {}).get("errors", [])
+            if any(value in json.dumps(error, ensure_ascii=False).lower() for value in identifiers)
+        ]
+        other_text = f"{customer_import.file_error}\n{customer_import.commit_error}".lower()
+        if not (lines or notes or any(value in other_text for value in identifiers)):
+            continue
+        rows.append(
+            {
+                "id": customer_import.pk,
+                "file_name": customer_import.file_name,
+                "uploaded_at": datetime_text(customer_import.created_at),
+                "status": customer_import.status,
+                "lines": lines,
+                "check_notes": notes,
+            }
+        )
+    return rows
+
+
+def _exports(customer: Customer) -> list[dict[str, Any]]:
+    exports = PersonalDataExport.objects.filter(customer=customer).defer("content").order_by("created_at", "id")
+    return [
+        {
+            "id": export.pk,
+            "created_at": datetime_text(export.created_at),
+            "expires_at": datetime_text(export.expires_at),
+        }
+        for export in exports
+    ]
+
+
+# Registered models each with a section of their own above; any other lands in "other_records".
+_OWN_SECTIONS = {Customer, Encounter, Response, Answer, FollowUpCase, CaseEvent, PersonalDataExport}
+
+
+def _other_records(entry: PersonalData, customer: Customer) -> list[dict[str, Any]]:
+    names = entry.field_names()
+    return [
+        {"id": row["pk"], **{name: _text(row[name]) for name in names if not isinstance(row[name], bytes | memoryview)}}
+        for row in entry.rows_of_customer(customer.pk).values("pk", *names).order_by("pk")
+    ]
+
+
+def person_export_document(*, customer: Customer, now: Any = None) -> dict[str, Any]:
+    """The whole export as plain JSON values (the content of data.json and of the API's answer)."""
+    now = now or timezone.now()
+    customer = Customer.objects.select_related("segment", "persona").get(pk=customer.pk)
+    invitations, invitation_email_ids = _invitations(customer)
+    responses, answer_ids = _responses(customer)
+    cases, case_event_ids = _cases(customer)
+    document: dict[str, Any] = {
+        "format": DOCUMENT_FORMAT,
+        "generated_at": datetime_text(now),
+        "company": getattr(connection.tenant, "name", ""),
+        "customer": _customer_section(customer),
+        "consent": _consent_section(customer),
+        "encounters": _encounters(customer),
+        "invitations": invitations,
+        "responses": responses,
+        "cases": cases,
+        "emails": _emails(customer, invitation_email_ids),
+        "imports": _imports(customer),
+        "exports": _exports(customer),
+        "other_records": {},
+    }
+    sources: dict[str, set[int]] = {
+        Customer._meta.db_table: {customer.pk},
+        Encounter._meta.db_table: {row["id"] for row in document["encounters"]},
+        Invitation._meta.db_table: {row["id"] for row in invitations},
+        InvitationEmail._meta.db_table: set(invitation_email_ids),
+        Response._meta.db_table: {row["id"] for row in responses},
+        Answer._meta.db_table: set(answer_ids),
+        FollowUpCase._meta.db_table: {row["id"] for row in cases},
+        CaseEvent._meta.db_table: set(case_event_ids),
+        OutboundEmail._meta.db_table: {row["id"] for row in document["emails"]},
+        CustomerImport._meta.db_table: {row["id"] for row in document["imports"]},
+        PersonalDataExport._meta.db_table: {row["id"] for row in document["exports"]},
+    }
+    for entry in personal_data_entries():
+        if entry.customer is None:
+            continue
+        table = entry.model._meta.db_table
+        if entry.model not in _OWN_SECTIONS:
+            records = _other_records(entry, customer)
+            document["other_records"][entry.label] = records
+            sources.setdefault(table, set()).update(record["id"] for record in records)
+        # Completeness: whatever a section reads, every row the register finds is listed.
+        sources.setdefault(table, set()).update(entry.rows_of_customer(customer.pk).values_list("pk", flat=True))
+    for key, provider in sorted(_sections.items()):
+        rows = provider(customer)
+        document[key] = rows
+        table = getattr(provider, "table", None)
+        if table:
+            sources.setdefault(table, set()).update(row["id"] for row in rows if "id" in row)
+    document["sources"] = {table: sorted(ids) for table, ids in sorted(sources.items()) if ids}
+    return document
