@@ -5,6 +5,7 @@ personal_data_register(
     FollowUpCase,
     customer="customer",
     fields=[
+        PersonalField("reason", DataKind.STAFF_NOTE),
         PersonalField("detail", DataKind.FREE_TEXT),
         PersonalField("resolution_note", DataKind.STAFF_NOTE),
     ],

@@ -75,6 +75,9 @@ class Customer(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, related_name="+", on_delete=models.SET_NULL, null=True, blank=True, editable=False
     )
+    # Set when the customer's personal data was erased (apps.privacy.erasure); the row
+    # stays, without anything that identifies the person, so every figure stays the same.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("customer")
@@ -97,11 +100,17 @@ class Customer(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
+        if self.erased_at is not None:
+            return str(_("Erased customer #%(id)s") % {"id": self.pk})
         return self.full_name or self.email or self.phone or f"#{self.pk}"
 
     @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+    @property
     def can_be_surveyed(self) -> bool:
-        return bool(self.email) and self.survey_consent and not self.unsubscribed
+        return not self.is_erased and bool(self.email) and self.survey_consent and not self.unsubscribed
 
 
 class ImportStatus(models.TextChoices):

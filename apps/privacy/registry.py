@@ -20,6 +20,8 @@ from typing import Any
 from django.db import models
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
+from simple_history.exceptions import NotHistoricalModelError
+from simple_history.utils import get_history_model_for_model
 
 
 class DataKind(models.TextChoices):
@@ -53,6 +55,17 @@ class PersonalData:
 
     def field_names(self, *kinds: DataKind) -> list[str]:
         return [f.name for f in self.fields if not kinds or f.kind in kinds]
+
+    def erased_values(self, *kinds: DataKind) -> dict[str, Any]:
+        """field name -> what it holds once erased, for `QuerySet.update()`."""
+        return {f.name: f.erased for f in self.fields if not kinds or f.kind in kinds}
+
+    def history_model(self) -> type[Model] | None:
+        """The django-simple-history model that keeps copies of this model's rows, if it has one."""
+        try:
+            return get_history_model_for_model(self.model)
+        except NotHistoricalModelError:
+            return None
 
     def rows_of_customer(self, customer_id: int) -> QuerySet:
         """The rows of this model about one customer (none for an entry about no single customer)."""

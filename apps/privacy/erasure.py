@@ -1,0 +1,355 @@
+"""Erasing one customer's personal data (GDPR Art. 17) while every figure stays the same.
+
+The customer's row and the rows about them (encounters, responses, answers, cases)
+stay, with their scores, times, touchpoints, persona, segment and language, so the
+dashboards, the scores API and the CSV export's figures are identical before and
+after. What identifies the person is blanked through the personal-data register
+(apps/privacy/registry.py), and so are the copies kept elsewhere:
+
+- the rows' copies in django-simple-history tables, for every registered model that has history;
+- outgoing emails: those to the person (by their address or their invitation) are
+  blanked, and cancelled if not sent yet; those about them (a case assigned to staff)
+  have the name, email and phone replaced by the erased customer's label;
+- the admin's change log (LogEntry) of the customer's rows;
+- customer import files: the person's rows become empty rows (so the other rows keep
+  their numbers and the report still matches), and the report's errors about those
+  rows are removed. A file that cannot be read as UTF-8 is emptied.
+
+Invitations not yet answered are expired and their scheduled emails cancelled. The
+erasure is one transaction with the customer row locked, is recorded in the audit
+log with counts only, and is idempotent: erasing an erased customer changes nothing.
+"""
+
+import csv
+import html
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Model, Q, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from apps.audit.models import AuditEvent, AuditSource
+from apps.audit.services import audit_log_record
+from apps.customers.models import Customer, CustomerImport
+from apps.customers.phones import phone_normalize
+from apps.outbox.models import OutboundEmail, OutboundStatus
+from apps.privacy.registry import PersonalData, personal_data_entries
+from apps.surveys.models import EmailStatus, Invitation, InvitationEmail, InvitationStatus
+
+# Shorter strings are not searched for in other rows' text: too many false matches.
+_MIN_NEEDLE = 3
+
+
+@dataclass
+class ErasureResult:
+    customer_id: int
+    erased_at: datetime | None
+    # True when the customer had been erased before: nothing was changed.
+    already_erased: bool = False
+    # Rows changed per table ("cases.followupcase": 2, ...); only ids and counts.
+    counts: dict[str, int] = field(default_factory=dict)
+    dry_run: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "customer_id": self.customer_id,
+            "erased_at": self.erased_at.isoformat() if self.erased_at else None,
+            "already_erased": self.already_erased,
+            "dry_run": self.dry_run,
+            "counts": dict(sorted(self.counts.items())),
+        }
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class _Needles:
+    """The strings that identify the person, as they appear in other rows' text."""
+
+    customer_id: int
+    email: str
+    phones: tuple[str, ...]
+    name: str
+    external_ids: tuple[str, ...]
+
+    @property
+    def phone_tails(self) -> set[str]:
+        tails = {re.sub(r"\D", "", phone)[-6:] for phone in self.phones}
+        return {tail for tail in tails if len(tail) == 6}
+
+    @property
+    def texts(self) -> list[str]:
+        found = {self.email, self.name, *self.phones}
+        found |= {html.escape(text) for text in list(found)}
+        return sorted((text for text in found if len(text) >= _MIN_NEEDLE), key=len, reverse=True)
+
+    def pattern(self) -> re.Pattern[str] | None:
+        texts = self.texts
+        if not texts:
+            return None
+        return re.compile("|".join(re.escape(text) for text in texts), re.IGNORECASE)
+
+
+def _needles(customer: Customer) -> _Needles:
+    from apps.encounters.models import Encounter
+
+    external_ids = {customer.external_id} | set(
+        Encounter.objects.filter(customer=customer).exclude(external_id="").values_list("external_id", flat=True)
+    )
+    phones = {customer.phone.strip(), customer.phone_normalized}
+    return _Needles(
+        customer_id=customer.pk,
+        email=customer.email.strip().lower(),
+        phones=tuple(sorted(p for p in phones if p)),
+        name=" ".join(customer.full_name.split()),
+        external_ids=tuple(sorted(e for e in external_ids if e)),
+    )
+
+
+def customer_erased_label(customer_id: int) -> str:
+    return gettext("Erased customer #%(id)s") % {"id": customer_id}
+
+
+def _count(counts: dict[str, int], model: type[Model], number: int) -> None:
+    if number:
+        label = model._meta.label_lower
+        counts[label] = counts.get(label, 0) + number
+
+
+def _registered_rows_erase(customer: Customer, counts: dict[str, int]) -> None:
+    """Blank every registered field of the rows about the customer, and their history copies."""
+    for entry in personal_data_entries():
+        if entry.customer is None or not entry.fields:
+            continue
+        rows = entry.rows_of_customer(customer.pk)
+        values = entry.erased_values()
+        if entry.model is Customer:
+            values = {**values, "erased_at": timezone.now()}
+        ids = list(rows.values_list("pk", flat=True))
+        if not ids:
+            continue
+        _count(counts, entry.model, entry.model._default_manager.filter(pk__in=ids).update(**values))
+        _history_erase(entry, ids, counts)
+
+
+def _history_erase(entry: PersonalData, ids: list[int], counts: dict[str, int]) -> None:
+    history = entry.history_model()
+    if history is None:
+        return
+    names = {f.name for f in history._meta.get_fields()}
+    values = {name: value for name, value in entry.erased_values().items() if name in names}
+    if "history_change_reason" in names:
+        values["history_change_reason"] = None
+    if values:
+        pk_name = entry.model._meta.pk.attname
+        _count(counts, history, history._default_manager.filter(**{f"{pk_name}__in": ids}).update(**values))
+
+
+def _invitations_stop(customer: Customer, counts: dict[str, int]) -> None:
+    """Cancel the emails not yet sent to the person and expire their open invitations."""
+    pending = InvitationEmail.objects.filter(
+        invitation__customer=customer, status__in=[EmailStatus.SCHEDULED, EmailStatus.SENDING]
+    )
+    _count(counts, InvitationEmail, pending.update(status=EmailStatus.CANCELLED, handed_out_at=None))
+    now = timezone.now()
+    open_invitations = Invitation.objects.filter(
+        customer=customer, status__in=[InvitationStatus.SCHEDULED, InvitationStatus.SENT]
+    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+    _count(counts, Invitation, open_invitations.update(expires_at=now))
+    # A scheduled invitation never goes out now: "not sent".
+    Invitation.objects.filter(customer=customer, status=InvitationStatus.SCHEDULED).update(
+        status=InvitationStatus.SUPPRESSED
+    )
+
+
+def _outbound_erase(customer: Customer, needles: _Needles, counts: dict[str, int]) -> None:
+    """Blank the emails to the person; replace the person in the emails about them."""
+    to_person = Q(invitation_email__invitation__customer=customer)
+    if needles.email:
+        to_person |= Q(recipient__iexact=needles.email)
+    to_ids = set(OutboundEmail.objects.filter(to_person).values_list("pk", flat=True))
+    changed = OutboundEmail.objects.filter(pk__in=to_ids, status__in=[OutboundStatus.QUEUED, OutboundStatus.SENDING])
+    changed.update(status=OutboundStatus.CANCELLED, lease_until=None)
+    blanked = OutboundEmail.objects.filter(pk__in=to_ids).update(
+        recipient="", subject="", body_text="", body_html="", headers={}, last_error=""
+    )
+    pattern = needles.pattern()
+    about = 0
+    if pattern is not None:
+        text_match = Q()
+        for text in needles.texts:
+            text_match |= (
+                Q(subject__icontains=text)
+                | Q(body_text__icontains=text)
+                | Q(body_html__icontains=text)
+                | Q(headers_text__icontains=text)
+                | Q(recipient__icontains=text)
+                | Q(last_error__icontains=text)
+            )
+        label = customer_erased_label(customer.pk)
+        rows = (
+            OutboundEmail.objects.annotate(headers_text=Cast("headers", TextField()))
+            .filter(text_match)
+            .exclude(pk__in=to_ids)
+            .select_for_update(of=("self",))
+        )
+        for outbound in rows:
+            outbound.subject = pattern.sub(label, outbound.subject)[:500]
+            outbound.body_text = pattern.sub(label, outbound.body_text)
+            outbound.body_html = pattern.sub(html.escape(label), outbound.body_html)
+            outbound.recipient = pattern.sub("", outbound.recipient)
+            outbound.last_error = pattern.sub(label, outbound.last_error)[:500]
+            outbound.headers = json.loads(pattern.sub(label, json.dumps(outbound.headers, ensure_ascii=False)))
+            outbound.save(update_fields=["subject", "body_text", "body_html", "recipient", "last_error", "headers"])
+            about += 1
+    _count(counts, OutboundEmail, blanked + about)
+
+
+def _admin_log_erase(customer: Customer, counts: dict[str, int]) -> None:
+    """Django admin's change log names the object it changed: scrub the rows of the customer's rows."""
+    scrubbed = 0
+    for entry in personal_data_entries():
+        if entry.customer is None:
+            continue
+        ids = [str(pk) for pk in entry.rows_of_customer(customer.pk).values_list("pk", flat=True)]
+        if not ids:
+            continue
+        content_type = ContentType.objects.get_for_model(entry.model, for_concrete_model=False)
+        rows = LogEntry.objects.filter(content_type=content_type, object_id__in=ids)
+        scrubbed += rows.update(object_repr=f"#{customer.pk}" if entry.model is Customer else "", change_message="")
+    _count(counts, LogEntry, scrubbed)
+
+
+def _row_is_the_person(cells: list[str], needles: _Needles) -> bool:
+    for cell in cells:
+        value = cell.strip()
+        if not value:
+            continue
+        lowered = value.casefold()
+        if needles.email and needles.email in lowered:
+            return True
+        if needles.name and " ".join(value.split()).casefold() == needles.name.casefold():
+            return True
+        if value in needles.external_ids or value in needles.phones:
+            return True
+        digits = re.sub(r"\D", "", value)
+        if any(tail in digits for tail in needles.phone_tails) and phone_normalize(value) in needles.phones:
+            return True
+    return False
+
+
+def _import_content_without(content: bytes, needles: _Needles) -> tuple[bytes, set[int]]:
+    """The file with the person's rows emptied (bare delimiters), and those rows' numbers."""
+    from apps.customers.csv_format import _delimiter
+
+    try:
+        text = bytes(content).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return b"", set()
+    stripped = text.lstrip("\r\n")
+    header_line = stripped.split("\n", 1)[0]
+    delimiter = _delimiter(header_line)
+    try:
+        rows = list(csv.reader(io.StringIO(stripped, newline=""), delimiter=delimiter))
+    except csv.Error:
+        return b"", set()
+    removed: set[int] = set()
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    for index, cells in enumerate(rows, start=1):
+        if index > 1 and _row_is_the_person(cells, needles):
+            removed.add(index)
+            cells = [""] * len(cells)
+        writer.writerow(cells)
+    if not removed:
+        return bytes(content), removed
+    return out.getvalue().encode("utf-8"), removed
+
+
+def _report_without(report: Any, removed_rows: set[int], pattern: re.Pattern[str] | None) -> Any:
+    if not isinstance(report, dict):
+        return report
+    cleaned = dict(report)
+    errors = cleaned.get("errors")
+    if isinstance(errors, list):
+        cleaned["errors"] = [
+            error
+            for error in errors
+            if not (isinstance(error, dict) and error.get("row") in removed_rows)
+            and not (pattern is not None and pattern.search(json.dumps(error, ensure_ascii=False)))
+        ]
+    return cleaned
+
+
+def _imports_erase(needles: _Needles, counts: dict[str, int]) -> None:
+    pattern = needles.pattern()
+    changed = 0
+    for customer_import in CustomerImport.objects.select_for_update().only("pk", "content", "report", "file_error"):
+        content, removed = _import_content_without(customer_import.content, needles)
+        report = _report_without(customer_import.report, removed, pattern)
+        file_error = customer_import.file_error
+        if pattern is not None and pattern.search(file_error):
+            file_error = ""
+        if content != bytes(customer_import.content) or report != customer_import.report:
+            CustomerImport.objects.filter(pk=customer_import.pk).update(
+                content=content, report=report, file_error=file_error
+            )
+            changed += 1
+    _count(counts, CustomerImport, changed)
+
+
+def customer_erase(
+    *, customer: Customer, acting_user: Any, source: str = AuditSource.WEB, dry_run: bool = False
+) -> ErasureResult:
+    """Erase the customer's personal data and every copy of it; keep every figure.
+
+    Idempotent: an erased customer gives a result with `already_erased` and no
+    changes. With `dry_run` everything is done and counted, then rolled back.
+    """
+    result = ErasureResult(customer_id=customer.pk, erased_at=None, dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            locked = Customer.objects.select_for_update().get(pk=customer.pk)
+            if locked.erased_at is not None:
+                result.already_erased = True
+                result.erased_at = locked.erased_at
+                return result
+            needles = _needles(locked)
+            counts: dict[str, int] = {}
+            # Before the rows are blanked: the admin log and emails are found through them.
+            _admin_log_erase(locked, counts)
+            _invitations_stop(locked, counts)
+            _outbound_erase(locked, needles, counts)
+            _imports_erase(needles, counts)
+            _registered_rows_erase(locked, counts)
+            locked.refresh_from_db()
+            result.counts = counts
+            result.erased_at = locked.erased_at
+            audit_log_record(
+                event_type=AuditEvent.CUSTOMER_ERASED,
+                acting_user=acting_user,
+                target=locked,
+                source=source,
+                extra={"counts": dict(sorted(counts.items()))},
+            )
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        return result
+    customer.refresh_from_db()
+    return result
