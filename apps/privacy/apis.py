@@ -35,6 +35,7 @@ class PersonalDataDocumentSerializer(serializers.Serializer):
     imports = serializers.ListField(child=serializers.DictField(), help_text="Uploaded files' lines naming them.")
     exports = serializers.ListField(child=serializers.DictField(), help_text="Prepared copies and their expiry.")
     other_records = serializers.DictField(help_text="Other registered personal data, by model.")
+    admin_changes = serializers.ListField(child=serializers.DictField(), help_text="The admin site's change log.")
     sources = serializers.DictField(
         child=serializers.ListField(child=serializers.IntegerField()),
         help_text="The rows the document was read from: table name to primary keys.",

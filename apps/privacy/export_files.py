@@ -201,7 +201,7 @@ def _readable(document: dict[str, Any]) -> dict[str, Any]:
     ]
     known = {
         "format", "generated_at", "company", "customer", "consent", "encounters", "invitations", "responses",
-        "cases", "emails", "imports", "exports", "other_records", "sources",
+        "cases", "emails", "imports", "exports", "other_records", "admin_changes", "sources",
     }  # fmt: skip
     return {
         "generated_at": _when(document["generated_at"]),
@@ -216,6 +216,7 @@ def _readable(document: dict[str, Any]) -> dict[str, Any]:
         "imports": imports,
         "exports": exports,
         "other_records": document["other_records"],
+        "admin_changes": [dict(row, action_time=_when(row["action_time"])) for row in document["admin_changes"]],
         # Sections added by other apps (person_export_section_register), shown as they are.
         "more_sections": {key: value for key, value in document.items() if key not in known},
     }

@@ -15,12 +15,17 @@ Sections that live in apps added later (the consent ledger's history) come in
 through `person_export_section_register(key, provider)`.
 """
 
+import html
 import json
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from apps.cases.models import CaseEvent, FollowUpCase
@@ -211,11 +216,15 @@ def _cases(customer: Customer) -> tuple[list[dict[str, Any]], list[int]]:
 
 
 def _identifiers(customer: Customer) -> list[str]:
-    """What names the customer in free text: the email, the phone as written and normalised, the name."""
-    values = [customer.email, customer.phone, customer.phone_normalized]
-    if len(customer.full_name.strip()) >= MIN_NAME_MATCH:
-        values.append(customer.full_name.strip())
-    return [value for value in values if value]
+    """What names the customer in other rows' text: email, phone as written and normalised, name, external ids."""
+    values = {customer.email, customer.phone.strip(), customer.phone_normalized, customer.external_id}
+    values |= set(
+        Encounter.objects.filter(customer=customer).exclude(external_id="").values_list("external_id", flat=True)
+    )
+    name = " ".join(customer.full_name.split())
+    if len(name) >= MIN_NAME_MATCH:
+        values |= {name, html.escape(name)}
+    return sorted(value for value in values if value)
 
 
 def _emails(customer: Customer, invitation_email_ids: list[int]) -> list[dict[str, Any]]:
@@ -229,9 +238,15 @@ def _emails(customer: Customer, invitation_email_ids: list[int]) -> list[dict[st
     if customer.email:
         matches |= Q(recipient__iexact=customer.email)
     for value in _identifiers(customer):
-        matches |= Q(subject__icontains=value) | Q(body_text__icontains=value) | Q(body_html__icontains=value)
+        matches |= (
+            Q(subject__icontains=value)
+            | Q(body_text__icontains=value)
+            | Q(body_html__icontains=value)
+            | Q(headers_text__icontains=value)
+        )
+    emails = OutboundEmail.objects.annotate(headers_text=Cast("headers", TextField())).filter(matches)
     rows = []
-    for email in OutboundEmail.objects.filter(matches).order_by("created_at", "id"):
+    for email in emails.order_by("created_at", "id"):
         to_customer = bool(customer.email) and email.recipient.lower() == customer.email.lower()
         rows.append(
             {
@@ -277,6 +292,29 @@ def _imports(customer: Customer) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _admin_changes(customer: Customer, sources: dict[str, set[int]]) -> list[dict[str, Any]]:
+    """Entries of the admin site's change log about the customer's rows (they name the row they changed)."""
+    matches = Q(pk__in=[])
+    for model in apps.get_models():
+        ids = sources.get(model._meta.db_table)
+        if ids:
+            content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+            matches |= Q(content_type=content_type, object_id__in=[str(pk) for pk in ids])
+    entries = LogEntry.objects.filter(matches).select_related("content_type").order_by("action_time", "id")
+    return [
+        {
+            "id": entry.pk,
+            "action_time": datetime_text(entry.action_time),
+            "object_type": entry.content_type.model if entry.content_type else None,
+            "object_id": entry.object_id,
+            "object": entry.object_repr,
+            "action": {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}.get(entry.action_flag, ""),
+            "change_message": entry.change_message,
+        }
+        for entry in entries
+    ]
 
 
 def _exports(customer: Customer) -> list[dict[str, Any]]:
@@ -354,5 +392,7 @@ def person_export_document(*, customer: Customer, now: Any = None) -> dict[str, 
         table = getattr(provider, "table", None)
         if table:
             sources.setdefault(table, set()).update(row["id"] for row in rows if "id" in row)
+    document["admin_changes"] = _admin_changes(customer, sources)
+    sources[LogEntry._meta.db_table] = {row["id"] for row in document["admin_changes"]}
     document["sources"] = {table: sorted(ids) for table, ids in sorted(sources.items()) if ids}
     return document
