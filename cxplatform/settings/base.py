@@ -276,9 +276,6 @@ AXES_VERBOSE = False
 API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
 API_TOKEN_MAX_DAYS = 365
 
-# A prepared personal-data export (apps.privacy) can be downloaded this long, then it is deleted.
-PERSONAL_DATA_EXPORT_TTL = timedelta(days=env.int("PERSONAL_DATA_EXPORT_TTL_DAYS", default=7))
-
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("en", _("English"))]
@@ -410,6 +407,10 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly, so each company's Monday 07:00 is caught in its own time zone.
     "leadership-digest": {"task": "apps.dashboards.tasks.digest_dispatch_all", "schedule": crontab(minute=5)},
 }
+
+# --- Personal data ------------------------------------------------------------
+# A prepared per-person export (apps.privacy) can be downloaded this long; then it is deleted.
+PERSONAL_DATA_EXPORT_TTL = timedelta(days=env.int("PERSONAL_DATA_EXPORT_TTL_DAYS", default=7))
 
 # --- Health probes and worker heartbeats -------------------------------------------
 # /health/live/ answers from the process alone; /health/ready/ (and /health/) checks the
