@@ -9,6 +9,7 @@ import zipfile
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -393,3 +394,30 @@ def test_the_customer_csv_export_is_logged_with_counts_and_filter_names_only(cli
     logged = AuditLogEntry.objects.get(event_type=AuditEvent.CUSTOMERS_EXPORTED)
     assert logged.acting_user == manager
     assert logged.extra_data == {"rows": 1, "filters": ["consent", "search"]}
+
+
+# --- The command -------------------------------------------------------------------------------
+
+
+def test_the_command_writes_the_zip_and_logs_it(customer, tmp_path) -> None:
+    target = tmp_path / "paula.zip"
+    out = io.StringIO()
+    call_command(
+        "customer_export", "--schema", "alpha", "--by-email", "PAULA@example.test", "--output", str(target), stdout=out
+    )
+    files = _zip_files(target.read_bytes())
+    assert set(files) == ZIP_FILES and json.loads(files["data.json"])["customer"]["id"] == customer.pk
+    assert "Wrote" in out.getvalue()
+    logged = AuditLogEntry.objects.get(event_type=AuditEvent.CUSTOMER_DATA_EXPORTED)
+    assert logged.source == AuditSource.COMMAND and logged.acting_user is None
+
+
+def test_the_command_refuses_an_unknown_company_or_customer(customer, tmp_path) -> None:
+    target = str(tmp_path / "x.zip")
+    with pytest.raises(CommandError, match="No company"):
+        call_command("customer_export", str(customer.pk), "--schema", "nosuch", "--output", target)
+    with pytest.raises(CommandError, match="No such customer"):
+        call_command("customer_export", str(customer.pk + 1000), "--schema", "alpha", "--output", target)
+    with pytest.raises(CommandError, match="Name the customer"):
+        call_command("customer_export", "--schema", "alpha", "--output", target)
+    assert not PersonalDataExport.objects.exists()
