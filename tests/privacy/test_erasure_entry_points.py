@@ -231,3 +231,41 @@ def test_the_command_refuses_unknown_customers_and_companies() -> None:
         call_command("customer_erase", "1", "--schema", "nosuch")
     with pytest.raises(CommandError, match="at least one"):
         call_command("customer_erase", "--schema", "alpha")
+
+
+# --- Copies elsewhere ----------------------------------------------------------------------------------
+
+
+def test_history_copies_of_a_registered_model_are_erased_too(db: None) -> None:
+    """Erasure reaches django-simple-history copies of any registered model that keeps history
+    (here a touchpoint, registered for this test only)."""
+    from apps.privacy.erasure import _history_erase
+    from apps.privacy.registry import DataKind, PersonalData, PersonalField
+    from tests.journeys.factories import map_build, touchpoint_named
+
+    touchpoint = touchpoint_named(map_build(stages={"Käynti": ["Pirjon tiski"]}), "Pirjon tiski")
+    touchpoint.name = "Pirjo Poistettavan tiski"
+    touchpoint.save()
+    history = touchpoint.history.model
+    assert history.objects.filter(id=touchpoint.pk, name__startswith="Pirjo").count() == 2
+    entry = PersonalData(
+        model=type(touchpoint), customer=None, fields=(PersonalField("name", DataKind.IDENTITY, erased="(erased)"),)
+    )
+    assert entry.history_model() is history
+    counts: dict[str, int] = {}
+    _history_erase(entry, [touchpoint.pk], counts)
+    assert counts == {history._meta.label_lower: 2}
+    assert set(history.objects.filter(id=touchpoint.pk).values_list("name", flat=True)) == {"(erased)"}
+
+
+def test_the_admin_shows_an_erased_customer_read_only(client_for: Any, company_admin: Any, person: Customer) -> None:
+    customer_erase(customer=person, acting_user=company_admin, source=AuditSource.WEB)
+    client = client_for(company_admin)
+    url = f"/admin/customers/customer/{person.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="full_name"' not in page.content.decode()
+    response = client.post(url, {"full_name": "Pirjo", "email": "pirjo@example.fi", "language": "fi"})
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert (person.full_name, person.email) == ("", "")
