@@ -8,6 +8,7 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.db import models
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -215,7 +216,10 @@ def _readable(document: dict[str, Any]) -> dict[str, Any]:
         "emails": emails,
         "imports": imports,
         "exports": exports,
-        "other_records": document["other_records"],
+        "other_records": {
+            str(apps.get_model(label)._meta.verbose_name_plural).capitalize(): records
+            for label, records in document["other_records"].items()
+        },
         "admin_changes": [dict(row, action_time=_when(row["action_time"])) for row in document["admin_changes"]],
         # Sections added by other apps (person_export_section_register), shown as they are.
         "more_sections": {key: value for key, value in document.items() if key not in known},

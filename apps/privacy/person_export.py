@@ -15,6 +15,7 @@ Sections that live in apps added later (the consent ledger's history) come in
 through `person_export_section_register(key, provider)`.
 """
 
+import datetime as dt
 import html
 import json
 from collections.abc import Callable
@@ -58,7 +59,14 @@ def person_export_section_register(key: str, provider: SectionProvider) -> Secti
 
 
 def _text(value: Any) -> Any:
-    return datetime_text(value) if hasattr(value, "tzinfo") else value
+    """A stored value as JSON: times in ISO 8601, other values that JSON has no type for as text."""
+    if isinstance(value, dt.datetime):
+        return datetime_text(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str | list | dict):
+        return value
+    return str(value)
 
 
 def _customer_section(customer: Customer) -> dict[str, Any]:
@@ -334,10 +342,17 @@ _OWN_SECTIONS = {Customer, Encounter, Response, Answer, FollowUpCase, CaseEvent,
 
 
 def _other_records(entry: PersonalData, customer: Customer) -> list[dict[str, Any]]:
-    names = entry.field_names()
+    """Every stored value of the rows of a registered model without a section of its own (a consent
+    event, say): all of a row is about the customer, not only its registered text fields."""
+    names = [field.attname for field in entry.model._meta.concrete_fields]
+    rows = entry.rows_of_customer(customer.pk).values(*names).order_by("pk")
     return [
-        {"id": row["pk"], **{name: _text(row[name]) for name in names if not isinstance(row[name], bytes | memoryview)}}
-        for row in entry.rows_of_customer(customer.pk).values("pk", *names).order_by("pk")
+        {
+            ("id" if name == entry.model._meta.pk.attname else name): _text(value)
+            for name, value in row.items()
+            if not isinstance(value, bytes | memoryview)
+        }
+        for row in rows
     ]
 
 

@@ -18,10 +18,12 @@ from django_tenants.utils import schema_context
 from apps.audit.models import AuditEvent, AuditLogEntry, AuditSource
 from apps.customers.models import Customer
 from apps.customers.services import customer_create
-from apps.privacy import person_export
+from apps.privacy import person_export, registry
 from apps.privacy.models import PersonalDataExport
 from apps.privacy.person_export import DOCUMENT_FORMAT, person_export_document, person_export_section_register
+from apps.privacy.registry import personal_data_register
 from apps.privacy.services import personal_data_export_create, personal_data_exports_delete_expired
+from apps.surveys.models import Invitation
 from tests.privacy.conftest import EMAIL, NAME, OTHER_EMAIL, OTHER_NAME, PHONE, Everywhere
 from tests.privacy.scan import _json_escaped, _like_escape, scanned_columns
 
@@ -421,3 +423,20 @@ def test_the_command_refuses_an_unknown_company_or_customer(customer, tmp_path) 
     with pytest.raises(CommandError, match="Name the customer"):
         call_command("customer_export", "--schema", "alpha", "--output", target)
     assert not PersonalDataExport.objects.exists()
+
+
+def test_a_registered_model_without_a_section_of_its_own_is_exported_whole(customer_everywhere: Everywhere) -> None:
+    """Completeness: a model registered later (a consent ledger, say) reaches the export with no other change."""
+    personal_data_register(Invitation, customer="customer", fields=[])
+    try:
+        document = person_export_document(customer=customer_everywhere.customer)
+        page = _zip_files(
+            bytes(personal_data_export_create(customer=customer_everywhere.customer, created_by=None).content)
+        )["index.html"]
+    finally:
+        registry._REGISTRY.pop(Invitation)
+    records = document["other_records"]["surveys.invitation"]
+    invitations = Invitation.objects.filter(customer=customer_everywhere.customer)
+    assert sorted(record["id"] for record in records) == sorted(invitations.values_list("pk", flat=True))
+    assert {"status", "sent_at", "survey_id", "language"} <= set(records[0])
+    assert "Kyselykutsut" in page  # the model's name, as a section of the readable page
