@@ -94,7 +94,7 @@ def test_the_page_in_finnish(client_for: Any, company_admin: Any, person: Custom
     assert f"Kirjoita asiakasnumero {person.pk}" in response.content.decode()
     client.post(url, {"confirmation": str(person.pk)})
     detail = client.get(reverse("customers:detail", args=[person.pk])).content.decode()
-    assert f"Poistettu asiakas #{person.pk}" in detail and "henkilötiedot poistettiin" in detail
+    assert f"Poistettu asiakas #{person.pk}" in detail and "henkilötiedot on poistettu" in detail
 
 
 def test_an_erased_customer_cannot_be_edited_back(client_for: Any, company_admin: Any, person: Customer) -> None:
