@@ -1,13 +1,14 @@
 """Everything held about one customer, as one document (GDPR Art. 15 access and Art. 20 portability).
 
 `person_export_document` reads the customer's rows from the personal-data register
-and the facts around them (encounters, invitations, answers, cases, emails, import
-files, earlier exports) into plain JSON values with stable keys; export_files.py
-writes the same document as data.json, a readable index.html and CSV files.
+and the facts around them (encounters, invitations, answers, cases, earlier exports,
+and from person_mentions.py the emails, import files and admin log entries that name
+them) into plain JSON values with stable keys; export_files.py writes the same
+document as data.json, a readable index.html and CSV files.
 
 Completeness: every registered model with a customer lookup contributes. A model
-that has no section of its own below still appears under "other_records" with its
-registered fields, and `sources` maps each table to the primary keys of the rows the
+that has no section of its own below still appears under "other_records" with every
+stored value, and `sources` maps each table to the primary keys of the rows the
 document was read from, which is what tests/privacy/test_person_export.py checks
 against a scan of every table.
 
@@ -16,17 +17,11 @@ through `person_export_section_register(key, provider)`.
 """
 
 import datetime as dt
-import html
-import json
 from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
-from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.admin.models import LogEntry
 from django.db import connection
-from django.db.models import Q, TextField
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from apps.cases.models import CaseEvent, FollowUpCase
@@ -35,13 +30,12 @@ from apps.customers.models import Customer, CustomerImport
 from apps.encounters.models import Encounter
 from apps.outbox.models import OutboundEmail
 from apps.privacy.models import PersonalDataExport
+from apps.privacy.person_mentions import customer_admin_changes, customer_emails, customer_import_files
 from apps.privacy.registry import PersonalData, personal_data_entries
 from apps.surveys.models import Answer, Invitation, InvitationEmail, Response
 
 # The version of the document's shape; bumped when a key changes meaning or goes away.
 DOCUMENT_FORMAT = "kokemus.personal-data.v1"
-# A name shorter than this is not looked for in free text (it would match unrelated words).
-MIN_NAME_MATCH = 4
 
 SectionProvider = Callable[[Customer], list[dict[str, Any]]]
 _sections: dict[str, SectionProvider] = {}
@@ -223,108 +217,6 @@ def _cases(customer: Customer) -> tuple[list[dict[str, Any]], list[int]]:
     return rows, [event.pk for event in events]
 
 
-def _identifiers(customer: Customer) -> list[str]:
-    """What names the customer in other rows' text: email, phone as written and normalised, name, external ids."""
-    values = {customer.email, customer.phone.strip(), customer.phone_normalized, customer.external_id}
-    values |= set(
-        Encounter.objects.filter(customer=customer).exclude(external_id="").values_list("external_id", flat=True)
-    )
-    name = " ".join(customer.full_name.split())
-    if len(name) >= MIN_NAME_MATCH:
-        values |= {name, html.escape(name)}
-    return sorted(value for value in values if value)
-
-
-def _emails(customer: Customer, invitation_email_ids: list[int]) -> list[dict[str, Any]]:
-    """Emails to the customer, and emails to staff that name them (a case assigned about them).
-
-    The outbox does not know its rows' customers: an email is theirs when an invitation
-    of theirs became it, when it went to their address, or when its text names them.
-    An email to a staff member is listed without the staff member's address or body.
-    """
-    matches = Q(invitation_email__id__in=invitation_email_ids)
-    if customer.email:
-        matches |= Q(recipient__iexact=customer.email)
-    for value in _identifiers(customer):
-        matches |= (
-            Q(subject__icontains=value)
-            | Q(body_text__icontains=value)
-            | Q(body_html__icontains=value)
-            | Q(headers_text__icontains=value)
-        )
-    emails = OutboundEmail.objects.annotate(headers_text=Cast("headers", TextField())).filter(matches)
-    rows = []
-    for email in emails.order_by("created_at", "id"):
-        to_customer = bool(customer.email) and email.recipient.lower() == customer.email.lower()
-        rows.append(
-            {
-                "id": email.pk,
-                "kind": email.kind,
-                "to_customer": to_customer,
-                "recipient": email.recipient if to_customer else None,
-                "subject": email.subject,
-                "status": email.status,
-                "created_at": datetime_text(email.created_at),
-                "sent_at": datetime_text(email.sent_at),
-            }
-        )
-    return rows
-
-
-def _imports(customer: Customer) -> list[dict[str, Any]]:
-    """Uploaded customer files that name the customer, with the lines and the check's notes that do."""
-    identifiers = [value.lower() for value in _identifiers(customer)]
-    if not identifiers:
-        return []
-    rows = []
-    for customer_import in CustomerImport.objects.order_by("created_at", "id"):
-        # Read as the import reads it (UTF-8); a file it rejected is still searched, byte by byte.
-        text = bytes(customer_import.content or b"").decode("utf-8-sig", errors="replace")
-        lines = [line for line in text.splitlines() if any(value in line.lower() for value in identifiers)]
-        notes = [
-            error
-            for error in (customer_import.report or {}).get("errors", [])
-            if any(value in json.dumps(error, ensure_ascii=False).lower() for value in identifiers)
-        ]
-        other_text = f"{customer_import.file_error}\n{customer_import.commit_error}".lower()
-        if not (lines or notes or any(value in other_text for value in identifiers)):
-            continue
-        rows.append(
-            {
-                "id": customer_import.pk,
-                "file_name": customer_import.file_name,
-                "uploaded_at": datetime_text(customer_import.created_at),
-                "status": customer_import.status,
-                "lines": lines,
-                "check_notes": notes,
-            }
-        )
-    return rows
-
-
-def _admin_changes(customer: Customer, sources: dict[str, set[int]]) -> list[dict[str, Any]]:
-    """Entries of the admin site's change log about the customer's rows (they name the row they changed)."""
-    matches = Q(pk__in=[])
-    for model in apps.get_models():
-        ids = sources.get(model._meta.db_table)
-        if ids:
-            content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
-            matches |= Q(content_type=content_type, object_id__in=[str(pk) for pk in ids])
-    entries = LogEntry.objects.filter(matches).select_related("content_type").order_by("action_time", "id")
-    return [
-        {
-            "id": entry.pk,
-            "action_time": datetime_text(entry.action_time),
-            "object_type": entry.content_type.model if entry.content_type else None,
-            "object_id": entry.object_id,
-            "object": entry.object_repr,
-            "action": {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}.get(entry.action_flag, ""),
-            "change_message": entry.change_message,
-        }
-        for entry in entries
-    ]
-
-
 def _exports(customer: Customer) -> list[dict[str, Any]]:
     exports = PersonalDataExport.objects.filter(customer=customer).defer("content").order_by("created_at", "id")
     return [
@@ -373,8 +265,8 @@ def person_export_document(*, customer: Customer, now: Any = None) -> dict[str, 
         "invitations": invitations,
         "responses": responses,
         "cases": cases,
-        "emails": _emails(customer, invitation_email_ids),
-        "imports": _imports(customer),
+        "emails": customer_emails(customer, invitation_email_ids),
+        "imports": customer_import_files(customer),
         "exports": _exports(customer),
         "other_records": {},
     }
@@ -399,15 +291,13 @@ def person_export_document(*, customer: Customer, now: Any = None) -> dict[str, 
             records = _other_records(entry, customer)
             document["other_records"][entry.label] = records
             sources.setdefault(table, set()).update(record["id"] for record in records)
-        # Completeness: whatever a section reads, every row the register finds is listed.
-        sources.setdefault(table, set()).update(entry.rows_of_customer(customer.pk).values_list("pk", flat=True))
     for key, provider in sorted(_sections.items()):
         rows = provider(customer)
         document[key] = rows
         table = getattr(provider, "table", None)
         if table:
             sources.setdefault(table, set()).update(row["id"] for row in rows if "id" in row)
-    document["admin_changes"] = _admin_changes(customer, sources)
+    document["admin_changes"] = customer_admin_changes(customer, sources)
     sources[LogEntry._meta.db_table] = {row["id"] for row in document["admin_changes"]}
     document["sources"] = {table: sorted(ids) for table, ids in sorted(sources.items()) if ids}
     return document
