@@ -7,9 +7,11 @@ after. What identifies the person is blanked through the personal-data register
 (apps/privacy/registry.py), and so are the copies kept elsewhere:
 
 - the rows' copies in django-simple-history tables, for every registered model that has history;
-- outgoing emails: those to the person (by their address or their invitation) are
-  blanked, and cancelled if not sent yet; those about them (a case assigned to staff)
-  have the name, email and phone replaced by the erased customer's label;
+- outgoing emails: those to the person (linked to them, by their address or their
+  invitation) and about them (a case assigned to staff, linked by OutboundEmail.customer)
+  are blanked (those to staff keep the staff recipient), and cancelled if not sent yet;
+  any other email naming them has the name, email and phone replaced by the erased
+  customer's label;
 - the admin's change log (LogEntry) of the customer's rows;
 - customer import files: the person's rows become empty rows (so the other rows keep
   their numbers and the report still matches), and the report's errors about those
@@ -178,18 +180,26 @@ def _invitations_stop(customer: Customer, counts: dict[str, int]) -> None:
 
 
 def _outbound_erase(customer: Customer, needles: _Needles, counts: dict[str, int]) -> None:
-    """Blank the emails to the person; replace the person in the emails about them."""
+    """Blank the emails to and about the person; replace the person in any other email naming them.
+
+    The senders link their emails to the customer (OutboundEmail.customer): those are found
+    exactly. Emails to the person lose their recipient too; emails about them keep the
+    staff recipient. Those not sent yet are cancelled. Older or unlinked emails are found
+    by their recipient and by the person's name, email and phone in their text.
+    """
     to_person = Q(invitation_email__invitation__customer=customer)
     if needles.email:
         to_person |= Q(recipient__iexact=needles.email)
     to_ids = set(OutboundEmail.objects.filter(to_person).values_list("pk", flat=True))
-    changed = OutboundEmail.objects.filter(pk__in=to_ids, status__in=[OutboundStatus.QUEUED, OutboundStatus.SENDING])
-    changed.update(status=OutboundStatus.CANCELLED, lease_until=None)
-    blanked = OutboundEmail.objects.filter(pk__in=to_ids).update(
-        recipient="", subject="", body_text="", body_html="", headers={}, last_error=""
+    about_ids = set(OutboundEmail.objects.filter(customer=customer).values_list("pk", flat=True)) - to_ids
+    unsent = [OutboundStatus.QUEUED, OutboundStatus.SENDING]
+    OutboundEmail.objects.filter(pk__in=to_ids | about_ids, status__in=unsent).update(
+        status=OutboundStatus.CANCELLED, lease_until=None
     )
+    blank = {"subject": "", "body_text": "", "body_html": "", "headers": {}, "last_error": ""}
+    changed = OutboundEmail.objects.filter(pk__in=to_ids).update(recipient="", **blank)
+    changed += OutboundEmail.objects.filter(pk__in=about_ids).update(**blank)
     pattern = needles.pattern()
-    about = 0
     if pattern is not None:
         text_match = Q()
         for text in needles.texts:
@@ -205,7 +215,7 @@ def _outbound_erase(customer: Customer, needles: _Needles, counts: dict[str, int
         rows = (
             OutboundEmail.objects.annotate(headers_text=Cast("headers", TextField()))
             .filter(text_match)
-            .exclude(pk__in=to_ids)
+            .exclude(pk__in=to_ids | about_ids)
             .select_for_update(of=("self",))
         )
         for outbound in rows:
@@ -216,8 +226,8 @@ def _outbound_erase(customer: Customer, needles: _Needles, counts: dict[str, int
             outbound.last_error = pattern.sub(label, outbound.last_error)[:500]
             outbound.headers = json.loads(pattern.sub(label, json.dumps(outbound.headers, ensure_ascii=False)))
             outbound.save(update_fields=["subject", "body_text", "body_html", "recipient", "last_error", "headers"])
-            about += 1
-    _count(counts, OutboundEmail, blanked + about)
+            changed += 1
+    _count(counts, OutboundEmail, changed)
 
 
 def _admin_log_erase(customer: Customer, counts: dict[str, int]) -> None:

@@ -269,3 +269,33 @@ def test_the_admin_shows_an_erased_customer_read_only(client_for: Any, company_a
     assert response.status_code == 403
     person.refresh_from_db()
     assert (person.full_name, person.email) == ("", "")
+
+
+def test_survey_and_case_emails_are_linked_to_their_customer(
+    customer_everywhere: Everywhere, company_admin: Any, manager: Any
+) -> None:
+    """Senders link the emails (OutboundEmail.customer); the migrations link those queued before."""
+    import importlib
+
+    from django.apps import apps
+
+    from apps.outbox.models import OutboundEmail
+
+    customer = customer_everywhere.customer
+    linked = OutboundEmail.objects.filter(customer=customer)
+    assert set(linked.values_list("kind", flat=True)) == {"survey_invitation", "case_assigned"}
+    assert linked.filter(kind="case_assigned").get().recipient == manager.email
+    count = linked.count()
+
+    OutboundEmail.objects.update(customer=None)
+    for module in [
+        "apps.surveys.migrations.0004_outbound_email_customer_fill",
+        "apps.cases.migrations.0003_outbound_email_customer_fill",
+    ]:
+        importlib.import_module(module).outbound_customer_fill(apps, None)
+    assert OutboundEmail.objects.filter(customer=customer).count() == count
+
+    customer_erase(customer=customer, acting_user=company_admin, source=AuditSource.WEB)
+    case_email = OutboundEmail.objects.get(kind="case_assigned", customer=customer)
+    assert (case_email.recipient, case_email.subject, case_email.body_text) == (manager.email, "", "")
+    assert set(linked.exclude(kind="case_assigned").values_list("recipient", flat=True)) == {""}
