@@ -230,7 +230,7 @@ def _exports(customer: Customer) -> list[dict[str, Any]]:
 
 
 # Registered models each with a section of their own above; any other lands in "other_records".
-_OWN_SECTIONS = {Customer, Encounter, Response, Answer, FollowUpCase, CaseEvent, PersonalDataExport}
+_OWN_SECTIONS = {Customer, Encounter, Response, Answer, FollowUpCase, CaseEvent, OutboundEmail, PersonalDataExport}
 
 
 def _other_records(entry: PersonalData, customer: Customer) -> list[dict[str, Any]]:

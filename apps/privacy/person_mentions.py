@@ -1,8 +1,9 @@
 """Rows that name a customer without a link to them: outgoing emails, uploaded files, the admin's change log.
 
-The outbox and the import files do not know which customer a row is about, so their
-rows are found the way erasure finds them (apps/privacy/erasure.py): by the invitation
-an email came from, the address it went to, or the customer's identifiers in its text.
+Import files and the admin's log do not know which customer a row is about, and older
+emails were not linked to theirs, so these rows are found the way erasure finds them
+(apps/privacy/erasure.py): by the link or invitation an email has, the address it went
+to, or the customer's identifiers in the text.
 """
 
 import html
@@ -39,11 +40,12 @@ def customer_identifiers(customer: Customer) -> list[str]:
 def customer_emails(customer: Customer, invitation_email_ids: list[int]) -> list[dict[str, Any]]:
     """Emails to the customer, and emails to staff that name them (a case assigned about them).
 
-    The outbox does not know its rows' customers: an email is theirs when an invitation
-    of theirs became it, when it went to their address, or when its text names them.
+    An email is theirs when it is linked to them (OutboundEmail.customer), when an
+    invitation of theirs became it, when it went to their address, or, for older and
+    unlinked ones, when its text names them.
     An email to a staff member is listed without the staff member's address or body.
     """
-    matches = Q(invitation_email__id__in=invitation_email_ids)
+    matches = Q(customer=customer) | Q(invitation_email__id__in=invitation_email_ids)
     if customer.email:
         matches |= Q(recipient__iexact=customer.email)
     for value in customer_identifiers(customer):
