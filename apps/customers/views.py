@@ -14,7 +14,7 @@ from apps.core.csv_export import csv_format_for
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
 from apps.customers.csv_format import FIELD_LABELS, csv_rows_write
-from apps.customers.exporting import customer_export_rows
+from apps.customers.exporting import customer_export_log, customer_export_rows
 from apps.customers.forms import CustomerEraseForm, CustomerFilterForm, CustomerForm, CustomerImportForm
 from apps.customers.import_jobs import (
     IN_PROGRESS,
@@ -61,8 +61,9 @@ class CustomerExportView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_manage_cx_model)
 
     def get(self, request: HttpRequest) -> StreamingHttpResponse:
-        filters = CustomerFilterForm(request.GET)
-        customers = customer_list(**filters.selector_filters())
+        filters = CustomerFilterForm(request.GET).selector_filters()
+        customers = customer_list(**filters)
+        customer_export_log(customers=customers, filters=filters, user=request.user)
         finnish = (get_language() or "fi").startswith("fi")
         delimiter = csv_format_for(request.GET.get("delimiter")).delimiter
         rows = customer_export_rows(customers=customers, finnish=finnish)

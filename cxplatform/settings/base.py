@@ -5,7 +5,7 @@ Environment variables (all optional in development):
     DEFAULT_FROM_EMAIL, BASE_DOMAIN, ANYMAIL_ESP (with the provider's own
     ANYMAIL_* keys), CELERY_TASK_ALWAYS_EAGER, TRUSTED_PROXIES, AXES_FAILURE_LIMIT,
     AXES_COOLOFF_MINUTES, API_TOKEN_DEFAULT_DAYS, EMAIL_SEND_RATE_PER_SECOND,
-    EMAIL_BATCH_SIZE, EMAIL_SEND_PARALLEL,
+    EMAIL_BATCH_SIZE, EMAIL_SEND_PARALLEL, PERSONAL_DATA_EXPORT_TTL_DAYS,
     CONN_MAX_AGE (seconds a database connection is reused; 0 here, 60 in
     production), CONN_HEALTH_CHECKS (check a reused connection before using it;
     off here, on in production), DATABASE_REPLICA_URL,
@@ -411,6 +411,10 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly, so each company's Monday 07:00 is caught in its own time zone.
     "leadership-digest": {"task": "apps.dashboards.tasks.digest_dispatch_all", "schedule": crontab(minute=5)},
 }
+
+# --- Personal data ------------------------------------------------------------
+# A prepared per-person export (apps.privacy) can be downloaded this long; then it is deleted.
+PERSONAL_DATA_EXPORT_TTL = timedelta(days=env.int("PERSONAL_DATA_EXPORT_TTL_DAYS", default=7))
 
 # --- Health probes and worker heartbeats -------------------------------------------
 # /health/live/ answers from the process alone; /health/ready/ (and /health/) checks the

@@ -35,6 +35,7 @@ from apps.customers.services import customer_create
 from apps.encounters.services import encounter_log
 from apps.journeys.models import Stage, Touchpoint
 from apps.personas.services import persona_create
+from apps.privacy.services import personal_data_export_create
 from apps.surveys.services import campaign_create
 from tests.core.test_url_protection import PUBLIC
 from tests.core.url_walk import Protection, Route, protection, routes
@@ -77,6 +78,7 @@ def alpha_ids(frontline: User) -> dict[str, str]:
         file_name=f"{MARK}.csv", content=b"", status=ImportStatus.VALIDATED, created_by=frontline
     )
     token, _key = api_token_issue(user=frontline, name=f"{MARK} avain")
+    export = personal_data_export_create(customer=customer, created_by=frontline)
     return {
         "user_id": frontline.pk,
         "token_id": token.pk,
@@ -90,6 +92,7 @@ def alpha_ids(frontline: User) -> dict[str, str]:
         "survey_id": survey.pk,
         "campaign_id": campaign.pk,
         "import_id": customer_import.pk,
+        "export_id": export.pk,
         "language": "fi",
         # The admin's: any object (it refuses before looking), a model, an app, an unknown page.
         "object_id": frontline.pk,

@@ -92,15 +92,10 @@ def _visit(
 
 
 def customer_export_hook(customer: Customer, user: Any) -> None:
-    """The per-person export of the customer, so the scan proves erasure reaches its copies too.
+    """The per-person export of the customer, so the scan proves erasure reaches its copies too."""
+    from apps.privacy.services import personal_data_export_create
 
-    The export (apps.privacy export slice) is wired here when it exists; until then
-    there is nothing to build.
-    """
-    try:
-        from apps.privacy import exporting  # noqa: F401
-    except ImportError:
-        return
+    personal_data_export_create(customer=customer, created_by=user)
 
 
 def customer_everywhere_build(*, admin: Any, manager: Any, frontline: Any) -> Everywhere:
