@@ -44,6 +44,7 @@ api_v1 = [
 urlpatterns = [
     path("", include(([path("", HomeView.as_view(), name="home")], "core"))),
     path("accounts/", include("apps.accounts.urls")),
+    path("company/retention/", include("apps.privacy.retention.urls")),
     path("company/", include("apps.tenants.urls")),
     path("personas/", include("apps.personas.urls")),
     path("paths/", include("apps.journeys.urls")),

@@ -26,6 +26,11 @@ def can_manage_company_settings(user: Any) -> bool:
     return _has_role(user, Role.ADMIN)
 
 
+def can_manage_retention(user: Any) -> bool:
+    """How long personal data is kept, and switching its nightly anonymisation on."""
+    return _has_role(user, Role.ADMIN)
+
+
 def can_view_dashboards(user: Any) -> bool:
     return _has_role(user, Role.ADMIN, Role.MANAGER)
 
@@ -64,6 +69,7 @@ def capabilities_for(user: Any) -> dict[str, bool]:
         "can_use_app": can_use_app(user),
         "can_manage_users": can_manage_users(user),
         "can_manage_company_settings": can_manage_company_settings(user),
+        "can_manage_retention": can_manage_retention(user),
         "can_view_dashboards": can_view_dashboards(user),
         "can_manage_cx_model": can_manage_cx_model(user),
         "can_view_personas": can_view_personas(user),

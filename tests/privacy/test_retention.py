@@ -320,3 +320,121 @@ def test_the_steps_are_the_listed_ones_in_order():
         "staff_notes",
         "inactive_customers",
     ]
+
+
+# --- The settings page -------------------------------------------------------------------------
+
+URL = "/company/retention/"
+PERIODS = {"free_text_months": "1", "staff_note_months": "1", "inactive_customer_months": "1"}
+
+
+def test_only_company_admins_open_the_page(client_for: Any, company_admin: Any, manager: Any, frontline: Any):
+    assert client_for(company_admin).get(URL).status_code == 200
+    for user in (manager, frontline):
+        assert client_for(user).get(URL).status_code == 403
+        assert client_for(user).post(URL, {"enabled": "on", **PERIODS, "confirm": "1"}).status_code == 403
+    assert retention_settings_get().enabled is False
+
+
+def test_an_admin_of_another_company_is_refused(client_for: Any, outsider: Any, tenant_alpha: Any):
+    client = client_for(outsider)
+    client.defaults["HTTP_HOST"] = tenant_alpha.get_primary_domain().domain  # beta's session on alpha's host
+    response = client.post(URL, {"enabled": "on", **PERIODS, "confirm": "1"})
+    assert response.status_code in (302, 403)
+    assert retention_settings_get().enabled is False
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("free_text_months", "0"), ("staff_note_months", "241"), ("inactive_customer_months", "kaksi")],
+)
+def test_a_bad_period_is_a_field_error_and_nothing_is_saved(client_for, company_admin, field, value):
+    response = client_for(company_admin).post(URL, {**PERIODS, field: value, "enabled": "on", "confirm": "1"})
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert RetentionSettings.objects.get().enabled is False
+    assert not AuditLogEntry.objects.filter(event_type=AuditEvent.SETTINGS_CHANGED).exists()
+
+
+def _shown_counts(response) -> dict[str, int]:
+    import re
+
+    html = response.content.decode()
+    return {
+        name: int(value.replace("\xa0", "").replace(",", "").replace(" ", ""))
+        for name, value in re.findall(r'data-count="(\w+)">([^<]*)<', html)
+    }
+
+
+def test_switching_on_first_shows_the_dry_run_count_then_saves_on_confirmation(
+    world: Everywhere, client_for: Any, company_admin: Any
+) -> None:
+    with time_machine.travel(RUN_AT, tick=False):
+        client = client_for(company_admin)  # signed in "now", so the session is fresh at RUN_AT
+        client.cookies["django_language"] = "en"
+        expected = retention_due_counts(
+            policy=RetentionPolicy(enabled=True, free_text_months=1, staff_note_months=1, inactive_customer_months=1),
+            now=RUN_AT,
+        )
+        preview = client.post(URL, {"enabled": "on", **PERIODS})
+        assert preview.status_code == 200
+        assert _shown_counts(preview) == expected
+        assert "Save and anonymise" in preview.content.decode()
+        assert RetentionSettings.objects.get().enabled is False  # nothing saved yet
+
+        saved = client.post(URL, {"enabled": "on", **PERIODS, "confirm": "1"})
+        assert saved.status_code == 302
+        # The count the admin saw is what the run changes.
+        report = retention_run(now=RUN_AT)
+    assert {name: report.counts[name] for name in POLICY_STEPS} == expected
+    retention = RetentionSettings.objects.get()
+    assert (retention.enabled, retention.free_text_months, retention.inactive_customer_months) == (True, 1, 1)
+    entry = AuditLogEntry.objects.get(event_type=AuditEvent.SETTINGS_CHANGED)
+    assert entry.acting_user_id == company_admin.pk
+    assert entry.extra_data == {
+        "settings": "retention",
+        "fields": ["enabled", "free_text_months", "staff_note_months", "inactive_customer_months"],
+    }
+
+
+def test_the_page_shows_the_count_for_the_saved_periods_and_an_empty_period_keeps_until_erased(
+    world: Everywhere, client_for: Any, company_admin: Any
+) -> None:
+    retention_settings_update(
+        acting_user=None, enabled=False, free_text_months=1, staff_note_months=1, inactive_customer_months=1
+    )
+    with time_machine.travel(RUN_AT, tick=False):
+        client = client_for(company_admin)
+        client.cookies["django_language"] = "en"
+        page = client.get(URL)
+        policy = RetentionPolicy.of(retention_settings_get())
+        shown = _shown_counts(page)
+        assert shown == retention_due_counts(policy=policy, now=RUN_AT)
+        assert shown["free_text"] > 0 and shown["inactive_customers"] == 1
+        assert "Retention is off." in page.content.decode()
+        # Off, a change is saved at once; an empty period is "keep until erased".
+        response = client.post(URL, {"free_text_months": "", "staff_note_months": "36", "inactive_customer_months": ""})
+    assert response.status_code == 302
+    retention = RetentionSettings.objects.get()
+    assert (retention.enabled, retention.free_text_months, retention.staff_note_months) == (False, None, 36)
+    assert retention.inactive_customer_months is None
+    entry = AuditLogEntry.objects.filter(event_type=AuditEvent.SETTINGS_CHANGED).first()  # the latest
+    assert entry.extra_data["fields"] == ["free_text_months", "staff_note_months", "inactive_customer_months"]
+
+
+def test_saving_the_same_values_logs_nothing(client_for: Any, company_admin: Any) -> None:
+    retention = retention_settings_get()
+    response = client_for(company_admin).post(
+        URL,
+        {
+            "free_text_months": retention.free_text_months,
+            "staff_note_months": retention.staff_note_months,
+            "inactive_customer_months": retention.inactive_customer_months,
+        },
+    )
+    assert response.status_code == 302
+    assert not AuditLogEntry.objects.filter(event_type=AuditEvent.SETTINGS_CHANGED).exists()
+
+
+def test_the_company_settings_page_links_to_retention_for_admins(client_for: Any, company_admin: Any) -> None:
+    assert f'href="{URL}"' in client_for(company_admin).get("/company/settings/").content.decode()
