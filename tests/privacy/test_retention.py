@@ -438,3 +438,55 @@ def test_saving_the_same_values_logs_nothing(client_for: Any, company_admin: Any
 
 def test_the_company_settings_page_links_to_retention_for_admins(client_for: Any, company_admin: Any) -> None:
     assert f'href="{URL}"' in client_for(company_admin).get("/company/settings/").content.decode()
+
+
+# --- The API -----------------------------------------------------------------------------------
+
+API = "/api/v1/privacy/retention/"
+
+
+def test_the_api_reads_the_periods_with_what_they_anonymise_now(client_for: Any, company_admin: Any) -> None:
+    body = client_for(company_admin).get(API).json()
+    assert body == {
+        "enabled": False,
+        "free_text_months": 24,
+        "staff_note_months": 24,
+        "inactive_customer_months": 24,
+        "due_now": {"free_text": 0, "staff_notes": 0, "inactive_customers": 0},
+    }
+
+
+def test_the_api_is_for_company_admins_of_the_company_only(client_for, manager, frontline, outsider, tenant_alpha):
+    for user in (manager, frontline):
+        client = client_for(user)
+        assert client.get(API).status_code == 403
+        assert client.patch(API, {"enabled": True, "confirm": True}, content_type="application/json").status_code == 403
+    client = client_for(outsider)
+    client.defaults["HTTP_HOST"] = tenant_alpha.get_primary_domain().domain
+    response = client.patch(API, {"enabled": True, "confirm": True}, content_type="application/json")
+    assert response.status_code in (401, 403)
+    assert retention_settings_get().enabled is False
+
+
+def test_switching_on_through_the_api_needs_confirm_and_bad_periods_are_field_errors(
+    client_for: Any, company_admin: Any
+) -> None:
+    client = client_for(company_admin)
+
+    refused = client.patch(API, {"enabled": True}, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["code"] == "confirmation_required"
+    assert "confirm" in refused.json()["fields"]
+    bad = client.patch(API, {"free_text_months": 0, "staff_note_months": "x"}, content_type="application/json")
+    assert bad.status_code == 400
+    assert set(bad.json()["fields"]) == {"free_text_months", "staff_note_months"}
+    assert not AuditLogEntry.objects.filter(event_type=AuditEvent.SETTINGS_CHANGED).exists()
+
+    saved = client.patch(
+        API, {"enabled": True, "confirm": True, "inactive_customer_months": None}, content_type="application/json"
+    )
+    assert saved.status_code == 200, saved.json()
+    assert saved.json()["enabled"] is True and saved.json()["inactive_customer_months"] is None
+    entry = AuditLogEntry.objects.get(event_type=AuditEvent.SETTINGS_CHANGED)
+    assert (entry.source, entry.extra_data["fields"]) == ("api", ["enabled", "inactive_customer_months"])
+    # Already on: a period changes without confirm.
+    assert client.patch(API, {"staff_note_months": 12}, content_type="application/json").status_code == 200

@@ -25,6 +25,8 @@ class Command(BaseCommand):
             companies = companies.filter(schema_name=options["schema"])
             if not companies:
                 raise CommandError(f"No active company with the schema {options['schema']!r}.")
+        if options["batch_size"] is not None and options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1.")
         dry_run = bool(options["dry_run"])
         now = timezone.now()
         totals: dict[str, int] = {}
