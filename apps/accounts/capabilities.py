@@ -59,6 +59,11 @@ def can_work_cases(user: Any) -> bool:
     return _has_role(user, Role.ADMIN, Role.MANAGER, Role.FRONTLINE)
 
 
+def can_erase_customers(user: Any) -> bool:
+    """Erase a customer's personal data for good (GDPR Art. 17)."""
+    return _has_role(user, Role.ADMIN)
+
+
 def can_use_admin_site(user: Any) -> bool:
     return _has_role(user, Role.ADMIN, Role.MANAGER)
 
@@ -76,5 +81,6 @@ def capabilities_for(user: Any) -> dict[str, bool]:
         "can_view_service_paths": can_view_service_paths(user),
         "can_log_encounters": can_log_encounters(user),
         "can_work_cases": can_work_cases(user),
+        "can_erase_customers": can_erase_customers(user),
         "can_use_admin_site": can_use_admin_site(user),
     }

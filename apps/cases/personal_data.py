@@ -1,11 +1,12 @@
 from apps.cases.models import CaseEvent, FollowUpCase
 from apps.privacy.registry import DataKind, PersonalField, personal_data_register
 
+# A case's reason is written by the system from the scores ("Poor answer: NPS 2"), not
+# about the person: it stays, so an erased customer's case still says why it was opened.
 personal_data_register(
     FollowUpCase,
     customer="customer",
     fields=[
-        PersonalField("reason", DataKind.STAFF_NOTE),
         PersonalField("detail", DataKind.FREE_TEXT),
         PersonalField("resolution_note", DataKind.STAFF_NOTE),
     ],

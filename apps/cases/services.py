@@ -147,5 +147,7 @@ def case_assignment_notify(*, case_id: int) -> bool:
         if not claimed:
             return False
         case = FollowUpCase.objects.select_related("assignee", "customer", "touchpoint").get(pk=case_id)
-        outbound_email_queue(kind=CASE_ASSIGNED_EMAIL, message=case_assignment_email(case=case))
+        outbound_email_queue(
+            kind=CASE_ASSIGNED_EMAIL, message=case_assignment_email(case=case), customer_id=case.customer_id
+        )
     return True

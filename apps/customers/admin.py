@@ -32,6 +32,12 @@ class CustomerAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["consent_given_at", "consent_source", "unsubscribed", "unsubscribed_at"]
 
+    def has_change_permission(self, request, obj: Customer | None = None) -> bool:  # noqa: ANN001
+        # An erased customer is shown read-only: nothing may give them personal data again.
+        if obj is not None and obj.is_erased:
+            return False
+        return super().has_change_permission(request, obj)
+
     def save_model(self, request, obj: Customer, form, change: bool) -> None:  # noqa: ANN001
         # Through the services, so emails and phones are normalised and consent is recorded.
         from apps.customers.models import ConsentSource

@@ -2,20 +2,24 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.capabilities import can_manage_cx_model
+from apps.accounts.capabilities import can_erase_customers, can_manage_cx_model
+from apps.audit.models import AuditSource
 from apps.core.access import CapabilityApiMixin
+from apps.core.exceptions import DomainError
 from apps.core.json_values import datetime_text
 from apps.core.pagination import StandardPagination
 from apps.customers.models import ConsentSource, Customer, Language, Segment
 from apps.customers.selectors import customer_list, customer_list_rows, segment_list
 from apps.customers.services import customer_create, customer_update, segment_get_or_create
 from apps.personas.models import BuyerPersona
+from apps.privacy.erasure import customer_erase
 
 
 class SegmentOutputSerializer(serializers.ModelSerializer):
@@ -47,6 +51,7 @@ class CustomerOutputSerializer(serializers.ModelSerializer):
             "unsubscribed",
             "unsubscribed_at",
             "external_id",
+            "erased_at",
             "created_at",
             "updated_at",
         ]
@@ -71,6 +76,7 @@ def customer_list_output(row: dict[str, Any]) -> dict[str, Any]:
         "unsubscribed": row["unsubscribed"],
         "unsubscribed_at": datetime_text(row["unsubscribed_at"]),
         "external_id": row["external_id"],
+        "erased_at": datetime_text(row["erased_at"]),
         "created_at": datetime_text(row["created_at"]),
         "updated_at": datetime_text(row["updated_at"]),
     }
@@ -150,6 +156,10 @@ class CustomerDetailApi(CapabilityApiMixin, APIView):
     @extend_schema(request=CustomerInputSerializer, responses={200: CustomerOutputSerializer})
     def patch(self, request: Request, customer_id: int) -> Response:
         customer = get_object_or_404(Customer, pk=customer_id)
+        if customer.is_erased:
+            raise DomainError(
+                _("This customer's personal data was erased; the customer cannot be edited."), code="erased"
+            )
         serializer = CustomerInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = _service_arguments(serializer.validated_data)
@@ -157,6 +167,32 @@ class CustomerDetailApi(CapabilityApiMixin, APIView):
             data.pop("consent_source", None)
         customer = customer_update(customer=customer, **data)
         return Response(CustomerOutputSerializer(customer).data)
+
+
+class CustomerErasureOutputSerializer(serializers.Serializer):
+    customer_id = serializers.IntegerField()
+    erased_at = serializers.DateTimeField(help_text="When the customer was erased (the first time).")
+    already_erased = serializers.BooleanField(
+        help_text="True when the customer had been erased before: nothing changed."
+    )
+    counts = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text='Rows changed per table, e.g. {"surveys.answer": 3}; empty when already erased.',
+    )
+
+
+class CustomerEraseApi(CapabilityApiMixin, APIView):
+    """Erase the customer's personal data (GDPR Art. 17): name, email, phone, external ids, free-text
+    answers, staff notes, case texts and their copies in emails, import files and history. Scores, times,
+    touchpoints, persona, segment and language stay, so every figure stays the same. Final; idempotent."""
+
+    capability = staticmethod(can_erase_customers)
+
+    @extend_schema(request=None, responses={200: CustomerErasureOutputSerializer})
+    def post(self, request: Request, customer_id: int) -> Response:
+        customer = get_object_or_404(Customer, pk=customer_id)
+        result = customer_erase(customer=customer, acting_user=request.user, source=AuditSource.API)
+        return Response(CustomerErasureOutputSerializer(result.as_dict()).data)
 
 
 class SegmentListApi(CapabilityApiMixin, generics.ListAPIView):

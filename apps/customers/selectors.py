@@ -62,6 +62,7 @@ _LIST_ROW_FIELDS = (
     "unsubscribed",
     "unsubscribed_at",
     "external_id",
+    "erased_at",
     "created_at",
     "updated_at",
 )

@@ -128,6 +128,8 @@ def customer_update(
     if unknown:
         raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.is_erased:
+        raise DomainError(_("This customer's personal data was erased; the customer cannot be edited."), code="erased")
     for field, value in _validated(dict(changes), customer=customer).items():
         setattr(customer, field, value)
     if survey_consent is not None:

@@ -7,14 +7,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
-from apps.accounts.capabilities import can_manage_cx_model
+from apps.accounts.capabilities import can_erase_customers, can_manage_cx_model
+from apps.audit.models import AuditSource
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.csv_export import csv_format_for
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
 from apps.customers.csv_format import FIELD_LABELS, csv_rows_write
 from apps.customers.exporting import customer_export_rows
-from apps.customers.forms import CustomerFilterForm, CustomerForm, CustomerImportForm
+from apps.customers.forms import CustomerEraseForm, CustomerFilterForm, CustomerForm, CustomerImportForm
 from apps.customers.import_jobs import (
     IN_PROGRESS,
     customer_import_progress,
@@ -27,6 +28,7 @@ from apps.customers.models import Customer, CustomerImport, ImportStatus
 from apps.customers.selectors import customer_list
 from apps.customers.services import customer_create, customer_unsubscribe, customer_update, segment_get_or_create
 from apps.customers.timeline import TimelineKind, customer_timeline
+from apps.privacy.erasure import customer_erase
 
 PAGE_SIZE = 50
 REPORT_ERRORS_SHOWN = 500
@@ -116,11 +118,17 @@ class CustomerUpdateView(CapabilityRequiredMixin, View):
 
     def get(self, request: HttpRequest, customer_id: int) -> HttpResponse:
         customer = get_object_or_404(Customer, pk=customer_id)
+        if customer.is_erased:
+            messages.error(request, _("This customer's personal data was erased; the customer cannot be edited."))
+            return redirect("customers:detail", customer_id=customer.pk)
         form = CustomerForm.for_customer(customer)
         return render(request, "customers/customer_form.html", {"form": form, "editing": customer})
 
     def post(self, request: HttpRequest, customer_id: int) -> HttpResponse:
         customer = get_object_or_404(Customer, pk=customer_id)
+        if customer.is_erased:
+            messages.error(request, _("This customer's personal data was erased; the customer cannot be edited."))
+            return redirect("customers:detail", customer_id=customer.pk)
         form = CustomerForm(request.POST)
         if form.is_valid():
             try:
@@ -131,6 +139,32 @@ class CustomerUpdateView(CapabilityRequiredMixin, View):
                 messages.success(request, _("Saved."))
                 return redirect("customers:detail", customer_id=customer.pk)
         return render(request, "customers/customer_form.html", {"form": form, "editing": customer}, status=400)
+
+
+class CustomerEraseView(CapabilityRequiredMixin, View):
+    """Erase the customer's personal data, after the user has typed the customer's number."""
+
+    capability = staticmethod(can_erase_customers)
+
+    def get(self, request: HttpRequest, customer_id: int) -> HttpResponse:
+        customer = get_object_or_404(Customer, pk=customer_id)
+        return self._render(request, customer, CustomerEraseForm(customer=customer))
+
+    def post(self, request: HttpRequest, customer_id: int) -> HttpResponse:
+        customer = get_object_or_404(Customer, pk=customer_id)
+        form = CustomerEraseForm(request.POST, customer=customer)
+        if customer.is_erased:
+            return redirect("customers:detail", customer_id=customer.pk)
+        if not form.is_valid():
+            return self._render(request, customer, form, status=400)
+        customer_erase(customer=customer, acting_user=request.user, source=AuditSource.WEB)
+        messages.success(request, _("The customer's personal data was erased."))
+        return redirect("customers:detail", customer_id=customer.pk)
+
+    def _render(
+        self, request: HttpRequest, customer: Customer, form: CustomerEraseForm, status: int = 200
+    ) -> HttpResponse:
+        return render(request, "customers/customer_erase.html", {"customer": customer, "form": form}, status=status)
 
 
 class CustomerUnsubscribeView(CapabilityRequiredMixin, View):

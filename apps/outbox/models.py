@@ -25,6 +25,16 @@ class OutboundEmail(models.Model):
     kind = models.CharField(_("kind"), max_length=40)
     status = models.CharField(_("status"), max_length=16, choices=OutboundStatus.choices, default=OutboundStatus.QUEUED)
     recipient = models.CharField(_("recipient"), max_length=254)
+    # The customer the email is to or about (a survey invitation, a case assigned), set by the
+    # sender: erasure and the per-person export find a person's emails by it exactly.
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outbound_emails",
+    )
     from_email = models.CharField(_("sender"), max_length=320)
     subject = models.CharField(_("subject"), max_length=500)
     body_text = models.TextField(_("text"))

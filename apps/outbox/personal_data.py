@@ -1,9 +1,10 @@
 from apps.outbox.models import OutboundEmail
 from apps.privacy.registry import DataKind, PersonalField, personal_data_register
 
-# An email names its recipient and often the customer it is about; the outbox does
-# not know which customer that is, so erasure finds these rows by their text and
-# retention by their age.
+# An email names its recipient and often the customer it is about. Survey and case
+# emails carry a link to their customer (OutboundEmail.customer), which erasure uses
+# with a text search for older and unlinked ones (apps/privacy/erasure.py); retention
+# reaches every email by its age.
 personal_data_register(
     OutboundEmail,
     customer=None,

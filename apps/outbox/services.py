@@ -42,7 +42,12 @@ def _message_id_new(kind: str) -> str:
 
 
 def _outbound_row(
-    *, kind: str, message: EmailMessage, due_at: dt.datetime, handed_out_at: dt.datetime | None
+    *,
+    kind: str,
+    message: EmailMessage,
+    due_at: dt.datetime,
+    handed_out_at: dt.datetime | None,
+    customer_id: int | None = None,
 ) -> OutboundEmail:
     """The unsaved outbox row of one rendered message: one recipient, no attachments."""
     if len(message.recipients()) != 1 or message.attachments:
@@ -52,6 +57,7 @@ def _outbound_row(
     return OutboundEmail(
         kind=kind,
         recipient=message.recipients()[0],
+        customer_id=customer_id,
         from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
         subject=message.subject,
         body_text=message.body,
@@ -64,17 +70,29 @@ def _outbound_row(
 
 
 def outbound_email_queue(
-    *, kind: str, message: EmailMessage, due_at: dt.datetime | None = None, send_on_commit: bool = True
+    *,
+    kind: str,
+    message: EmailMessage,
+    due_at: dt.datetime | None = None,
+    send_on_commit: bool = True,
+    customer_id: int | None = None,
 ) -> OutboundEmail:
     """Put one email in the outbox, in the caller's transaction; a worker sends it once that commits.
 
     `message` names exactly one recipient. A Message-ID header it carries is kept
     (a caller with its own stable id); otherwise one is made, and every try uses it.
+    `customer_id`: the customer the email is to or about, if any (see OutboundEmail.customer).
     """
     now = timezone.now()
     due_at = due_at or now
     # Due now: the caller's commit (or the caller itself) gives it to a worker, not the sweep.
-    outbound = _outbound_row(kind=kind, message=message, due_at=due_at, handed_out_at=now if due_at <= now else None)
+    outbound = _outbound_row(
+        kind=kind,
+        message=message,
+        due_at=due_at,
+        handed_out_at=now if due_at <= now else None,
+        customer_id=customer_id,
+    )
     outbound.save(force_insert=True)
     if send_on_commit:
         from apps.outbox.tasks import outbox_send_task
@@ -83,15 +101,28 @@ def outbound_email_queue(
     return outbound
 
 
-def outbound_emails_queue_many(*, kind: str, messages: list[EmailMessage], due_at: dt.datetime) -> list[OutboundEmail]:
+def outbound_emails_queue_many(
+    *,
+    kind: str,
+    messages: list[EmailMessage],
+    due_at: dt.datetime,
+    customer_ids: list[int | None] | None = None,
+) -> list[OutboundEmail]:
     """Put many emails of one kind in the outbox at once (one INSERT), in the caller's transaction.
 
     For a caller that sends them itself right away (a batch of invitations): nothing is
     given to a worker on commit, and the rows count as handed out, so the sweep takes
     them over only when the caller died before sending them (after OUTBOX_LEASE_SECONDS).
+    `customer_ids`, in the order of `messages`: whom each email is to or about.
     """
     now = timezone.now()
-    rows = [_outbound_row(kind=kind, message=message, due_at=due_at, handed_out_at=now) for message in messages]
+    customer_ids = customer_ids if customer_ids is not None else [None] * len(messages)
+    if len(customer_ids) != len(messages):
+        raise ValueError("One customer id (or None) per message.")
+    rows = [
+        _outbound_row(kind=kind, message=message, due_at=due_at, handed_out_at=now, customer_id=customer_id)
+        for message, customer_id in zip(messages, customer_ids, strict=True)
+    ]
     return OutboundEmail.objects.bulk_create(rows)
 
 

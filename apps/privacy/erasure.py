@@ -7,9 +7,11 @@ after. What identifies the person is blanked through the personal-data register
 (apps/privacy/registry.py), and so are the copies kept elsewhere:
 
 - the rows' copies in django-simple-history tables, for every registered model that has history;
-- outgoing emails: those to the person (by their address or their invitation) are
-  blanked, and cancelled if not sent yet; those about them (a case assigned to staff)
-  have the name, email and phone replaced by the erased customer's label;
+- outgoing emails: those to the person (linked to them, by their address or their
+  invitation) and about them (a case assigned to staff, linked by OutboundEmail.customer)
+  are blanked (those to staff keep the staff recipient), and cancelled if not sent yet;
+  any other email naming them has the name, email and phone replaced by the erased
+  customer's label;
 - the admin's change log (LogEntry) of the customer's rows;
 - customer import files: the person's rows become empty rows (so the other rows keep
   their numbers and the report still matches), and the report's errors about those
@@ -31,7 +33,7 @@ from typing import Any
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -89,12 +91,19 @@ class _Needles:
 
     @property
     def phone_tails(self) -> set[str]:
-        tails = {re.sub(r"\D", "", phone)[-6:] for phone in self.phones}
-        return {tail for tail in tails if len(tail) == 6}
+        """The last 8 digits of each phone: how a file's "040 765 4321" is recognised as "+358407654321"."""
+        tails = {re.sub(r"\D", "", phone)[-8:] for phone in self.phones}
+        return {tail for tail in tails if len(tail) == 8}
+
+    @property
+    def full_name(self) -> str:
+        """The name, when it is specific enough to look for in other rows: two words at least
+        ("Anna" alone would match other people)."""
+        return self.name if len(self.name.split()) >= 2 else ""
 
     @property
     def texts(self) -> list[str]:
-        found = {self.email, self.name, *self.phones}
+        found = {self.email, self.full_name, *self.phones}
         found |= {html.escape(text) for text in list(found)}
         return sorted((text for text in found if len(text) >= _MIN_NEEDLE), key=len, reverse=True)
 
@@ -178,18 +187,26 @@ def _invitations_stop(customer: Customer, counts: dict[str, int]) -> None:
 
 
 def _outbound_erase(customer: Customer, needles: _Needles, counts: dict[str, int]) -> None:
-    """Blank the emails to the person; replace the person in the emails about them."""
+    """Blank the emails to and about the person; replace the person in any other email naming them.
+
+    The senders link their emails to the customer (OutboundEmail.customer): those are found
+    exactly. Emails to the person lose their recipient too; emails about them keep the
+    staff recipient. Those not sent yet are cancelled. Older or unlinked emails are found
+    by their recipient and by the person's name, email and phone in their text.
+    """
     to_person = Q(invitation_email__invitation__customer=customer)
     if needles.email:
         to_person |= Q(recipient__iexact=needles.email)
     to_ids = set(OutboundEmail.objects.filter(to_person).values_list("pk", flat=True))
-    changed = OutboundEmail.objects.filter(pk__in=to_ids, status__in=[OutboundStatus.QUEUED, OutboundStatus.SENDING])
-    changed.update(status=OutboundStatus.CANCELLED, lease_until=None)
-    blanked = OutboundEmail.objects.filter(pk__in=to_ids).update(
-        recipient="", subject="", body_text="", body_html="", headers={}, last_error=""
+    about_ids = set(OutboundEmail.objects.filter(customer=customer).values_list("pk", flat=True)) - to_ids
+    unsent = [OutboundStatus.QUEUED, OutboundStatus.SENDING]
+    OutboundEmail.objects.filter(pk__in=to_ids | about_ids, status__in=unsent).update(
+        status=OutboundStatus.CANCELLED, lease_until=None
     )
+    blank = {"subject": "", "body_text": "", "body_html": "", "headers": {}, "last_error": ""}
+    changed = OutboundEmail.objects.filter(pk__in=to_ids).update(recipient="", **blank)
+    changed += OutboundEmail.objects.filter(pk__in=about_ids).update(**blank)
     pattern = needles.pattern()
-    about = 0
     if pattern is not None:
         text_match = Q()
         for text in needles.texts:
@@ -205,7 +222,7 @@ def _outbound_erase(customer: Customer, needles: _Needles, counts: dict[str, int
         rows = (
             OutboundEmail.objects.annotate(headers_text=Cast("headers", TextField()))
             .filter(text_match)
-            .exclude(pk__in=to_ids)
+            .exclude(pk__in=to_ids | about_ids)
             .select_for_update(of=("self",))
         )
         for outbound in rows:
@@ -216,8 +233,8 @@ def _outbound_erase(customer: Customer, needles: _Needles, counts: dict[str, int
             outbound.last_error = pattern.sub(label, outbound.last_error)[:500]
             outbound.headers = json.loads(pattern.sub(label, json.dumps(outbound.headers, ensure_ascii=False)))
             outbound.save(update_fields=["subject", "body_text", "body_html", "recipient", "last_error", "headers"])
-            about += 1
-    _count(counts, OutboundEmail, blanked + about)
+            changed += 1
+    _count(counts, OutboundEmail, changed)
 
 
 def _admin_log_erase(customer: Customer, counts: dict[str, int]) -> None:
@@ -243,7 +260,7 @@ def _row_is_the_person(cells: list[str], needles: _Needles) -> bool:
         lowered = value.casefold()
         if needles.email and needles.email in lowered:
             return True
-        if needles.name and " ".join(value.split()).casefold() == needles.name.casefold():
+        if needles.full_name and " ".join(value.split()).casefold() == needles.full_name.casefold():
             return True
         if value in needles.external_ids or value in needles.phones:
             return True
@@ -296,16 +313,64 @@ def _report_without(report: Any, removed_rows: set[int], pattern: re.Pattern[str
     return cleaned
 
 
+def _bytea_like(text: str) -> str:
+    """A LIKE pattern matching `text` in PostgreSQL's encode(bytea, 'escape') form of UTF-8 bytes,
+    where a backslash is doubled and a byte above 127 is written as a backslash and three octal digits."""
+    escaped = []
+    for byte in text.encode():
+        if byte == 0x5C:
+            escaped.append("\\\\\\\\")
+        elif byte == 0 or byte >= 0x80:
+            escaped.append(f"\\\\{byte:03o}")
+        elif chr(byte) in "%_":
+            escaped.append("\\" + chr(byte))
+        else:
+            escaped.append(chr(byte))
+    return "%" + "".join(escaped) + "%"
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _imports_naming(needles: _Needles) -> list[int]:
+    """The imports whose file, report or error may name the person: a quick search in the
+    database, so only those few files are read and parsed here."""
+    texts = [text for text in [needles.email, needles.full_name, *needles.phones, *needles.external_ids] if text]
+    if not texts and not needles.phone_tails:
+        return []
+    table = CustomerImport._meta.db_table
+    conditions: list[str] = []
+    params: list[str] = []
+    for text in texts:
+        conditions.append("encode(content, 'escape') ILIKE %s")
+        params.append(_bytea_like(text))
+        conditions.append("report::text ILIKE %s OR file_error ILIKE %s")
+        params += [_like(text), _like(text)]
+    for tail in needles.phone_tails:
+        # The phone as the file wrote it ("040 765 4321"): its digits contain the normalised number's last ones.
+        conditions.append("regexp_replace(encode(content, 'escape'), '[^0-9]', '', 'g') LIKE %s")
+        params.append(f"%{tail}%")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {table} WHERE {' OR '.join(conditions)}", params)  # noqa: S608
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _imports_erase(needles: _Needles, counts: dict[str, int]) -> None:
     pattern = needles.pattern()
     changed = 0
-    for customer_import in CustomerImport.objects.select_for_update().only("pk", "content", "report", "file_error"):
+    naming = CustomerImport.objects.filter(pk__in=_imports_naming(needles)).select_for_update()
+    for customer_import in naming.only("pk", "content", "report", "file_error"):
         content, removed = _import_content_without(customer_import.content, needles)
         report = _report_without(customer_import.report, removed, pattern)
         file_error = customer_import.file_error
         if pattern is not None and pattern.search(file_error):
             file_error = ""
-        if content != bytes(customer_import.content) or report != customer_import.report:
+        if (
+            content != bytes(customer_import.content)
+            or report != customer_import.report
+            or file_error != customer_import.file_error
+        ):
             CustomerImport.objects.filter(pk=customer_import.pk).update(
                 content=content, report=report, file_error=file_error
             )

@@ -380,9 +380,13 @@ def _hand_over(email_ids: list[int], *, now: dt.datetime, results: dict[str, int
         if not of_kind:
             continue
         messages = [invitation_email_build(email=email, address=address) for email in of_kind]
-        for email, outbound in zip(
-            of_kind, outbound_emails_queue_many(kind=outbox_kind, messages=messages, due_at=now), strict=True
-        ):
+        queued = outbound_emails_queue_many(
+            kind=outbox_kind,
+            messages=messages,
+            due_at=now,
+            customer_ids=[email.invitation.customer_id for email in of_kind],
+        )
+        for email, outbound in zip(of_kind, queued, strict=True):
             email.outbound, email.status = outbound, EmailStatus.SENDING
     # One UPDATE from two arrays: bulk_update's CASE per row cost more CPU than the rest of the hand-over.
     with connection.cursor() as cursor:
