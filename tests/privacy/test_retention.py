@@ -227,7 +227,7 @@ def test_each_batch_leaves_a_row_either_untouched_or_wholly_anonymised(world: Ev
 
 
 @override_settings(CUSTOMER_IMPORT_FILE_TTL=dt.timedelta(days=7), OUTBOUND_EMAIL_BODY_TTL=dt.timedelta(days=30))
-def test_import_files_and_email_texts_are_deleted_after_their_fixed_time(company_admin: Any) -> None:
+def test_import_files_and_email_texts_are_deleted_after_their_fixed_time(company_admin: Any, client_for: Any) -> None:
     now = timezone.now()
 
     def customer_import(status: str, finished_days_ago: int) -> CustomerImport:
@@ -280,6 +280,11 @@ def test_import_files_and_email_texts_are_deleted_after_their_fixed_time(company
     for kept in (recent, waiting):
         kept.refresh_from_db()
         assert bytes(kept.content) and kept.report
+    client = client_for(company_admin)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/customers/import/{old_committed.pk}/")
+    assert page.status_code == 200
+    assert "The file and its report were deleted" in page.content.decode()
     for gone in (old_sent, old_failed_email, old_cancelled):
         gone.refresh_from_db()
         assert (gone.recipient, gone.subject, gone.body_text, gone.body_html, gone.headers) == ("", "", "", "", {})
