@@ -108,8 +108,11 @@ class RetentionStep:
     count: Callable[[RetentionContext], int] | None = None
 
 
-def _blank_in_batches(due: DueRows, *, context: RetentionContext, step: str) -> int:
-    """Set the fields to their erased values, `batch_size` rows per transaction, in id order."""
+def _blank_in_batches(due: DueRows, *, context: RetentionContext, step: str, done_before: int = 0) -> int:
+    """Set the fields to their erased values, `batch_size` rows per transaction, in id order.
+
+    Returns the rows changed; progress counts from `done_before` (the step's earlier models).
+    """
     done, last_id = 0, 0
     values = due.erased_values()
     while True:
@@ -125,7 +128,7 @@ def _blank_in_batches(due: DueRows, *, context: RetentionContext, step: str) -> 
             # The selector again: a row changed since it was read is only blanked if it is still due.
             done += due.rows.filter(pk__in=ids).update(**values)
         last_id = ids[-1]
-        context.report(step, done)
+        context.report(step, done_before + done)
 
 
 def _texts_count(kind: DataKind) -> Callable[[RetentionContext], int]:
@@ -137,10 +140,10 @@ def _texts_count(kind: DataKind) -> Callable[[RetentionContext], int]:
 
 def _texts_blank(kind: DataKind, step: str) -> Callable[[RetentionContext], int]:
     def apply(context: RetentionContext) -> int:
-        return sum(
-            _blank_in_batches(due, context=context, step=step)
-            for due in texts_past_retention(kind=kind, policy=context.policy, now=context.now)
-        )
+        done = 0
+        for due in texts_past_retention(kind=kind, policy=context.policy, now=context.now):
+            done += _blank_in_batches(due, context=context, step=step, done_before=done)
+        return done
 
     return apply
 
