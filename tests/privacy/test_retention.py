@@ -315,6 +315,8 @@ def test_the_command_prints_each_company_and_a_dry_run_changes_nothing(world: Ev
     assert "alpha: staff_notes 2…" in err.getvalue()  # progress per batch
     assert "inactive_customers 1" in out.getvalue()
     assert texts_left(DataKind.FREE_TEXT) == 0
+    sources = {entry.event_type: entry.source for entry in AuditLogEntry.objects.all()}
+    assert sources[AuditEvent.CUSTOMER_ERASED] == sources[AuditEvent.RETENTION_RUN] == "command"
 
 
 def test_the_steps_are_the_listed_ones_in_order():

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.audit.models import AuditEvent, AuditSource
 from apps.audit.services import audit_log_record
 from apps.core.exceptions import DomainError
+from apps.privacy.erasure import customer_erase
 from apps.privacy.models import RetentionSettings
 from apps.privacy.registry import DataKind
 from apps.privacy.retention.selectors import (
@@ -90,6 +91,7 @@ class RetentionContext:
     now: dt.datetime
     policy: RetentionPolicy
     batch_size: int
+    source: str = AuditSource.TASK
     progress: Progress | None = None
 
     def report(self, step: str, done: int) -> None:
@@ -154,8 +156,6 @@ def _customers_due(context: RetentionContext) -> QuerySet:
 
 def _customers_erase(context: RetentionContext) -> int:
     """Erase each inactive customer with the erasure service, each in its own transaction."""
-    from apps.privacy.erasure import customer_erase
-
     done, last_id = 0, 0
     while True:
         batch = list(_customers_due(context).filter(pk__gt=last_id).order_by("pk")[: context.batch_size])
@@ -163,7 +163,7 @@ def _customers_erase(context: RetentionContext) -> int:
             return done
         for customer in batch:
             try:
-                result = customer_erase(customer=customer, acting_user=None, source=AuditSource.TASK)
+                result = customer_erase(customer=customer, acting_user=None, source=context.source)
             except DomainError:
                 # Left for a person to look at; the run goes on with the others, and tries again tomorrow.
                 logger.exception("retention could not erase customer %s", customer.pk)
@@ -259,7 +259,11 @@ def retention_run(
     """
     policy = RetentionPolicy.of(retention_settings_get())
     context = RetentionContext(
-        now=now, policy=policy, batch_size=batch_size or settings.RETENTION_BATCH_SIZE, progress=progress
+        now=now,
+        policy=policy,
+        batch_size=batch_size or settings.RETENTION_BATCH_SIZE,
+        source=source,
+        progress=progress,
     )
     report = RetentionReport(enabled=policy.enabled, dry_run=dry_run)
     for step in retention_steps(policy=policy):
