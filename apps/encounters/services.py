@@ -115,6 +115,10 @@ def encounter_customer_resolve(*, ref: CustomerRef, created_by: User | None) -> 
         if customer is None:
             message = _("No such customer.")
             raise DomainError(message, fields={"customer": [message]})
+        if customer.is_erased:
+            # Nothing new is written about a person whose data was erased; if they come back, they are a new customer.
+            message = _("This customer's personal data was erased. Log the visit for a new customer.")
+            raise DomainError(message, code="erased", fields={"customer": [message]})
         return customer
     existing = customer_find(external_id=ref.external_id, email=ref.email)
     if existing is not None:

@@ -330,3 +330,20 @@ def test_import_files_lose_the_persons_rows_only(company_admin: Any) -> None:
         "Muu Henkilö;muu@example.fi;",
     ]
     assert bytes(CustomerImport.objects.get(pk=unrelated.pk).content) == b"name;email\nJoku;joku@example.fi\n"
+
+
+def test_nothing_new_is_logged_for_an_erased_customer(client_for: Any, company_admin: Any, frontline: Any) -> None:
+    from apps.encounters.models import Encounter
+    from tests.journeys.factories import map_build, touchpoint_named
+
+    touchpoint = touchpoint_named(map_build(stages={"Käynti": ["Tiski"]}), "Tiski")
+    person = customer_create(full_name="Paluu Asiakas", email="paluu@example.fi")
+    customer_erase(customer=person, acting_user=company_admin, source=AuditSource.WEB)
+    response = client_for(frontline).post(
+        "/api/v1/encounters/",
+        {"customer": person.pk, "touchpoint": touchpoint.pk, "outcome": "resolved", "note": "Paluu Asiakas kävi."},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "erased" and "customer" in response.json()["fields"]
+    assert not Encounter.objects.filter(customer=person).exists()
