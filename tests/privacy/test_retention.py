@@ -8,12 +8,14 @@ everything of November is past its time, December's visit is not.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from io import StringIO
 from typing import Any
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db.models import QuerySet
 from django.test import override_settings
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -45,6 +47,19 @@ pytestmark = pytest.mark.django_db
 RUN_AT = dt.datetime(2027, 1, 10, 3, 0, tzinfo=dt.UTC)
 DECEMBER_VISIT = dt.datetime(2026, 12, 20, 10, 0, tzinfo=dt.UTC)
 POLICY_STEPS = ("free_text", "staff_notes", "inactive_customers")
+
+
+@pytest.fixture
+def audit_log() -> Callable[..., QuerySet[AuditLogEntry]]:
+    """audit_log(event_type=None): the entries written since the test began. The log is append-only,
+    and a worker test may have committed entries in alpha before."""
+    start = AuditLogEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+    def entries(event_type: str | None = None) -> QuerySet[AuditLogEntry]:
+        written = AuditLogEntry.objects.filter(id__gt=start)
+        return written.filter(event_type=event_type) if event_type else written
+
+    return entries
 
 
 def retention_switch_on(*, months: int | None = 1, admin: Any = None) -> RetentionSettings:
@@ -91,7 +106,7 @@ def test_every_text_retention_reaches_registers_its_time():
 
 
 def test_the_dry_run_count_is_what_the_run_changes_and_a_second_run_changes_nothing(
-    world: Everywhere, company_admin: Any, client_for: Any
+    world: Everywhere, company_admin: Any, client_for: Any, audit_log: Any
 ) -> None:
     client = client_for(company_admin)
     figures_before = _figures(client, world)
@@ -124,13 +139,13 @@ def test_the_dry_run_count_is_what_the_run_changes_and_a_second_run_changes_noth
     assert Answer.objects.filter(score__isnull=False).count() > 0
     assert _figures(client, world) == figures_before
 
-    entry = AuditLogEntry.objects.filter(event_type=AuditEvent.RETENTION_RUN).get()
+    entry = audit_log(AuditEvent.RETENTION_RUN).get()
     assert entry.extra_data == {"counts": report.counts, "enabled": True}
 
     again = retention_run(now=RUN_AT)
     assert again.total == 0
     assert retention_due_counts(policy=policy, now=RUN_AT) == dict.fromkeys(POLICY_STEPS, 0)
-    assert AuditLogEntry.objects.filter(event_type=AuditEvent.RETENTION_RUN).count() == 2
+    assert audit_log(AuditEvent.RETENTION_RUN).count() == 2
 
 
 def test_a_company_with_retention_off_keeps_its_texts_and_customers(world: Everywhere) -> None:
@@ -172,7 +187,9 @@ def test_another_company_is_untouched(world: Everywhere) -> None:
     assert rows_fingerprint("beta") == beta_before
 
 
-def test_a_run_stopped_between_batches_leaves_whole_rows_and_the_next_run_finishes(world: Everywhere) -> None:
+def test_a_run_stopped_between_batches_leaves_whole_rows_and_the_next_run_finishes(
+    world: Everywhere, audit_log: Any
+) -> None:
     retention_switch_on()
     policy = RetentionPolicy.of(retention_settings_get())
     expected = retention_due_counts(policy=policy, now=RUN_AT)
@@ -194,7 +211,7 @@ def test_a_run_stopped_between_batches_leaves_whole_rows_and_the_next_run_finish
     assert batches[-1] == ("staff_notes", 2)
     assert texts_left(DataKind.FREE_TEXT) == 0
     assert not Customer.objects.filter(erased_at__isnull=False).exists()
-    assert not AuditLogEntry.objects.filter(event_type=AuditEvent.RETENTION_RUN).exists()
+    assert not audit_log(AuditEvent.RETENTION_RUN).exists()
 
     report = retention_run(now=RUN_AT, batch_size=2)
 
@@ -301,7 +318,7 @@ def test_import_files_and_email_texts_are_deleted_after_their_fixed_time(company
     assert retention_run(now=now).total == 0
 
 
-def test_the_command_prints_each_company_and_a_dry_run_changes_nothing(world: Everywhere) -> None:
+def test_the_command_prints_each_company_and_a_dry_run_changes_nothing(world: Everywhere, audit_log: Any) -> None:
     retention_switch_on()
     with time_machine.travel(RUN_AT, tick=False):
         out, err = StringIO(), StringIO()
@@ -315,7 +332,7 @@ def test_the_command_prints_each_company_and_a_dry_run_changes_nothing(world: Ev
     assert "alpha: staff_notes 2…" in err.getvalue()  # progress per batch
     assert "inactive_customers 1" in out.getvalue()
     assert texts_left(DataKind.FREE_TEXT) == 0
-    sources = {entry.event_type: entry.source for entry in AuditLogEntry.objects.all()}
+    sources = {entry.event_type: entry.source for entry in audit_log()}
     assert sources[AuditEvent.CUSTOMER_ERASED] == sources[AuditEvent.RETENTION_RUN] == "command"
 
 
@@ -356,12 +373,12 @@ def test_an_admin_of_another_company_is_refused(client_for: Any, outsider: Any, 
     ("field", "value"),
     [("free_text_months", "0"), ("staff_note_months", "241"), ("inactive_customer_months", "kaksi")],
 )
-def test_a_bad_period_is_a_field_error_and_nothing_is_saved(client_for, company_admin, field, value):
+def test_a_bad_period_is_a_field_error_and_nothing_is_saved(client_for, company_admin, field, value, audit_log: Any):
     response = client_for(company_admin).post(URL, {**PERIODS, field: value, "enabled": "on", "confirm": "1"})
     assert response.status_code == 400
     assert field in response.context["form"].errors
     assert RetentionSettings.objects.get().enabled is False
-    assert not AuditLogEntry.objects.filter(event_type=AuditEvent.SETTINGS_CHANGED).exists()
+    assert not audit_log(AuditEvent.SETTINGS_CHANGED).exists()
 
 
 def _shown_counts(response) -> dict[str, int]:
@@ -375,7 +392,7 @@ def _shown_counts(response) -> dict[str, int]:
 
 
 def test_switching_on_first_shows_the_dry_run_count_then_saves_on_confirmation(
-    world: Everywhere, client_for: Any, company_admin: Any
+    world: Everywhere, client_for: Any, company_admin: Any, audit_log: Any
 ) -> None:
     with time_machine.travel(RUN_AT, tick=False):
         client = client_for(company_admin)  # signed in "now", so the session is fresh at RUN_AT
@@ -397,7 +414,7 @@ def test_switching_on_first_shows_the_dry_run_count_then_saves_on_confirmation(
     assert {name: report.counts[name] for name in POLICY_STEPS} == expected
     retention = RetentionSettings.objects.get()
     assert (retention.enabled, retention.free_text_months, retention.inactive_customer_months) == (True, 1, 1)
-    entry = AuditLogEntry.objects.get(event_type=AuditEvent.SETTINGS_CHANGED)
+    entry = audit_log(AuditEvent.SETTINGS_CHANGED).get()
     assert entry.acting_user_id == company_admin.pk
     assert entry.extra_data == {
         "settings": "retention",
@@ -406,7 +423,7 @@ def test_switching_on_first_shows_the_dry_run_count_then_saves_on_confirmation(
 
 
 def test_the_page_shows_the_count_for_the_saved_periods_and_an_empty_period_keeps_until_erased(
-    world: Everywhere, client_for: Any, company_admin: Any
+    world: Everywhere, client_for: Any, company_admin: Any, audit_log: Any
 ) -> None:
     retention_settings_update(
         acting_user=None, enabled=False, free_text_months=1, staff_note_months=1, inactive_customer_months=1
@@ -426,11 +443,11 @@ def test_the_page_shows_the_count_for_the_saved_periods_and_an_empty_period_keep
     retention = RetentionSettings.objects.get()
     assert (retention.enabled, retention.free_text_months, retention.staff_note_months) == (False, None, 36)
     assert retention.inactive_customer_months is None
-    entry = AuditLogEntry.objects.filter(event_type=AuditEvent.SETTINGS_CHANGED).first()  # the latest
+    entry = audit_log(AuditEvent.SETTINGS_CHANGED).first()  # the latest
     assert entry.extra_data["fields"] == ["free_text_months", "staff_note_months", "inactive_customer_months"]
 
 
-def test_saving_the_same_values_logs_nothing(client_for: Any, company_admin: Any) -> None:
+def test_saving_the_same_values_logs_nothing(client_for: Any, company_admin: Any, audit_log: Any) -> None:
     retention = retention_settings_get()
     response = client_for(company_admin).post(
         URL,
@@ -441,7 +458,7 @@ def test_saving_the_same_values_logs_nothing(client_for: Any, company_admin: Any
         },
     )
     assert response.status_code == 302
-    assert not AuditLogEntry.objects.filter(event_type=AuditEvent.SETTINGS_CHANGED).exists()
+    assert not audit_log(AuditEvent.SETTINGS_CHANGED).exists()
 
 
 def test_the_company_settings_page_links_to_retention_for_admins(client_for: Any, company_admin: Any) -> None:
@@ -477,7 +494,7 @@ def test_the_api_is_for_company_admins_of_the_company_only(client_for, manager, 
 
 
 def test_switching_on_through_the_api_needs_confirm_and_bad_periods_are_field_errors(
-    client_for: Any, company_admin: Any
+    client_for: Any, company_admin: Any, audit_log: Any
 ) -> None:
     client = client_for(company_admin)
 
@@ -487,14 +504,14 @@ def test_switching_on_through_the_api_needs_confirm_and_bad_periods_are_field_er
     bad = client.patch(API, {"free_text_months": 0, "staff_note_months": "x"}, content_type="application/json")
     assert bad.status_code == 400
     assert set(bad.json()["fields"]) == {"free_text_months", "staff_note_months"}
-    assert not AuditLogEntry.objects.filter(event_type=AuditEvent.SETTINGS_CHANGED).exists()
+    assert not audit_log(AuditEvent.SETTINGS_CHANGED).exists()
 
     saved = client.patch(
         API, {"enabled": True, "confirm": True, "inactive_customer_months": None}, content_type="application/json"
     )
     assert saved.status_code == 200, saved.json()
     assert saved.json()["enabled"] is True and saved.json()["inactive_customer_months"] is None
-    entry = AuditLogEntry.objects.get(event_type=AuditEvent.SETTINGS_CHANGED)
+    entry = audit_log(AuditEvent.SETTINGS_CHANGED).get()
     assert (entry.source, entry.extra_data["fields"]) == ("api", ["enabled", "inactive_customer_months"])
     # Already on: a period changes without confirm.
     assert client.patch(API, {"staff_note_months": 12}, content_type="application/json").status_code == 200
