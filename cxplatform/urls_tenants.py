@@ -38,6 +38,7 @@ api_v1 = [
     path("", include("apps.metrics.api_urls")),
     path("", include("apps.maturity.api_urls")),
     path("", include("apps.audit.api_urls")),
+    path("", include("apps.privacy.retention.api_urls")),
     path("schema/", ApiSchemaApi.as_view(), name="schema"),
     path("docs/", ApiDocsApi.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", redoc_view, name="redoc"),
@@ -46,6 +47,7 @@ api_v1 = [
 urlpatterns = [
     path("", include(([path("", HomeView.as_view(), name="home")], "core"))),
     path("accounts/", include("apps.accounts.urls")),
+    path("company/retention/", include("apps.privacy.retention.urls")),
     path("company/", include("apps.tenants.urls")),
     path("company/audit-log/", include("apps.audit.urls")),
     path("personas/", include("apps.personas.urls")),

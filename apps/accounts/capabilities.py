@@ -31,6 +31,11 @@ def can_view_audit_log(user: Any) -> bool:
     return _has_role(user, Role.ADMIN)
 
 
+def can_manage_retention(user: Any) -> bool:
+    """How long personal data is kept, and switching its nightly anonymisation on."""
+    return _has_role(user, Role.ADMIN)
+
+
 def can_view_dashboards(user: Any) -> bool:
     return _has_role(user, Role.ADMIN, Role.MANAGER)
 
@@ -80,6 +85,7 @@ def capabilities_for(user: Any) -> dict[str, bool]:
         "can_manage_users": can_manage_users(user),
         "can_manage_company_settings": can_manage_company_settings(user),
         "can_view_audit_log": can_view_audit_log(user),
+        "can_manage_retention": can_manage_retention(user),
         "can_view_dashboards": can_view_dashboards(user),
         "can_manage_cx_model": can_manage_cx_model(user),
         "can_view_personas": can_view_personas(user),

@@ -12,4 +12,7 @@ personal_data_register(
     ],
     activity="created_at",
 )
-personal_data_register(CaseEvent, customer="case__customer", fields=[PersonalField("note", DataKind.STAFF_NOTE)])
+# `written_at`: when the note was written, for retention (a staff note is no activity of the customer).
+personal_data_register(
+    CaseEvent, customer="case__customer", fields=[PersonalField("note", DataKind.STAFF_NOTE)], written_at="at"
+)

@@ -345,6 +345,11 @@ def outbound_emails_deliver(
 def outbound_email_requeue(*, outbound: OutboundEmail, now: dt.datetime | None = None) -> OutboundEmail:
     """Send a dead (failed) message again, from a company admin's hand; its tries start over."""
     now = now or timezone.now()
+    if not OutboundEmail.objects.filter(pk=outbound.pk).exclude(recipient="").exists():
+        # Retention (OUTBOUND_EMAIL_BODY_TTL) removed its recipient and text: there is nothing left to send.
+        raise DomainError(
+            _("This message's recipient and text have been deleted; it cannot be sent again."), code="deleted"
+        )
     requeued = OutboundEmail.objects.filter(pk=outbound.pk, status=OutboundStatus.FAILED).update(
         status=OutboundStatus.QUEUED, due_at=now, attempts=0, handed_out_at=now
     )

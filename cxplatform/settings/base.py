@@ -278,6 +278,15 @@ AXES_VERBOSE = False
 API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
 API_TOKEN_MAX_DAYS = 365
 
+# Retention (apps.privacy.retention): fixed times, the same in every company. An uploaded
+# customer file and its report are deleted this long after the import finished (the row keeps
+# its counts); an outgoing email's recipient, subject and body this long after it was sent,
+# failed or was cancelled (the row keeps its kind, status and times).
+CUSTOMER_IMPORT_FILE_TTL = timedelta(days=env.int("CUSTOMER_IMPORT_FILE_TTL_DAYS", default=7))
+OUTBOUND_EMAIL_BODY_TTL = timedelta(days=env.int("OUTBOUND_EMAIL_BODY_TTL_DAYS", default=30))
+# Rows anonymised per transaction: a worker killed mid-run loses at most one batch's work.
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)
+
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("en", _("English"))]
@@ -410,6 +419,8 @@ CELERY_BEAT_SCHEDULE = {
     "maturity-snapshot": {"task": "apps.maturity.tasks.maturity_snapshot_all", "schedule": crontab(hour=3, minute=30)},
     # Hourly, so each company's Monday 07:00 is caught in its own time zone.
     "leadership-digest": {"task": "apps.dashboards.tasks.digest_dispatch_all", "schedule": crontab(minute=5)},
+    # Nightly, after the roll-ups and the maturity snapshot: anonymise what is past its time.
+    "retention-run": {"task": "apps.privacy.tasks.retention_run_all", "schedule": crontab(hour=4, minute=15)},
 }
 
 # --- Personal data ------------------------------------------------------------

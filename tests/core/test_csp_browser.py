@@ -288,6 +288,7 @@ def _pages_for(role: str, company: Company) -> list[str]:
         "/accounts/users/new/",
         f"/accounts/users/{company.user_id}/",
         "/company/settings/",
+        "/company/retention/",
         "/dashboard/maturity-settings/",
     ]
     frontline = ["/encounters/mine/"]
