@@ -207,7 +207,7 @@ def test_a_run_stopped_between_batches_leaves_whole_rows_and_the_next_run_finish
         retention_run(now=RUN_AT, batch_size=2, progress=progress)
 
     # The steps before went whole (their batches committed); one batch of staff notes; no erasure.
-    assert {step for step, _done in batches[:-1]} == {"import_files", "email_bodies", "free_text"}
+    assert {step for step, _done in batches[:-1]} == {"import_files", "email_bodies", "export_files", "free_text"}
     assert batches[-1] == ("staff_notes", 2)
     assert texts_left(DataKind.FREE_TEXT) == 0
     assert not Customer.objects.filter(erased_at__isnull=False).exists()
@@ -289,7 +289,7 @@ def test_import_files_and_email_texts_are_deleted_after_their_fixed_time(company
     dry = retention_run(now=now, dry_run=True)
     report = retention_run(now=now)
 
-    assert dry.counts == report.counts == {"import_files": 2, "email_bodies": 3}
+    assert dry.counts == report.counts == {"import_files": 2, "email_bodies": 3, "export_files": 0}
     for gone in (old_committed, old_failed):
         gone.refresh_from_db()
         assert (bytes(gone.content), gone.report, gone.file_error, gone.commit_error) == (b"", {}, "", "")
@@ -323,7 +323,7 @@ def test_the_command_prints_each_company_and_a_dry_run_changes_nothing(world: Ev
     with time_machine.travel(RUN_AT, tick=False):
         out, err = StringIO(), StringIO()
         call_command("retention_run", "--schema", "alpha", "--dry-run", stdout=out, stderr=err)
-        assert "alpha (retention on): import_files 1, email_bodies 4, free_text 2," in out.getvalue()
+        assert "alpha (retention on): import_files 1, email_bodies 4, export_files 1, free_text 2," in out.getvalue()
         assert "Would anonymise in 1 companies" in out.getvalue()
         assert texts_left(DataKind.FREE_TEXT) > 0
 
@@ -417,9 +417,18 @@ def test_switching_on_first_shows_the_dry_run_count_then_saves_on_confirmation(
     assert (retention.enabled, retention.free_text_months, retention.inactive_customer_months) == (True, 1, 1)
     entry = audit_log(AuditEvent.SETTINGS_CHANGED).get()
     assert entry.acting_user_id == company_admin.pk
-    assert entry.extra_data == {
-        "settings": "retention",
-        "fields": ["enabled", "free_text_months", "staff_note_months", "inactive_customer_months"],
+    assert entry.extra_data["changed"] == [
+        "enabled",
+        "free_text_months",
+        "inactive_customer_months",
+        "staff_note_months",
+    ]
+    assert entry.extra_data["old"]["enabled"] is False
+    assert entry.extra_data["new"] | {"staff_note_months": None} == {
+        "enabled": True,
+        "free_text_months": 1,
+        "inactive_customer_months": 1,
+        "staff_note_months": None,
     }
 
 
@@ -445,7 +454,7 @@ def test_the_page_shows_the_count_for_the_saved_periods_and_an_empty_period_keep
     assert (retention.enabled, retention.free_text_months, retention.staff_note_months) == (False, None, 36)
     assert retention.inactive_customer_months is None
     entry = audit_log(AuditEvent.SETTINGS_CHANGED).first()  # the latest
-    assert entry.extra_data["fields"] == ["free_text_months", "staff_note_months", "inactive_customer_months"]
+    assert entry.extra_data["changed"] == ["free_text_months", "inactive_customer_months", "staff_note_months"]
 
 
 def test_saving_the_same_values_logs_nothing(client_for: Any, company_admin: Any, audit_log: Any) -> None:
@@ -513,6 +522,24 @@ def test_switching_on_through_the_api_needs_confirm_and_bad_periods_are_field_er
     assert saved.status_code == 200, saved.json()
     assert saved.json()["enabled"] is True and saved.json()["inactive_customer_months"] is None
     entry = audit_log(AuditEvent.SETTINGS_CHANGED).get()
-    assert (entry.source, entry.extra_data["fields"]) == ("api", ["enabled", "inactive_customer_months"])
+    assert (entry.source, entry.extra_data["changed"]) == ("api", ["enabled", "inactive_customer_months"])
     # Already on: a period changes without confirm.
     assert client.patch(API, {"staff_note_months": 12}, content_type="application/json").status_code == 200
+
+
+def test_prepared_export_files_are_deleted_when_they_expire(company_admin: Any) -> None:
+    from apps.privacy.models import PersonalDataExport
+    from apps.privacy.services import personal_data_export_create
+
+    admin = company_admin
+    customer = customer_create(full_name="Veera Vientinen", email="veera@example.fi", created_by=admin)
+    prepared = personal_data_export_create(customer=customer, created_by=admin)
+    kept = personal_data_export_create(customer=customer, created_by=admin)
+    PersonalDataExport.objects.filter(pk=prepared.pk).update(expires_at=timezone.now() - dt.timedelta(days=1))
+
+    dry = retention_run(now=timezone.now(), dry_run=True)
+    report = retention_run(now=timezone.now())
+
+    assert dry.counts["export_files"] == report.counts["export_files"] == 1
+    assert list(PersonalDataExport.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert retention_run(now=timezone.now()).counts["export_files"] == 0

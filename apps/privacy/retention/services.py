@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.models import AuditEvent, AuditSource
-from apps.audit.services import audit_log_record
+from apps.audit.services import audit_changes, audit_log_record
 from apps.core.exceptions import DomainError
 from apps.privacy.erasure import customer_erase
 from apps.privacy.models import PersonalDataExport, RetentionSettings
@@ -66,21 +66,23 @@ def retention_settings_update(
         "staff_note_months": staff_note_months,
         "inactive_customer_months": inactive_customer_months,
     }
-    changed = [name for name in RETENTION_FIELDS if getattr(retention, name) != values[name]]
+    before = {name: getattr(retention, name) for name in RETENTION_FIELDS}
+    # The periods and the switch are never personal: old and new values are kept in the log.
+    extra = audit_changes(before=before, after=values, values_kept=RETENTION_FIELDS)
     for name, value in values.items():
         setattr(retention, name, value)
     try:
         retention.full_clean()
     except ValidationError as error:
         raise DomainError(error.messages[0], code="invalid", fields=error.message_dict) from error
-    if changed:
+    if extra:
         retention.save()
         audit_log_record(
             event_type=AuditEvent.SETTINGS_CHANGED,
             acting_user=acting_user,
             target=retention,
             source=source,
-            extra={"settings": "retention", "fields": changed},
+            extra=extra,
         )
     return retention
 
@@ -177,7 +179,8 @@ def _customers_erase(context: RetentionContext) -> int:
 
 def _export_files_delete(context: RetentionContext) -> int:
     deleted = personal_data_exports_delete_expired(now=context.now)
-    context.report("export_files", deleted)
+    if deleted:
+        context.report("export_files", deleted)
     return deleted
 
 
