@@ -12,9 +12,10 @@ from django.apps import apps
 from django.db import models
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.cases.models import CaseStatus
-from apps.customers.models import ConsentSource, ImportStatus, Language
+from apps.customers.models import ConsentKind, ConsentSource, ImportStatus, Language
 from apps.encounters.models import EncounterSource, Feeling, Outcome
 from apps.outbox.models import OutboundStatus
 from apps.surveys.models import EmailKind, EmailStatus, InvitationStatus, QuestionType, SuppressionReason
@@ -117,6 +118,13 @@ def _when(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
+_RECORDED_BY = {
+    "customer": _lazy("The customer themselves"),
+    "staff": _lazy("Staff"),
+    "migrated": _lazy("From before the consent history"),
+}
+
+
 def _readable(document: dict[str, Any]) -> dict[str, Any]:
     """The document with labels for codes and datetimes for ISO times, for the HTML page."""
     customer = dict(document["customer"], language=_label(Language, document["customer"]["language"]))
@@ -124,6 +132,18 @@ def _readable(document: dict[str, Any]) -> dict[str, Any]:
     consent["consent_source"] = _label(ConsentSource, consent["consent_source"])
     for key in ("consent_given_at", "unsubscribed_at"):
         consent[key] = _when(consent[key])
+    english = translation.get_language() == "en"
+    consent["history"] = [
+        dict(
+            row,
+            at=_when(row["at"]),
+            kind=_label(ConsentKind, row["kind"]),
+            source=_label(ConsentSource, row["source"]),
+            recorded_by=_RECORDED_BY[row["recorded_by"]],
+            wording=row["wording_en"] if english else row["wording_fi"],
+        )
+        for row in consent.get("history", [])
+    ]
     encounters = [
         dict(
             row,

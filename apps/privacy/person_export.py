@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from apps.cases.models import CaseEvent, FollowUpCase
 from apps.core.json_values import datetime_text
-from apps.customers.models import Customer, CustomerImport
+from apps.customers.models import ConsentEvent, Customer, CustomerImport
 from apps.encounters.models import Encounter
 from apps.outbox.models import OutboundEmail
 from apps.privacy.models import PersonalDataExport
@@ -86,7 +86,26 @@ def _consent_section(customer: Customer) -> dict[str, Any]:
         "consent_source": customer.consent_source,
         "unsubscribed": customer.unsubscribed,
         "unsubscribed_at": datetime_text(customer.unsubscribed_at),
+        "history": _consent_history(customer),
     }
+
+
+def _consent_history(customer: Customer) -> list[dict[str, Any]]:
+    """Every change of consent, oldest first, with the words the customer was shown."""
+    events = ConsentEvent.objects.filter(customer=customer).select_related("wording").order_by("at", "id")
+    return [
+        {
+            "id": event.pk,
+            "at": datetime_text(event.at),
+            "kind": event.kind,
+            "source": event.source,
+            "recorded_by": "migrated" if event.migrated else "customer" if event.by_customer else "staff",
+            "wording_version": event.wording.version,
+            "wording_fi": event.wording.text_fi,
+            "wording_en": event.wording.text_en,
+        }
+        for event in events
+    ]
 
 
 def _encounters(customer: Customer) -> list[dict[str, Any]]:
@@ -230,7 +249,17 @@ def _exports(customer: Customer) -> list[dict[str, Any]]:
 
 
 # Registered models each with a section of their own above; any other lands in "other_records".
-_OWN_SECTIONS = {Customer, Encounter, Response, Answer, FollowUpCase, CaseEvent, OutboundEmail, PersonalDataExport}
+_OWN_SECTIONS = {
+    Customer,
+    ConsentEvent,
+    Encounter,
+    Response,
+    Answer,
+    FollowUpCase,
+    CaseEvent,
+    OutboundEmail,
+    PersonalDataExport,
+}
 
 
 def _other_records(entry: PersonalData, customer: Customer) -> list[dict[str, Any]]:
@@ -272,6 +301,7 @@ def person_export_document(*, customer: Customer, now: Any = None) -> dict[str, 
     }
     sources: dict[str, set[int]] = {
         Customer._meta.db_table: {customer.pk},
+        ConsentEvent._meta.db_table: {row["id"] for row in document["consent"]["history"]},
         Encounter._meta.db_table: {row["id"] for row in document["encounters"]},
         Invitation._meta.db_table: {row["id"] for row in invitations},
         InvitationEmail._meta.db_table: set(invitation_email_ids),

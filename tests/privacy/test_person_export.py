@@ -142,6 +142,7 @@ def test_the_document_has_stable_keys_iso_times_and_every_fact(customer_everywhe
         "consent_source",
         "unsubscribed",
         "unsubscribed_at",
+        "history",
     }
 
     encounters = document["encounters"]
@@ -440,3 +441,29 @@ def test_a_registered_model_without_a_section_of_its_own_is_exported_whole(custo
     assert sorted(record["id"] for record in records) == sorted(invitations.values_list("pk", flat=True))
     assert {"status", "sent_at", "survey_id", "language"} <= set(records[0])
     assert "Kyselykutsut" in page  # the model's name, as a section of the readable page
+
+
+def test_the_consent_history_is_in_the_export_with_the_words_the_customer_saw(company_admin, frontline) -> None:
+    from apps.customers.consent import customer_consent_record
+    from apps.customers.models import ConsentEvent, ConsentKind, ConsentSource
+    from apps.privacy.export_files import person_export_zip
+
+    customer = customer_create(full_name="Kaisa Kuluttaja", email="kaisa@example.fi", created_by=company_admin)
+    record = customer_consent_record
+    record(customer=customer, kind=ConsentKind.GIVEN, source=ConsentSource.FRONTLINE, actor=frontline)
+    record(customer=customer, kind=ConsentKind.UNSUBSCRIBED, source=ConsentSource.ONE_CLICK, actor=None)
+
+    document = person_export_document(customer=customer)
+
+    history = document["consent"]["history"]
+    assert [(row["kind"], row["source"], row["recorded_by"]) for row in history] == [
+        ("given", "frontline", "staff"),
+        ("unsubscribed", "one_click", "customer"),
+    ]
+    assert all(row["wording_version"] == 1 and row["wording_fi"] and row["wording_en"] for row in history)
+    events = set(ConsentEvent.objects.filter(customer=customer).values_list("pk", flat=True))
+    assert set(document["sources"]["customers_consentevent"]) == events
+    assert "customers.consentevent" not in document["other_records"]
+    with zipfile.ZipFile(io.BytesIO(person_export_zip(document, language="fi"))) as archive:
+        page = archive.read("index.html").decode()
+    assert "Suostumushistoria" in page and "Asiakas itse" in page

@@ -7,7 +7,7 @@ fully anonymised, and the next run carries on where it stopped. A row once
 anonymised no longer matches its step's selector, so a second run changes nothing.
 
 The company's periods drive the first three steps and only when the company has
-switched retention on; the fixed-time steps (import files, email bodies) run in
+switched retention on; the fixed-time steps (import files, email bodies, expired export files) run in
 every company.
 """
 
