@@ -199,3 +199,15 @@ def test_a_user_created_through_the_api_is_invited_unless_told_not_to(client_for
     assert response.status_code == 201
     outbox_deliver_due()
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(("full_name", "greeting"), [("Noora Uusi", "Hello Noora Uusi,"), ("", "Welcome to Kokemus!")])
+def test_the_invitation_greets_by_name_or_welcomes_without_one(client_for, company_admin, full_name, greeting):
+    client_for(company_admin).post(
+        "/accounts/users/new/",
+        {"email": "newbie@alpha.example", "full_name": full_name, "role": Role.FRONTLINE, "language": "en"},
+    )
+    outbox_deliver_due()
+    body = mail.outbox[0].body
+    assert body.startswith(greeting + "\n")
+    assert "Hello," not in body

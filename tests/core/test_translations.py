@@ -123,7 +123,18 @@ def test_invitation_speaks_the_invitees_language(finnish, client_for, company_ad
     client.post("/accounts/users/new/", {"email": "uusi@alpha.example", "role": "frontline", "language": "fi"})
     outbox_deliver_due()
     assert mail.outbox[0].subject == "Sinut on kutsuttu Kokemukseen: Alpha Katsastus Oy"
-    assert "Valitse salasanasi täällä:" in mail.outbox[0].body
+    assert "Valitse salasanasi tästä:" in mail.outbox[0].body
+    assert mail.outbox[0].body.startswith("Tervetuloa Kokemukseen!\n")  # no name given: no bare "Hei,"
+
+
+@pytest.mark.django_db
+def test_the_invitation_greets_a_named_invitee_in_finnish(finnish, client_for, company_admin):
+    client_for(company_admin).post(
+        "/accounts/users/new/",
+        {"email": "uusi@alpha.example", "full_name": "Noora Uusi", "role": "frontline", "language": "fi"},
+    )
+    outbox_deliver_due()
+    assert mail.outbox[0].body.startswith("Hei Noora Uusi,\n")
 
 
 @pytest.mark.django_db

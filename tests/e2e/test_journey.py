@@ -382,7 +382,7 @@ def _journey(stack: Stack, person: Callable[..., Person]) -> None:
 
     assert stack.run_task(survey_dispatch) == 1
     survey_email = stack.sink.wait_for(to=CUSTOMER_EMAIL)
-    assert "Kiitos, että asioit yrityksessä Polku Katsastus Oy." in body_text(survey_email)
+    assert "Kiitos, että asioit yrityksessä Polku Katsastus Oy (" in body_text(survey_email)
     customer = person("customer", base=stack.company_url, viewport={"width": 390, "height": 844}, is_mobile=True)
     customer.visit(link_in(survey_email, containing="/s/"))
     customer.shot("opens the survey")

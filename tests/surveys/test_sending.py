@@ -65,7 +65,7 @@ def test_email_speaks_the_customers_language(customer, touchpoint):
     log_visit(customer=customer, touchpoint=touchpoint, at=NOON)
     dispatch_and_send(NOON + 2 * HOUR)
     assert mail.outbox[0].subject == "How did your inspection go?"
-    assert "Answer here" in mail.outbox[0].body
+    assert "Answer the survey here:" in mail.outbox[0].body
 
 
 def test_no_agreement_no_invitation(customer, touchpoint):

@@ -173,7 +173,7 @@ def test_an_admin_created_without_a_password_is_emailed_a_link_to_choose_one(
     invitation = mail.outbox[0]
     assert "Iota Katsastus Oy" in invitation.subject
     assert re.search(r"https://iota\.localhost/accounts/reset/[^/\s]+/[^/\s]+/", invitation.body), invitation.body
-    assert "Valitse salasanasi täällä:" in invitation.body  # the company's language, not the operator's
+    assert "Valitse salasanasi tästä:" in invitation.body  # the company's language, not the operator's
 
 
 def test_an_admin_given_a_password_gets_no_email(operator_client, django_capture_on_commit_callbacks):

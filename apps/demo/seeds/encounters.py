@@ -69,9 +69,14 @@ def _survey_ensure() -> Survey:
         title_fi="Miten käyntisi sujui?",
         title_en="How did your visit go?",
         intro_fi="Kolme pikakysymystä ja vapaa sana. Vastaaminen vie alle minuutin.",
-        intro_en="Three quick questions and a free word. Answering takes under a minute.",
-        thank_you_fi="Kiitos! Luemme jokaisen vastauksen, ja huonoon kokemukseen otamme yhteyttä.",
-        thank_you_en="Thank you! We read every answer and follow up on every poor experience.",
+        intro_en="Three quick questions and room for your own words. It takes less than a minute.",
+        thank_you_fi=(
+            "Kiitos vastauksestasi! Luemme jokaisen vastauksen, "
+            "ja jos kokemuksesi jäi huonoksi, otamme sinuun yhteyttä."
+        ),
+        thank_you_en=(
+            "Thank you for your answer! We read every answer, and if your experience was poor, we will get in touch."
+        ),
     )
     Question.objects.bulk_create(
         [
