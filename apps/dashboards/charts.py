@@ -121,10 +121,13 @@ def _period_titles(
     """A tooltip title for each day, week or month, with the days it covers inside the view, and
     whether only part of it does (the first and last week of "the last 90 days" usually)."""
     titles, partial = [], []
-    for day in starts:
+    for index, day in enumerate(starts):
         label = period_label(day, interval)
         last = period_next_start(day, interval) - dt.timedelta(days=1)
         first_in, last_in = (max(day, span[0]), min(last, span[1])) if span else (day, last)
+        if index == 0 and span:
+            # The first point also covers the few days of a short first week before it.
+            first_in = span[0]
         if interval == "day":
             titles.append(date_format(day, "DATE_FORMAT"))
             partial.append(False)

@@ -2,6 +2,12 @@
 
 UTF-8 with a byte-order mark so that Excel reads å, ä and ö, in the app's CSV format
 (apps/core/csv_export.py): semicolons and a decimal comma unless `?delimiter=comma`.
+
+A score from fewer answers than the company's minimum ("answers needed" in the maturity
+settings) is too few to judge: its cell is left empty, as the page shows "too few to judge".
+The answer counts stay, and the last column ("Answers needed") gives the minimum, so an empty
+score next to a small count reads as too few, and an empty one next to 0 as no answers. In the
+perception gap a row's figures are empty when it has fewer compared encounters than that.
 """
 
 import csv
@@ -24,6 +30,7 @@ from apps.dashboards.selectors import (
     PerceptionGap,
     TouchpointDashboard,
 )
+from apps.dashboards.selectors.common import too_few
 from apps.maturity.rules import Level
 from apps.metrics.formulas import Scores
 
@@ -55,7 +62,15 @@ def score_header() -> list[str]:
         _("CES easy %"),
         _("Response rate %"),
         _("Target NPS"),
+        _("CSAT answers"),
+        _("CES answers"),
+        _("Answers needed"),
     ]
+
+
+def _judged(value: Any, *, answers: int, floor: int) -> Any:
+    """The figure, or None (an empty cell) when it comes from too few answers to judge."""
+    return None if too_few(answers=answers, floor=floor) else value
 
 
 def score_row(
@@ -65,6 +80,7 @@ def score_row(
     start: dt.date,
     end: dt.date,
     scores: Scores,
+    floor: int,
     level: Level | None = None,
     target: int | None = None,
 ) -> list[Any]:
@@ -76,21 +92,25 @@ def score_row(
         level,
         scores.encounters,
         scores.responses,
-        scores.nps,
-        scores.nps_margin,
+        _judged(scores.nps, answers=scores.nps_n, floor=floor),
+        _judged(scores.nps_margin, answers=scores.nps_n, floor=floor),
         scores.nps_n,
-        scores.csat,
-        scores.ces,
-        scores.ces_easy_percent,
+        _judged(scores.csat, answers=scores.csat_n, floor=floor),
+        _judged(scores.ces, answers=scores.ces_n, floor=floor),
+        _judged(scores.ces_easy_percent, answers=scores.ces_n, floor=floor),
         scores.response_rate,
         target,
+        scores.csat_n,
+        scores.ces_n,
+        floor,
     ]
 
 
 def _series_rows(
-    *, series: list[tuple[dt.date, Scores]], start: dt.date, end: dt.date, interval: str
+    *, series: list[tuple[dt.date, Scores]], start: dt.date, end: dt.date, interval: str, floor: int
 ) -> list[list[Any]]:
-    """One row per day, week or month of the charts; the first and last are cut to the period."""
+    """One row per day, week or month of the charts; the first and last are cut to the period (the
+    first starts with the period: it holds the days of a short first week too)."""
     rows = []
     starts = [day for day, _scores in series]
     for index, (day, scores) in enumerate(series):
@@ -99,9 +119,10 @@ def _series_rows(
             score_row(
                 section=_("Period"),
                 name=interval_name(interval),
-                start=max(day, start),
+                start=start if index == 0 else day,
                 end=min(following - dt.timedelta(days=1), end),
                 scores=scores,
+                floor=floor,
             )
         )
     return rows
@@ -122,10 +143,15 @@ def company_rows(dashboard: CompanyDashboard) -> list[list[Any]]:
             start=start,
             end=end,
             scores=dashboard.total,
+            floor=dashboard.floor,
             level=dashboard.maturity.rollup.level,
         )
     )
-    rows.extend(_series_rows(series=dashboard.series, start=start, end=end, interval=dashboard.period.interval))
+    rows.extend(
+        _series_rows(
+            series=dashboard.series, start=start, end=end, interval=dashboard.period.interval, floor=dashboard.floor
+        )
+    )
     for row in dashboard.paths:
         rows.append(
             score_row(
@@ -134,12 +160,17 @@ def company_rows(dashboard: CompanyDashboard) -> list[list[Any]]:
                 start=start,
                 end=end,
                 scores=row.scores,
+                floor=dashboard.floor,
                 level=row.rollup.level if row.rollup else None,
             )
         )
     for section, cut in ((_("Buyer persona"), dashboard.personas), (_("Segment"), dashboard.segments)):
         for row in cut:
-            rows.append(score_row(section=section, name=row.name, start=start, end=end, scores=row.scores))
+            rows.append(
+                score_row(
+                    section=section, name=row.name, start=start, end=end, scores=row.scores, floor=dashboard.floor
+                )
+            )
     return rows
 
 
@@ -154,12 +185,26 @@ def path_rows(dashboard: PathDashboard) -> list[list[Any]]:
             start=start,
             end=end,
             scores=dashboard.total,
+            floor=dashboard.floor,
             level=dashboard.maturity.rollup.level,
         )
     )
-    rows.extend(_series_rows(series=dashboard.series, start=start, end=end, interval=dashboard.period.interval))
+    rows.extend(
+        _series_rows(
+            series=dashboard.series, start=start, end=end, interval=dashboard.period.interval, floor=dashboard.floor
+        )
+    )
     for stage in dashboard.stages:
-        rows.append(score_row(section=_("Stage"), name=stage.stage.name, start=start, end=end, scores=stage.scores))
+        rows.append(
+            score_row(
+                section=_("Stage"),
+                name=stage.stage.name,
+                start=start,
+                end=end,
+                scores=stage.scores,
+                floor=dashboard.floor,
+            )
+        )
         for card in stage.cards:
             rows.append(
                 score_row(
@@ -168,6 +213,7 @@ def path_rows(dashboard: PathDashboard) -> list[list[Any]]:
                     start=start,
                     end=end,
                     scores=card.scores,
+                    floor=dashboard.floor,
                     level=card.maturity.level if card.maturity else None,
                     target=card.touchpoint.target_nps,
                 )
@@ -186,11 +232,16 @@ def touchpoint_rows(dashboard: TouchpointDashboard) -> list[list[Any]]:
             start=start,
             end=end,
             scores=dashboard.total,
+            floor=dashboard.floor,
             level=dashboard.maturity.level if dashboard.maturity else None,
             target=dashboard.touchpoint.target_nps,
         )
     )
-    rows.extend(_series_rows(series=dashboard.series, start=start, end=end, interval=dashboard.period.interval))
+    rows.extend(
+        _series_rows(
+            series=dashboard.series, start=start, end=end, interval=dashboard.period.interval, floor=dashboard.floor
+        )
+    )
     return rows
 
 
@@ -208,21 +259,22 @@ def perception_rows(gap: PerceptionGap) -> list[list[Any]]:
         _("Over-read %"),
         _("Under-read %"),
         _("People"),
+        _("Answers needed"),
     ]
 
     def row(section: str, item: GapRow) -> list[Any]:
+        figures = [item.staff, item.customer, item.gap, item.over, item.under]
+        if item.too_few:
+            figures = [None] * len(figures)
         return [
             section,
             item.label,
             filters.start.isoformat(),
             filters.end.isoformat(),
             item.pairs,
-            item.staff,
-            item.customer,
-            item.gap,
-            item.over,
-            item.under,
+            *figures,
             item.contributors,
+            gap.floor,
         ]
 
     rows = [header, row(_("Total"), gap.total)]

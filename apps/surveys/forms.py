@@ -7,6 +7,7 @@ from apps.customers.models import Language
 from apps.customers.selectors import segment_list
 from apps.personas.selectors import persona_list
 from apps.surveys.models import InvitationStatus, QuestionType, Survey, SurveySettings
+from apps.surveys.overview import EXPIRED
 from apps.surveys.services import AUDIENCE_KEYS, MAX_REPEAT_MONTHS, QuestionInput
 
 
@@ -198,7 +199,17 @@ class CampaignForm(AudienceForm):
 
 class InvitationFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any status")), *InvitationStatus.choices]
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Any status")),
+            (InvitationStatus.SCHEDULED, InvitationStatus.SCHEDULED.label),
+            (InvitationStatus.SENT, _("Awaiting answer")),
+            (EXPIRED, _("Expired unanswered")),
+            (InvitationStatus.ANSWERED, InvitationStatus.ANSWERED.label),
+            (InvitationStatus.SUPPRESSED, InvitationStatus.SUPPRESSED.label),
+            (InvitationStatus.FAILED, InvitationStatus.FAILED.label),
+        ],
     )
     survey = forms.TypedChoiceField(label=_("Survey"), required=False, coerce=int, empty_value=None)
     q = forms.CharField(label=_("Customer"), required=False, max_length=200)

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from apps.customers.models import Customer
@@ -103,7 +103,13 @@ class AudienceSummary:
 
     @property
     def reachable(self) -> int:
+        """Invited: an invitation is made for each, including those the frequency cap holds back."""
         return self.matching - self.excluded
+
+    @property
+    def emailed(self) -> int:
+        """Invited and sent the survey email now (the recently surveyed get no email this time)."""
+        return self.reachable - self.recently_surveyed
 
 
 def audience_summary(
@@ -163,6 +169,15 @@ def campaign_get(*, campaign_id: int) -> Campaign | None:
     return campaign_list().filter(pk=campaign_id).first()
 
 
+# Not a stored status: a sent invitation whose link expired unanswered. The "sent" counts and
+# filter mean the ones still awaiting an answer, so expired links are never counted as awaiting.
+EXPIRED = "expired"
+
+
+def _expired(now: dt.datetime) -> Q:
+    return Q(status=InvitationStatus.SENT, expires_at__isnull=False, expires_at__lte=now)
+
+
 def invitation_list(
     *,
     status: str = "",
@@ -170,8 +185,12 @@ def invitation_list(
     customer_id: int | None = None,
     campaign_id: int | None = None,
     search: str = "",
+    now: dt.datetime | None = None,
 ) -> QuerySet[Invitation]:
-    """Invitations, newest first, each with when its first email is due and the last send error."""
+    """Invitations, newest first, each with when its first email is due, the last send error and
+    whether its link expired unanswered. `status` is a stored status or EXPIRED; "sent" leaves the
+    expired ones out."""
+    now = now or timezone.now()
     initial = InvitationEmail.objects.filter(invitation=OuterRef("pk")).order_by("due_at", "id")
     failed = InvitationEmail.objects.filter(invitation=OuterRef("pk"), status=EmailStatus.FAILED).order_by("-id")
     retrying = InvitationEmail.objects.filter(
@@ -183,10 +202,15 @@ def invitation_list(
             due_at=Subquery(initial.values("due_at")[:1]),
             error=Subquery(failed.values("last_error")[:1]),
             retry_error=Subquery(retrying.values("outbound__last_error")[:1]),
+            is_expired=ExpressionWrapper(_expired(now), output_field=BooleanField()),
         )
         .order_by("-created_at", "-id")
     )
-    if status in InvitationStatus.values:
+    if status == EXPIRED:
+        invitations = invitations.filter(_expired(now))
+    elif status == InvitationStatus.SENT:
+        invitations = invitations.filter(status=status).exclude(_expired(now))
+    elif status in InvitationStatus.values:
         invitations = invitations.filter(status=status)
     if survey_id is not None:
         invitations = invitations.filter(survey_id=survey_id)
@@ -200,10 +224,19 @@ def invitation_list(
     return invitations
 
 
-def invitation_status_counts() -> dict[str, int]:
-    rows = Invitation.objects.order_by().values("status").annotate(count=Count("pk"))
-    counts = {status: 0 for status in InvitationStatus.values}
-    counts.update({row["status"]: row["count"] for row in rows})
+def invitation_status_counts(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Invitations per status, in one query; "sent" counts those still awaiting an answer and
+    EXPIRED those whose link expired unanswered."""
+    now = now or timezone.now()
+    rows = (
+        Invitation.objects.order_by()
+        .values("status")
+        .annotate(count=Count("pk"), expired=Count("pk", filter=_expired(now)))
+    )
+    counts = {status: 0 for status in [*InvitationStatus.values, EXPIRED]}
+    for row in rows:
+        counts[row["status"]] = row["count"] - row["expired"]
+        counts[EXPIRED] += row["expired"]
     return counts
 
 

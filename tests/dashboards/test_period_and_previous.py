@@ -26,6 +26,8 @@ def test_totals_and_points_equal_the_metrics_reads(world: dict[str, Any], days: 
         assert total == scores_total(filters=filters)
         assert total.responses > 0
         assert previous == scores_total(filters=filters.shifted(days=-filters.days))
-        assert points == [
-            (point.period_start, point.scores) for point in scores_series(filters=filters, interval=interval)
-        ]
+        expected = [(point.period_start, point.scores) for point in scores_series(filters=filters, interval=interval)]
+        if interval == "week" and (expected[1][0] - filters.start).days < 4:
+            # A first week with fewer than four days of the period is part of the next one.
+            expected = [(expected[1][0], expected[0][1] + expected[1][1]), *expected[2:]]
+        assert points == expected

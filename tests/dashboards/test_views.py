@@ -17,6 +17,7 @@ from apps.cases.models import FollowUpCase
 from apps.customers.models import Customer
 from apps.encounters.models import Encounter
 from apps.journeys.models import ServicePath, Touchpoint
+from apps.maturity.models import MaturitySettings
 from apps.metrics.services import metrics_refresh_dirty
 from apps.personas.models import BuyerPersona
 from tests.factories import UserFactory
@@ -79,6 +80,12 @@ def world(db: None) -> dict[str, Any]:
     return world
 
 
+@pytest.fixture
+def few_answers_judged(world: dict[str, Any]) -> None:
+    """The company judges a figure from a single answer (the world has 3 to 12 answers per figure)."""
+    MaturitySettings.objects.update_or_create(singleton=True, defaults={"min_answers": 1})
+
+
 def _pages(world: dict[str, Any]) -> list[str]:
     return [
         reverse("dashboards:company"),
@@ -100,6 +107,7 @@ def test_manager_sees_each_page_and_its_csv(client_for: Any, manager: Any, world
         assert export.content.startswith("\ufeff".encode())
 
 
+@pytest.mark.usefixtures("few_answers_judged")
 def test_company_view_shows_scores_maturity_and_notes(client_for: Any, manager: Any, world: dict[str, Any]) -> None:
     html = client_for(manager).get(reverse("dashboards:company")).content.decode()
     # 12 NPS answers: 6 promoters, 6 detractors -> NPS 0; CSAT: 6 of 12 satisfied -> 50 %.
@@ -115,6 +123,7 @@ def test_company_view_shows_scores_maturity_and_notes(client_for: Any, manager: 
     assert f"?touchpoint={world['leaving'].pk}" in html
 
 
+@pytest.mark.usefixtures("few_answers_judged")
 def test_path_view_shows_the_map_and_weak_ending(client_for: Any, manager: Any, world: dict[str, Any]) -> None:
     html = client_for(manager).get(reverse("dashboards:path", args=[world["path"].pk])).content.decode()
     for text in ("Ennen", "Käynti", "Ajanvaraus", "Maksu ja lähtö", "tp-card is-end unowned", "tp-card is-peak"):
@@ -162,6 +171,7 @@ def test_drill_down_lists_open_cases_of_any_age_and_the_periods_resolved_ones(
     assert "Vanha ratkaistu" not in html
 
 
+@pytest.mark.usefixtures("few_answers_judged")
 def test_perception_gap_per_touchpoint_and_team(client_for: Any, manager: Any, world: dict[str, Any]) -> None:
     html = client_for(manager).get(reverse("dashboards:perception")).content.decode()
     # Staff read +1, customers said -1 (CSAT 2): a gap of +2 on every compared encounter.
@@ -182,6 +192,7 @@ def test_a_team_of_fewer_than_three_people_is_not_shown(client_for: Any, manager
     assert "left out, so that no one can be singled out" in html
 
 
+@pytest.mark.usefixtures("few_answers_judged")
 def test_csv_carries_the_numbers_on_the_page(client_for: Any, manager: Any, world: dict[str, Any]) -> None:
     response = client_for(manager).get(reverse("dashboards:path", args=[world["path"].pk]), {"export": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
@@ -194,6 +205,7 @@ def test_csv_carries_the_numbers_on_the_page(client_for: Any, manager: Any, worl
     assert dict(zip(header, total, strict=True))["NPS"] == "0"
 
 
+@pytest.mark.usefixtures("few_answers_judged")
 def test_csv_is_for_finnish_excel_unless_plain_commas_are_asked(
     client_for: Any, manager: Any, world: dict[str, Any]
 ) -> None:

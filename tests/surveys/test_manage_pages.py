@@ -210,7 +210,7 @@ def test_send_out_shows_the_audience_then_schedules_on_confirm(client_for, manag
     data = {"name": "Suhde-NPS", "survey": survey.pk, "when": "recurring", "repeat_every_months": "3"}
     counted = client.post("/surveys/send-outs/new/", data)
     body = counted.content.decode()
-    assert counted.status_code == 200 and "1 customer will be invited" in body and "1 without consent" in body
+    assert counted.status_code == 200 and "1 customer will get the survey email" in body and "1 without consent" in body
     assert not Campaign.objects.exists()
     assert client.post("/surveys/send-outs/new/", {**data, "confirm": "1"}).status_code == 302
     campaign = Campaign.objects.get()
@@ -296,3 +296,45 @@ def test_inactive_survey_warns_that_its_touchpoints_send_nothing(client_for, man
     survey.save()
     page = client_for(manager).get(f"/surveys/{survey.pk}/").content.decode()
     assert "This survey is not active: encounters at these touchpoints get no survey" in page
+
+
+def test_send_out_preview_says_plainly_who_gets_an_email_and_when(client_for, manager, survey):
+    rules = survey_settings_get()
+    fresh = customer_create(full_name="Aino", email="aino@example.fi", survey_consent=True)
+    recent = customer_create(full_name="Eero", email="eero@example.fi", survey_consent=True)
+    customer_create(full_name="Ilmari", email="ilmari@example.fi")
+    invitation_create(survey=survey, customer=recent, send_at=NOON, now=NOON, rules=rules)
+    assert fresh.pk
+    client = client_for(manager)
+    when = (dt.datetime.now() + dt.timedelta(days=2)).replace(hour=20, minute=45).strftime("%Y-%m-%dT%H:%M")
+    body = client.post(
+        "/surveys/send-outs/new/", {"name": "Kerta", "survey": survey.pk, "when": "at", "send_at": when}
+    ).content.decode()
+    assert "1 customer will get the survey email" in body
+    assert "1 surveyed recently: not asked again so soon" in body and "1 without consent to surveys" in body
+    assert "will be invited" not in body and "will get no email now" not in body
+    assert "The emails go out at 8:45 p.m. on " in body and "p.m.." not in body
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
+    body = client.post(
+        "/surveys/send-outs/new/", {"name": "Kerta", "survey": survey.pk, "when": "at", "send_at": when}
+    ).content.decode()
+    assert "1 asiakas saa kyselysähköpostin" in body and "klo 20.45." in body
+
+
+def test_survey_home_counts_expired_links_apart_from_those_awaiting_an_answer(client_for, manager, survey):
+    rules = survey_settings_get()
+    now = dt.datetime.now(dt.UTC)
+    for number in range(3):
+        customer = customer_create(full_name=f"Asiakas {number}", email=f"a{number}@example.fi", survey_consent=True)
+        invitation = invitation_create(survey=survey, customer=customer, send_at=NOON, now=NOON, rules=rules)
+        expires = now - dt.timedelta(days=1) if number else now + dt.timedelta(days=5)
+        sent = {"status": InvitationStatus.SENT, "sent_at": NOON, "expires_at": expires}
+        Invitation.objects.filter(pk=invitation.pk).update(**sent)
+    client = client_for(manager)
+    home = client.get("/surveys/").content.decode()
+    assert '<span class="stat__value">1</span> <span class="stat__label">Awaiting answer' in home
+    assert '<span class="stat__value">2</span> <span class="stat__label">Expired unanswered' in home
+    expired = client.get("/surveys/invitations/", {"status": "expired"}).content.decode()
+    assert "2 invitations" in expired and expired.count("invitation-status--expired") == 2
+    awaiting = client.get("/surveys/invitations/", {"status": "sent"}).content.decode()
+    assert "1 invitation" in awaiting and "invitation-status--expired" not in awaiting

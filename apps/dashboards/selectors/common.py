@@ -22,11 +22,32 @@ from apps.dashboards.forms import Period
 from apps.maturity.rules import MaturityThresholds, Rollup
 from apps.maturity.selectors import (
     MaturityOverview,
+    maturity_thresholds,
     maturity_trend_shares,
 )
 from apps.metrics.formulas import NPS_SMALL_SAMPLE, SCORE_FIELDS, Scores
 from apps.metrics.selectors import MetricFilter, period_starts, scores_series
 from apps.tenants.selectors import company_day_start
+
+# --- Too few answers to judge --------------------------------------------------------------
+
+
+def answers_floor() -> int:
+    """The company's minimum sample: the answers a touchpoint needs to count as measured (the
+    maturity rule's "answers needed"). A figure from fewer answers is shown as too few to judge."""
+    return maturity_thresholds().min_answers
+
+
+def too_few(*, answers: int, floor: int) -> bool:
+    """True when there is a figure but from fewer answers than the floor (no answers: nothing to judge)."""
+    return 0 < answers < floor
+
+
+def too_few_text(answers: int) -> str:
+    return ngettext("too few to judge (%(count)s answer)", "too few to judge (%(count)s answers)", answers) % {
+        "count": number(answers)
+    }
+
 
 # --- Scores as tiles and charts -----------------------------------------------------------
 
@@ -95,6 +116,7 @@ class Kpi:
     warning: str
     definition: str
     chart: Chart
+    too_few: bool = False
 
 
 def _delta(value: float | int | None, previous: float | int | None, digits: int) -> tuple[float | None, str, str]:
@@ -115,6 +137,7 @@ def _kpi(
     points: list[tuple[dt.date, Scores]],
     interval: str,
     dom_prefix: str,
+    floor: int,
     target: int | None = None,
     span: tuple[dt.date, dt.date] | None = None,
 ) -> Kpi:
@@ -150,12 +173,23 @@ def _kpi(
         }
         definition = _("Answered survey invitations per delivered invitation.")
     display = number(value, metric.digits) if not isinstance(value, int) else number(value)
+    unit = metric.unit.strip() if value is not None else ""
+    # The response rate counts invitations, not answers; the three scores need enough answers.
+    few = metric.key != "response_rate" and too_few(answers=answers, floor=floor)
+    if few:
+        display, unit, notes, small_sample = _("Too few to judge"), "", [], True
+        delta, direction, delta_display = None, "", ""
+        warning = ngettext(
+            "At least %(floor)s answer is needed for a figure to judge by.",
+            "At least %(floor)s answers are needed for a figure to judge by.",
+            floor,
+        ) % {"floor": number(floor)}
     return Kpi(
         key=metric.key,
         label=metric.label,
         value=value,
         display=display,
-        unit=metric.unit.strip() if value is not None else "",
+        unit=unit,
         previous=previous_value,
         delta=delta,
         direction=direction,
@@ -174,6 +208,7 @@ def _kpi(
             target=target if metric.key == "nps" else None,
             span=span,
         ),
+        too_few=few,
     )
 
 
@@ -191,7 +226,8 @@ _SCORE_VALUES = operator.attrgetter(*SCORE_FIELDS)
 
 
 def period_and_previous(*, filters: MetricFilter, interval: str) -> tuple[Scores, Scores, list[tuple[dt.date, Scores]]]:
-    """The period's total, the previous period's, and the period's points per day, week or month.
+    """The period's total, the previous period's, and the period's points per day, week or month
+    (chart_period_starts: a first week with fewer than four days of the period joins the next).
 
     One read of daily scores over both periods (the previous one ends the day before this one
     starts), added up here: sums add up exactly, so these are the figures scores_total and
@@ -201,15 +237,13 @@ def period_and_previous(*, filters: MetricFilter, interval: str) -> tuple[Scores
     both = replace(filters, start=previous_filters.start)
     previous_days: list[Scores] = []
     buckets: dict[dt.date, list[Scores]] = {}
+    starts = chart_period_starts(start=filters.start, end=filters.end, interval=interval)
     for point in scores_series(filters=both, interval="day"):
         if point.period_start < filters.start:
             previous_days.append(point.scores)
         else:
-            buckets.setdefault(_bucket(point.period_start, interval), []).append(point.scores)
-    points = [
-        (start, _total(buckets.get(start, [])))
-        for start in period_starts(start=filters.start, end=filters.end, interval=interval)
-    ]
+            buckets.setdefault(max(_bucket(point.period_start, interval), starts[0]), []).append(point.scores)
+    points = [(start, _total(buckets.get(start, []))) for start in starts]
     total = _total([scores for _start, scores in points])
     previous = _total(previous_days)
     return total, previous, points
@@ -221,6 +255,7 @@ def kpis_build(
     """The period's totals, the four score tiles with their trends, and the volume chart."""
     filters = filters or period.filters
     total, previous, points = period_and_previous(filters=filters, interval=period.interval)
+    floor = answers_floor()
     kpis = [
         _kpi(
             metric=metric,
@@ -229,6 +264,7 @@ def kpis_build(
             points=points,
             interval=period.interval,
             dom_prefix=dom_prefix,
+            floor=floor,
             target=target,
             span=(filters.start, filters.end),
         )
@@ -238,6 +274,17 @@ def kpis_build(
         dom_id=f"{dom_prefix}-volume", points=points, interval=period.interval, span=(filters.start, filters.end)
     )
     return total, kpis, volume, points
+
+
+def chart_period_starts(*, start: dt.date, end: dt.date, interval: str) -> list[dt.date]:
+    """period_starts of the charts: the first day of each day, ISO week or month of start..end,
+    except that a first week with fewer than four days in the period (it starts on a Friday,
+    Saturday or Sunday) joins the next week, as ISO counts a year's first week: otherwise a
+    period starting on a Sunday opens with a one-day week that is nearly always empty."""
+    starts = period_starts(start=start, end=end, interval=interval)
+    if interval == "week" and len(starts) > 1 and (starts[1] - start).days < 4:
+        return starts[1:]
+    return starts
 
 
 # --- Maturity -------------------------------------------------------------------------------
@@ -254,10 +301,11 @@ def _bucket(day: dt.date, interval: str) -> dt.date:
 def maturity_trend_build(*, period: Period, path_id: int | None, dom_id: str) -> Chart:
     """The distribution over the period: the last snapshot of each day, week or month."""
     latest: dict[dt.date, Any] = {}
+    first = chart_period_starts(start=period.filters.start, end=period.filters.end, interval=period.interval)[0]
     for snapshot in maturity_trend_shares(since=period.filters.start, path_id=path_id):
         if snapshot["taken_on"] > period.filters.end:
             continue
-        latest[_bucket(snapshot["taken_on"], period.interval)] = snapshot
+        latest[max(_bucket(snapshot["taken_on"], period.interval), first)] = snapshot
     points = [
         LevelShares(
             day=bucket,

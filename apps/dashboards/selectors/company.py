@@ -15,7 +15,15 @@ from apps.dashboards.charts import (
 )
 from apps.dashboards.forms import Period
 from apps.dashboards.selectors.choices import FilterChoices, filter_choices
-from apps.dashboards.selectors.common import Kpi, MaturitySummary, kpis_build, maturity_summary_build, period_bounds
+from apps.dashboards.selectors.common import (
+    Kpi,
+    MaturitySummary,
+    answers_floor,
+    kpis_build,
+    maturity_summary_build,
+    period_bounds,
+    too_few,
+)
 from apps.encounters.models import Encounter
 from apps.encounters.selectors import encounter_list
 from apps.journeys.models import ServicePath, Touchpoint
@@ -63,11 +71,13 @@ class CompanyDashboard:
     paths: list[PathRow]
     personas: list[CutRow]
     segments: list[CutRow]
+    floor: int
 
 
-def _cut_rows(*, scores: dict[int | None, Scores], items: Iterable[Any], none_label: str) -> list[CutRow]:
+def _cut_rows(*, scores: dict[int | None, Scores], items: Iterable[Any], none_label: str, floor: int) -> list[CutRow]:
+    """Most answers first; a row whose NPS is from too few answers to judge goes after those that can be judged."""
     rows = [CutRow(name=str(item), item=item, scores=scores[item.pk]) for item in items if item.pk in scores]
-    rows.sort(key=lambda row: (-row.scores.responses, row.name))
+    rows.sort(key=lambda row: (too_few(answers=row.scores.nps_n, floor=floor), -row.scores.responses, row.name))
     if None in scores:
         rows.append(CutRow(name=none_label, item=None, scores=scores[None]))
     return rows
@@ -82,6 +92,7 @@ def company_dashboard(
     path_id = period.filters.path_id
     total, kpis, volume, points = kpis_build(period=period)
     overview = maturity_overview(as_of=today, path_id=path_id)
+    floor = answers_floor()
     paths = choices.paths
     if path_id is not None:
         paths = [path for path in paths if path.pk == path_id]
@@ -133,10 +144,13 @@ def company_dashboard(
             scores=scores_by(filters=audience, dimension="persona"),
             items=choices.personas,
             none_label=_("No persona"),
+            floor=floor,
         ),
         segments=_cut_rows(
             scores=scores_by(filters=audience, dimension="segment"),
             items=choices.segments,
             none_label=_("No segment"),
+            floor=floor,
         ),
+        floor=floor,
     )

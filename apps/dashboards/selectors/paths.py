@@ -14,7 +14,14 @@ from apps.dashboards.charts import (
     emotion_curve_chart,
 )
 from apps.dashboards.forms import Period
-from apps.dashboards.selectors.common import Kpi, MaturitySummary, kpis_build, maturity_summary_build, period_bounds
+from apps.dashboards.selectors.common import (
+    Kpi,
+    MaturitySummary,
+    answers_floor,
+    kpis_build,
+    maturity_summary_build,
+    period_bounds,
+)
 from apps.encounters.models import Encounter
 from apps.encounters.selectors import encounter_list
 from apps.journeys.models import ServicePath, Stage, Touchpoint
@@ -77,6 +84,7 @@ class PathDashboard:
     rest_scores: Scores
     cases: CaseCounts
     unowned: int
+    floor: int
 
     @property
     def cards(self) -> list[TouchpointCard]:
@@ -154,6 +162,7 @@ def path_dashboard(*, path: ServicePath, filters: Period, today: dt.date, user: 
         rest_scores=rest_scores,
         cases=case_counts(now=timezone.now(), touchpoint_ids=[card.touchpoint.pk for card in cards]),
         unowned=sum(1 for card in cards if card.touchpoint.owner_id is None),
+        floor=answers_floor(),
     )
 
 
@@ -175,6 +184,7 @@ class TouchpointDashboard:
     cases: list[FollowUpCase]
     case_totals: CaseCounts
     encounters: list[Encounter]
+    floor: int
 
 
 def _cases_for_period(
@@ -219,4 +229,5 @@ def touchpoint_dashboard(*, touchpoint: Touchpoint, filters: Period, today: dt.d
         encounters=list(
             encounter_list(user=user, touchpoint_id=touchpoint.pk, since=since, until=until)[:DRILL_DOWN_ROWS]
         ),
+        floor=answers_floor(),
     )

@@ -14,6 +14,7 @@ from apps.dashboards.charts import (
     gap_bars_chart,
 )
 from apps.dashboards.forms import Period
+from apps.dashboards.selectors.common import answers_floor, too_few
 from apps.journeys.models import Touchpoint
 from apps.journeys.selectors import touchpoint_list
 from apps.metrics.formulas import Scores
@@ -39,6 +40,12 @@ class GapRow:
     under: float | None
     touchpoint: Touchpoint | None = None
     contributors: int | None = None
+    floor: int = 0
+
+    @property
+    def too_few(self) -> bool:
+        """Fewer compared encounters than the company's minimum sample: too few to judge."""
+        return too_few(answers=self.pairs, floor=self.floor)
 
     @classmethod
     def of(cls, *, label: str, scores: Scores, **extra: Any) -> "GapRow":
@@ -69,11 +76,12 @@ class PerceptionGap:
     hidden_people: int
     touchpoint_chart: Chart
     team_chart: Chart
+    floor: int
     min_contributors: int = TEAM_MIN_CONTRIBUTORS
     notes: list[str] = field(default_factory=list)
 
 
-def _team_rows(*, filters: MetricFilter) -> tuple[list[GapRow], int]:
+def _team_rows(*, filters: MetricFilter, floor: int) -> tuple[list[GapRow], int]:
     """Rows per team with enough contributors; smaller groups pooled, or left out when still too small."""
     by_employee = {pk: s for pk, s in scores_by(filters=filters, dimension="employee").items() if pk and s.gap_n}
     teams = team_by_user_ids(user_ids=list(by_employee))
@@ -87,10 +95,12 @@ def _team_rows(*, filters: MetricFilter) -> tuple[list[GapRow], int]:
     rows, pooled = [], []
     for key, members in groups.items():
         if len(members) >= TEAM_MIN_CONTRIBUTORS and key is not None:
-            rows.append(GapRow.of(label=names[key], scores=sum(members, Scores.zero()), contributors=len(members)))
+            rows.append(
+                GapRow.of(label=names[key], scores=sum(members, Scores.zero()), contributors=len(members), floor=floor)
+            )
         else:
             pooled.extend(members)
-    rows.sort(key=lambda row: row.label.lower())
+    rows.sort(key=lambda row: (row.too_few, row.label.lower()))
     hidden = 0
     if len(pooled) >= TEAM_MIN_CONTRIBUTORS:
         rows.append(
@@ -98,6 +108,7 @@ def _team_rows(*, filters: MetricFilter) -> tuple[list[GapRow], int]:
                 label=_("Smaller teams and people without a team"),
                 scores=sum(pooled, Scores.zero()),
                 contributors=len(pooled),
+                floor=floor,
             )
         )
     else:
@@ -107,17 +118,20 @@ def _team_rows(*, filters: MetricFilter) -> tuple[list[GapRow], int]:
 
 def perception_gap(*, filters: Period) -> PerceptionGap:
     period = filters
+    floor = answers_floor()
     by_touchpoint = scores_by(filters=period.filters, dimension="touchpoint")
-    total = GapRow.of(label=_("All touchpoints"), scores=scores_total(filters=period.filters))
+    total = GapRow.of(label=_("All touchpoints"), scores=scores_total(filters=period.filters), floor=floor)
     touchpoints = {tp.pk: tp for tp in touchpoint_list(include_archived=True)}
     rows = [
-        GapRow.of(label=touchpoints[pk].name, scores=scores, touchpoint=touchpoints[pk])
+        GapRow.of(label=touchpoints[pk].name, scores=scores, touchpoint=touchpoints[pk], floor=floor)
         for pk, scores in by_touchpoint.items()
         if pk in touchpoints and scores.gap_n
     ]
-    rows.sort(key=lambda row: (-(abs(row.gap or 0)), row.label))
+    # The widest gaps first among those that can be judged; then those from too few encounters,
+    # most compared first, whatever their gap (one encounter's gap is noise).
+    rows.sort(key=lambda row: (1, -row.pairs, row.label) if row.too_few else (0, -abs(row.gap or 0), row.label))
     teams_available = period.filters.persona_id is None and period.filters.segment_id is None
-    teams, hidden = _team_rows(filters=period.filters) if teams_available else ([], 0)
+    teams, hidden = _team_rows(filters=period.filters, floor=floor) if teams_available else ([], 0)
     return PerceptionGap(
         period=period,
         total=total,
@@ -127,10 +141,11 @@ def perception_gap(*, filters: Period) -> PerceptionGap:
         hidden_people=hidden,
         touchpoint_chart=gap_bars_chart(
             dom_id="chart-gap-touchpoints",
-            bars=[GapBar(label=row.label, staff=row.staff, customer=row.customer) for row in rows],
+            bars=[GapBar(label=row.label, staff=row.staff, customer=row.customer) for row in rows if not row.too_few],
         ),
         team_chart=gap_bars_chart(
             dom_id="chart-gap-teams",
-            bars=[GapBar(label=row.label, staff=row.staff, customer=row.customer) for row in teams],
+            bars=[GapBar(label=row.label, staff=row.staff, customer=row.customer) for row in teams if not row.too_few],
         ),
+        floor=floor,
     )

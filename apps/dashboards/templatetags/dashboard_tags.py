@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import format_html
 
 from apps.dashboards.charts import number
+from apps.dashboards.selectors.common import too_few, too_few_text
 from apps.maturity.rules import Level
 
 register = template.Library()
@@ -40,3 +41,15 @@ def level_badge(level: Any, size: str = "") -> str:
     level = Level(int(level))
     large = " maturity-badge--large" if size == "large" else ""
     return format_html('<span class="maturity-badge level-{}{}">{}</span>', int(level), large, level.label)
+
+
+@register.filter
+def few(answers: Any, floor: Any) -> bool:
+    """True when a figure comes from fewer answers than the company's minimum: too few to judge."""
+    return too_few(answers=int(answers or 0), floor=int(floor or 0))
+
+
+@register.simple_tag
+def too_few_note(answers: Any) -> str:
+    """The text "too few to judge (1 answer)" in place of a figure from too few answers."""
+    return format_html('<span class="too-few">{}</span>', too_few_text(int(answers or 0)))
