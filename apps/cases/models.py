@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.cases.reasons import REASON_TEXT_MAX_LENGTH, CaseReason, ReasonCode
 from apps.core.models import TimeStampedModel
 
 
@@ -49,7 +50,12 @@ class FollowUpCase(TimeStampedModel):
         related_name="assigned_cases",
     )
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
-    reason = models.CharField(_("reason"), max_length=300)
+    # Why it was opened, as data (see reasons.py); `reason` puts it into words in the active language.
+    reason_code = models.CharField(_("reason"), max_length=16, choices=ReasonCode.choices)
+    # The poor scores of the answer that opened it, in question order: [{"measure": "nps", "score": 2}, ...].
+    reason_scores = models.JSONField(_("poor scores"), default=list, blank=True)
+    # Only a reason written by staff; personal data (apps/cases/personal_data.py).
+    reason_text = models.CharField(_("reason written by staff"), max_length=REASON_TEXT_MAX_LENGTH, blank=True)
     detail = models.TextField(_("what the customer said"), blank=True)
     # What opened the case, e.g. "invitation:42"; unique so a source opens one case at most.
     source_key = models.CharField(_("source"), max_length=64, blank=True)
@@ -77,6 +83,15 @@ class FollowUpCase(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.reason}"
+
+    @property
+    def reason(self) -> str:
+        """Why the case was opened, in the active language."""
+        return str(self.reason_data)
+
+    @property
+    def reason_data(self) -> CaseReason:
+        return CaseReason.from_fields(code=self.reason_code, scores=self.reason_scores, text=self.reason_text)
 
     def is_overdue(self, now: datetime) -> bool:
         return self.status != CaseStatus.RESOLVED and self.due_at < now

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, User
 from apps.cases.models import CaseEvent, CaseStatus, FollowUpCase
+from apps.cases.reasons import CaseReason, ReasonCode
 from apps.cases.working_days import add_working_days
 from apps.core.exceptions import DomainError
 from apps.customers.models import Customer
@@ -36,7 +37,7 @@ def _event(case: FollowUpCase, *, at: dt.datetime, actor: User | None, to_status
 def case_open(
     *,
     customer: Customer,
-    reason: str,
+    reason: CaseReason,
     due_working_days: int,
     touchpoint: Touchpoint | None = None,
     encounter: Encounter | None = None,
@@ -52,6 +53,11 @@ def case_open(
     """
     from apps.cases.tasks import case_assignment_notify_task
 
+    if reason.code == ReasonCode.POOR_ANSWER and not reason.scores:
+        raise DomainError(_("A poor answer names at least one poor score."), code="invalid_reason")
+    if reason.code == ReasonCode.STAFF and not reason.text:
+        message = _("Write why the case is opened.")
+        raise DomainError(message, fields={"reason": [message]})
     now = now or timezone.now()
     if source_key:
         existing = FollowUpCase.objects.filter(source_key=source_key).first()
@@ -65,12 +71,13 @@ def case_open(
                 touchpoint=touchpoint,
                 encounter=encounter,
                 assignee=case_assignee_for(touchpoint=touchpoint),
-                reason=reason[:300],
+                **reason.fields(),
                 detail=detail,
                 source_key=source_key,
                 due_at=due_at,
             )
-            CaseEvent.objects.create(case=case, at=now, actor=opened_by, to_status=CaseStatus.OPEN, note=reason[:300])
+            # The reason is the case's, put into words when read; the event keeps no copy of it.
+            CaseEvent.objects.create(case=case, at=now, actor=opened_by, to_status=CaseStatus.OPEN)
     except IntegrityError:
         # A concurrent call opened it first.
         return FollowUpCase.objects.get(source_key=source_key)

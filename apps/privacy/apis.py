@@ -30,7 +30,13 @@ class PersonalDataDocumentSerializer(serializers.Serializer):
     encounters = serializers.ListField(child=serializers.DictField(), help_text="Time, touchpoint, path, outcome.")
     invitations = serializers.ListField(child=serializers.DictField(), help_text="Status, send times, emails.")
     responses = serializers.ListField(child=serializers.DictField(), help_text="Each answer's question and score.")
-    cases = serializers.ListField(child=serializers.DictField(), help_text="Status, reason, texts and events.")
+    cases = serializers.ListField(
+        child=serializers.DictField(),
+        help_text=(
+            "Status, reason (in the request's language; reason_code, reason_scores and a staff-written"
+            " reason_text as stored), texts and events."
+        ),
+    )
     emails = serializers.ListField(child=serializers.DictField(), help_text="Emails to or about the customer.")
     imports = serializers.ListField(child=serializers.DictField(), help_text="Uploaded files' lines naming them.")
     exports = serializers.ListField(child=serializers.DictField(), help_text="Prepared copies and their expiry.")

@@ -75,6 +75,7 @@ CSV_TABLES: dict[str, tuple[Callable[[dict[str, Any]], list[dict[str, Any]]], li
             "id",
             "status",
             "reason",
+            "reason_code",
             "detail",
             "touchpoint",
             "created_at",

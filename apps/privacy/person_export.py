@@ -213,7 +213,11 @@ def _cases(customer: Customer) -> tuple[list[dict[str, Any]], list[int]]:
         {
             "id": case.pk,
             "status": case.status,
+            # In the reader's language; the code, the poor scores and a staff-written text as stored.
             "reason": case.reason,
+            "reason_code": case.reason_code,
+            "reason_scores": case.reason_scores,
+            "reason_text": case.reason_text,
             "detail": case.detail,
             "touchpoint": case.touchpoint.name if case.touchpoint else None,
             "created_at": datetime_text(case.created_at),

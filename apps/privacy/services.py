@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -52,8 +52,11 @@ def personal_data_export_create(
         content=b"",
         sha256="",
     )
-    document = person_export_document(customer=customer, now=now)
-    content = person_export_zip(document, language=_language(customer, language))
+    language = _language(customer, language)
+    # The document's readable words (a case's reason) in the language of the files it goes into.
+    with translation.override(language):
+        document = person_export_document(customer=customer, now=now)
+    content = person_export_zip(document, language=language)
     export.content = content
     export.size = len(content)
     export.sha256 = hashlib.sha256(content).hexdigest()

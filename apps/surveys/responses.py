@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.cases.reasons import CaseReason, PoorScore
 from apps.cases.services import case_open
 from apps.core.exceptions import DomainError
 from apps.customers.models import ConsentSource
@@ -84,18 +85,18 @@ def answers_clean(*, questions: list[Question], raw: dict[str, str]) -> list[Cle
     return cleaned
 
 
-def _poor_reasons(answers: list[CleanAnswer], rules: SurveySettings) -> list[str]:
+def _poor_scores(answers: list[CleanAnswer], rules: SurveySettings) -> list[PoorScore]:
     limits = {
         QuestionType.NPS: rules.nps_poor_max,
         QuestionType.CSAT: rules.csat_poor_max,
         QuestionType.CES: rules.ces_poor_max,
     }
-    reasons = []
+    poor = []
     for answer in answers:
         limit = limits.get(answer.question.type)
         if limit is not None and answer.score is not None and answer.score <= limit:
-            reasons.append(f"{answer.question.type.upper()} {answer.score}")
-    return reasons
+            poor.append(PoorScore(measure=str(answer.question.type), score=answer.score))
+    return poor
 
 
 def response_submit(*, invitation_id: int, raw_answers: dict[str, str], now: dt.datetime | None = None) -> Response:
@@ -141,14 +142,14 @@ def response_submit(*, invitation_id: int, raw_answers: dict[str, str], now: dt.
         InvitationEmail.objects.filter(invitation=invitation, status=EmailStatus.SCHEDULED).update(
             status=EmailStatus.CANCELLED
         )
-        reasons = _poor_reasons(answers, rules)
-        if reasons:
+        poor_scores = _poor_scores(answers, rules)
+        if poor_scores:
             comments = "\n\n".join(answer.text for answer in answers if answer.text)
             case_open(
                 customer=invitation.customer,
                 touchpoint=touchpoint,
                 encounter=invitation.encounter,
-                reason=_("Poor answer: %(scores)s") % {"scores": ", ".join(reasons)},
+                reason=CaseReason.poor_answer(poor_scores),
                 detail=comments,
                 source_key=f"invitation:{invitation.pk}",
                 due_working_days=rules.case_due_working_days,

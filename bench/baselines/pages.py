@@ -339,12 +339,14 @@ def touchpoint_view(request: HttpRequest, pk: int) -> HttpResponse:
         [pk, since, until],
     )
     cases = _rows(
-        """(SELECT c.id, c.created_at, c.reason, c.status, c.due_at, cu.full_name, u.full_name
+        """(SELECT c.id, c.created_at, c.reason_code, c.reason_scores, c.reason_text, c.status, c.due_at, cu.full_name,
+                   u.full_name
             FROM cases_followupcase c LEFT JOIN customers_customer cu ON cu.id = c.customer_id
             LEFT JOIN accounts_user u ON u.id = c.assignee_id
             WHERE c.touchpoint_id = %s AND c.status <> 'resolved' ORDER BY c.due_at, c.id LIMIT 20)
         UNION ALL
-        (SELECT c.id, c.created_at, c.reason, c.status, c.due_at, cu.full_name, u.full_name
+        (SELECT c.id, c.created_at, c.reason_code, c.reason_scores, c.reason_text, c.status, c.due_at, cu.full_name,
+                   u.full_name
             FROM cases_followupcase c LEFT JOIN customers_customer cu ON cu.id = c.customer_id
             LEFT JOIN accounts_user u ON u.id = c.assignee_id
             WHERE c.touchpoint_id = %s AND c.status = 'resolved' AND c.created_at >= %s AND c.created_at < %s

@@ -7,6 +7,7 @@ from django.core import mail
 
 from apps.accounts.models import Role
 from apps.cases.models import CaseStatus, FollowUpCase
+from apps.cases.reasons import CaseReason, PoorScore
 from apps.cases.services import case_assignment_notify, case_mark_contacted, case_open, case_resolve
 from apps.core.exceptions import DomainError
 from apps.customers.services import customer_create
@@ -31,7 +32,12 @@ def touchpoint(db):
 
 def open_case(customer, touchpoint, **kwargs):
     return case_open(
-        customer=customer, touchpoint=touchpoint, reason="NPS 2", due_working_days=2, now=FRIDAY_NOON, **kwargs
+        customer=customer,
+        touchpoint=touchpoint,
+        reason=CaseReason.poor_answer([PoorScore(measure="nps", score=2)]),
+        due_working_days=2,
+        now=FRIDAY_NOON,
+        **kwargs,
     )
 
 

@@ -29,6 +29,7 @@ from psycopg import sql
 
 from apps.accounts.models import User
 from apps.accounts.services import api_token_issue
+from apps.cases.reasons import CaseReason
 from apps.cases.services import case_open
 from apps.customers.models import CustomerImport, ImportStatus
 from apps.customers.services import customer_create
@@ -67,7 +68,7 @@ def alpha_ids(frontline: User) -> dict[str, str]:
     persona = persona_create(name=f"{MARK} persona")
     customer = customer_create(full_name=f"{MARK} Asiakas", email="eristys@example.fi", persona=persona)
     encounter = encounter_log(logged_by=frontline, customer=customer, touchpoint=touchpoint, outcome="resolved")
-    case = case_open(customer=customer, touchpoint=touchpoint, reason=MARK, due_working_days=2)
+    case = case_open(customer=customer, touchpoint=touchpoint, reason=CaseReason.written(MARK), due_working_days=2)
     survey = scored_survey_build()
     survey.name = f"{MARK} kysely"
     survey.save(update_fields=["name"])

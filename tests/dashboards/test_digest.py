@@ -94,7 +94,11 @@ def world(db: None) -> dict[str, Any]:
         weighted_by="encounters",
     )
     FollowUpCase.objects.create(
-        customer=anna, touchpoint=check, reason="NPS 2", due_at=dt.datetime(2026, 11, 12, 12, 0, tzinfo=HELSINKI)
+        customer=anna,
+        touchpoint=check,
+        reason_code="poor_answer",
+        reason_scores=[{"measure": "nps", "score": 2}],
+        due_at=dt.datetime(2026, 11, 12, 12, 0, tzinfo=HELSINKI),
     )
     subscriber = ManagerFactory(email="johtaja@alpha.example", full_name="Jaana Johtaja", language="en")
     digest_subscribe(user=subscriber)

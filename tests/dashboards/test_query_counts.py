@@ -67,7 +67,8 @@ def _grow(company: dict[str, Any], manager: Any) -> None:
             customer=customer,
             touchpoint=encounter.touchpoint,
             encounter=encounter,
-            reason="Soita takaisin",
+            reason_code="staff",
+            reason_text="Soita takaisin",
             assignee=manager,
             due_at=timezone.now() - dt.timedelta(days=1),
         )

@@ -155,7 +155,8 @@ def test_drill_down_lists_open_cases_of_any_age_and_the_periods_resolved_ones(
         created = FollowUpCase.objects.create(
             customer=world["customer"],
             touchpoint=world["leaving"],
-            reason=reason,
+            reason_code="staff",
+            reason_text=reason,
             status=status,
             due_at=opened + dt.timedelta(days=2),
         )
@@ -380,7 +381,8 @@ def test_queries_do_not_grow_with_the_company(
             customer=world["customer"],
             touchpoint=encounter.touchpoint,
             encounter=encounter,
-            reason="Heikko vastaus",
+            reason_code="poor_answer",
+            reason_scores=[{"measure": "nps", "score": 2}],
             assignee=manager,
             due_at=timezone.now() - dt.timedelta(days=1),
         )

@@ -80,7 +80,8 @@ def test_detail_links_the_follow_up_case_for_those_who_may_open_it(
         customer=customer,
         touchpoint=touchpoint,
         encounter=encounter,
-        reason="Poor answer: NPS 3",
+        reason_code="poor_answer",
+        reason_scores=[{"measure": "nps", "score": 3}],
         assignee=manager,
         due_at=encounter.occurred_at + dt.timedelta(days=2),
     )

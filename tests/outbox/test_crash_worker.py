@@ -56,6 +56,7 @@ def _users(committed, label: str, role: str = Role.MANAGER) -> list[User]:
 
 def cases_open(committed) -> list[str]:
     from apps.cases.models import FollowUpCase
+    from apps.cases.reasons import CaseReason
     from apps.cases.services import case_open
     from apps.customers.models import Customer
     from apps.customers.services import customer_create
@@ -67,7 +68,9 @@ def cases_open(committed) -> list[str]:
     for index, touchpoint in enumerate(path.stages.get().touchpoints.order_by("position")):
         touchpoint.owner = owners[index]
         touchpoint.save()
-        case_open(customer=customer, touchpoint=touchpoint, reason="Heikko vastaus", due_working_days=2)
+        case_open(
+            customer=customer, touchpoint=touchpoint, reason=CaseReason.written("Soita takaisin"), due_working_days=2
+        )
 
     def cleanup() -> None:
         with in_alpha():

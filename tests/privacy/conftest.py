@@ -4,7 +4,8 @@ Imported from a CSV file (and named in a second, rejected-row import's file and
 report), three encounters with staff notes, invitations sent through the outbox, a
 reminder scheduled, an invitation handed to the outbox but not yet sent, answers with
 free text, a case opened by the poor answer with its assignee's email, notes and
-events, an admin change-log entry, and their per-person export if the export exists.
+events, a case staff opened with a reason naming them, an admin change-log entry, and
+their per-person export if the export exists.
 Everything identifying them is one of `needles`, which the every-table scan
 (tests/privacy/scan.py) looks for.
 """
@@ -19,7 +20,8 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 
 from apps.cases.models import FollowUpCase
-from apps.cases.services import case_assignment_notify, case_mark_contacted, case_resolve
+from apps.cases.reasons import CaseReason
+from apps.cases.services import case_assignment_notify, case_mark_contacted, case_open, case_resolve
 from apps.customers.importing import ImportMode, customer_import_commit, customer_import_create
 from apps.customers.models import Customer, CustomerImport
 from apps.encounters.services import encounter_log
@@ -161,6 +163,15 @@ def customer_everywhere_build(*, admin: Any, manager: Any, frontline: Any) -> Ev
         case = case_mark_contacted(case=case, actor=manager, note=f"Soitin: {NAME}, {PHONE}.")
     with time_machine.travel(NOON + DAY + HOUR, tick=False):
         case = case_resolve(case=case, actor=manager, note=f"Hyvitys sovittu, vahvistus osoitteeseen {EMAIL}.")
+    # Staff open a case of their own, with a reason that names them.
+    with time_machine.travel(NOON + DAY + 2 * HOUR, tick=False):
+        case_open(
+            customer=customer,
+            touchpoint=touchpoint,
+            reason=CaseReason.written(f"{NAME} pyysi soittoa numeroon {PHONE}."),
+            due_working_days=2,
+            opened_by=manager,
+        )
 
     # A second visit: its invitation is sent and its reminder stays scheduled.
     _visit(customer, touchpoint, at=NOON + 2 * DAY, by=frontline, note=f"Uusi käynti, {NAME}.")

@@ -14,7 +14,7 @@ from apps.customers.models import Customer
 from apps.customers.services import customer_create
 from apps.privacy.erasure import customer_erase
 from tests.accounts.test_access import _token_for
-from tests.privacy.conftest import EMAIL, NAME, Everywhere
+from tests.privacy.conftest import EMAIL, NAME, PHONE, Everywhere
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +152,9 @@ def test_the_timeline_and_cases_of_an_erased_customer(
         f"Erased customer #{customer.pk}"
         in client_for(manager).get(reverse("cases:detail", args=[customer_everywhere.case.pk])).content.decode()
     )
+    # The reason the system recorded stays; the one staff wrote about them is gone.
+    cases = client_for(manager).get(reverse("cases:list") + "?status=all").content.decode()
+    assert "Poor answer: NPS 2" in cases and "Opened by staff" in cases and PHONE not in cases
 
 
 # --- The API ------------------------------------------------------------------------------------------

@@ -160,10 +160,16 @@ def test_the_document_has_stable_keys_iso_times_and_every_fact(customer_everywhe
     assert scores["nps"]["score"] == 2 and scores["nps"]["question"]
     assert NAME in scores["text"]["comment"]
 
-    (case,) = document["cases"]
-    assert case["status"] == "resolved" and case["reason"]
+    case, staff_case = document["cases"]
+    assert case["status"] == "resolved" and case["reason"] == "Heikko vastaus: NPS 2"
+    assert (case["reason_code"], case["reason_scores"], case["reason_text"]) == (
+        "poor_answer",
+        [{"measure": "nps", "score": 2}],
+        "",
+    )
     assert [event["to_status"] for event in case["events"]][-2:] == ["contacted", "resolved"]
     assert EMAIL in case["resolution_note"]
+    assert staff_case["reason_code"] == "staff" and NAME in staff_case["reason_text"] == staff_case["reason"]
 
     kinds = {email["kind"] for email in document["emails"]}
     assert "case_assigned" in kinds
@@ -213,20 +219,30 @@ def test_the_zip_holds_data_json_a_readable_page_and_csv_tables(customer_everywh
     encounters = list(csv.DictReader(io.StringIO(files["encounters.csv"].lstrip("\ufeff"))))
     assert len(encounters) == 3 and encounters[0]["touchpoint"] == "Tarkastus"
     case_events = list(csv.DictReader(io.StringIO(files["case_events.csv"].lstrip("\ufeff"))))
-    assert case_events[-1]["to_status"] == "resolved"
+    answered_case = str(customer_everywhere.case.pk)
+    assert [row["to_status"] for row in case_events if row["case_id"] == answered_case][-1] == "resolved"
+    cases = list(csv.DictReader(io.StringIO(files["cases.csv"].lstrip("\ufeff"))))
+    assert (cases[0]["reason_code"], cases[0]["reason"]) == ("poor_answer", "Heikko vastaus: NPS 2")
 
 
 @pytest.mark.parametrize(
-    ("language", "heading", "section"),
-    [("fi", "Henkilötietosi", "Vastauksesi"), ("en", "Your personal data", "Your answers")],
+    ("language", "heading", "section", "reason"),
+    [
+        ("fi", "Henkilötietosi", "Vastauksesi", "Heikko vastaus: NPS 2"),
+        ("en", "Your personal data", "Your answers", "Poor answer: NPS 2"),
+    ],
 )
 def test_the_readable_page_is_in_the_readers_language_and_needs_nothing_from_outside(
-    customer_everywhere: Everywhere, manager, language: str, heading: str, section: str
+    customer_everywhere: Everywhere, manager, language: str, heading: str, section: str, reason: str
 ) -> None:
     export = personal_data_export_create(customer=customer_everywhere.customer, created_by=manager, language=language)
-    page = _zip_files(bytes(export.content))["index.html"]
+    files = _zip_files(bytes(export.content))
+    page = files["index.html"]
     assert f'<html lang="{language}">' in page
     assert heading in page and section in page
+    # The case's reason too, in the page's language, and so in the data and the CSV files that come with it.
+    assert reason in page and json.loads(files["data.json"])["cases"][0]["reason"] == reason
+    assert reason in files["cases.csv"]
     assert NAME in page and EMAIL in page
     assert "Tarkastus" in page
     for external in ("http://", "https://", "<script", "<link", "src="):

@@ -117,7 +117,7 @@ def test_the_dry_run_count_is_what_the_run_changes_and_a_second_run_changes_noth
     dry = retention_run(now=RUN_AT, dry_run=True)
     assert {name: dry.counts[name] for name in POLICY_STEPS} == expected
     assert expected["free_text"] >= 2  # the answer's comment and its copy in the case
-    assert expected["staff_notes"] >= 5  # encounter notes, the case's reason, resolution note, event notes
+    assert expected["staff_notes"] >= 5  # encounter notes, a reason staff wrote, resolution note, event notes
     assert expected["inactive_customers"] == 1  # `other` came back in December
 
     report = retention_run(now=RUN_AT)

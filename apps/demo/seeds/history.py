@@ -5,7 +5,7 @@ everything older than the last few days is inserted in batches: the encounters (
 the consent an agreeing customer gave), the survey invitations with their tokens and
 sent emails, the answers, and the follow-up cases of poor answers with their history.
 The rules are the services' own: the same token helpers, suppression reasons, case
-reason text, assignee rule and due time in working days (the plan computed those).
+reason (the poor scores), assignee rule and due time in working days (the plan computed those).
 """
 
 import datetime as dt
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from django.db.models import DateTimeField, ExpressionWrapper, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.cases.models import CaseEvent, CaseStatus, FollowUpCase
+from apps.cases.reasons import CaseReason, PoorScore
 from apps.customers.consent import consent_event_build, consent_wording_current
 from apps.customers.models import ConsentEvent, ConsentKind, ConsentSource, Customer
 from apps.demo.seeds.year import PlannedEncounter, PlanRules
@@ -216,7 +216,7 @@ def _answers(row: PlannedEncounter, response: Response, questions: list[Question
     return answers
 
 
-def _poor_reason(row: PlannedEncounter, questions: list[Question], rules: PlanRules) -> str:
+def _poor_reason(row: PlannedEncounter, questions: list[Question], rules: PlanRules) -> CaseReason:
     """The case reason response_submit writes: the poor scores in question order."""
     assert row.answer is not None
     scores = {
@@ -224,12 +224,11 @@ def _poor_reason(row: PlannedEncounter, questions: list[Question], rules: PlanRu
         QuestionType.CSAT: (row.answer.csat, rules.csat_poor_max),
         QuestionType.CES: (row.answer.ces, rules.ces_poor_max),
     }
-    poor = [
-        f"{question.type.upper()} {scores[question.type][0]}"
+    return CaseReason.poor_answer(
+        PoorScore(measure=str(question.type), score=scores[question.type][0])
         for question in questions
         if question.type in scores and scores[question.type][0] <= scores[question.type][1]
-    ]
-    return _("Poor answer: %(scores)s") % {"scores": ", ".join(poor)}
+    )
 
 
 def _cases_write(
@@ -252,7 +251,7 @@ def _cases_write(
                 encounter=encounter,
                 assignee=assignee,
                 status=CaseStatus.RESOLVED if resolved else (CaseStatus.CONTACTED if contacted else CaseStatus.OPEN),
-                reason=_poor_reason(row, targets.questions[invitation.survey_id], rules)[:300],
+                **_poor_reason(row, targets.questions[invitation.survey_id], rules).fields(),
                 detail=row.answer.comment,
                 source_key=f"invitation:{invitation.pk}",
                 due_at=plan.due_at,
@@ -269,7 +268,7 @@ def _cases_write(
     for case, (row, _encounter, _invitation) in zip(cases, planned, strict=True):
         assert row.answer is not None and row.answer.case is not None
         plan = row.answer.case
-        events.append(CaseEvent(case=case, at=plan.opened_at, to_status=CaseStatus.OPEN, note=case.reason))
+        events.append(CaseEvent(case=case, at=plan.opened_at, to_status=CaseStatus.OPEN))
         if case.contacted_at is not None:
             events.append(
                 CaseEvent(
