@@ -138,7 +138,10 @@ def _message(templates: dict[str, object], code: str, params: dict[str, object])
         values["field"] = FIELD_LABELS.get(str(values["field"]), values["field"])
     if code == "no_contact_column":
         values["known"] = ", ".join(f"{fi}/{en}" for fi, en in COLUMNS.values())
-    return str(template) % values
+    try:
+        return str(template) % values
+    except (KeyError, TypeError, ValueError):  # a stored report edited by hand: show the text without its values
+        return str(template)
 
 
 class CsvFileError(Exception):

@@ -114,3 +114,13 @@ def test_the_rejection_page_is_in_the_readers_language(client_for, manager, lang
     page = html.unescape(client.get(f"/customers/import/{customer_import.pk}/").content.decode())
     assert expected in page
     assert "/commit/" not in page
+
+
+def test_a_stored_error_without_its_parameters_still_reads():
+    broken = CustomerImport.objects.create(
+        file_name="x.csv",
+        content=b"",
+        status=ImportStatus.VALIDATED,
+        report={"total_rows": 1, "errors": [{"row": 2, "field": "email", "code": "email_invalid", "params": {}}]},
+    )
+    assert customer_import_report(broken)["errors"][0]["message"] == "'%(value)s' is not a valid email address."
