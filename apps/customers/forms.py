@@ -100,7 +100,9 @@ class CustomerForm(forms.Form):
 class CustomerImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("UTF-8, comma or semicolon separated, the first row naming the columns."),
+        help_text=_(
+            "UTF-8 or Excel's Windows-1252, separated by semicolons, commas or tabs, the first row naming the columns."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 

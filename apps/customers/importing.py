@@ -9,7 +9,7 @@ consent is a ledger event (apps.customers.consent) bulk-created with its custome
 """
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
@@ -58,6 +58,7 @@ class ImportMode:
 
 @dataclass
 class ImportPlan:
+    encoding: str = ""
     delimiter: str = ""
     columns: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
@@ -72,7 +73,10 @@ class ImportPlan:
         return len({error.row for error in self.errors})
 
     def report(self) -> dict[str, object]:
+        """The check's outcome as stored on the import: counts, the format read, and the row errors as
+        codes and parameters (rendered in the reader's language by selectors.customer_import_report)."""
         return {
+            "encoding": self.encoding,
             "delimiter": self.delimiter,
             "columns": self.columns,
             "ignored_columns": self.ignored_columns,
@@ -82,7 +86,7 @@ class ImportPlan:
             "to_create": len(self.creates),
             "to_update": len(self.updates),
             "new_segments": self.new_segments,
-            "errors": [asdict(error) for error in sorted(self.errors, key=lambda e: (e.row, e.field))],
+            "errors": [error.as_dict() for error in sorted(self.errors, key=lambda e: (e.row, e.field))],
         }
 
 
@@ -110,6 +114,7 @@ def customer_import_plan(content: bytes) -> ImportPlan:
     parsed = csv_parse(content)
     personas = {name: (persona.pk, persona.is_active) for name, persona in persona_by_name_map().items()}
     plan = ImportPlan(
+        encoding=parsed.encoding,
         delimiter=parsed.delimiter,
         columns=parsed.columns,
         ignored_columns=parsed.ignored_columns,
@@ -146,23 +151,12 @@ def customer_import_plan(content: bytes) -> ImportPlan:
         match = by_external.get(external_id, [None])[0] if external_id else None
         email_owner = by_email.get(email, [None])[0] if email else None
         if match is not None and email_owner is not None and email_owner[0] != match[0]:
-            plan.errors.append(
-                RowError(
-                    row.row,
-                    "email",
-                    _("Another customer (external id %(other)s) already has this email.")
-                    % {"other": email_owner[1] or "-"},
-                )
-            )
+            plan.errors.append(RowError(row.row, "email", "email_taken", {"other": email_owner[1] or "-"}))
             continue
         if match is None and email_owner is not None:
             if external_id and email_owner[1] and email_owner[1] != external_id:
                 plan.errors.append(
-                    RowError(
-                        row.row,
-                        "external_id",
-                        _("This email belongs to the customer with external id %(other)s.") % {"other": email_owner[1]},
-                    )
+                    RowError(row.row, "external_id", "email_of_other_external_id", {"other": email_owner[1]})
                 )
                 continue
             match = email_owner
@@ -174,9 +168,7 @@ def customer_import_plan(content: bytes) -> ImportPlan:
         if segment and segment.lower() not in segments and segment.lower() not in new_segments:
             new_segments[segment.lower()] = segment
         if match is not None and match[0] in matched_rows:
-            plan.errors.append(
-                RowError(row.row, "email", _("Same customer as row %(row)s.") % {"row": matched_rows[match[0]]})
-            )
+            plan.errors.append(RowError(row.row, "email", "same_customer", {"row": matched_rows[match[0]]}))
             continue
         if match is None:
             plan.creates.append(row)
@@ -197,12 +189,14 @@ def customer_import_create(*, file_name: str, content: bytes, created_by: User |
 
 
 def customer_import_check_into(customer_import: CustomerImport) -> None:
-    """Check the kept file and save the outcome on the row: validated with its report, or failed."""
+    """Check the kept file and save the outcome on the row: validated with its report, or failed with
+    the reason as a code and parameters in the report (shown in the reader's language)."""
     try:
         plan = customer_import_plan(bytes(customer_import.content))
     except CsvFileError as error:
         customer_import.status = ImportStatus.FAILED
-        customer_import.file_error = error.message
+        customer_import.file_error = ""
+        customer_import.report = {"file_error": error.as_dict()}
     else:
         customer_import.status = ImportStatus.VALIDATED
         customer_import.report = plan.report()

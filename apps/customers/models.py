@@ -150,6 +150,8 @@ class CustomerImport(TimeStampedModel):
     file_name = models.CharField(_("file name"), max_length=255)
     content = models.BinaryField(_("content"))
     status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices)
+    # Why the file was refused, as text in one language: only imports checked before the reason became
+    # a code in report["file_error"] (read in the reader's language by selectors.customer_import_report).
     file_error = models.TextField(_("file error"), blank=True)
     # Counts, the detected format and the row errors of the latest check (see importing.py).
     report = models.JSONField(_("report"), default=dict, blank=True)

@@ -4,8 +4,15 @@ import re
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
-from apps.customers.models import ConsentEvent, Customer, Segment
+from apps.customers.csv_format import (
+    ENCODING_NOTES,
+    FIELD_LABELS,
+    file_error_message,
+    row_error_message,
+)
+from apps.customers.models import ConsentEvent, Customer, CustomerImport, Segment
 from apps.customers.phones import phone_search_digits
 
 _PHONE_LIKE = re.compile(r"^[\d\s+\-().]+$")
@@ -105,3 +112,32 @@ def customer_consent_history(*, customer: Customer) -> list[ConsentEvent]:
     return list(
         ConsentEvent.objects.filter(customer=customer).select_related("actor", "wording").order_by("-at", "-id")
     )
+
+
+def customer_import_report(customer_import: CustomerImport, *, errors_limit: int | None = None) -> dict[str, Any]:
+    """The import's report as the reader reads it: the stored counts, plus every text in the active
+    language: `file_error` (why the file was refused, or ""), `encoding_note`, `delimiter_label`, and
+    `errors` as {row, field, field_label, message} (the first `errors_limit` of them), `errors_total`."""
+    stored = customer_import.report or {}
+    report: dict[str, Any] = {key: value for key, value in stored.items() if key not in ("errors", "file_error")}
+    stored_file_error = stored.get("file_error")
+    if isinstance(stored_file_error, dict):
+        report["file_error"] = file_error_message(stored_file_error)
+    else:
+        report["file_error"] = customer_import.file_error  # written as text before errors were codes
+    note = ENCODING_NOTES.get(stored.get("encoding", ""))
+    report["encoding_note"] = str(note) if note else ""
+    delimiter = stored.get("delimiter", "")
+    report["delimiter_label"] = _("tab") if delimiter == "\t" else delimiter
+    errors = stored.get("errors", [])
+    report["errors_total"] = len(errors)
+    report["errors"] = [
+        {
+            "row": error.get("row"),
+            "field": error.get("field", ""),
+            "field_label": str(FIELD_LABELS.get(error.get("field", ""), error.get("field", ""))),
+            "message": row_error_message(error),
+        }
+        for error in (errors if errors_limit is None else errors[:errors_limit])
+    ]
+    return report

@@ -13,7 +13,7 @@ from apps.core.access import CapabilityRequiredMixin
 from apps.core.csv_export import csv_format_for
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
-from apps.customers.csv_format import FIELD_LABELS, csv_rows_write
+from apps.customers.csv_format import csv_rows_write
 from apps.customers.exporting import customer_export_log, customer_export_rows
 from apps.customers.forms import CustomerEraseForm, CustomerFilterForm, CustomerForm, CustomerImportForm
 from apps.customers.import_jobs import (
@@ -25,7 +25,7 @@ from apps.customers.import_jobs import (
 )
 from apps.customers.importing import customer_import_discard
 from apps.customers.models import ConsentSource, Customer, CustomerImport, ImportStatus
-from apps.customers.selectors import customer_consent_history, customer_list
+from apps.customers.selectors import customer_consent_history, customer_import_report, customer_list
 from apps.customers.services import customer_create, customer_unsubscribe, customer_update, segment_get_or_create
 from apps.customers.timeline import TimelineKind, customer_timeline
 from apps.privacy.erasure import customer_erase
@@ -210,11 +210,7 @@ class CustomerImportReportView(CapabilityRequiredMixin, View):
 
     def get(self, request: HttpRequest, import_id: int) -> HttpResponse:
         customer_import = get_object_or_404(CustomerImport.objects.defer("content"), pk=import_id)
-        report = customer_import.report or {}
-        errors = [
-            {**error, "field_label": FIELD_LABELS.get(error["field"], error["field"])}
-            for error in report.get("errors", [])[:REPORT_ERRORS_SHOWN]
-        ]
+        report = customer_import_report(customer_import, errors_limit=REPORT_ERRORS_SHOWN)
         in_progress = customer_import.status in IN_PROGRESS
         return render(
             request,
@@ -224,8 +220,8 @@ class CustomerImportReportView(CapabilityRequiredMixin, View):
                 "in_progress": in_progress,
                 "progress": customer_import_progress(customer_import) if in_progress else None,
                 "report": report,
-                "errors": errors,
-                "errors_hidden": max(0, len(report.get("errors", [])) - REPORT_ERRORS_SHOWN),
+                "errors": report["errors"],
+                "errors_hidden": max(0, report["errors_total"] - REPORT_ERRORS_SHOWN),
                 "statuses": ImportStatus,
             },
         )

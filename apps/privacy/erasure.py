@@ -15,7 +15,8 @@ after. What identifies the person is blanked through the personal-data register
 - the admin's change log (LogEntry) of the customer's rows;
 - customer import files: the person's rows become empty rows (so the other rows keep
   their numbers and the report still matches), and the report's errors about those
-  rows are removed. A file that cannot be read as UTF-8 is emptied.
+  rows are removed. The file keeps its encoding (UTF-8 or Windows-1252, read as the import
+  reads it); a file the import cannot read is emptied.
 
 Invitations not yet answered are expired and their scheduled emails cancelled. The
 erasure is one transaction with the customer row locked, is recorded in the audit
@@ -41,6 +42,7 @@ from django.utils.translation import gettext
 
 from apps.audit.models import AuditEvent, AuditSource
 from apps.audit.services import audit_log_record
+from apps.customers.csv_format import WINDOWS_1252
 from apps.customers.models import Customer, CustomerImport
 from apps.customers.phones import phone_normalize
 from apps.outbox.models import OutboundEmail, OutboundStatus
@@ -272,13 +274,13 @@ def _row_is_the_person(cells: list[str], needles: _Needles) -> bool:
 
 def _import_content_without(content: bytes, needles: _Needles) -> tuple[bytes, set[int]]:
     """The file with the person's rows emptied (bare delimiters), and those rows' numbers."""
-    from apps.customers.csv_format import _delimiter
+    from apps.customers.csv_format import CsvFileError, _delimiter, csv_decode
 
     try:
-        text = bytes(content).decode("utf-8-sig")
-    except UnicodeDecodeError:
+        decoded = csv_decode(bytes(content))
+    except CsvFileError:
         return b"", set()
-    stripped = text.lstrip("\r\n")
+    stripped = decoded.text.lstrip("\r\n")
     header_line = stripped.split("\n", 1)[0]
     delimiter = _delimiter(header_line)
     try:
@@ -295,7 +297,7 @@ def _import_content_without(content: bytes, needles: _Needles) -> tuple[bytes, s
         writer.writerow(cells)
     if not removed:
         return bytes(content), removed
-    return out.getvalue().encode("utf-8"), removed
+    return out.getvalue().encode(decoded.encoding), removed
 
 
 def _report_without(report: Any, removed_rows: set[int], pattern: re.Pattern[str] | None) -> Any:
@@ -313,11 +315,11 @@ def _report_without(report: Any, removed_rows: set[int], pattern: re.Pattern[str
     return cleaned
 
 
-def _bytea_like(text: str) -> str:
-    """A LIKE pattern matching `text` in PostgreSQL's encode(bytea, 'escape') form of UTF-8 bytes,
+def _bytea_like(text: str, encoding: str = "utf-8") -> str:
+    """A LIKE pattern matching `text` in PostgreSQL's encode(bytea, 'escape') form of its bytes in `encoding`,
     where a backslash is doubled and a byte above 127 is written as a backslash and three octal digits."""
     escaped = []
-    for byte in text.encode():
+    for byte in text.encode(encoding):
         if byte == 0x5C:
             escaped.append("\\\\\\\\")
         elif byte == 0 or byte >= 0x80:
@@ -345,6 +347,12 @@ def _imports_naming(needles: _Needles) -> list[int]:
     for text in texts:
         conditions.append("encode(content, 'escape') ILIKE %s")
         params.append(_bytea_like(text))
+        if not text.isascii():  # the same letters in a Windows-1252 (Excel) file
+            try:
+                conditions.append("encode(content, 'escape') ILIKE %s")
+                params.append(_bytea_like(text, WINDOWS_1252))
+            except UnicodeEncodeError:
+                conditions.pop()  # not writable in Windows-1252, so not in such a file either
         conditions.append("report::text ILIKE %s OR file_error ILIKE %s")
         params += [_like(text), _like(text)]
     for tail in needles.phone_tails:

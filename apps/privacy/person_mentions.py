@@ -17,6 +17,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
 from apps.core.json_values import datetime_text
+from apps.customers.csv_format import CsvFileError, csv_decode
 from apps.customers.models import Customer, CustomerImport
 from apps.encounters.models import Encounter
 from apps.outbox.models import OutboundEmail
@@ -74,6 +75,14 @@ def customer_emails(customer: Customer, invitation_email_ids: list[int]) -> list
     return rows
 
 
+def _import_text(content: bytes) -> str:
+    """Read as the import reads it (UTF-8 or Windows-1252); a file it rejected is still searched, byte by byte."""
+    try:
+        return csv_decode(content).text
+    except CsvFileError:
+        return content.decode("utf-8-sig", errors="replace")
+
+
 def customer_import_files(customer: Customer) -> list[dict[str, Any]]:
     """Uploaded customer files that name the customer, with the lines and the check's notes that do."""
     identifiers = [value.lower() for value in customer_identifiers(customer)]
@@ -81,8 +90,7 @@ def customer_import_files(customer: Customer) -> list[dict[str, Any]]:
         return []
     rows = []
     for customer_import in CustomerImport.objects.order_by("created_at", "id"):
-        # Read as the import reads it (UTF-8); a file it rejected is still searched, byte by byte.
-        text = bytes(customer_import.content or b"").decode("utf-8-sig", errors="replace")
+        text = _import_text(bytes(customer_import.content or b""))
         lines = [line for line in text.splitlines() if any(value in line.lower() for value in identifiers)]
         notes = [
             error

@@ -335,6 +335,27 @@ def test_import_files_lose_the_persons_rows_only(company_admin: Any) -> None:
     assert bytes(CustomerImport.objects.get(pk=unrelated.pk).content) == b"name;email\nJoku;joku@example.fi\n"
 
 
+def test_an_excel_file_in_windows_1252_is_found_read_and_kept_in_its_encoding(company_admin: Any) -> None:
+    """A Finnish Excel file (Windows-1252) names the person by a name with å and ö: the person's
+    export finds the line, and erasure empties it and leaves the rest of the file as Excel wrote it."""
+    from apps.customers.importing import customer_import_create
+    from apps.customers.models import CustomerImport
+    from apps.privacy.person_mentions import customer_import_files
+
+    person = customer_create(full_name="Åsa Öberg-Lind", email="asa.oberg@example.fi")
+    lines = ["nimi;sähköposti;segmentti", "Åsa Öberg-Lind;;Ostot yli 100 €", "Märta Ek;marta@example.fi;"]
+    content = "\r\n".join([*lines, ""]).encode("cp1252")
+    customer_import = customer_import_create(file_name="excel.csv", content=content, created_by=company_admin)
+    assert customer_import.report["encoding"] == "cp1252"
+    assert [found["lines"] for found in customer_import_files(person)] == [[lines[1]]]
+
+    result = customer_erase(customer=person, acting_user=company_admin, source=AuditSource.WEB)
+
+    assert result.counts["customers.customerimport"] == 1
+    kept = bytes(CustomerImport.objects.get(pk=customer_import.pk).content)
+    assert kept.decode("cp1252").splitlines() == [lines[0], ";;", lines[2]]
+
+
 def test_nothing_new_is_logged_for_an_erased_customer(client_for: Any, company_admin: Any, frontline: Any) -> None:
     from apps.encounters.models import Encounter
     from tests.journeys.factories import map_build, touchpoint_named

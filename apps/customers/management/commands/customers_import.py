@@ -8,6 +8,7 @@ from tqdm import tqdm
 from apps.core.exceptions import DomainError
 from apps.customers.importing import ImportMode, customer_import_commit, customer_import_create, customer_import_discard
 from apps.customers.models import ImportStatus
+from apps.customers.selectors import customer_import_report
 from apps.tenants.models import Tenant
 
 ERRORS_PRINTED = 200
@@ -40,8 +41,8 @@ class Command(BaseCommand):
             started = time.perf_counter()
             customer_import = customer_import_create(file_name=path.name, content=path.read_bytes(), created_by=None)
             if customer_import.status == ImportStatus.FAILED:
-                raise CommandError(customer_import.file_error)
-            report = customer_import.report
+                raise CommandError(customer_import_report(customer_import)["file_error"])
+            report = customer_import_report(customer_import)
             self._print_report(report, seconds=time.perf_counter() - started)
             if options["dry_run"]:
                 customer_import_discard(customer_import=customer_import, user=None)
@@ -70,15 +71,16 @@ class Command(BaseCommand):
 
     def _print_report(self, report: dict, *, seconds: float) -> None:
         self.stdout.write(
-            f"Checked {report['total_rows']} rows in {seconds:.1f} s (delimiter '{report['delimiter']}'): "
+            f"Checked {report['total_rows']} rows in {seconds:.1f} s (delimiter '{report['delimiter_label']}'): "
             f"{report['valid_rows']} valid ({report['to_create']} new, {report['to_update']} updates), "
             f"{report['invalid_rows']} with errors."
         )
+        self.stdout.write(report["encoding_note"])
         if report["ignored_columns"]:
             self.stdout.write(f"Ignored columns: {', '.join(report['ignored_columns'])}")
         if report["new_segments"]:
             self.stdout.write(f"New segments: {', '.join(report['new_segments'])}")
         for error in report["errors"][:ERRORS_PRINTED]:
             self.stdout.write(self.style.WARNING(f"  row {error['row']}, {error['field']}: {error['message']}"))
-        if len(report["errors"]) > ERRORS_PRINTED:
-            self.stdout.write(f"  ... and {len(report['errors']) - ERRORS_PRINTED} more")
+        if report["errors_total"] > ERRORS_PRINTED:
+            self.stdout.write(f"  ... and {report['errors_total'] - ERRORS_PRINTED} more")

@@ -1,0 +1,126 @@
+"""The import report speaks the reader's language: problems are stored as codes and rendered when read."""
+
+import html
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+
+from apps.customers.importing import customer_import_create
+from apps.customers.models import CustomerImport, ImportStatus
+from apps.customers.selectors import customer_import_report
+from tests.customers.conftest import read
+
+pytestmark = pytest.mark.django_db
+
+
+def _checked_in_finnish(name):
+    """As the worker checks an upload: in the company's default language, Finnish."""
+    with translation.override("fi"):
+        return customer_import_create(file_name=name, content=read(name), created_by=None)
+
+
+def _messages(customer_import, language):
+    with translation.override(language):
+        report = customer_import_report(customer_import)
+    return [(error["field_label"], error["message"]) for error in report["errors"]]
+
+
+def test_row_errors_are_stored_as_codes_and_read_in_each_readers_language(personas):
+    customer_import = _checked_in_finnish("bad_rows.csv")
+
+    stored = customer_import.report["errors"]
+    assert stored[0] == {"row": 3, "field": "email", "code": "contact_missing", "params": {}}
+    assert stored[1] == {"row": 4, "field": "email", "code": "email_invalid", "params": {"value": "huono.osoite@"}}
+    assert all("message" not in error for error in stored)
+
+    english = _messages(customer_import, "en")
+    finnish = _messages(customer_import, "fi")
+    assert english[1] == ("email", "'huono.osoite@' is not a valid email address.")
+    assert finnish[1] == ("sähköposti", "'huono.osoite@' ei ole kelvollinen sähköpostiosoite.")
+    assert english[3] == ("email", "Duplicate of row 2 (same email).")  # the column named in the reader's words
+    assert finnish[3] == ("sähköposti", "Sama asiakas kuin rivillä 2 (sama sähköposti).")
+    assert english[4][1] == "Unknown language 'sv': use fi or en."
+    assert finnish[4][1].startswith("Tuntematon kieli 'sv'")
+
+
+def test_the_file_level_rejection_is_read_in_each_readers_language():
+    customer_import = _checked_in_finnish("unknown_encoding.csv")
+    assert customer_import.status == ImportStatus.FAILED
+    assert customer_import.report == {"file_error": {"code": "encoding_unknown", "params": {"line": 2}}}
+    with translation.override("en"):
+        english = customer_import_report(customer_import)["file_error"]
+    with translation.override("fi"):
+        finnish = customer_import_report(customer_import)["file_error"]
+    assert english.startswith("The file is neither UTF-8 nor Windows-1252 text (line 2 cannot be read).")
+    assert finnish.startswith("Tiedosto ei ole UTF-8- eikä Windows-1252-merkistöä (riviä 2 ei voi lukea).")
+
+
+def test_a_report_written_before_codes_keeps_its_text():
+    legacy = CustomerImport.objects.create(
+        file_name="old.csv",
+        content=b"",
+        status=ImportStatus.VALIDATED,
+        report={"total_rows": 1, "errors": [{"row": 2, "field": "email", "message": "Sähköposti puuttuu."}]},
+    )
+    failed = CustomerImport.objects.create(
+        file_name="old2.csv", content=b"", status=ImportStatus.FAILED, file_error="Tiedosto on tyhjä."
+    )
+    assert customer_import_report(legacy)["errors"][0]["message"] == "Sähköposti puuttuu."
+    assert customer_import_report(failed)["file_error"] == "Tiedosto on tyhjä."
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "not_expected"),
+    [
+        (
+            "en",
+            ["Read as Windows-1252 (Excel).", "'kalle@' is not a valid email address.", "Unknown language 'sv'"],
+            ["Luettu", "ei ole kelvollinen"],
+        ),
+        (
+            "fi",
+            [
+                "Luettu Windows-1252-merkistönä (Excel).",
+                "'kalle@' ei ole kelvollinen sähköpostiosoite.",
+                "Tuntematon kieli 'sv'",
+            ],
+            ["Read as", "is not a valid email"],
+        ),
+    ],
+)
+def test_the_report_page_shows_a_finnish_excel_file_in_the_readers_language(
+    client_for, manager, language, expected, not_expected
+):
+    customer_import = _checked_in_finnish("excel_fi_cp1252.csv")
+    client = client_for(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = html.unescape(client.get(f"/customers/import/{customer_import.pk}/").content.decode())
+    for text in expected:
+        assert text in page
+    for text in not_expected:
+        assert text not in page
+    assert "'ehkä'" in page and "Ã" not in page  # the Windows-1252 letters read right
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "The file mixes character encodings"), ("fi", "Tiedostossa on sekaisin eri merkistöjä")],
+)
+def test_the_rejection_page_is_in_the_readers_language(client_for, manager, language, expected):
+    customer_import = _checked_in_finnish("mixed_encodings.csv")
+    client = client_for(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = html.unescape(client.get(f"/customers/import/{customer_import.pk}/").content.decode())
+    assert expected in page
+    assert "/commit/" not in page
+
+
+def test_a_stored_error_without_its_parameters_still_reads():
+    broken = CustomerImport.objects.create(
+        file_name="x.csv",
+        content=b"",
+        status=ImportStatus.VALIDATED,
+        report={"total_rows": 1, "errors": [{"row": 2, "field": "email", "code": "email_invalid", "params": {}}]},
+    )
+    assert customer_import_report(broken)["errors"][0]["message"] == "'%(value)s' is not a valid email address."
