@@ -16,7 +16,15 @@ from apps.journeys.models import ServicePath, Touchpoint
 from apps.onboarding.models import StarterChoice
 from apps.surveys.models import Response, TouchpointSurvey
 
-COMPLETE_CACHE_KEY = "onboarding:complete:v1"
+# A week: an expired flag costs one query to set again.
+COMPLETE_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def complete_cache_key() -> str:
+    """The company's "set up" flag. The schema name is already in every key (the cache's key
+    function); the company's id keeps a company recreated under the same schema name from
+    inheriting its predecessor's flag."""
+    return f"onboarding:complete:v1:{getattr(connection.tenant, 'pk', '')}"
 
 
 @dataclass(frozen=True)
@@ -74,11 +82,11 @@ def company_setup_get() -> CompanySetup:
 
 def onboarding_setup_pending() -> CompanySetup | None:
     """The setup state while the company is not set up; None (and no query) once it is."""
-    if cache.get(COMPLETE_CACHE_KEY):
+    if cache.get(complete_cache_key()):
         return None
     setup = company_setup_get()
     if setup.complete:
-        cache.set(COMPLETE_CACHE_KEY, True, timeout=None)
+        cache.set(complete_cache_key(), True, timeout=COMPLETE_CACHE_SECONDS)
         return None
     return setup
 

@@ -10,12 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django_tenants.utils import schema_context
+from django_tenants.utils import tenant_context
 
 from apps.customers.services import customer_create
 from apps.encounters.services import encounter_log
 from apps.journeys.services import touchpoint_assign_owner
-from apps.onboarding.selectors import COMPLETE_CACHE_KEY, company_setup_get, onboarding_setup_pending
+from apps.onboarding.selectors import company_setup_get, complete_cache_key, onboarding_setup_pending
 from apps.onboarding.services import starter_offer_skip
 from apps.surveys.models import Invitation, InvitationStatus
 from apps.surveys.responses import response_submit
@@ -31,15 +31,15 @@ CHECKLIST = "Getting started"
 
 
 @pytest.fixture(autouse=True)
-def _no_cached_flag() -> Iterator[None]:
+def _no_cached_flag(tenant_alpha: Any, tenant_beta: Any) -> Iterator[None]:
     """The flag lives in Redis, outside the test's transaction: none before, none left behind."""
-    for schema in ("alpha", "beta"):
-        with schema_context(schema):
-            cache.delete(COMPLETE_CACHE_KEY)
+    for tenant in (tenant_alpha, tenant_beta):
+        with tenant_context(tenant):
+            cache.delete(complete_cache_key())
     yield
-    for schema in ("alpha", "beta"):
-        with schema_context(schema):
-            cache.delete(COMPLETE_CACHE_KEY)
+    for tenant in (tenant_alpha, tenant_beta):
+        with tenant_context(tenant):
+            cache.delete(complete_cache_key())
 
 
 def _reads(queries: CaptureQueriesContext) -> list[str]:
@@ -117,8 +117,8 @@ def test_the_complete_flag_of_one_company_is_not_anothers(manager: Any, frontlin
     touchpoint_assign_owner(touchpoint=touchpoint, owner=manager, acting_user=manager)
     _answer_received(by=frontline, touchpoint=touchpoint)
     assert onboarding_setup_pending() is None
-    with schema_context(tenant_beta.schema_name):
-        assert cache.get(COMPLETE_CACHE_KEY) is None
+    with tenant_context(tenant_beta):
+        assert cache.get(complete_cache_key()) is None
         assert onboarding_setup_pending() is not None
 
 
