@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include(([path("", HomeView.as_view(), name="home")], "core"))),
     path("accounts/", include("apps.accounts.urls")),
     path("company/retention/", include("apps.privacy.retention.urls")),
+    path("company/starter/", include("apps.onboarding.urls")),
     path("company/", include("apps.tenants.urls")),
     path("company/audit-log/", include("apps.audit.urls")),
     path("personas/", include("apps.personas.urls")),

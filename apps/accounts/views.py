@@ -27,6 +27,7 @@ from apps.accounts.services import api_token_issue, api_token_revoke, user_creat
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
+from apps.core.home_panels import home_panels
 
 LANGUAGE_COOKIE = "django_language"
 
@@ -37,7 +38,7 @@ class HomeView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_use_app)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "core/home.html")
+        return render(request, "core/home.html", {"panels": home_panels(request)})
 
 
 class LoginView(auth_views.LoginView):

@@ -105,9 +105,12 @@ def _model(target_type: str) -> type[Model] | None:
 def _field_label(model: type[Model] | None, name: str) -> str:
     if model is not None:
         try:
-            return capfirst(str(model._meta.get_field(name).verbose_name))
+            # A reverse relation (a survey's "touchpoints") has no verbose name of its own.
+            verbose_name = getattr(model._meta.get_field(name), "verbose_name", None)
         except FieldDoesNotExist:
-            pass
+            verbose_name = None
+        if verbose_name is not None:
+            return capfirst(str(verbose_name))
     return capfirst(str(_EXTRA_LABELS.get(name, name.replace("_", " "))))
 
 
@@ -124,7 +127,8 @@ def _value(model: type[Model] | None, name: str, value: Any, names: dict[int, st
         except FieldDoesNotExist:
             field = None
         choices = dict(getattr(field, "flatchoices", None) or [])
-        if value in choices:
+        # A list or dict (touchpoint ids, delays) is no choice, and cannot be looked up as one.
+        if not isinstance(value, list | dict) and value in choices:
             return str(choices[value])
     if isinstance(value, list):
         return ", ".join(str(item) for item in value) or EMPTY

@@ -107,6 +107,7 @@ TENANT_APPS = [
     "apps.metrics",
     "apps.maturity",
     "apps.dashboards",
+    "apps.onboarding",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

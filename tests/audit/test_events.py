@@ -450,3 +450,17 @@ def test_an_operators_change_of_a_company_is_in_the_operators_log(public_client)
         AuditSource.ADMIN,
     )
     assert entry.extra_data == {"changed": ["language", "name"], "old": {"language": "fi"}, "new": {"language": "en"}}
+
+
+def test_the_audit_log_page_reads_touchpoint_survey_rules(client_for, manager, company_admin, new_entries):
+    """Their extra holds lists of ids and names the survey's reverse relation: both read, no error."""
+    survey = survey_build()
+    path = map_build(stages={"Katsastus": ["Tarkastus"]})
+    inspection = touchpoint_named(path, "Tarkastus")
+    data = {"touchpoint": [inspection.pk], f"delay_{inspection.pk}": "45"}
+    assert client_for(manager).post(f"/surveys/{survey.pk}/touchpoints/", data).status_code == 302
+    client = client_for(company_admin)
+    client.cookies["django_language"] = "en"
+    page = client.get("/company/audit-log/")
+    assert page.status_code == 200
+    assert f"Touchpoints added: {inspection.pk}" in page.content.decode()

@@ -95,6 +95,7 @@ def alpha_ids(frontline: User) -> dict[str, str]:
         "import_id": customer_import.pk,
         "export_id": export.pk,
         "language": "fi",
+        "template_key": "clinic",
         # The admin's: any object (it refuses before looking), a model, an app, an unknown page.
         "object_id": frontline.pk,
         "positional": frontline.pk,
