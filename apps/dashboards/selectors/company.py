@@ -63,6 +63,8 @@ class CompanyDashboard:
     paths: list[PathRow]
     personas: list[CutRow]
     segments: list[CutRow]
+    # Touchpoints in view: with none, "every touchpoint has an owner" would be an empty truth.
+    touchpoint_count: int = 0
 
 
 def _cut_rows(*, scores: dict[int | None, Scores], items: Iterable[Any], none_label: str) -> list[CutRow]:
@@ -117,6 +119,7 @@ def company_dashboard(
             touchpoint_ids=[item.touchpoint.pk for item in overview.touchpoints] if path_id is not None else None,
         ),
         unowned=unowned,
+        touchpoint_count=len(overview.touchpoints),
         raised=list(
             encounter_list(user=user, raised_only=True, since=since, until=until, path_id=path_id)[:RAISED_NOTES]
         ),
