@@ -7,18 +7,24 @@ nothing registered here is reachable from a company's domain.
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat import admin as beat_admin
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
+from django_tenants.utils import get_public_schema_name
 
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_changes, audit_log_record
 from apps.core.exceptions import DomainError
 from apps.tenants.models import Domain, Tenant
-from apps.tenants.selectors import tenant_primary_domain
+from apps.tenants.selectors import company_overview_list, tenant_primary_domain
 from apps.tenants.services import company_admin_invite, company_create, company_domain_for, company_validate_new
 
 
@@ -30,13 +36,33 @@ class PlatformAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and request.user.is_superuser)
 
+    def get_urls(self) -> list[Any]:
+        overview = self.admin_view(self.overview_view)
+        overview.admin_site = self  # marked as the site's own views are: the admin sends to its own login
+        return [path("overview/", overview, name="overview"), *super().get_urls()]
+
+    def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:
+        return super().index(request, {**(extra_context or {}), "overview_url": reverse("platform_admin:overview")})
+
+    def overview_view(self, request: HttpRequest) -> TemplateResponse:
+        """The companies at a glance: their users, last month's encounters and answers, last activity, size."""
+        context = {
+            **self.each_context(request),
+            "title": _("Companies at a glance"),
+            "rows": company_overview_list(days=OVERVIEW_DAYS),
+            "days": OVERVIEW_DAYS,
+        }
+        return TemplateResponse(request, "admin/tenants/overview.html", context)
+
+
+OVERVIEW_DAYS = 30
 
 platform_admin_site = PlatformAdminSite(name="platform_admin")
 
 
 class CompanyCreateForm(forms.ModelForm):
     slug = forms.SlugField(label=_("Identifier"), help_text=_("Used for the schema and the subdomain, e.g. acme."))
-    domain = forms.CharField(label=_("Domain"), required=False, help_text=_("Defaults to <identifier>.<base domain>."))
+    domain = forms.CharField(label=_("Domain"), required=False)
     admin_email = forms.EmailField(label=_("First admin's email"))
     admin_full_name = forms.CharField(label=_("First admin's name"), required=False)
     admin_password = forms.CharField(
@@ -49,6 +75,14 @@ class CompanyCreateForm(forms.ModelForm):
     class Meta:
         model = Tenant
         fields = ["name", "language", "time_zone"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The admin renders help texts as HTML: the text is escaped here, and names the real base domain.
+        self.fields["domain"].help_text = escape(
+            _("Leave empty for the identifier followed by .%(base_domain)s, e.g. acme.%(base_domain)s.")
+            % {"base_domain": settings.BASE_DOMAIN}
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -75,15 +109,33 @@ class DomainInline(admin.TabularInline):
 
 @admin.register(Tenant, site=platform_admin_site)
 class TenantAdmin(admin.ModelAdmin):
-    list_display = ["name", "schema_name", "primary_domain", "is_active", "created_at"]
+    list_display = ["name", "schema", "primary_domain", "is_active", "created"]
     list_filter = ["is_active", "language"]
     search_fields = ["name", "schema_name", "domains__domain"]
-    readonly_fields = ["schema_name", "created_at"]
+    readonly_fields = ["schema", "created"]
     inlines = [DomainInline]
 
     @admin.display(description=_("Domain"))
     def primary_domain(self, obj: Tenant) -> str:
         return tenant_primary_domain(tenant=obj)
+
+    # django-tenants' schema_name and our created_at have no translatable labels of their own.
+    @admin.display(description=_("Schema name"), ordering="schema_name")
+    def schema(self, obj: Tenant) -> str:
+        return obj.schema_name
+
+    @admin.display(description=_("Created at"), ordering="created_at")
+    def created(self, obj: Tenant) -> Any:
+        return obj.created_at
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Tenant]:
+        # The public schema holds the platform itself, not a company: not listed, not editable.
+        return super().get_queryset(request).exclude(schema_name=get_public_schema_name())
+
+    def has_change_permission(self, request: HttpRequest, obj: Tenant | None = None) -> bool:
+        if obj is not None and obj.schema_name == get_public_schema_name():
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_form(self, request: HttpRequest, obj: Tenant | None = None, change: bool = False, **kwargs: Any) -> Any:
         if obj is None:
@@ -102,7 +154,7 @@ class TenantAdmin(admin.ModelAdmin):
                 "admin_full_name",
                 "admin_password",
             ]
-        return ["name", "schema_name", "is_active", "language", "time_zone", "created_at"]
+        return ["name", "schema", "is_active", "language", "time_zone", "created"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Tenant | None = None) -> Any:
         return [] if obj is None else self.readonly_fields
@@ -154,8 +206,20 @@ class TenantAdmin(admin.ModelAdmin):
         return False
 
 
+class TaskNameFilter(admin.AllValuesFieldListFilter):
+    """django_celery_beat's filter by task, under a translated title (its field's label is not)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.title = _("Task name")
+
+
+class PeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin):
+    list_filter = ["enabled", "one_off", ("task", TaskNameFilter), "start_time", "last_run_at"]
+
+
 for model, model_admin in [
-    (PeriodicTask, beat_admin.PeriodicTaskAdmin),
+    (PeriodicTask, PeriodicTaskAdmin),
     (IntervalSchedule, admin.ModelAdmin),
     (CrontabSchedule, beat_admin.CrontabScheduleAdmin),
     (SolarSchedule, admin.ModelAdmin),

@@ -1,6 +1,7 @@
 """The navigation and the start page show each role only what it may use."""
 
 import pytest
+from django.conf import settings
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +56,20 @@ def test_not_found_page_on_a_company_and_on_the_public_domain(client_for, public
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
     assert public_client.get("/no-such-page/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "users_active"),
+    [("/accounts/users/", True), ("/accounts/users/new/", True), ("/customers/", False), ("/cases/", False)],
+)
+def test_the_users_link_is_highlighted_only_on_the_users_pages(client_for, company_admin, url, users_active):
+    body = client_for(company_admin).get(url).content.decode()
+    assert ('class="admin-nav__link is-active" href="/accounts/users/"' in body) is users_active
+    assert 'class="admin-nav__link" href="/accounts/users/"' in body or users_active
+
+
+def test_the_admin_site_link_says_what_it_opens(client_for, manager):
+    client = client_for(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get("/").content.decode()
+    assert 'title="The Django admin site: raw records for advanced changes">Admin site (advanced)</a>' in body

@@ -412,3 +412,21 @@ def test_a_single_answer_is_counted_in_the_singular(client_for: Any, manager: An
     finnish = client.get(url, HTTP_ACCEPT_LANGUAGE="fi").content.decode()
     assert "1 vastaus<" in finnish or "1 vastaus\n" in finnish
     assert "1 vastausta" not in finnish
+
+
+def test_company_view_of_a_company_without_touchpoints_says_there_are_none(client_for: Any, manager: Any) -> None:
+    client = client_for(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("dashboards:company")).content.decode()
+    assert "There are no touchpoints yet." in html
+    assert "Every touchpoint has an owner." not in html
+
+
+def test_company_view_says_every_touchpoint_has_an_owner_when_they_have(client_for: Any, manager: Any) -> None:
+    path = map_build(stages={"Katsastus": ["Tarkastus"]})
+    Touchpoint.objects.filter(stage__path=path).update(owner=manager)
+    client = client_for(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("dashboards:company")).content.decode()
+    assert "Every touchpoint has an owner." in html
+    assert "There are no touchpoints yet." not in html

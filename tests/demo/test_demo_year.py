@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils import timezone
 
@@ -306,3 +306,20 @@ def test_the_seeded_consent_is_the_replay_of_its_ledger(demo_year):
     assert at_encounters.exists()
     assert not at_encounters.filter(actor__isnull=True).exists()
     assert set(ConsentEvent.objects.values_list("wording__version", flat=True)) == {1}
+
+
+def test_demo_customers_were_added_over_the_year_before_they_first_appear(demo_year):
+    now = timezone.now()
+    customers = list(Customer.objects.values("pk", "created_at"))
+    added_days = {row["created_at"].date() for row in customers}
+    assert len(added_days) > 200  # spread over the history, not all on the day the demo was made
+    assert all(row["created_at"] < now - dt.timedelta(minutes=4) for row in customers)
+    first_visit = dict(
+        Encounter.objects.values("customer_id").annotate(first=Min("occurred_at")).values_list("customer_id", "first")
+    )
+    first_consent = dict(
+        ConsentEvent.objects.values("customer_id").annotate(first=Min("at")).values_list("customer_id", "first")
+    )
+    for row in customers:
+        for first in (first_visit.get(row["pk"]), first_consent.get(row["pk"])):
+            assert first is None or row["created_at"] < first

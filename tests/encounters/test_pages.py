@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -109,3 +110,16 @@ def test_lists_do_not_query_per_row(
         manager_client.get(reverse("encounters:list"))
     with django_assert_max_num_queries(len(few_mine.captured_queries)):
         frontline_client.get(reverse("encounters:mine"))
+
+
+def test_manager_list_reads_feelings_aloud_or_says_they_were_not_recorded(
+    client_for: Any, manager: Any, frontline: Any, customer: Any, touchpoint: Any
+) -> None:
+    log(by=frontline, customer=customer, touchpoint=touchpoint, note="Ilman tunteita")
+    log(by=frontline, customer=customer, touchpoint=touchpoint, note="Vain loppu", end_feeling=2)
+    client = client_for(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("encounters:list")).content.decode()
+    assert "None" not in html
+    assert '<span class="visually-hidden">Feelings not recorded</span>' in html
+    assert "Peak: not recorded, end: " in html

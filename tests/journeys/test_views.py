@@ -1,6 +1,7 @@
 """The path pages: who may open and change what, with and without JavaScript, and nothing across companies."""
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -309,3 +310,11 @@ def test_map_and_editor_queries_do_not_grow_with_the_map(client_for, manager, dj
         client.get(reverse(name, args=[small.pk]))
     with django_assert_max_num_queries(len(small_queries)):
         client.get(reverse(name, args=[big.pk]))
+
+
+def test_ownership_overview_of_a_company_without_touchpoints_says_so(client_for, manager):
+    client = client_for(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("journeys:ownership")).content.decode()
+    assert "There are no touchpoints yet." in html
+    assert "Every touchpoint has an owner." not in html

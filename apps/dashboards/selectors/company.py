@@ -72,6 +72,8 @@ class CompanyDashboard:
     personas: list[CutRow]
     segments: list[CutRow]
     floor: int
+    # Touchpoints in view: with none, "every touchpoint has an owner" would be an empty truth.
+    touchpoint_count: int = 0
 
 
 def _cut_rows(*, scores: dict[int | None, Scores], items: Iterable[Any], none_label: str, floor: int) -> list[CutRow]:
@@ -128,6 +130,7 @@ def company_dashboard(
             touchpoint_ids=[item.touchpoint.pk for item in overview.touchpoints] if path_id is not None else None,
         ),
         unowned=unowned,
+        touchpoint_count=len(overview.touchpoints),
         raised=list(
             encounter_list(user=user, raised_only=True, since=since, until=until, path_id=path_id)[:RAISED_NOTES]
         ),
