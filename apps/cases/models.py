@@ -5,10 +5,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.cases.timeliness import Timeliness, case_timeliness
 from apps.core.models import TimeStampedModel
 
 
 class CaseStatus(models.TextChoices):
+    """What each status means, and when a case is late: apps/cases/timeliness.py."""
+
     OPEN = "open", _("Open")
     CONTACTED = "contacted", _("Contacted")
     RESOLVED = "resolved", _("Resolved")
@@ -78,8 +81,10 @@ class FollowUpCase(TimeStampedModel):
     def __str__(self) -> str:
         return f"#{self.pk} {self.reason}"
 
-    def is_overdue(self, now: datetime) -> bool:
-        return self.status != CaseStatus.RESOLVED and self.due_at < now
+    def timeliness(self, now: datetime) -> Timeliness:
+        return case_timeliness(
+            due_at=self.due_at, contacted_at=self.contacted_at, resolved_at=self.resolved_at, now=now
+        )
 
 
 class CaseEvent(models.Model):
