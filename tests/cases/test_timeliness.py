@@ -123,7 +123,7 @@ def test_every_place_counts_the_same_late_cases(client_for, manager, world):
 
     counts = case_counts(now=timezone.now())
     assert (counts.open, counts.contacted, counts.late) == (2, 2, len(UNRESOLVED_LATE))
-    sentence = "Unresolved follow-up cases: 4 (2 open, 2 contacted), of which 2 late."
+    sentence = "4 unresolved (2 open, 2 contacted), of which 2 late."
 
     # The company dashboard's tiles, each a link to the case list that shows the same cases.
     company = client.get(reverse("dashboards:company")).content.decode()
@@ -135,6 +135,7 @@ def test_every_place_counts_the_same_late_cases(client_for, manager, world):
     assert sentence in path_page
     touchpoint_page = client.get(reverse("dashboards:touchpoint", args=[touchpoint.pk])).content.decode()
     assert sentence in touchpoint_page
+    assert touchpoint_page.count('<span class="badge badge--late">Late</span>') == len(LATE)
 
     # The digest email, text and HTML.
     manager.language = "en"
@@ -175,10 +176,11 @@ def test_the_words_in_finnish(client_for, manager, world):
     client = client_for(manager)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
     page = client.get(reverse("dashboards:path", args=[world["path"].pk])).content.decode()
-    assert "Ratkaisemattomia jälkihoitotapauksia 4 (avoinna 2, yhteydessä 2), joista myöhässä 2." in page
+    assert "4 ratkaisematta (avoinna 2, yhteydessä 2), joista myöhässä 2." in page
     assert "3 jälkihoitotapausta myöhässä 30 päivän aikana" in page
     listing = client.get("/cases/?timeliness=late").content.decode()
     assert listing.count('<span class="badge badge--late">Myöhässä</span>') == 2
+    assert ">Tapaukset</a>" in listing  # the menu
 
 
 def test_the_case_list_filter_refuses_nothing_and_scopes_frontline(client_for, frontline, world):
