@@ -20,6 +20,8 @@ class CaseReassignForm(forms.Form):
 
 UNRESOLVED = "active"
 ALL = "all"
+# static/js/shell.js sends the form as soon as one of these changes; the Filter button works without JavaScript.
+AUTOSUBMIT = {"data-autosubmit": ""}
 
 
 class CaseFilterForm(forms.Form):
@@ -29,9 +31,15 @@ class CaseFilterForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=[(UNRESOLVED, _("Unresolved (open and contacted)")), *CaseStatus.choices, (ALL, _("All"))],
+        widget=forms.Select(attrs=AUTOSUBMIT),
     )
-    timeliness = forms.ChoiceField(label=_("Timeliness"), required=False, choices=[("", _("Any")), *Timeliness.choices])
-    mine = forms.BooleanField(label=_("Only mine"), required=False)
+    timeliness = forms.ChoiceField(
+        label=_("Timeliness"),
+        required=False,
+        choices=[("", _("Any")), *Timeliness.choices],
+        widget=forms.Select(attrs=AUTOSUBMIT),
+    )
+    mine = forms.BooleanField(label=_("Only mine"), required=False, widget=forms.CheckboxInput(attrs=AUTOSUBMIT))
 
     def selector_filters(self) -> dict[str, object]:
         """case_list's arguments; an unknown value falls back to the default view rather than an error."""
