@@ -6,10 +6,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.cases.reasons import REASON_TEXT_MAX_LENGTH, CaseReason, ReasonCode
+from apps.cases.timeliness import Timeliness, case_timeliness
 from apps.core.models import TimeStampedModel
 
 
 class CaseStatus(models.TextChoices):
+    """What each status means, and when a case is late: apps/cases/timeliness.py."""
+
     OPEN = "open", _("Open")
     CONTACTED = "contacted", _("Contacted")
     RESOLVED = "resolved", _("Resolved")
@@ -93,8 +96,10 @@ class FollowUpCase(TimeStampedModel):
     def reason_data(self) -> CaseReason:
         return CaseReason.from_fields(code=self.reason_code, scores=self.reason_scores, text=self.reason_text)
 
-    def is_overdue(self, now: datetime) -> bool:
-        return self.status != CaseStatus.RESOLVED and self.due_at < now
+    def timeliness(self, now: datetime) -> Timeliness:
+        return case_timeliness(
+            due_at=self.due_at, contacted_at=self.contacted_at, resolved_at=self.resolved_at, now=now
+        )
 
 
 class CaseEvent(models.Model):

@@ -3,10 +3,12 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Least
+from django.utils import timezone
 
 from apps.accounts.capabilities import can_view_dashboards
 from apps.accounts.models import User
 from apps.cases.models import CaseStatus, FollowUpCase
+from apps.cases.timeliness import Timeliness
 
 
 def case_list(
@@ -16,8 +18,12 @@ def case_list(
     mine: bool = False,
     touchpoint_id: int | None = None,
     encounter_id: int | None = None,
+    unresolved: bool = False,
+    timeliness: str | None = None,
+    now: dt.datetime | None = None,
 ) -> QuerySet[FollowUpCase]:
-    """Cases the user may see: managers and admins all of them, others the ones assigned to them."""
+    """Cases the user may see: managers and admins all of them, others the ones assigned to them.
+    `unresolved`: open and contacted; `timeliness`: an apps.cases.timeliness.Timeliness as of `now`."""
     cases = FollowUpCase.objects.select_related("customer", "touchpoint__stage__path", "assignee").order_by(
         "due_at", "id"
     )
@@ -25,6 +31,10 @@ def case_list(
         cases = cases.filter(assignee=user)
     if status:
         cases = cases.filter(status=status)
+    if unresolved:
+        cases = cases.exclude(status=CaseStatus.RESOLVED)
+    if timeliness:
+        cases = timeliness_filter(cases, timeliness=timeliness, now=now or timezone.now())
     if touchpoint_id is not None:
         cases = cases.filter(touchpoint_id=touchpoint_id)
     if encounter_id is not None:
@@ -56,14 +66,36 @@ def cases_unnotified_ids(*, older_than: dt.datetime, limit: int = 100) -> list[i
     )
 
 
+def late_q(*, now: dt.datetime) -> Q:
+    """apps.cases.timeliness's late as a filter: not followed up by the due time (as of `now`). Needs the
+    `followed_up_at` annotation of `with_followed_up_at`."""
+    return Q(followed_up_at__isnull=True, due_at__lt=now) | Q(followed_up_at__gt=F("due_at"))
+
+
+def with_followed_up_at(cases: QuerySet[FollowUpCase]) -> QuerySet[FollowUpCase]:
+    # PostgreSQL's LEAST skips nulls, so this is null only when nothing has been done yet.
+    return cases.annotate(followed_up_at=Least("contacted_at", "resolved_at"))
+
+
+def timeliness_filter(cases: QuerySet[FollowUpCase], *, timeliness: str, now: dt.datetime) -> QuerySet[FollowUpCase]:
+    """The cases of one apps.cases.timeliness.Timeliness, as of `now`."""
+    cases = with_followed_up_at(cases)
+    if timeliness == Timeliness.LATE:
+        return cases.filter(late_q(now=now))
+    if timeliness == Timeliness.NOT_DUE:
+        return cases.filter(followed_up_at__isnull=True, due_at__gte=now)
+    return cases.filter(followed_up_at__lte=F("due_at"))
+
+
 def cases_late_by_touchpoint(*, opened_from: dt.datetime, until: dt.datetime) -> dict[int, int]:
-    """{touchpoint id: cases opened in the window that were not followed up by their due time, as of `until`}."""
-    # Late: due before `until`, and neither contacted nor resolved by the due time (PostgreSQL's
-    # LEAST skips nulls, so first_action is null only when nothing has been done yet).
+    """{touchpoint id: cases opened in the window that are late (resolved or not), as of `until` or now,
+    whichever is earlier}."""
+    as_of = min(until, timezone.now())
     rows = (
-        FollowUpCase.objects.filter(touchpoint__isnull=False, created_at__gte=opened_from, created_at__lt=until)
-        .annotate(first_action=Least("contacted_at", "resolved_at"))
-        .filter(Q(due_at__lt=until) & (Q(first_action__isnull=True) | Q(first_action__gt=F("due_at"))))
+        with_followed_up_at(
+            FollowUpCase.objects.filter(touchpoint__isnull=False, created_at__gte=opened_from, created_at__lt=until)
+        )
+        .filter(late_q(now=as_of))
         .values("touchpoint_id")
         .annotate(late=Count("id"))
         .order_by()
@@ -73,14 +105,25 @@ def cases_late_by_touchpoint(*, opened_from: dt.datetime, until: dt.datetime) ->
 
 @dataclass(frozen=True)
 class CaseCounts:
+    """The unresolved cases by status, and how many of them are late (apps.cases.timeliness)."""
+
     open: int
-    overdue: int
+    contacted: int
+    late: int
+
+    @property
+    def unresolved(self) -> int:
+        return self.open + self.contacted
 
 
 def case_counts(*, now: dt.datetime, touchpoint_ids: list[int] | None = None) -> CaseCounts:
-    """Open cases (not yet resolved) and those of them past due, now."""
-    cases = FollowUpCase.objects.exclude(status="resolved")
+    """The unresolved cases, now: open, contacted, and late."""
+    cases = with_followed_up_at(FollowUpCase.objects.exclude(status=CaseStatus.RESOLVED))
     if touchpoint_ids is not None:
         cases = cases.filter(touchpoint_id__in=touchpoint_ids)
-    counts = cases.aggregate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now, contacted_at__isnull=True)))
-    return CaseCounts(open=counts["open"], overdue=counts["overdue"])
+    counts = cases.aggregate(
+        open=Count("id", filter=Q(status=CaseStatus.OPEN)),
+        contacted=Count("id", filter=Q(status=CaseStatus.CONTACTED)),
+        late=Count("id", filter=late_q(now=now)),
+    )
+    return CaseCounts(open=counts["open"], contacted=counts["contacted"], late=counts["late"])

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.cases.models import FollowUpCase
+from apps.cases.timeliness import Timeliness
 from apps.customers.models import Customer
 from apps.customers.timeline import TimelineEntry, TimelineKind
 
@@ -24,8 +25,8 @@ def case_timeline_entries(customer: Customer) -> Iterator[TimelineEntry]:
     )
     for case in cases[:LIMIT]:
         status = case.get_status_display()
-        if case.is_overdue(now):
-            status = _("%(status)s, overdue") % {"status": status}
+        if case.timeliness(now) == Timeliness.LATE:
+            status = _("%(status)s, late") % {"status": status}
         parts = [_("Assigned to %(name)s") % {"name": case.assignee}] if case.assignee else []
         if case.resolution_note:
             parts.append(case.resolution_note)

@@ -5,34 +5,36 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from apps.accounts.capabilities import can_view_dashboards, can_work_cases
-from apps.cases.forms import CaseNoteForm, CaseReassignForm, CaseResolveForm
-from apps.cases.models import CaseStatus, FollowUpCase
+from apps.accounts.capabilities import can_manage_cx_model, can_view_dashboards, can_work_cases
+from apps.cases.forms import CaseFilterForm, CaseNoteForm, CaseReassignForm, CaseResolveForm
+from apps.cases.models import FollowUpCase
 from apps.cases.selectors import case_get, case_list
 from apps.cases.services import case_mark_contacted, case_reassign, case_resolve
+from apps.cases.timeliness import Timeliness
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
+
+LIST_ROWS = 200
 
 
 class CaseListView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_work_cases)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        status = request.GET.get("status", "active")
-        mine = request.GET.get("mine") == "1"
-        cases = case_list(user=request.user, mine=mine)
-        if status == "active":
-            cases = cases.exclude(status=CaseStatus.RESOLVED)
-        elif status in CaseStatus.values:
-            cases = cases.filter(status=status)
+        now = timezone.now()
+        sees_all = can_view_dashboards(request.user)
+        filters = CaseFilterForm(request.GET)
+        if not sees_all:
+            del filters.fields["mine"]
+        cases = case_list(user=request.user, now=now, **filters.selector_filters())
         context = {
-            "cases": cases[:200],
-            "status": status,
-            "mine": mine,
-            "now": timezone.now(),
-            "statuses": CaseStatus.choices,
-            "sees_all": can_view_dashboards(request.user),
+            "rows": [(case, case.timeliness(now)) for case in cases[:LIST_ROWS]],
+            "count": cases.count(),
+            "filters": filters,
+            "filtered": any(request.GET.values()),
+            "timeliness": Timeliness,
+            "sees_all": sees_all,
         }
         return render(request, "cases/case_list.html", context)
 
@@ -50,7 +52,9 @@ class CaseDetailView(CapabilityRequiredMixin, View):
         context = {
             "case": case,
             "events": case.events.select_related("actor"),
-            "now": timezone.now(),
+            "case_timeliness": case.timeliness(timezone.now()),
+            "timeliness": Timeliness,
+            "can_open_customer": can_manage_cx_model(request.user),
             "contact_form": forms.get("contact_form") or CaseNoteForm(),
             "resolve_form": forms.get("resolve_form") or CaseResolveForm(),
             "reassign_form": forms.get("reassign_form") or CaseReassignForm(initial={"assignee": case.assignee_id}),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.capabilities import can_view_dashboards
 from apps.accounts.models import User
-from apps.cases.selectors import case_counts
+from apps.cases.selectors import CaseCounts, case_counts
 from apps.core.exceptions import DomainError
 from apps.dashboards.models import DigestDelivery, DigestSubscription
 from apps.encounters.selectors import encounter_list
@@ -179,8 +179,7 @@ class Digest:
     company_level: str
     company_shares: dict[str, str]
     moves: list[LevelMove]
-    cases_open: int
-    cases_overdue: int
+    cases: CaseCounts
     notes: list[RaisedNote]
     notes_total: int
 
@@ -278,7 +277,6 @@ def digest_build(*, user: User, week_start: dt.date, now: dt.datetime | None = N
         filters=MetricFilter(start=last_start - dt.timedelta(days=7), end=last_start - dt.timedelta(days=1))
     )
     company_level, company_shares = _company_maturity(day=last_end)
-    counts = case_counts(now=now or timezone.now())
     notes, notes_total = _raised_notes(
         user=user, since=company_day_start(last_start), until=company_day_start(week_start)
     )
@@ -293,8 +291,7 @@ def digest_build(*, user: User, week_start: dt.date, now: dt.datetime | None = N
         company_level=str(company_level.label),
         company_shares={str(level.label): _number(share, 1) for level, share in company_shares.items()},
         moves=_level_moves(before_day=last_end - dt.timedelta(days=7), after_day=last_end),
-        cases_open=counts.open,
-        cases_overdue=counts.overdue,
+        cases=case_counts(now=now or timezone.now()),
         notes=notes,
         notes_total=notes_total,
     )

@@ -93,7 +93,12 @@ class EvidenceSerializer(serializers.Serializer):
     answers_in_window = serializers.IntegerField()
     nps = serializers.IntegerField(allow_null=True)
     target_nps = serializers.IntegerField(allow_null=True)
-    overdue_cases = serializers.IntegerField(help_text="Cases of the window not followed up in time.")
+    overdue_cases = serializers.IntegerField(
+        help_text=(
+            "Late cases opened in the window, resolved or not: the customer was not contacted (or the case "
+            "resolved) by the due time."
+        )
+    )
     encounters = serializers.IntegerField(help_text="Encounters in the window (the roll-up weight).")
 
 

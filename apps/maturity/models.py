@@ -28,10 +28,13 @@ class MaturitySettings(models.Model):
         help_text=_("A touchpoint counts as measured with at least this many answers in the window."),
     )
     max_overdue_cases = models.PositiveSmallIntegerField(
-        _("overdue follow-up cases allowed"),
+        _("late follow-up cases allowed"),
         default=0,
         validators=[MaxValueValidator(1000)],
-        help_text=_("A managed touchpoint follows up its poor answers in time: at most this many late cases."),
+        help_text=_(
+            "A managed touchpoint contacts the customers of its poor answers by the due time: at most this many "
+            "late cases opened in the window."
+        ),
     )
     rollup_share_percent = models.PositiveSmallIntegerField(
         _("share of encounters for a path's level (%)"),

@@ -45,7 +45,8 @@ class MaturityThresholds:
 
 @dataclass(frozen=True)
 class TouchpointEvidence:
-    """What is known of one touchpoint. overdue_cases: cases of the window not followed up in time."""
+    """What is known of one touchpoint. overdue_cases: the late cases (apps/cases/timeliness.py) opened in the
+    window, resolved or not."""
 
     on_map: bool
     has_owner: bool
@@ -124,10 +125,14 @@ def _managed_reasons(evidence: TouchpointEvidence, thresholds: MaturityThreshold
         reasons.append(
             Reason(
                 code="cases_overdue",
-                message=ngettext("%(count)s follow-up case overdue", "%(count)s follow-up cases overdue", count)
-                % {"count": count},
+                message=ngettext(
+                    "%(count)s late follow-up case in %(days)s days",
+                    "%(count)s late follow-up cases in %(days)s days",
+                    count,
+                )
+                % {"count": count, "days": days},
                 blocks=Level.MANAGED,
-                hint=_("Follow up the overdue cases"),
+                hint=_("Contact the customers of poor answers by the due time"),
             )
         )
     if evidence.target_nps is None:

@@ -170,7 +170,7 @@ def test_content_shows_the_numbers_and_the_link(
     assert "+ Tarkastus (Katsastus): Designed -> Managed" in text and "Maksu (Katsastus): " not in text
     assert "Tarkastus <span" in html and "Designed → Managed" in html
     assert "The company is at level Designed. Ad hoc 25.0 % · Designed 75.0 % · Managed 0.0 %" in text
-    assert "1 open case, 1 overdue." in text
+    assert "1 unresolved (1 open, 0 contacted), of which 1 late." in text
     assert "Maksu (Katsastus) · Frida Frontline" in text and "Korttimaksu ei toiminut" in html
     for body in (text, html):
         assert company_url(tenant=connection.tenant, path="/dashboard/") in body
@@ -189,7 +189,7 @@ def test_finnish_subscriber_gets_it_in_finnish(
     assert "Viikko 47" in message.body and "Avaa koontinäyttö" in message.body
     assert "CSAT %: 100,0 (edellinen viikko 50,0, +50,0)" in message.body
     assert "Tarkastus (Katsastus): Suunniteltu -> Johdettu" in message.body
-    assert "1 avoin tapaus, 1 myöhässä." in message.body
+    assert "1 ratkaisematta (avoinna 1, yhteydessä 0), joista myöhässä 1." in message.body
 
 
 def test_unsubscribed_and_frontline_get_nothing(

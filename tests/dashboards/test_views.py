@@ -167,7 +167,7 @@ def test_drill_down_lists_open_cases_of_any_age_and_the_periods_resolved_ones(
     case("Tuore ratkaistu", days_ago=5, status="resolved")
     case("Tuore avoin", days_ago=1, status="open")
     html = client_for(manager).get(reverse("dashboards:touchpoint", args=[world["leaving"].pk])).content.decode()
-    assert "2 open cases" in html and "1 overdue" in html
+    assert "2 unresolved (2 open, 0 contacted), of which 1 late." in html
     assert html.index("Vanha avoin") < html.index("Tuore avoin") < html.index("Tuore ratkaistu")
     assert "Vanha ratkaistu" not in html
 

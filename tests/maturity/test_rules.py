@@ -25,7 +25,9 @@ def _english():
         yield
 
 
-# Meets every condition under the default thresholds (30 answers in 90 days, no overdue case).
+HINT_LATE = "Contact the customers of poor answers by the due time"
+
+# Meets every condition under the default thresholds (30 answers in 90 days, no late case).
 MANAGED = TouchpointEvidence(
     on_map=True,
     has_owner=True,
@@ -98,8 +100,8 @@ def test_each_design_gap_makes_it_ad_hoc(changes, code, message, hint):
 @pytest.mark.parametrize(
     ("changes", "code", "message", "hint"),
     [
-        ({"overdue_cases": 3}, "cases_overdue", "3 follow-up cases overdue", "Follow up the overdue cases"),
-        ({"overdue_cases": 1}, "cases_overdue", "1 follow-up case overdue", "Follow up the overdue cases"),
+        ({"overdue_cases": 3}, "cases_overdue", "3 late follow-up cases in 90 days", HINT_LATE),
+        ({"overdue_cases": 1}, "cases_overdue", "1 late follow-up case in 90 days", HINT_LATE),
         ({"target_nps": None}, "no_target", "No NPS target set", "Set a target NPS"),
         ({"nps": None}, "no_nps", "No NPS answers in 90 days", "NPS question"),
         ({"nps": 12}, "below_target", "NPS 12 below target 30", "detractors"),
@@ -138,7 +140,7 @@ def test_every_unmet_condition_is_listed():
     assert [reason.blocks for reason in assessment.reasons] == [Level.DESIGNED] * 3 + [Level.MANAGED] * 4
     messages = by_code(assessment.reasons)
     assert messages["too_few_answers"].message == "0 answers in 90 days, needs 30"
-    assert messages["cases_overdue"].message == "2 follow-up cases overdue"
+    assert messages["cases_overdue"].message == "2 late follow-up cases in 90 days"
 
 
 def test_ad_hoc_touchpoint_also_lists_what_keeps_it_from_managed():
@@ -173,7 +175,7 @@ def test_reasons_and_labels_in_finnish():
     with translation.override("fi"):
         reasons = by_code(assess(answers_in_window=12, overdue_cases=1, nps=12).reasons)
         assert reasons["too_few_answers"].message == "12 vastausta 90 päivässä, tarvitaan 30"
-        assert reasons["cases_overdue"].message == "1 jälkihoitotapaus myöhässä"
+        assert reasons["cases_overdue"].message == "1 jälkihoitotapaus myöhässä 90 päivän aikana"
         assert reasons["below_target"].message == "NPS 12 alle tavoitteen 30"
         assert str(Level.MANAGED.label) == "Johdettu"
         assert by_code(assess(has_owner=False).reasons)["no_owner"].message == "Ei omistajaa"
