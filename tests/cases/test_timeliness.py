@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.cases.models import CaseStatus, FollowUpCase
+from apps.cases.reasons import ReasonCode
 from apps.cases.selectors import case_counts, case_list, cases_late_by_touchpoint, timeliness_filter
 from apps.cases.timeliness import Timeliness, case_timeliness
 from apps.customers.services import customer_create
@@ -84,7 +85,8 @@ def world(manager: Any) -> dict[str, Any]:
             customer=customer,
             touchpoint=touchpoint,
             assignee=manager,
-            reason=reason,
+            reason_code=ReasonCode.STAFF,
+            reason_text=reason,
             status=status,
             due_at=due_at,
             contacted_at=contacted_at,
@@ -105,7 +107,7 @@ def test_the_query_and_the_rule_agree_on_every_case(world):
     for timeliness in Timeliness:
         found = set(
             timeliness_filter(FollowUpCase.objects.all(), timeliness=timeliness, now=now).values_list(
-                "reason", flat=True
+                "reason_text", flat=True
             )
         )
         expected = {case.reason for case in world["cases"].values() if case.timeliness(now) == timeliness}

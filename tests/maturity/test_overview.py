@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from apps.cases.models import FollowUpCase
+from apps.cases.reasons import ReasonCode
 from apps.customers.models import Customer
 from apps.maturity.models import MaturitySnapshot, TouchpointLevel
 from apps.maturity.rules import Level
@@ -51,7 +52,11 @@ def world(db: None) -> dict[str, Any]:
     # Maksu: only 2 answers: designed; and one case overdue.
     answers(touchpoint=touchpoints["Maksu"], customer=customer, survey=survey, scores=[10, 10])
     case = FollowUpCase.objects.create(
-        customer=customer, touchpoint=touchpoints["Maksu"], reason="NPS 2", due_at=NOON + dt.timedelta(days=2)
+        customer=customer,
+        touchpoint=touchpoints["Maksu"],
+        reason_code=ReasonCode.POOR_ANSWER,
+        reason_scores=[{"measure": "nps", "score": 2}],
+        due_at=NOON + dt.timedelta(days=2),
     )
     FollowUpCase.objects.filter(pk=case.pk).update(created_at=NOON)
     metrics_refresh_dirty()
