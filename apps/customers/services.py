@@ -185,13 +185,6 @@ def customer_unsubscribe(
     return customer
 
 
-def customer_resubscribe(
-    *, customer: Customer, source: str = ConsentSource.STAFF, actor: User | None = None
-) -> Customer:
-    customer_consent_record(customer=customer, kind=ConsentKind.RESUBSCRIBED, source=source, actor=actor)
-    return customer
-
-
 @transaction.atomic
 def segment_get_or_create(*, name: str) -> Segment:
     name = " ".join((name or "").split())

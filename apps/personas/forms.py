@@ -5,8 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.personas.models import BuyerPersona, InboundStage, PersonaColour, PersonaIcon
 
-_TEXT_FIELDS = ("description", "goals", "needs", "pains", "value_proposition")
-
 
 class PersonaForm(forms.Form):
     """Input for a persona; the service validates the rules (e.g. unique names)."""

@@ -22,10 +22,6 @@ def persona_list_with_customer_counts(*, include_archived: bool = False) -> Quer
     return persona_list(include_archived=include_archived).annotate(customer_count=Count("customers"))
 
 
-def persona_get(*, persona_id: int) -> BuyerPersona | None:
-    return BuyerPersona.objects.filter(pk=persona_id).first()
-
-
 def persona_choices() -> QuerySet[BuyerPersona]:
     """Active personas to pick from when linking a customer."""
     return BuyerPersona.objects.filter(is_active=True).order_by("name")
