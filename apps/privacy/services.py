@@ -17,6 +17,7 @@ from apps.customers.models import Customer, Language
 from apps.privacy.export_files import person_export_zip
 from apps.privacy.models import PersonalDataExport
 from apps.privacy.person_export import person_export_document
+from apps.privacy.selectors import personal_data_exports_expired
 
 
 def _language(customer: Customer, language: str | None) -> str:
@@ -115,5 +116,5 @@ def personal_data_export_download(
 
 def personal_data_exports_delete_expired(*, now: dt.datetime) -> int:
     """Delete every prepared export whose time is up; returns how many. Idempotent (a nightly task calls it)."""
-    deleted, _by_model = PersonalDataExport.objects.filter(expires_at__lte=now).delete()
+    deleted, _by_model = personal_data_exports_expired(now=now).delete()
     return deleted

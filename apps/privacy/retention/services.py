@@ -27,7 +27,7 @@ from apps.audit.models import AuditEvent, AuditSource
 from apps.audit.services import audit_changes, audit_log_record
 from apps.core.exceptions import DomainError
 from apps.privacy.erasure import customer_erase
-from apps.privacy.models import PersonalDataExport, RetentionSettings
+from apps.privacy.models import RetentionSettings
 from apps.privacy.registry import DataKind
 from apps.privacy.retention.selectors import (
     DueRows,
@@ -38,6 +38,7 @@ from apps.privacy.retention.selectors import (
     retention_settings_get,
     texts_past_retention,
 )
+from apps.privacy.selectors import personal_data_exports_expired
 from apps.privacy.services import personal_data_exports_delete_expired
 
 logger = logging.getLogger(__name__)
@@ -210,7 +211,7 @@ RETENTION_STEPS: list[RetentionStep] = [
         label=_("personal data export files"),
         needs_policy=False,
         apply=_export_files_delete,
-        count=lambda context: PersonalDataExport.objects.filter(expires_at__lte=context.now).count(),
+        count=lambda context: personal_data_exports_expired(now=context.now).count(),
     ),
     RetentionStep(
         name="free_text",
