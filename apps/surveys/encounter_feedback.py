@@ -3,11 +3,12 @@
 from django.utils.translation import gettext as _
 
 from apps.encounters.feedback import EncounterFeedback, Score
-from apps.surveys.models import Invitation, InvitationStatus, QuestionType
+from apps.surveys.models import QUESTION_SCALES, Invitation, InvitationStatus
 from apps.surveys.poor_answers import answer_is_poor, poor_limits
 from apps.surveys.selectors import survey_settings_get
 
-SCORE_LABELS = {QuestionType.NPS: "NPS", QuestionType.CSAT: "CSAT", QuestionType.CES: "CES"}
+# Each scored measure's short name, the same abbreviation in every language (as a case's reason writes it).
+SCORE_LABELS = {kind: str(kind).upper() for kind in QUESTION_SCALES}
 
 
 def encounter_feedback_entries(encounter_ids: list[int]) -> dict[int, EncounterFeedback]:
