@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from apps.core.request_memo import memoized_in_scope
 from apps.maturity.rules import Level, Rollup
 from apps.metrics.formulas import Scores
-from apps.metrics.selectors import period_next_start
+from apps.metrics.periods import period_end
 
 LEVEL_KEYS = {Level.MANAGED: "managed", Level.DESIGNED: "designed", Level.AD_HOC: "ad_hoc"}
 # A point of a score trend from fewer answers than this is drawn hollow, without a margin band:
@@ -123,7 +123,7 @@ def _period_titles(
     titles, partial = [], []
     for index, day in enumerate(starts):
         label = period_label(day, interval)
-        last = period_next_start(day, interval) - dt.timedelta(days=1)
+        last = period_end(day, interval)
         first_in, last_in = (max(day, span[0]), min(last, span[1])) if span else (day, last)
         if index == 0 and span:
             # The first point also covers the few days of a short first week before it.

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
-from apps.journeys.models import EMOTION_CHOICES, Channel, ServicePath, Touchpoint
+from apps.journeys.models import EMOTION_CHOICES, NPS_MAX, NPS_MIN, Channel, ServicePath, Touchpoint
 from apps.journeys.selectors import assignable_users
 
 
@@ -62,7 +62,7 @@ class TouchpointForm(forms.Form):
     is_end = forms.BooleanField(
         label=_("End moment"), required=False, help_text=_("One per path: the last impression the customer takes home.")
     )
-    target_nps = forms.IntegerField(label=_("Target NPS"), required=False, min_value=-100, max_value=100)
+    target_nps = forms.IntegerField(label=_("Target NPS"), required=False, min_value=NPS_MIN, max_value=NPS_MAX)
 
     @classmethod
     def for_touchpoint(cls, touchpoint: Touchpoint, **kwargs: Any) -> "TouchpointForm":

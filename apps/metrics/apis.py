@@ -16,7 +16,14 @@ from apps.core.access import CapabilityApiMixin
 from apps.core.db_routing import replica_reads
 from apps.customers.selectors import segment_list
 from apps.journeys.selectors import touchpoint_list
-from apps.metrics.formulas import Scores
+from apps.metrics.formulas import (
+    CES_EASY_MIN,
+    CSAT_SATISFIED_MIN,
+    NPS_DETRACTOR_MAX,
+    NPS_PROMOTER_MIN,
+    NPS_SMALL_SAMPLE,
+    Scores,
+)
 from apps.metrics.selectors import DIMENSIONS, INTERVALS, MetricFilter, scores_by, scores_series, scores_total
 from apps.metrics.services import metrics_recompute_request
 from apps.personas.selectors import persona_list
@@ -66,18 +73,24 @@ class ScoresSerializer(serializers.Serializer):
     invitations_answered = serializers.IntegerField()
     responses = serializers.IntegerField()
     nps_n = serializers.IntegerField(help_text="NPS answers.")
-    nps_promoters = serializers.IntegerField()
-    nps_detractors = serializers.IntegerField()
+    nps_promoters = serializers.IntegerField(help_text=f"NPS answers of {NPS_PROMOTER_MIN} or more.")
+    nps_detractors = serializers.IntegerField(help_text=f"NPS answers of {NPS_DETRACTOR_MAX} or less.")
     csat_n = serializers.IntegerField(help_text="CSAT answers.")
-    csat_satisfied = serializers.IntegerField(help_text="CSAT answers of 4 or 5.")
+    csat_satisfied = serializers.IntegerField(help_text=f"CSAT answers of {CSAT_SATISFIED_MIN} or more.")
     ces_n = serializers.IntegerField(help_text="CES answers.")
-    ces_easy = serializers.IntegerField(help_text="CES answers of 5 to 7.")
+    ces_easy = serializers.IntegerField(help_text=f"CES answers of {CES_EASY_MIN} or more.")
     nps = serializers.IntegerField(allow_null=True, help_text="% promoters - % detractors, -100..100.")
     nps_margin = serializers.FloatField(allow_null=True, help_text="95 % margin of the NPS, in points.")
-    nps_small_sample = serializers.BooleanField(help_text="Fewer than 30 NPS answers: read the NPS with care.")
-    csat = serializers.FloatField(allow_null=True, help_text="Share of 4s and 5s, percent.")
+    nps_small_sample = serializers.BooleanField(
+        help_text=f"Fewer than {NPS_SMALL_SAMPLE} NPS answers: read the NPS with care."
+    )
+    csat = serializers.FloatField(
+        allow_null=True, help_text=f"Share of CSAT answers of {CSAT_SATISFIED_MIN} or more, percent."
+    )
     ces = serializers.FloatField(allow_null=True, help_text="Mean effort score, 1..7.")
-    ces_easy_percent = serializers.FloatField(allow_null=True, help_text="Share of CES answers 5..7, percent.")
+    ces_easy_percent = serializers.FloatField(
+        allow_null=True, help_text=f"Share of CES answers of {CES_EASY_MIN} or more, percent."
+    )
     response_rate = serializers.FloatField(allow_null=True, help_text="Answered / delivered invitations, percent.")
 
 

@@ -3,6 +3,13 @@
 Everything is computed from additive counts, so the same code scores one day of one
 touchpoint or a year of the whole company. Rounding is half away from zero (as in
 PostgreSQL's round(numeric)), done on exact decimals, never on binary floats.
+
+This module owns the rules that turn one answer into counts: which NPS answers
+promote or detract, which CSAT answers are satisfied, which CES answers say it was
+easy, how an answer maps onto the staff's feeling scale and when staff misread a
+customer. The roll-up SQL that counts the answers is built from these constants
+(`rollup.py`), and a test holds the SQL and the functions below to the same answer
+on every score of every scale.
 """
 
 import math
@@ -13,6 +20,20 @@ from typing import Any
 
 NPS_SMALL_SAMPLE = 30
 _Z_95 = 1.96
+
+# Where an answer falls on its scale (DOMAIN.md): NPS 0-10, CSAT 1-5, CES 1-7.
+NPS_PROMOTER_MIN = 9  # 9-10 promote
+NPS_DETRACTOR_MAX = 6  # 0-6 detract; 7-8 are passives
+CSAT_SATISFIED_MIN = 4  # 4 and 5
+CES_EASY_MIN = 5  # 5-7: the company made it easy
+
+# An answer on the staff's -2..+2 feeling scale: CSAT 1..5 and NPS 0..10 mapped onto it linearly.
+CSAT_FEELING_ZERO = 3
+NPS_FEELING_ZERO = 5
+NPS_FEELING_STEP = Decimal("2.5")  # NPS points per step of feeling
+FEELING_PLACES = 4
+# Staff misread a customer when their end feeling and the customer's own differ by at least this.
+PERCEPTION_GAP_MIN = 1
 
 
 def _ratio(numerator: int | Decimal, denominator: int, *, places: int, scale: int = 1) -> Decimal:
@@ -31,6 +52,22 @@ def _mean(*, total: int | Decimal, count: int) -> float | None:
     if count == 0:
         return None
     return float(_ratio(total, count, places=2))
+
+
+def nps_is_promoter(score: int) -> bool:
+    return score >= NPS_PROMOTER_MIN
+
+
+def nps_is_detractor(score: int) -> bool:
+    return score <= NPS_DETRACTOR_MAX
+
+
+def csat_is_satisfied(score: int) -> bool:
+    return score >= CSAT_SATISFIED_MIN
+
+
+def ces_is_easy(score: int) -> bool:
+    return score >= CES_EASY_MIN
 
 
 def nps_score(*, promoters: int, detractors: int, answers: int) -> int | None:
@@ -82,16 +119,26 @@ def customer_feeling(*, csat: float | Decimal | None, nps: float | Decimal | Non
     """The customer's answer on the staff's -2..+2 feeling scale, four decimals.
 
     CSAT - 3 when the response has a CSAT answer (1..5 maps onto -2..+2), else
-    (NPS - 5) / 2.5 (0..10 maps onto -2..+2). The roll-up SQL computes the same value;
-    the two must stay equal.
+    (NPS - 5) / 2.5 (0..10 maps onto -2..+2). A response with several questions of a
+    kind passes their mean. The roll-up SQL is built from the same constants.
     """
     if csat is not None:
-        value = Decimal(str(csat)) - 3
+        value = Decimal(str(csat)) - CSAT_FEELING_ZERO
     elif nps is not None:
-        value = (Decimal(str(nps)) - 5) / Decimal("2.5")
+        value = (Decimal(str(nps)) - NPS_FEELING_ZERO) / NPS_FEELING_STEP
     else:
         return None
-    return value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return value.quantize(Decimal(1).scaleb(-FEELING_PLACES), rounding=ROUND_HALF_UP)
+
+
+def perception_gap_is_over(*, staff: int, customer: Decimal) -> bool:
+    """Staff read the customer at least a step happier at the end than the customer said."""
+    return staff - customer >= PERCEPTION_GAP_MIN
+
+
+def perception_gap_is_under(*, staff: int, customer: Decimal) -> bool:
+    """Staff read the customer at least a step unhappier at the end than the customer said."""
+    return staff - customer <= -PERCEPTION_GAP_MIN
 
 
 @dataclass(frozen=True)
@@ -135,7 +182,7 @@ class Scores:
             value = row.get(name)
             if value is None:
                 continue
-            values[name] = Decimal(str(value)) if name in _DECIMAL_FIELDS else int(value)
+            values[name] = Decimal(str(value)) if name in DECIMAL_SCORE_FIELDS else int(value)
         return cls(**values)
 
     def __add__(self, other: object) -> "Scores":
@@ -209,5 +256,7 @@ class Scores:
         return _percent(part=self.gap_under, whole=self.gap_n)
 
 
+# The roll-up's measure columns, in the tables' order: the one list the SQL, the models' test and the reads use.
 SCORE_FIELDS: tuple[str, ...] = tuple(field.name for field in fields(Scores))
-_DECIMAL_FIELDS = frozenset({"feel_sum", "gap_customer_sum"})
+# The exact decimal sums among them; every other measure is an integer count.
+DECIMAL_SCORE_FIELDS = frozenset(field.name for field in fields(Scores) if field.type is Decimal)

@@ -15,49 +15,55 @@ Everything else is summed from those daily rows, never from the source rows, by
 statements both paths share as well: the grains without a touchpoint for a day
 (`rollup_derive_days`), then the week and month rows (`rollup_derive_periods`). A
 period row is therefore exactly the sum of its days, whichever path wrote it.
+
+What an answer counts as (a promoter, a satisfied customer, an easy contact, a
+feeling) is not decided here: the statement is built from the constants of
+`formulas.py`, and the measure columns are its SCORE_FIELDS.
 """
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import connection
 
-MEASURES = (
-    "encounters",
-    "encounters_raised",
-    "peak_feel_n",
-    "peak_feel_sum",
-    "end_feel_n",
-    "end_feel_sum",
-    "invitations_delivered",
-    "invitations_answered",
-    "responses",
-    "nps_n",
-    "nps_promoters",
-    "nps_detractors",
-    "csat_n",
-    "csat_satisfied",
-    "ces_n",
-    "ces_sum",
-    "ces_easy",
-    "feel_n",
-    "feel_sum",
-    "gap_n",
-    "gap_staff_sum",
-    "gap_customer_sum",
-    "gap_over",
-    "gap_under",
+from apps.metrics.formulas import (
+    CES_EASY_MIN,
+    CSAT_FEELING_ZERO,
+    CSAT_SATISFIED_MIN,
+    DECIMAL_SCORE_FIELDS,
+    FEELING_PLACES,
+    NPS_DETRACTOR_MAX,
+    NPS_FEELING_STEP,
+    NPS_FEELING_ZERO,
+    NPS_PROMOTER_MIN,
+    PERCEPTION_GAP_MIN,
+    SCORE_FIELDS,
 )
+from apps.metrics.periods import SPANS, period_end
+from apps.surveys.models import InvitationStatus, QuestionType
 
-_DECIMAL_MEASURES = frozenset({"feel_sum", "gap_customer_sum"})
+
+def _number(value: int | Decimal) -> str:
+    """A rule's constant as an SQL literal. Only numbers pass, so nothing but a number reaches a statement."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal) or not Decimal(value).is_finite():
+        raise TypeError(f"not a number for SQL: {value!r}")
+    return str(value)
+
+
+def _word(value: str) -> str:
+    """A choice's stored value (a question type) as an SQL string literal; only plain words pass."""
+    if not value.isidentifier() or not value.isascii():
+        raise ValueError(f"not a plain word for SQL: {value!r}")
+    return f"'{value}'"
 
 
 def _zeros(first: str, last: str, *, named: bool = False) -> str:
     """Zero placeholders for the measures from `first` to `last`, typed like their columns."""
-    names = MEASURES[MEASURES.index(first) : MEASURES.index(last) + 1]
+    names = SCORE_FIELDS[SCORE_FIELDS.index(first) : SCORE_FIELDS.index(last) + 1]
     return ", ".join(
-        ("0::numeric" if name in _DECIMAL_MEASURES else "0") + (f" AS {name}" if named else "") for name in names
+        ("0::numeric" if name in DECIMAL_SCORE_FIELDS else "0") + (f" AS {name}" if named else "") for name in names
     )
 
 
@@ -66,7 +72,14 @@ _ZEROS_AFTER_ENCOUNTER = _zeros("invitations_delivered", "gap_under", named=True
 _ZEROS_ENCOUNTER = _zeros("encounters", "end_feel_sum")
 _ZEROS_AFTER_INVITATION = _zeros("responses", "gap_under")
 
-# Only constants of this module are interpolated into the SQL; every value is a query parameter.
+_NPS, _CSAT, _CES = _word(QuestionType.NPS), _word(QuestionType.CSAT), _word(QuestionType.CES)
+_SENT, _ANSWERED = _word(InvitationStatus.SENT), _word(InvitationStatus.ANSWERED)
+_PROMOTER, _DETRACTOR = _number(NPS_PROMOTER_MIN), _number(NPS_DETRACTOR_MAX)
+_SATISFIED, _EASY = _number(CSAT_SATISFIED_MIN), _number(CES_EASY_MIN)
+_GAP = _number(PERCEPTION_GAP_MIN)
+
+# Only constants are interpolated into the SQL (the rules of formulas.py through _number, the question
+# types through _word); every value is a query parameter.
 _FACTS = f"""
     SELECT (e.occurred_at AT TIME ZONE %(tz)s)::date AS day, e.touchpoint_id, c.persona_id, c.segment_id,
            e.logged_by_id AS employee_id,
@@ -81,7 +94,7 @@ _FACTS = f"""
            {_ZEROS_ENCOUNTER}, 1, (i.answered_at IS NOT NULL)::int, {_ZEROS_AFTER_INVITATION}
     FROM surveys_invitation i JOIN customers_customer c ON c.id = i.customer_id
          LEFT JOIN encounters_encounter e ON e.id = i.encounter_id
-    WHERE i.sent_at IS NOT NULL AND i.status IN ('sent', 'answered') AND {{invitation_filter}}
+    WHERE i.sent_at IS NOT NULL AND i.status IN ({_SENT}, {_ANSWERED}) AND {{invitation_filter}}
   UNION ALL
     SELECT (s.submitted_at AT TIME ZONE %(tz)s)::date, s.touchpoint_id, c.persona_id, c.segment_id, e.logged_by_id,
            {_ZEROS_ENCOUNTER}, 0, 0, 1,
@@ -90,32 +103,34 @@ _FACTS = f"""
            (f.feel IS NOT NULL AND e.end_feeling IS NOT NULL)::int,
            CASE WHEN f.feel IS NOT NULL AND e.end_feeling IS NOT NULL THEN e.end_feeling ELSE 0 END,
            CASE WHEN f.feel IS NOT NULL AND e.end_feeling IS NOT NULL THEN f.feel ELSE 0 END,
-           (f.feel IS NOT NULL AND e.end_feeling IS NOT NULL AND e.end_feeling - f.feel >= 1)::int,
-           (f.feel IS NOT NULL AND e.end_feeling IS NOT NULL AND e.end_feeling - f.feel <= -1)::int
+           (f.feel IS NOT NULL AND e.end_feeling IS NOT NULL AND e.end_feeling - f.feel >= {_GAP})::int,
+           (f.feel IS NOT NULL AND e.end_feeling IS NOT NULL AND e.end_feeling - f.feel <= -{_GAP})::int
     FROM surveys_response s JOIN customers_customer c ON c.id = s.customer_id
          LEFT JOIN encounters_encounter e ON e.id = s.encounter_id
          CROSS JOIN LATERAL (
-            SELECT count(*) FILTER (WHERE a.type = 'nps' AND a.score IS NOT NULL) AS nps_n,
-                   count(*) FILTER (WHERE a.type = 'nps' AND a.score >= 9) AS nps_promoters,
-                   count(*) FILTER (WHERE a.type = 'nps' AND a.score <= 6) AS nps_detractors,
-                   count(*) FILTER (WHERE a.type = 'csat' AND a.score IS NOT NULL) AS csat_n,
-                   count(*) FILTER (WHERE a.type = 'csat' AND a.score >= 4) AS csat_satisfied,
-                   count(*) FILTER (WHERE a.type = 'ces' AND a.score IS NOT NULL) AS ces_n,
-                   COALESCE(sum(a.score) FILTER (WHERE a.type = 'ces'), 0) AS ces_sum,
-                   count(*) FILTER (WHERE a.type = 'ces' AND a.score >= 5) AS ces_easy,
-                   avg(a.score) FILTER (WHERE a.type = 'csat') AS csat_mean,
-                   avg(a.score) FILTER (WHERE a.type = 'nps') AS nps_mean
+            SELECT count(*) FILTER (WHERE a.type = {_NPS} AND a.score IS NOT NULL) AS nps_n,
+                   count(*) FILTER (WHERE a.type = {_NPS} AND a.score >= {_PROMOTER}) AS nps_promoters,
+                   count(*) FILTER (WHERE a.type = {_NPS} AND a.score <= {_DETRACTOR}) AS nps_detractors,
+                   count(*) FILTER (WHERE a.type = {_CSAT} AND a.score IS NOT NULL) AS csat_n,
+                   count(*) FILTER (WHERE a.type = {_CSAT} AND a.score >= {_SATISFIED}) AS csat_satisfied,
+                   count(*) FILTER (WHERE a.type = {_CES} AND a.score IS NOT NULL) AS ces_n,
+                   COALESCE(sum(a.score) FILTER (WHERE a.type = {_CES}), 0) AS ces_sum,
+                   count(*) FILTER (WHERE a.type = {_CES} AND a.score >= {_EASY}) AS ces_easy,
+                   avg(a.score) FILTER (WHERE a.type = {_CSAT}) AS csat_mean,
+                   avg(a.score) FILTER (WHERE a.type = {_NPS}) AS nps_mean
             FROM surveys_answer a WHERE a.response_id = s.id
          ) a
          CROSS JOIN LATERAL (
-            SELECT round(CASE WHEN a.csat_mean IS NOT NULL THEN a.csat_mean - 3
-                              WHEN a.nps_mean IS NOT NULL THEN (a.nps_mean - 5) / 2.5 END, 4) AS feel
+            SELECT round(CASE WHEN a.csat_mean IS NOT NULL THEN a.csat_mean - {_number(CSAT_FEELING_ZERO)}
+                              WHEN a.nps_mean IS NOT NULL
+                              THEN (a.nps_mean - {_number(NPS_FEELING_ZERO)}) / {_number(NPS_FEELING_STEP)}
+                         END, {_number(FEELING_PLACES)}) AS feel
          ) f
     WHERE {{response_filter}}
 """  # noqa: S608
 
-_COLUMNS = ", ".join(MEASURES)
-_SUMS = ", ".join(f"sum({measure})" for measure in MEASURES)
+_COLUMNS = ", ".join(SCORE_FIELDS)
+_SUMS = ", ".join(f"sum({measure})" for measure in SCORE_FIELDS)
 
 # GROUPING(persona_id, segment_id, employee_id) is a bit mask of the columns left out of a set.
 _INSERT = f"""
@@ -149,7 +164,6 @@ DERIVED_GRAINS: dict[str, tuple[str, tuple[str, ...]]] = {
     "emp": ("staff", ("employee_id",)),
 }
 _DERIVED_NAMES = tuple(DERIVED_GRAINS)
-SPANS = ("week", "month")
 _DIMENSIONS = ("touchpoint_id", "persona_id", "segment_id", "employee_id")
 
 
@@ -167,7 +181,8 @@ def _derive_days_sql(*, day_filter: str) -> str:
     )
 
 
-# A period's first day: date_trunc on a timestamp without time zone, so the session's zone plays no part.
+# A period's first day (periods.period_start in SQL; a test holds the two equal): date_trunc on a
+# timestamp without time zone, so the session's zone plays no part.
 _PERIOD_START = "date_trunc(%(span)s, day::timestamp)::date"
 
 
@@ -216,18 +231,6 @@ def rollup_derive_days(*, days: list[dt.date]) -> int:
         )
         cursor.execute(_derive_days_sql(day_filter="day = ANY(%(days)s)"), params)
         return cursor.rowcount
-
-
-def period_start(day: dt.date, span: str) -> dt.date:
-    """The first day of the ISO week (Monday) or month that `day` falls in."""
-    return day - dt.timedelta(days=day.weekday()) if span == "week" else day.replace(day=1)
-
-
-def period_end(start: dt.date, span: str) -> dt.date:
-    """The last day of the week or month starting on `start`."""
-    if span == "week":
-        return start + dt.timedelta(days=6)
-    return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
 
 
 def rollup_derive_periods(*, span: str, starts: list[dt.date], touchpoint_ids: list[int], with_null: bool) -> int:

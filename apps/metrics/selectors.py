@@ -22,12 +22,17 @@ from apps.core.request_memo import memoized_in_scope
 from apps.journeys.selectors import touchpoint_places
 from apps.metrics.formulas import SCORE_FIELDS, Scores
 from apps.metrics.models import DailyRollup, Grain
-from apps.metrics.rollup import SPANS, period_end, period_start
+from apps.metrics.periods import (
+    INTERVALS,
+    SPANS,
+    Interval,
+    period_end,
+    period_start,
+    period_starts,
+)
 
 Dimension = Literal["touchpoint", "stage", "path", "persona", "segment", "employee", "team"]
-Interval = Literal["day", "week", "month"]
 DIMENSIONS: tuple[str, ...] = ("touchpoint", "stage", "path", "persona", "segment", "employee", "team")
-INTERVALS: tuple[str, ...] = ("day", "week", "month")
 
 _COLUMN = {
     "touchpoint": "touchpoint_id",
@@ -242,28 +247,6 @@ def scores_by(*, filters: MetricFilter, dimension: Dimension) -> dict[int | None
     return dict(result)
 
 
-def period_next_start(day: dt.date, interval: Interval) -> dt.date:
-    """The first day of the day, ISO week or month after the one starting on `day`."""
-    if interval == "month":
-        return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return day + dt.timedelta(days=7 if interval == "week" else 1)
-
-
-def period_starts(*, start: dt.date, end: dt.date, interval: Interval) -> list[dt.date]:
-    """The first day of each day, ISO week (Monday) or month that overlaps start..end."""
-    if interval == "day":
-        current = start
-    elif interval == "week":
-        current = start - dt.timedelta(days=start.weekday())
-    else:
-        current = start.replace(day=1)
-    periods = []
-    while current <= end:
-        periods.append(current)
-        current = period_next_start(current, interval)
-    return periods
-
-
 def scores_series(
     *, filters: MetricFilter, interval: Interval, dimension: Dimension | None = None
 ) -> list[SeriesPoint]:
@@ -281,7 +264,7 @@ def scores_series(
             for period in periods
             for piece in _cover(
                 start=max(period, filters.start),
-                end=min(period_next_start(period, interval) - dt.timedelta(days=1), filters.end),
+                end=min(period_end(period, interval), filters.end),
             )
         ]
     )
@@ -290,7 +273,7 @@ def scores_series(
     cells: dict[tuple[dt.date, int | None], Scores] = {}
     for row in rows:
         key = mapper[row["key"]] if dimension else None
-        cell = (_period_of(row["day"], interval), key)
+        cell = (period_start(row["day"], interval), key)
         scores = Scores.from_mapping(row)
         cells[cell] = cells[cell] + scores if cell in cells else scores
     keys = sorted({key for _period, key in cells}, key=lambda k: (k is None, k or 0)) or [None]
@@ -301,9 +284,3 @@ def scores_series(
         for key in keys
         for period in periods
     ]
-
-
-def _period_of(day: dt.date, interval: Interval) -> dt.date:
-    if interval == "day":
-        return day
-    return period_start(day, interval)

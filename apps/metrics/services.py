@@ -21,10 +21,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.metrics.models import RecomputeRun
+from apps.metrics.periods import SPANS, period_start
 from apps.metrics.rollup import (
-    SPANS,
     DayBuckets,
-    period_start,
     rollup_derive_days,
     rollup_derive_periods,
     rollup_rebuild_all,

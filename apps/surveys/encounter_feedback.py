@@ -3,19 +3,12 @@
 from django.utils.translation import gettext as _
 
 from apps.encounters.feedback import EncounterFeedback, Score
-from apps.surveys.models import Invitation, InvitationStatus, QuestionType
+from apps.surveys.models import QUESTION_SCALES, Invitation, InvitationStatus
+from apps.surveys.poor_answers import answer_is_poor, poor_limits
 from apps.surveys.selectors import survey_settings_get
 
-SCORE_LABELS = {QuestionType.NPS: "NPS", QuestionType.CSAT: "CSAT", QuestionType.CES: "CES"}
-
-
-def poor_limits() -> dict[str, int]:
-    rules = survey_settings_get()
-    return {
-        QuestionType.NPS: rules.nps_poor_max,
-        QuestionType.CSAT: rules.csat_poor_max,
-        QuestionType.CES: rules.ces_poor_max,
-    }
+# Each scored measure's short name, the same abbreviation in every language (as a case's reason writes it).
+SCORE_LABELS = {kind: str(kind).upper() for kind in QUESTION_SCALES}
 
 
 def encounter_feedback_entries(encounter_ids: list[int]) -> dict[int, EncounterFeedback]:
@@ -24,7 +17,7 @@ def encounter_feedback_entries(encounter_ids: list[int]) -> dict[int, EncounterF
         .select_related("response")
         .prefetch_related("response__answers")
     )
-    limits = poor_limits()
+    limits = poor_limits(survey_settings_get())
     feedback: dict[int, EncounterFeedback] = {}
     for invitation in invitations:
         label = invitation.get_status_display()
@@ -36,7 +29,7 @@ def encounter_feedback_entries(encounter_ids: list[int]) -> dict[int, EncounterF
             entry.answered_at = response.submitted_at
             for answer in response.answers.all():
                 if answer.score is not None and answer.type in SCORE_LABELS:
-                    poor = answer.score <= limits[answer.type]
+                    poor = answer_is_poor(measure=answer.type, score=answer.score, limits=limits)
                     entry.scores.append(Score(label=SCORE_LABELS[answer.type], value=answer.score, poor=poor))
                 elif answer.text:
                     entry.comments.append(answer.text)

@@ -1,4 +1,6 @@
 import datetime as dt
+import functools
+import operator
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -303,10 +305,14 @@ class Answer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["response", "question"], name="answer_once_per_question"),
             models.CheckConstraint(
-                condition=Q(score__isnull=True)
-                | Q(type="nps", score__gte=0, score__lte=10)
-                | Q(type="csat", score__gte=1, score__lte=5)
-                | Q(type="ces", score__gte=1, score__lte=7),
+                condition=functools.reduce(
+                    operator.or_,
+                    (
+                        Q(type=str(kind), score__gte=low, score__lte=high)
+                        for kind, (low, high) in QUESTION_SCALES.items()
+                    ),
+                    Q(score__isnull=True),
+                ),
                 name="answer_score_in_scale",
             ),
         ]

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.cases.reasons import CaseReason, PoorScore
+from apps.cases.reasons import CaseReason
 from apps.cases.services import case_open
 from apps.core.exceptions import DomainError
 from apps.customers.models import ConsentSource
@@ -22,8 +22,8 @@ from apps.surveys.models import (
     Question,
     QuestionType,
     Response,
-    SurveySettings,
 )
+from apps.surveys.poor_answers import poor_limits, poor_scores
 from apps.surveys.selectors import survey_settings_get
 
 MAX_TEXT_LENGTH = 5000
@@ -85,20 +85,6 @@ def answers_clean(*, questions: list[Question], raw: dict[str, str]) -> list[Cle
     return cleaned
 
 
-def _poor_scores(answers: list[CleanAnswer], rules: SurveySettings) -> list[PoorScore]:
-    limits = {
-        QuestionType.NPS: rules.nps_poor_max,
-        QuestionType.CSAT: rules.csat_poor_max,
-        QuestionType.CES: rules.ces_poor_max,
-    }
-    poor = []
-    for answer in answers:
-        limit = limits.get(answer.question.type)
-        if limit is not None and answer.score is not None and answer.score <= limit:
-            poor.append(PoorScore(measure=str(answer.question.type), score=answer.score))
-    return poor
-
-
 def response_submit(*, invitation_id: int, raw_answers: dict[str, str], now: dt.datetime | None = None) -> Response:
     """Record the answers of an open invitation, once.
 
@@ -142,14 +128,16 @@ def response_submit(*, invitation_id: int, raw_answers: dict[str, str], now: dt.
         InvitationEmail.objects.filter(invitation=invitation, status=EmailStatus.SCHEDULED).update(
             status=EmailStatus.CANCELLED
         )
-        poor_scores = _poor_scores(answers, rules)
-        if poor_scores:
+        poor = poor_scores(
+            answers=[(answer.question.type, answer.score) for answer in answers], limits=poor_limits(rules)
+        )
+        if poor:
             comments = "\n\n".join(answer.text for answer in answers if answer.text)
             case_open(
                 customer=invitation.customer,
                 touchpoint=touchpoint,
                 encounter=invitation.encounter,
-                reason=CaseReason.poor_answer(poor_scores),
+                reason=CaseReason.poor_answer(poor),
                 detail=comments,
                 source_key=f"invitation:{invitation.pk}",
                 due_working_days=rules.case_due_working_days,

@@ -6,8 +6,10 @@ from django.utils.translation import gettext as _
 
 from apps.customers.models import Customer
 from apps.customers.timeline import TimelineEntry, TimelineKind
-from apps.surveys.encounter_feedback import SCORE_LABELS, poor_limits
+from apps.surveys.encounter_feedback import SCORE_LABELS
 from apps.surveys.models import Invitation, InvitationStatus, Response
+from apps.surveys.poor_answers import answer_is_poor, poor_limits
+from apps.surveys.selectors import survey_settings_get
 
 LIMIT = 100
 
@@ -36,13 +38,13 @@ def answer_timeline_entries(customer: Customer) -> Iterator[TimelineEntry]:
         .prefetch_related("answers")
         .order_by("-submitted_at")
     )
-    limits = poor_limits()
+    limits = poor_limits(survey_settings_get())
     for response in responses[:LIMIT]:
         scores, comments = [], []
         for answer in response.answers.all():
             if answer.score is not None and answer.type in SCORE_LABELS:
                 score = f"{SCORE_LABELS[answer.type]} {answer.score}"
-                if answer.score <= limits[answer.type]:
+                if answer_is_poor(measure=answer.type, score=answer.score, limits=limits):
                     score = _("%(score)s (poor)") % {"score": score}
                 scores.append(score)
             elif answer.text:

@@ -10,8 +10,8 @@ from django_tenants.utils import schema_context
 
 from apps.customers.models import Customer
 from apps.journeys.models import ServicePath
+from apps.metrics.formulas import SCORE_FIELDS
 from apps.metrics.models import DailyRollup, DirtyMark, RecomputeRun
-from apps.metrics.rollup import MEASURES
 from apps.metrics.services import metrics_refresh_dirty
 from apps.metrics.tasks import metrics_refresh
 from apps.surveys.models import Survey
@@ -28,7 +28,7 @@ START = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
 
 def rows_of(touchpoint_id: int) -> list[tuple[Any, ...]]:
     return sorted(
-        DailyRollup.objects.filter(touchpoint_id=touchpoint_id).values_list("day", "grain", *MEASURES), key=repr
+        DailyRollup.objects.filter(touchpoint_id=touchpoint_id).values_list("day", "grain", *SCORE_FIELDS), key=repr
     )
 
 

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 
 from apps.accounts.models import User
 from apps.cases.models import CaseEvent, CaseStatus, FollowUpCase
-from apps.cases.reasons import CaseReason, PoorScore
+from apps.cases.reasons import CaseReason
 from apps.customers.consent import consent_event_build, consent_wording_current
 from apps.customers.models import ConsentEvent, ConsentKind, ConsentSource, Customer
 from apps.demo.seeds.year import PlannedEncounter, PlanRules
@@ -36,6 +36,7 @@ from apps.surveys.models import (
     SuppressionReason,
     Survey,
 )
+from apps.surveys.poor_answers import poor_limits, poor_scores
 from apps.surveys.tokens import token_for, token_hash, token_nonce_new
 
 BATCH = 1000
@@ -219,15 +220,11 @@ def _answers(row: PlannedEncounter, response: Response, questions: list[Question
 def _poor_reason(row: PlannedEncounter, questions: list[Question], rules: PlanRules) -> CaseReason:
     """The case reason response_submit writes: the poor scores in question order."""
     assert row.answer is not None
-    scores = {
-        QuestionType.NPS: (row.answer.nps, rules.nps_poor_max),
-        QuestionType.CSAT: (row.answer.csat, rules.csat_poor_max),
-        QuestionType.CES: (row.answer.ces, rules.ces_poor_max),
-    }
+    scores = {QuestionType.NPS: row.answer.nps, QuestionType.CSAT: row.answer.csat, QuestionType.CES: row.answer.ces}
     return CaseReason.poor_answer(
-        PoorScore(measure=str(question.type), score=scores[question.type][0])
-        for question in questions
-        if question.type in scores and scores[question.type][0] <= scores[question.type][1]
+        poor_scores(
+            answers=[(question.type, scores.get(question.type)) for question in questions], limits=poor_limits(rules)
+        )
     )
 
 

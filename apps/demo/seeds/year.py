@@ -26,6 +26,9 @@ from zoneinfo import ZoneInfo
 
 from apps.cases.working_days import add_working_days, is_working_day
 from apps.demo.seeds.texts import COMMENTS, CONTACT_NOTES, NOTES_GOOD, NOTES_IDEA, NOTES_POOR, RESOLUTIONS
+from apps.metrics.formulas import nps_is_detractor, nps_is_promoter
+from apps.surveys.models import QuestionType
+from apps.surveys.poor_answers import answer_is_poor, poor_limits
 from apps.surveys.schedule import quiet_hours_adjust
 
 YEAR_DAYS = 365
@@ -214,7 +217,7 @@ def _answer(
     nps_drawn = random.gauss(NPS_BY_FEELING[feeling], 0.9)
     nps = _clamp(nps_drawn, 0, 10)
     csat = _clamp(random.gauss(3 + feeling, 0.45), 1, 5)
-    mood = "poor" if nps <= 6 else ("mid" if nps <= 8 else "good")
+    mood = "poor" if nps_is_detractor(nps) else ("good" if nps_is_promoter(nps) else "mid")
     comment = ""
     if random.random() < (0.75 if mood == "poor" else 0.35):
         comment = random.choice(COMMENTS.get(language, COMMENTS["fi"])[mood])
@@ -379,8 +382,11 @@ def _follow_up(
             language=languages[encounter.customer],
             submitted_at=answered_at,
         )
-        if answer.nps <= rules.nps_poor_max or answer.csat <= rules.csat_poor_max:
+        limits = poor_limits(rules)
+        if answer_is_poor(measure=QuestionType.NPS, score=answer.nps, limits=limits) or answer_is_poor(
+            measure=QuestionType.CSAT, score=answer.csat, limits=limits
+        ):
             answer.case = _case(random, opened_at=answered_at, profile=profile, now=now, rules=rules)
-        elif answer.ces <= rules.ces_poor_max:
+        elif answer_is_poor(measure=QuestionType.CES, score=answer.ces, limits=limits):
             answer.case = _case(effort, opened_at=answered_at, profile=profile, now=now, rules=rules)
         encounter.answer = answer
