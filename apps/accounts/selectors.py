@@ -21,6 +21,11 @@ def user_get(*, user_id: int) -> User | None:
     return User.objects.filter(pk=user_id).first()
 
 
+def user_is_active(*, user_id: int) -> bool:
+    """Whether the user exists in this company and may sign in (read now, not from a stale object)."""
+    return User.objects.filter(pk=user_id, is_active=True).exists()
+
+
 def team_list() -> QuerySet[Team]:
     """The company's teams by name, each with `member_count` (active members)."""
     return Team.objects.annotate(member_count=Count("members", filter=Q(members__is_active=True))).order_by("name")

@@ -7,7 +7,7 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("Leadership dashboard")
 
     def ready(self) -> None:
-        from apps.dashboards.digest import LEADERSHIP_DIGEST_EMAIL
+        from apps.dashboards.services import LEADERSHIP_DIGEST_EMAIL
         from apps.outbox.kinds import OutboxKind, outbox_kind_register
 
         outbox_kind_register(OutboxKind(name=LEADERSHIP_DIGEST_EMAIL, label=_("Weekly leadership digest")))

@@ -1,4 +1,4 @@
-"""Chart data for static/js/dashboard-charts.js, built from scores; no ORM here.
+"""Chart data for apps/dashboards/static/dashboards/charts.js, built from scores; no ORM here.
 
 Every label is translated here, on the server, so the script holds no text. Each chart
 also carries its numbers as a small table: what a screen reader reads, and what shows

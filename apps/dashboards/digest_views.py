@@ -8,7 +8,8 @@ from django.views import View
 
 from apps.accounts.capabilities import can_view_dashboards
 from apps.core.access import CapabilityRequiredMixin
-from apps.dashboards.digest import digest_is_subscribed, digest_subscribe, digest_unsubscribe
+from apps.dashboards.selectors.digest import digest_is_subscribed
+from apps.dashboards.services import digest_subscribe, digest_unsubscribe
 
 
 class DigestSettingsForm(forms.Form):

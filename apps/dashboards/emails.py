@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.selectors import user_language
-from apps.dashboards.digest import digest_build
+from apps.dashboards.selectors.digest import digest_build
 from apps.tenants.selectors import company_time_zone, company_url
 
 

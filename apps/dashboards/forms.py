@@ -1,25 +1,16 @@
 """The dashboard filters: a period, and optionally a path, a persona and a segment (GET)."""
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.http import QueryDict
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from apps.dashboards.periods import DEFAULT_PERIOD, MAX_CUSTOM_DAYS, Period, period_dates, period_of
+from apps.dashboards.selectors.choices import FilterChoices
 from apps.metrics.selectors import MetricFilter
-
-if TYPE_CHECKING:  # the selectors import this module's Period
-    from apps.dashboards.selectors.choices import FilterChoices
-
-DEFAULT_PERIOD = "90"
-MAX_CUSTOM_DAYS = 3 * 366
-# The interval of a chart follows the length of the period, so a chart has 5 to 60 points.
-DAY_INTERVAL_MAX_DAYS = 31
-WEEK_INTERVAL_MAX_DAYS = 182
 
 PERIOD_CHOICES = [
     ("30", _("Last 30 days")),
@@ -29,32 +20,6 @@ PERIOD_CHOICES = [
     ("custom", _("Custom dates")),
 ]
 FILTER_FIELDS = ("period", "start", "end", "path", "persona", "segment")
-
-
-def interval_for(*, days: int) -> str:
-    if days <= DAY_INTERVAL_MAX_DAYS:
-        return "day"
-    if days <= WEEK_INTERVAL_MAX_DAYS:
-        return "week"
-    return "month"
-
-
-@dataclass(frozen=True)
-class Period:
-    """What the page shows: the metric filter, the chart interval and the period in words."""
-
-    filters: MetricFilter
-    interval: str
-    label: str
-
-    @property
-    def previous(self) -> MetricFilter:
-        """The period of the same length just before, for the deltas."""
-        return self.filters.shifted(days=-self.filters.days)
-
-
-def period_label(*, start: dt.date, end: dt.date) -> str:
-    return f"{date_format(start, 'SHORT_DATE_FORMAT')}\u2013{date_format(end, 'SHORT_DATE_FORMAT')}"
 
 
 class DateInput(forms.DateInput):
@@ -117,7 +82,7 @@ class DashboardFilterForm(forms.Form):
     segment = ListedChoiceField(label=_("Segment"), required=False, empty_label=_("All"))
 
     def __init__(
-        self, data: QueryDict | None = None, *, today: dt.date, choices: "FilterChoices", show_path: bool = True
+        self, data: QueryDict | None = None, *, today: dt.date, choices: FilterChoices, show_path: bool = True
     ) -> None:
         data = data if data is not None else QueryDict()
         # An untouched form (no period in the URL) is the default view, not an error.
@@ -149,13 +114,9 @@ class DashboardFilterForm(forms.Form):
         return data
 
     def _dates(self, period: str) -> tuple[dt.date, dt.date]:
-        today = self.today
         if period == "custom":
             return self.cleaned_data["start"], self.cleaned_data["end"]
-        if period == "year":
-            return today.replace(month=1, day=1), today
-        days = int(period)
-        return today - dt.timedelta(days=days - 1), today
+        return period_dates(preset=period, today=self.today)
 
     def view_period(self, *, path_id: int | None = None, touchpoint_id: int | None = None) -> Period:
         """The period and narrowing to show; the defaults when the form has errors."""
@@ -172,9 +133,7 @@ class DashboardFilterForm(forms.Form):
             persona_id=persona.pk if persona else None,
             segment_id=segment.pk if segment else None,
         )
-        return Period(
-            filters=filters, interval=interval_for(days=filters.days), label=period_label(start=start, end=end)
-        )
+        return period_of(filters=filters)
 
     def query(self, *, without: tuple[str, ...] = ()) -> str:
         """The valid filter values as a query string, for links that keep the view (and the CSV export)."""

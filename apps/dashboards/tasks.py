@@ -15,13 +15,13 @@ def digest_dispatch_all() -> int:
 
 @app.task
 def digest_dispatch() -> int:
-    from apps.dashboards.digest import digest_deliveries_claim
+    from apps.dashboards.services import digest_deliveries_claim
 
     return len(digest_deliveries_claim(now=timezone.now()))
 
 
 @app.task(acks_late=True, **DATABASE_AWAY_RETRY)
 def digest_send_task(*, delivery_id: int) -> bool:
-    from apps.dashboards.digest import digest_send
+    from apps.dashboards.services import digest_send
 
     return digest_send(delivery_id=delivery_id)

@@ -14,7 +14,8 @@ from apps.core.csv_export import csv_format_for
 from apps.core.db_routing import replica_reads
 from apps.core.request_memo import read_scope
 from apps.dashboards import exporting
-from apps.dashboards.forms import DashboardFilterForm, Period
+from apps.dashboards.forms import DashboardFilterForm
+from apps.dashboards.periods import Period
 from apps.dashboards.selectors import company_dashboard, path_dashboard, perception_gap, touchpoint_dashboard
 from apps.dashboards.selectors.choices import FilterChoices, filter_choices
 from apps.journeys.selectors import path_get, touchpoint_get

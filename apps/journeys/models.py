@@ -1,7 +1,7 @@
 """Service-path maps: a path has ordered stages, a stage has ordered touchpoints.
 
 Positions are 0-based and dense within their parent; only the services in
-apps/journeys/services.py change them. The unique constraints are deferred to the
+apps/journeys/services/ change them. The unique constraints are deferred to the
 end of the transaction so that a reorder may pass through duplicate positions.
 """
 

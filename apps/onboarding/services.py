@@ -13,7 +13,9 @@ from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_log_record
 from apps.core.exceptions import DomainError
-from apps.journeys.services import path_create, stage_add, touchpoint_add
+from apps.journeys.services.paths import path_create
+from apps.journeys.services.stages import stage_add
+from apps.journeys.services.touchpoints import touchpoint_add
 from apps.onboarding.content import (
     STARTER_TEMPLATES,
     SURVEY_INTRO,

@@ -28,8 +28,14 @@ from apps.surveys.models import (
     SurveySettings,
 )
 from apps.surveys.models import Response as SurveyResponse
-from apps.surveys.overview import campaign_get, campaign_list, invitation_list, response_list, survey_get
-from apps.surveys.selectors import survey_settings_get
+from apps.surveys.selectors import (
+    campaign_get,
+    campaign_list,
+    invitation_list,
+    response_list,
+    survey_get,
+    survey_settings_get,
+)
 from apps.surveys.services import (
     MAX_REPEAT_MONTHS,
     QuestionInput,

@@ -7,7 +7,7 @@ from apps.customers.models import Language
 from apps.customers.selectors import segment_list
 from apps.personas.selectors import persona_list
 from apps.surveys.models import InvitationStatus, QuestionType, Survey, SurveySettings
-from apps.surveys.overview import EXPIRED
+from apps.surveys.selectors import EXPIRED
 from apps.surveys.services import AUDIENCE_KEYS, MAX_REPEAT_MONTHS, QuestionInput
 
 

@@ -1,15 +1,29 @@
+"""Reads for surveys: definitions and their touchpoint links, audiences, send-outs, invitations,
+responses and comments."""
+
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
+from apps.customers.models import Customer
+from apps.customers.selectors import customer_list
+from apps.journeys.selectors import touchpoint_list
 from apps.surveys.models import (
     Answer,
+    Campaign,
     EmailStatus,
     Invitation,
+    InvitationEmail,
+    InvitationStatus,
+    Question,
     QuestionType,
+    Response,
     Survey,
     SurveySettings,
+    TouchpointSurvey,
 )
 from apps.surveys.tokens import token_hash, token_looks_valid
 
@@ -76,3 +90,245 @@ def comments_for(*, touchpoint_id: int, since: dt.datetime, until: dt.datetime, 
         )
         for answer in answers
     ]
+
+
+def survey_list_with_counts(*, include_inactive: bool = True) -> QuerySet[Survey]:
+    surveys = Survey.objects.annotate(
+        question_count=Count("questions", distinct=True),
+        touchpoint_count=Count("touchpoints", distinct=True),
+        response_count=Count("responses", distinct=True),
+    ).order_by("-is_active", "name")
+    return surveys if include_inactive else surveys.filter(is_active=True)
+
+
+def survey_get(*, survey_id: int) -> Survey | None:
+    questions = Prefetch("questions", queryset=Question.objects.order_by("position"))
+    return Survey.objects.prefetch_related(questions).filter(pk=survey_id).first()
+
+
+def survey_touchpoint_links(*, survey: Survey) -> QuerySet[TouchpointSurvey]:
+    """The touchpoints that follow up with `survey`, in path order."""
+    return (
+        TouchpointSurvey.objects.filter(survey=survey)
+        .select_related("touchpoint__stage__path")
+        .order_by("touchpoint__stage__path__name", "touchpoint__stage__position", "touchpoint__position")
+    )
+
+
+@dataclass
+class StageChoices:
+    name: str
+    touchpoints: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class PathChoices:
+    name: str
+    stages: list[StageChoices] = field(default_factory=list)
+
+
+def touchpoint_choices_grouped() -> list[PathChoices]:
+    """Every touchpoint on a path in use, grouped by path and stage, each with its current
+    follow-up link (`touchpoint.link`, or None)."""
+    links = {link.touchpoint_id: link for link in TouchpointSurvey.objects.select_related("survey")}
+    paths: list[PathChoices] = []
+    for touchpoint in touchpoint_list():
+        touchpoint.link = links.get(touchpoint.pk)
+        path_name = touchpoint.stage.path.name
+        if not paths or paths[-1].name != path_name:
+            paths.append(PathChoices(name=path_name))
+        stages = paths[-1].stages
+        if not stages or stages[-1].name != touchpoint.stage.name:
+            stages.append(StageChoices(name=touchpoint.stage.name))
+        stages[-1].touchpoints.append(touchpoint)
+    return paths
+
+
+def audience_customers(*, audience: dict[str, Any]) -> QuerySet[Customer]:
+    """Every customer the filters match, before consent and unsubscribes are applied."""
+    customers = customer_list(
+        search=audience.get("search") or "",
+        segment_id=audience.get("segment"),
+        persona_id=audience.get("persona"),
+    )
+    if audience.get("language") in ("fi", "en"):
+        customers = customers.filter(language=audience["language"])
+    return customers
+
+
+@dataclass(frozen=True)
+class AudienceSummary:
+    matching: int
+    no_email: int
+    unsubscribed: int
+    no_consent: int
+    recently_surveyed: int
+
+    @property
+    def excluded(self) -> int:
+        return self.no_email + self.unsubscribed + self.no_consent
+
+    @property
+    def reachable(self) -> int:
+        """Invited: an invitation is made for each, including those the frequency cap holds back."""
+        return self.matching - self.excluded
+
+    @property
+    def emailed(self) -> int:
+        """Invited and sent the survey email now (the recently surveyed get no email this time)."""
+        return self.reachable - self.recently_surveyed
+
+
+def audience_summary(
+    *, audience: dict[str, Any], rules: SurveySettings, now: dt.datetime | None = None
+) -> AudienceSummary:
+    """How many customers the filters match, and why some of them will not get the survey.
+
+    Each excluded customer is counted once, for the first reason that applies (the
+    same order as when sending). Recently surveyed customers are invited but not
+    sent to (the frequency cap), so they are counted among the reachable ones.
+    """
+    now = now or timezone.now()
+    no_email = Q(email="")
+    unsubscribed = ~no_email & Q(unsubscribed=True)
+    no_consent = ~no_email & Q(unsubscribed=False, survey_consent=False)
+    reachable = ~no_email & Q(unsubscribed=False, survey_consent=True)
+    cap_start = now - dt.timedelta(days=rules.frequency_cap_days)
+    recent = Invitation.objects.filter(customer=OuterRef("pk")).filter(
+        Q(sent_at__gte=cap_start) | Q(status=InvitationStatus.SCHEDULED)
+    )
+    customers = audience_customers(audience=audience).order_by()
+    # The aggregates' names must not be those of fields ("unsubscribed").
+    counts = customers.aggregate(
+        n_matching=Count("pk"),
+        n_no_email=Count("pk", filter=no_email),
+        n_unsubscribed=Count("pk", filter=unsubscribed),
+        n_no_consent=Count("pk", filter=no_consent),
+    )
+    recently = 0
+    if rules.frequency_cap_days:
+        recently = customers.filter(reachable).filter(pk__in=Subquery(recent.values("customer_id"))).count()
+    return AudienceSummary(recently_surveyed=recently, **{key[2:]: value for key, value in counts.items()})
+
+
+def _invitation_counts() -> dict[str, Any]:
+    return {
+        "invited": Count("invitations", distinct=True),
+        "sent": Count(
+            "invitations",
+            filter=Q(invitations__status__in=[InvitationStatus.SENT, InvitationStatus.ANSWERED]),
+            distinct=True,
+        ),
+        "answered": Count("invitations", filter=Q(invitations__status=InvitationStatus.ANSWERED), distinct=True),
+        "not_sent": Count("invitations", filter=Q(invitations__status=InvitationStatus.SUPPRESSED), distinct=True),
+        "failed": Count("invitations", filter=Q(invitations__status=InvitationStatus.FAILED), distinct=True),
+    }
+
+
+def campaign_list(*, survey_id: int | None = None) -> QuerySet[Campaign]:
+    campaigns = Campaign.objects.select_related("survey", "created_by").annotate(**_invitation_counts())
+    if survey_id is not None:
+        campaigns = campaigns.filter(survey_id=survey_id)
+    return campaigns.order_by("-created_at")
+
+
+def campaign_get(*, campaign_id: int) -> Campaign | None:
+    return campaign_list().filter(pk=campaign_id).first()
+
+
+# Not a stored status: a sent invitation whose link expired unanswered. The "sent" counts and
+# filter mean the ones still awaiting an answer, so expired links are never counted as awaiting.
+EXPIRED = "expired"
+
+
+def _expired(now: dt.datetime) -> Q:
+    return Q(status=InvitationStatus.SENT, expires_at__isnull=False, expires_at__lte=now)
+
+
+def invitation_list(
+    *,
+    status: str = "",
+    survey_id: int | None = None,
+    customer_id: int | None = None,
+    campaign_id: int | None = None,
+    search: str = "",
+    now: dt.datetime | None = None,
+) -> QuerySet[Invitation]:
+    """Invitations, newest first, each with when its first email is due, the last send error and
+    whether its link expired unanswered. `status` is a stored status or EXPIRED; "sent" leaves the
+    expired ones out."""
+    now = now or timezone.now()
+    initial = InvitationEmail.objects.filter(invitation=OuterRef("pk")).order_by("due_at", "id")
+    failed = InvitationEmail.objects.filter(invitation=OuterRef("pk"), status=EmailStatus.FAILED).order_by("-id")
+    retrying = InvitationEmail.objects.filter(
+        invitation=OuterRef("pk"), status=EmailStatus.SENDING, outbound__attempts__gt=0
+    ).order_by("-id")
+    invitations = (
+        Invitation.objects.select_related("survey", "customer", "touchpoint", "campaign")
+        .annotate(
+            due_at=Subquery(initial.values("due_at")[:1]),
+            error=Subquery(failed.values("last_error")[:1]),
+            retry_error=Subquery(retrying.values("outbound__last_error")[:1]),
+            is_expired=ExpressionWrapper(_expired(now), output_field=BooleanField()),
+        )
+        .order_by("-created_at", "-id")
+    )
+    if status == EXPIRED:
+        invitations = invitations.filter(_expired(now))
+    elif status == InvitationStatus.SENT:
+        invitations = invitations.filter(status=status).exclude(_expired(now))
+    elif status in InvitationStatus.values:
+        invitations = invitations.filter(status=status)
+    if survey_id is not None:
+        invitations = invitations.filter(survey_id=survey_id)
+    if customer_id is not None:
+        invitations = invitations.filter(customer_id=customer_id)
+    if campaign_id is not None:
+        invitations = invitations.filter(campaign_id=campaign_id)
+    if search.strip():
+        term = search.strip()
+        invitations = invitations.filter(Q(customer__full_name__icontains=term) | Q(customer__email__icontains=term))
+    return invitations
+
+
+def invitation_status_counts(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Invitations per status, in one query; "sent" counts those still awaiting an answer and
+    EXPIRED those whose link expired unanswered."""
+    now = now or timezone.now()
+    rows = (
+        Invitation.objects.order_by()
+        .values("status")
+        .annotate(count=Count("pk"), expired=Count("pk", filter=_expired(now)))
+    )
+    counts = {status: 0 for status in [*InvitationStatus.values, EXPIRED]}
+    for row in rows:
+        counts[row["status"]] = row["count"] - row["expired"]
+        counts[EXPIRED] += row["expired"]
+    return counts
+
+
+def response_list(
+    *,
+    survey_id: int | None = None,
+    touchpoint_id: int | None = None,
+    path_id: int | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> QuerySet[Response]:
+    answers = Prefetch("answers", queryset=Answer.objects.select_related("question").order_by("question__position"))
+    responses = (
+        Response.objects.select_related("survey", "customer", "touchpoint", "path")
+        .prefetch_related(answers)
+        .order_by("-submitted_at", "-id")
+    )
+    if survey_id is not None:
+        responses = responses.filter(survey_id=survey_id)
+    if touchpoint_id is not None:
+        responses = responses.filter(touchpoint_id=touchpoint_id)
+    if path_id is not None:
+        responses = responses.filter(path_id=path_id)
+    if since is not None:
+        responses = responses.filter(submitted_at__gte=since)
+    if until is not None:
+        responses = responses.filter(submitted_at__lt=until)
+    return responses

@@ -23,19 +23,19 @@ from apps.surveys.forms import (
     SurveySettingsForm,
 )
 from apps.surveys.models import Campaign, InvitationStatus, QuestionType, Survey
-from apps.surveys.overview import (
+from apps.surveys.public_views import survey_form_context
+from apps.surveys.responses import answers_clean
+from apps.surveys.selectors import (
     audience_summary,
     campaign_list,
     invitation_list,
     invitation_status_counts,
     survey_get,
     survey_list_with_counts,
+    survey_settings_get,
     survey_touchpoint_links,
     touchpoint_choices_grouped,
 )
-from apps.surveys.public_views import survey_form_context
-from apps.surveys.responses import answers_clean
-from apps.surveys.selectors import survey_settings_get
 from apps.surveys.services import (
     campaign_create,
     campaign_pause,

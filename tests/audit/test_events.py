@@ -374,7 +374,7 @@ def test_deactivation_with_handover_logs_the_handover_and_the_deactivation(clien
     touchpoint = touchpoint_named(path, "Tarkastus")
     touchpoint.owner = frontline
     touchpoint.save(update_fields=["owner"])
-    from apps.journeys.services import user_deactivate_with_handover
+    from apps.journeys.services.ownership import user_deactivate_with_handover
 
     user_deactivate_with_handover(user=frontline, to_user=manager, acting_user=manager)
     owner, deactivated = new_entries()

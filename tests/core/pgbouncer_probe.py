@@ -17,7 +17,7 @@ from django_tenants.utils import schema_context  # noqa: E402
 
 from apps.accounts.models import Role, User  # noqa: E402
 from apps.journeys.models import ServicePath  # noqa: E402
-from apps.journeys.services import path_create  # noqa: E402
+from apps.journeys.services.paths import path_create  # noqa: E402
 
 TAG = uuid.uuid4().hex[:8]
 COMPANIES = ("alpha", "beta")

@@ -25,7 +25,7 @@ from django_tenants.utils import schema_context  # noqa: E402
 from apps.accounts.models import Role, User  # noqa: E402
 from apps.core.db_routing import REPLICA_DB_ALIAS, replica_reads, replica_state, replica_state_forget  # noqa: E402
 from apps.journeys.models import ServicePath  # noqa: E402
-from apps.journeys.services import path_create  # noqa: E402
+from apps.journeys.services.paths import path_create  # noqa: E402
 
 TAG = uuid.uuid4().hex[:8]
 LAG_CHECK_SQL = ("pg_current_wal_lsn", "pg_is_in_recovery", "pg_last_wal_replay_lsn")

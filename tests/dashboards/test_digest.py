@@ -12,10 +12,11 @@ from django.db import connection
 
 from apps.cases.models import FollowUpCase
 from apps.customers.models import Customer
-from apps.dashboards.digest import digest_send, digest_subscribe
 from apps.dashboards.models import DigestDelivery
+from apps.dashboards.services import digest_send, digest_subscribe
 from apps.dashboards.tasks import digest_dispatch
 from apps.maturity.models import MaturitySnapshot, TouchpointLevel
+from apps.maturity.services import maturity_settings_update
 from apps.metrics.services import metrics_refresh_dirty
 from apps.tenants.selectors import company_url
 from cxplatform.celery import app
@@ -175,6 +176,23 @@ def test_content_shows_the_numbers_and_the_link(
     for body in (text, html):
         assert company_url(tenant=connection.tenant, path="/dashboard/") in body
         assert company_url(tenant=connection.tenant, path=URL) in body
+
+
+@pytest.mark.parametrize(("min_answers", "warned"), [(30, True), (4, True), (3, False), (1, False)])
+def test_small_sample_warning_follows_the_company_minimum(
+    world: dict[str, Any],
+    eager_tasks: None,
+    django_capture_on_commit_callbacks: Any,
+    min_answers: int,
+    warned: bool,
+) -> None:
+    """Last week had 3 NPS answers: too few only where the company asks for more than that."""
+    maturity_settings_update(window_days=90, min_answers=min_answers, max_overdue_cases=0, rollup_share_percent=50)
+    run_job(MONDAY_0730, django_capture_on_commit_callbacks)
+    text, html = mail.outbox[0].body, mail.outbox[0].alternatives[0][0]
+    assert "NPS from 3 answers" in text
+    for body in (text, html):
+        assert ("Few answers: read the NPS with care." in body) is warned
 
 
 def test_finnish_subscriber_gets_it_in_finnish(

@@ -3,7 +3,9 @@
 from django.db import connection
 
 from apps.journeys.models import ServicePath, Stage, Touchpoint
-from apps.journeys.services import path_create, stage_add, touchpoint_add
+from apps.journeys.services.paths import path_create
+from apps.journeys.services.stages import stage_add
+from apps.journeys.services.touchpoints import touchpoint_add
 
 
 def map_build(name: str = "Määräaikaiskatsastus", stages: dict[str, list[str]] | None = None) -> ServicePath:

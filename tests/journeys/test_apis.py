@@ -3,7 +3,8 @@
 import pytest
 
 from apps.journeys.models import OwnershipChange, ServicePath, Stage, Touchpoint
-from apps.journeys.services import path_archive, touchpoint_assign_owner
+from apps.journeys.services.ownership import touchpoint_assign_owner
+from apps.journeys.services.paths import path_archive
 from tests.journeys.factories import map_build, stage_named, touchpoint_layout, touchpoint_named
 
 pytestmark = pytest.mark.django_db

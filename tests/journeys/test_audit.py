@@ -3,12 +3,9 @@ from django.utils import translation
 
 from apps.journeys.audit import EMPTY
 from apps.journeys.selectors import path_audit
-from apps.journeys.services import (
-    stage_rename,
-    touchpoint_assign_owner,
-    touchpoint_delete,
-    touchpoint_update,
-)
+from apps.journeys.services.ownership import touchpoint_assign_owner
+from apps.journeys.services.stages import stage_rename
+from apps.journeys.services.touchpoints import touchpoint_delete, touchpoint_update
 from tests.journeys.factories import map_build, stage_named, touchpoint_named
 
 pytestmark = pytest.mark.django_db

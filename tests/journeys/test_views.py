@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Role
 from apps.journeys.models import OwnershipChange, Touchpoint
-from apps.journeys.services import touchpoint_assign_owner
+from apps.journeys.services.ownership import touchpoint_assign_owner
 from tests.conftest import make_user
 from tests.journeys.factories import map_build, stage_named, stage_names, touchpoint_layout, touchpoint_named
 

@@ -14,7 +14,7 @@ from django_tenants.utils import tenant_context
 
 from apps.customers.services import customer_create
 from apps.encounters.services import encounter_log
-from apps.journeys.services import touchpoint_assign_owner
+from apps.journeys.services.ownership import touchpoint_assign_owner
 from apps.onboarding.selectors import company_setup_get, complete_cache_key, onboarding_setup_pending
 from apps.onboarding.services import starter_offer_skip
 from apps.surveys.models import Invitation, InvitationStatus

@@ -89,7 +89,7 @@ def digests_claim(committed) -> list[str]:
     readers = _users(committed, "reader")
     monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
     for reader in readers:
-        from apps.dashboards.digest import digest_subscribe
+        from apps.dashboards.services import digest_subscribe
 
         digest_subscribe(user=reader)
         delivery = DigestDelivery.objects.create(user=reader, week_start=monday)

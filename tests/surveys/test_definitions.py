@@ -7,8 +7,7 @@ import pytest
 from apps.core.exceptions import DomainError
 from apps.customers.services import customer_create
 from apps.surveys.models import Answer, Campaign, Question, QuestionType, Response, Survey, TouchpointSurvey
-from apps.surveys.overview import audience_summary, touchpoint_choices_grouped
-from apps.surveys.selectors import survey_settings_get
+from apps.surveys.selectors import audience_summary, survey_settings_get, touchpoint_choices_grouped
 from apps.surveys.sending import campaigns_run_due, invitation_create
 from apps.surveys.services import (
     QuestionInput,

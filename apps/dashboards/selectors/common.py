@@ -18,7 +18,7 @@ from apps.dashboards.charts import (
     score_trend_chart,
     volume_chart,
 )
-from apps.dashboards.forms import Period
+from apps.dashboards.periods import Period
 from apps.maturity.rules import MaturityThresholds, Rollup
 from apps.maturity.selectors import (
     MaturityOverview,

@@ -13,7 +13,7 @@ from apps.cases.selectors import CaseCounts, case_counts
 from apps.dashboards.charts import (
     Chart,
 )
-from apps.dashboards.forms import Period
+from apps.dashboards.periods import Period
 from apps.dashboards.selectors.choices import FilterChoices, filter_choices
 from apps.dashboards.selectors.common import (
     Kpi,

@@ -13,7 +13,7 @@ from apps.dashboards.charts import (
     CurvePoint,
     emotion_curve_chart,
 )
-from apps.dashboards.forms import Period
+from apps.dashboards.periods import Period
 from apps.dashboards.selectors.common import (
     Kpi,
     MaturitySummary,

@@ -13,7 +13,7 @@ from apps.dashboards.charts import (
     GapBar,
     gap_bars_chart,
 )
-from apps.dashboards.forms import Period
+from apps.dashboards.periods import Period
 from apps.dashboards.selectors.common import answers_floor, too_few
 from apps.journeys.models import Touchpoint
 from apps.journeys.selectors import touchpoint_list

@@ -16,7 +16,10 @@ from django.utils import timezone
 
 from apps.demo.seeds.context import DemoContext
 from apps.journeys.models import OwnershipChange, ServicePath, Stage, Touchpoint
-from apps.journeys.services import path_create, stage_add, touchpoint_add, touchpoint_assign_owner
+from apps.journeys.services.ownership import touchpoint_assign_owner
+from apps.journeys.services.paths import path_create
+from apps.journeys.services.stages import stage_add
+from apps.journeys.services.touchpoints import touchpoint_add
 
 # The maps were drawn this long before the demo's "now", before its year of encounters.
 MAPPED_DAYS_AGO = 400

@@ -21,9 +21,12 @@ from apps.accounts.capabilities import can_manage_cx_model
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
-from apps.journeys import selectors, services
+from apps.journeys import selectors
 from apps.journeys.forms import OwnerForm, PathForm, StageForm, TouchpointForm, TouchpointQuickAddForm
 from apps.journeys.models import ServicePath, Stage, Touchpoint
+from apps.journeys.services.ownership import touchpoint_assign_owner
+from apps.journeys.services.stages import stage_add, stage_delete, stage_move, stage_rename
+from apps.journeys.services.touchpoints import touchpoint_add, touchpoint_delete, touchpoint_move, touchpoint_update
 
 
 def _is_fetch(request: HttpRequest) -> bool:
@@ -135,7 +138,7 @@ class StageAddView(_EditorAction):
         if not form.is_valid():
             return _reply(request, path_id, error=DomainError(_("Give the stage a name.")), anchor="add-stage")
         try:
-            stage = services.stage_add(path=path, name=form.cleaned_data["name"])
+            stage = stage_add(path=path, name=form.cleaned_data["name"])
         except DomainError as error:
             return _reply(request, path_id, error=error, anchor="add-stage")
         return _reply(
@@ -150,7 +153,7 @@ class StageRenameView(_EditorAction):
         try:
             if not form.is_valid():
                 raise DomainError(_("Give the stage a name."))
-            stage = services.stage_rename(stage=stage, name=form.cleaned_data["name"])
+            stage = stage_rename(stage=stage, name=form.cleaned_data["name"])
         except DomainError as error:
             return _reply(request, stage.path_id, error=error, anchor=f"stage-{stage.pk}")
         return _reply(request, stage.path_id, message=_("Stage renamed."), anchor=f"stage-{stage.pk}")
@@ -173,7 +176,7 @@ class StageMoveView(_EditorAction):
     def post(self, request: HttpRequest, stage_id: int) -> HttpResponse:
         stage = _stage(stage_id)
         try:
-            services.stage_move(stage=stage, position=_target_position(request, stage.position))
+            stage_move(stage=stage, position=_target_position(request, stage.position))
         except DomainError as error:
             return _reply(request, stage.path_id, error=error, anchor=f"stage-{stage.pk}")
         return _reply(request, stage.path_id, message=_("Stage moved."), anchor=f"stage-{stage.pk}")
@@ -183,7 +186,7 @@ class StageDeleteView(_EditorAction):
     def post(self, request: HttpRequest, stage_id: int) -> HttpResponse:
         stage = _stage(stage_id)
         try:
-            services.stage_delete(stage=stage)
+            stage_delete(stage=stage)
         except DomainError as error:
             return _reply(request, stage.path_id, error=error, anchor=f"stage-{stage.pk}")
         return _reply(request, stage.path_id, message=_("Stage “%(name)s” deleted.") % {"name": stage})
@@ -196,7 +199,7 @@ class TouchpointAddView(_EditorAction):
         try:
             if not form.is_valid():
                 raise DomainError(_("Give the touchpoint a name."))
-            touchpoint = services.touchpoint_add(stage=stage, **form.cleaned_data)
+            touchpoint = touchpoint_add(stage=stage, **form.cleaned_data)
         except DomainError as error:
             return _reply(request, stage.path_id, error=error, anchor=f"stage-{stage.pk}")
         touchpoint = _touchpoint(touchpoint.pk)
@@ -229,7 +232,7 @@ class TouchpointUpdateView(_EditorAction):
         form = TouchpointForm(request.POST, prefix="tp")
         if form.is_valid():
             try:
-                touchpoint = services.touchpoint_update(touchpoint=touchpoint, **form.cleaned_data)
+                touchpoint = touchpoint_update(touchpoint=touchpoint, **form.cleaned_data)
             except DomainError as error:
                 form_add_domain_error(form, error)
             else:
@@ -256,13 +259,13 @@ class TouchpointMoveView(_EditorAction):
                     raise DomainError(_("There is no stage on that side."))
                 # Into the neighbouring stage on the side it came from: last of the previous, first of the next.
                 position = 10_000 if direction == "prev_stage" else 0
-                services.touchpoint_move(touchpoint=touchpoint, stage=stages[index], position=position)
+                touchpoint_move(touchpoint=touchpoint, stage=stages[index], position=position)
             else:
                 stage = touchpoint.stage
                 if request.POST.get("stage", "").isdigit():
                     stage = _stage(int(request.POST["stage"]))
                 position = _target_position(request, touchpoint.position)
-                services.touchpoint_move(touchpoint=touchpoint, stage=stage, position=position)
+                touchpoint_move(touchpoint=touchpoint, stage=stage, position=position)
         except DomainError as error:
             return _reply(request, path_id, error=error, anchor=f"touchpoint-{touchpoint.pk}")
         return _reply(request, path_id, message=_("Touchpoint moved."), anchor=f"touchpoint-{touchpoint.pk}")
@@ -273,7 +276,7 @@ class TouchpointDeleteView(_EditorAction):
         touchpoint = _touchpoint(touchpoint_id)
         path_id = touchpoint.stage.path_id
         try:
-            services.touchpoint_delete(touchpoint=touchpoint)
+            touchpoint_delete(touchpoint=touchpoint)
         except DomainError as error:
             return _reply(request, path_id, error=error)
         reply = _reply(request, path_id, message=_("Touchpoint “%(name)s” deleted.") % {"name": touchpoint})
@@ -292,7 +295,7 @@ class TouchpointOwnerView(_EditorAction):
         error = None
         if form.is_valid():
             try:
-                services.touchpoint_assign_owner(
+                touchpoint_assign_owner(
                     touchpoint=touchpoint,
                     owner=form.cleaned_data["owner"],
                     backup=form.cleaned_data["backup_owner"],

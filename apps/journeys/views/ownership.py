@@ -13,8 +13,9 @@ from apps.accounts.selectors import user_get
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
-from apps.journeys import selectors, services
+from apps.journeys import selectors
 from apps.journeys.forms import HandoverForm, OwnerForm
+from apps.journeys.services.ownership import touchpoint_reassign_all, user_deactivate_with_handover
 
 HISTORY_PAGE_SIZE = 50
 
@@ -55,7 +56,7 @@ class OwnershipPersonView(CapabilityRequiredMixin, View):
         form = HandoverForm(request.POST, leaving=person)
         if form.is_valid():
             try:
-                count = services.touchpoint_reassign_all(
+                count = touchpoint_reassign_all(
                     from_user=person, to_user=form.cleaned_data["to_user"], acting_user=request.user
                 )
             except DomainError as error:
@@ -97,7 +98,7 @@ class UserDeactivateView(CapabilityRequiredMixin, View):
         form = HandoverForm(request.POST, leaving=person)
         if form.is_valid():
             try:
-                count = services.user_deactivate_with_handover(
+                count = user_deactivate_with_handover(
                     user=person, to_user=form.cleaned_data["to_user"], acting_user=request.user
                 )
             except DomainError as error:

@@ -9,10 +9,11 @@ from apps.accounts.capabilities import can_manage_cx_model, can_view_service_pat
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
-from apps.journeys import selectors, services
+from apps.journeys import selectors
 from apps.journeys.emotion_curve import CurveInput, emotion_curve, peak_end_summary
 from apps.journeys.forms import PathForm
 from apps.journeys.models import EMOTION_CHOICES, Channel
+from apps.journeys.services.paths import path_archive, path_create, path_restore, path_update
 
 
 def _path_or_404(path_id: int) -> object:
@@ -34,7 +35,7 @@ class PathListView(CapabilityRequiredMixin, View):
         form = PathForm(request.POST)
         if form.is_valid():
             try:
-                path = services.path_create(**form.cleaned_data, created_by=request.user)
+                path = path_create(**form.cleaned_data, created_by=request.user)
             except DomainError as error:
                 form_add_domain_error(form, error)
             else:
@@ -94,7 +95,7 @@ class PathSettingsView(CapabilityRequiredMixin, View):
         form = PathForm(request.POST)
         if form.is_valid():
             try:
-                services.path_update(path=path, **form.cleaned_data)
+                path_update(path=path, **form.cleaned_data)
             except DomainError as error:
                 messages.error(request, error.message)
             else:
@@ -108,7 +109,7 @@ class PathArchiveView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_manage_cx_model)
 
     def post(self, request: HttpRequest, path_id: int) -> HttpResponse:
-        path = services.path_archive(path=_path_or_404(path_id))
+        path = path_archive(path=_path_or_404(path_id))
         messages.success(request, _("“%(name)s” was archived. You find it under Archived.") % {"name": path})
         return redirect("journeys:path_list")
 
@@ -117,7 +118,7 @@ class PathRestoreView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_manage_cx_model)
 
     def post(self, request: HttpRequest, path_id: int) -> HttpResponse:
-        path = services.path_restore(path=_path_or_404(path_id))
+        path = path_restore(path=_path_or_404(path_id))
         messages.success(request, _("“%(name)s” is in use again.") % {"name": path})
         return redirect("journeys:path_map", path_id=path.pk)
 

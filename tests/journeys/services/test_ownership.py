@@ -4,7 +4,7 @@ from apps.accounts.models import Role, User
 from apps.core.exceptions import DomainError
 from apps.journeys.models import OwnershipChange
 from apps.journeys.selectors import touchpoints_owned_by, touchpoints_unowned
-from apps.journeys.services import (
+from apps.journeys.services.ownership import (
     touchpoint_assign_owner,
     touchpoint_reassign_all,
     user_deactivate_with_handover,

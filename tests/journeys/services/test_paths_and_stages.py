@@ -2,16 +2,8 @@ import pytest
 
 from apps.core.exceptions import DomainError
 from apps.journeys.models import ServicePath, Stage
-from apps.journeys.services import (
-    path_archive,
-    path_create,
-    path_restore,
-    path_update,
-    stage_add,
-    stage_delete,
-    stage_move,
-    stage_rename,
-)
+from apps.journeys.services.paths import path_archive, path_create, path_restore, path_update
+from apps.journeys.services.stages import stage_add, stage_delete, stage_move, stage_rename
 from tests.journeys.factories import constraints_check, map_build, stage_named, stage_names, touchpoint_named
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ import pytest
 
 from apps.core.exceptions import DomainError
 from apps.journeys.models import Touchpoint
-from apps.journeys.services import touchpoint_add, touchpoint_delete, touchpoint_move, touchpoint_update
+from apps.journeys.services.touchpoints import touchpoint_add, touchpoint_delete, touchpoint_move, touchpoint_update
 from tests.journeys.factories import constraints_check, map_build, stage_named, touchpoint_layout, touchpoint_named
 
 pytestmark = pytest.mark.django_db

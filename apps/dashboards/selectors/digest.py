@@ -1,27 +1,17 @@
-"""The weekly leadership digest: opting in, claiming each Monday's emails, and what they say.
-
-Every hour each company looks whether it is Monday 07:00 or later in its own time
-zone. If so, each subscriber without a delivery row for this week gets one: the
-insert is the claim (one row per user and week), so two overlapping runs cannot
-both send. A task started when the claim commits claims the row once more
-(sent_at still null) and writes the email into the outbox in the same
-transaction, so a task delivered twice queues one email; the outbox sends it.
-"""
+"""What the weekly leadership digest says, and when it is due; the claiming and sending are in
+`apps.dashboards.services`."""
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.capabilities import can_view_dashboards
 from apps.accounts.models import User
 from apps.cases.selectors import CaseCounts, case_counts
-from apps.core.exceptions import DomainError
-from apps.dashboards.models import DigestDelivery, DigestSubscription
+from apps.dashboards.models import DigestSubscription
+from apps.dashboards.selectors.common import answers_floor, too_few
 from apps.encounters.selectors import encounter_list
 from apps.journeys.selectors import touchpoint_list
 from apps.maturity.rules import Level
@@ -30,36 +20,13 @@ from apps.metrics.formulas import Scores
 from apps.metrics.selectors import MetricFilter, scores_total
 from apps.tenants.selectors import company_day_start, company_time_zone
 
-logger = logging.getLogger(__name__)
-
 DIGEST_WEEKDAY = 0  # Monday
 DIGEST_HOUR = 7
 DIGEST_NOTES = 5
-# A claimed digest still unsent after this long lost its task (a broker hiccup); the next run resends it.
-RESEND_AFTER = dt.timedelta(minutes=30)
-
-
-# --- Opting in and out ------------------------------------------------------------
 
 
 def digest_is_subscribed(*, user: User) -> bool:
     return DigestSubscription.objects.filter(user=user).exists()
-
-
-@transaction.atomic
-def digest_subscribe(*, user: User) -> DigestSubscription:
-    if not can_view_dashboards(user):
-        raise DomainError(_("The weekly digest is for managers and admins."), code="not_allowed")
-    subscription, _created = DigestSubscription.objects.get_or_create(user=user)
-    return subscription
-
-
-@transaction.atomic
-def digest_unsubscribe(*, user: User) -> None:
-    DigestSubscription.objects.filter(user=user).delete()
-
-
-# --- Claiming and sending ---------------------------------------------------------
 
 
 def digest_week_due(*, now: dt.datetime) -> dt.date | None:
@@ -68,76 +35,6 @@ def digest_week_due(*, now: dt.datetime) -> dt.date | None:
     if local.weekday() != DIGEST_WEEKDAY or local.hour < DIGEST_HOUR:
         return None
     return local.date()
-
-
-def _send_later(delivery_id: int) -> None:
-    from apps.dashboards.tasks import digest_send_task
-
-    transaction.on_commit(lambda: digest_send_task.delay(delivery_id=delivery_id))
-
-
-def digest_deliveries_claim(*, now: dt.datetime) -> list[int]:
-    """Claim this week's digest for every subscriber who has none yet; the emails go out on commit.
-
-    Also hands out again the claims of this week whose task never ran. Returns the ids sent to tasks.
-    """
-    week_start = digest_week_due(now=now)
-    if week_start is None:
-        return []
-    subscriptions = (
-        DigestSubscription.objects.select_related("user")
-        .exclude(user__digest_deliveries__week_start=week_start)
-        .order_by("id")
-    )
-    queued = []
-    for subscription in subscriptions:
-        if not can_view_dashboards(subscription.user):
-            continue
-        try:
-            with transaction.atomic():
-                delivery = DigestDelivery.objects.create(user=subscription.user, week_start=week_start)
-                _send_later(delivery.pk)
-        except IntegrityError:
-            continue  # another run claimed it first
-        queued.append(delivery.pk)
-    stalled = DigestDelivery.objects.filter(
-        week_start=week_start, sent_at__isnull=True, created_at__lt=now - RESEND_AFTER
-    ).values_list("pk", flat=True)
-    for delivery_id in stalled:
-        with transaction.atomic():
-            _send_later(delivery_id)
-        queued.append(delivery_id)
-    return queued
-
-
-LEADERSHIP_DIGEST_EMAIL = "leadership_digest"
-
-
-def digest_send(*, delivery_id: int) -> bool:
-    """Queue one claimed digest once; returns whether this call queued it.
-
-    The second claim (sent_at) and the outbox message commit together; the outbox
-    sends the email and retries it.
-    """
-    from apps.dashboards.emails import digest_email
-    from apps.outbox.services import outbound_email_queue
-
-    with transaction.atomic():
-        claimed = DigestDelivery.objects.filter(pk=delivery_id, sent_at__isnull=True).update(sent_at=timezone.now())
-        if not claimed:
-            return False
-        delivery = DigestDelivery.objects.select_related("user").get(pk=delivery_id)
-        user = delivery.user
-        if not (can_view_dashboards(user) and user.email and digest_is_subscribed(user=user)):
-            logger.info("digest %s not sent: the user left the dashboards or unsubscribed", delivery_id)
-            return False
-        outbound_email_queue(
-            kind=LEADERSHIP_DIGEST_EMAIL, message=digest_email(user=user, week_start=delivery.week_start)
-        )
-    return True
-
-
-# --- What the digest says -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -287,7 +184,8 @@ def digest_build(*, user: User, week_start: dt.date, now: dt.datetime | None = N
         lines=_score_lines(current, previous),
         nps_margin=_number(current.nps_margin, 1),
         nps_answers=current.nps_n,
-        nps_small_sample=current.nps_small_sample,
+        # The company's minimum sample, the same floor the dashboards judge figures by.
+        nps_small_sample=too_few(answers=current.nps_n, floor=answers_floor()),
         company_level=str(company_level.label),
         company_shares={str(level.label): _number(share, 1) for level, share in company_shares.items()},
         moves=_level_moves(before_day=last_end - dt.timedelta(days=7), after_day=last_end),

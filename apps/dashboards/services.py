@@ -1,0 +1,106 @@
+"""The weekly leadership digest: opting in and out, claiming each Monday's emails, and sending them.
+
+Every hour each company looks whether it is Monday 07:00 or later in its own time
+zone. If so, each subscriber without a delivery row for this week gets one: the
+insert is the claim (one row per user and week), so two overlapping runs cannot
+both send. A task started when the claim commits claims the row once more
+(sent_at still null) and writes the email into the outbox in the same
+transaction, so a task delivered twice queues one email; the outbox sends it.
+What the email says is read by `apps.dashboards.selectors.digest`.
+"""
+
+import datetime as dt
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.capabilities import can_view_dashboards
+from apps.accounts.models import User
+from apps.core.exceptions import DomainError
+from apps.dashboards.models import DigestDelivery, DigestSubscription
+from apps.dashboards.selectors.digest import digest_is_subscribed, digest_week_due
+
+logger = logging.getLogger(__name__)
+
+# A claimed digest still unsent after this long lost its task (a broker hiccup); the next run resends it.
+RESEND_AFTER = dt.timedelta(minutes=30)
+LEADERSHIP_DIGEST_EMAIL = "leadership_digest"
+
+
+@transaction.atomic
+def digest_subscribe(*, user: User) -> DigestSubscription:
+    if not can_view_dashboards(user):
+        raise DomainError(_("The weekly digest is for managers and admins."), code="not_allowed")
+    subscription, _created = DigestSubscription.objects.get_or_create(user=user)
+    return subscription
+
+
+@transaction.atomic
+def digest_unsubscribe(*, user: User) -> None:
+    DigestSubscription.objects.filter(user=user).delete()
+
+
+def _send_later(delivery_id: int) -> None:
+    from apps.dashboards.tasks import digest_send_task
+
+    transaction.on_commit(lambda: digest_send_task.delay(delivery_id=delivery_id))
+
+
+def digest_deliveries_claim(*, now: dt.datetime) -> list[int]:
+    """Claim this week's digest for every subscriber who has none yet; the emails go out on commit.
+
+    Also hands out again the claims of this week whose task never ran. Returns the ids sent to tasks.
+    """
+    week_start = digest_week_due(now=now)
+    if week_start is None:
+        return []
+    subscriptions = (
+        DigestSubscription.objects.select_related("user")
+        .exclude(user__digest_deliveries__week_start=week_start)
+        .order_by("id")
+    )
+    queued = []
+    for subscription in subscriptions:
+        if not can_view_dashboards(subscription.user):
+            continue
+        try:
+            with transaction.atomic():
+                delivery = DigestDelivery.objects.create(user=subscription.user, week_start=week_start)
+                _send_later(delivery.pk)
+        except IntegrityError:
+            continue  # another run claimed it first
+        queued.append(delivery.pk)
+    stalled = DigestDelivery.objects.filter(
+        week_start=week_start, sent_at__isnull=True, created_at__lt=now - RESEND_AFTER
+    ).values_list("pk", flat=True)
+    for delivery_id in stalled:
+        with transaction.atomic():
+            _send_later(delivery_id)
+        queued.append(delivery_id)
+    return queued
+
+
+def digest_send(*, delivery_id: int) -> bool:
+    """Queue one claimed digest once; returns whether this call queued it.
+
+    The second claim (sent_at) and the outbox message commit together; the outbox
+    sends the email and retries it.
+    """
+    from apps.dashboards.emails import digest_email
+    from apps.outbox.services import outbound_email_queue
+
+    with transaction.atomic():
+        claimed = DigestDelivery.objects.filter(pk=delivery_id, sent_at__isnull=True).update(sent_at=timezone.now())
+        if not claimed:
+            return False
+        delivery = DigestDelivery.objects.select_related("user").get(pk=delivery_id)
+        user = delivery.user
+        if not (can_view_dashboards(user) and user.email and digest_is_subscribed(user=user)):
+            logger.info("digest %s not sent: the user left the dashboards or unsubscribed", delivery_id)
+            return False
+        outbound_email_queue(
+            kind=LEADERSHIP_DIGEST_EMAIL, message=digest_email(user=user, week_start=delivery.week_start)
+        )
+    return True
