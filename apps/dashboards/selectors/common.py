@@ -25,8 +25,18 @@ from apps.maturity.selectors import (
     maturity_thresholds,
     maturity_trend_shares,
 )
-from apps.metrics.formulas import NPS_SMALL_SAMPLE, SCORE_FIELDS, Scores
-from apps.metrics.selectors import MetricFilter, period_starts, scores_series
+from apps.metrics.formulas import (
+    CES_EASY_MIN,
+    CSAT_SATISFIED_MIN,
+    NPS_DETRACTOR_MAX,
+    NPS_PROMOTER_MIN,
+    NPS_SMALL_SAMPLE,
+    SCORE_FIELDS,
+    Scores,
+)
+from apps.metrics.periods import period_start, period_starts
+from apps.metrics.selectors import MetricFilter, scores_series
+from apps.surveys.models import QUESTION_SCALES, QuestionType
 from apps.tenants.selectors import company_day_start
 
 # --- Too few answers to judge --------------------------------------------------------------
@@ -78,8 +88,8 @@ def score_metrics() -> dict[str, SeriesMetric]:
             label=_("CES"),
             value=lambda s: s.ces,
             answers=lambda s: s.ces_n,
-            y_min=1,
-            y_max=7,
+            y_min=QUESTION_SCALES[QuestionType.CES][0],
+            y_max=QUESTION_SCALES[QuestionType.CES][1],
             digits=2,
         ),
         "response_rate": SeriesMetric(
@@ -117,6 +127,11 @@ class Kpi:
     definition: str
     chart: Chart
     too_few: bool = False
+
+
+def _span(low: int, high: int) -> str:
+    """A closed score range as people write it (9 to 10 with an en dash), from the rules' own constants."""
+    return f"{low}\N{EN DASH}{high}"
 
 
 def _delta(value: float | int | None, previous: float | int | None, digits: int) -> tuple[float | None, str, str]:
@@ -157,15 +172,29 @@ def _kpi(
             warning = _("Fewer than %(limit)s answers: the margin is wide, read with care.") % {
                 "limit": NPS_SMALL_SAMPLE
             }
-        definition = _("Promoters (9-10) minus detractors (0-6), in percent of the answers.")
+        definition = _("Promoters (%(promoters)s) minus detractors (%(detractors)s), in percent of the answers.") % {
+            "promoters": _span(NPS_PROMOTER_MIN, QUESTION_SCALES[QuestionType.NPS][1]),
+            "detractors": _span(QUESTION_SCALES[QuestionType.NPS][0], NPS_DETRACTOR_MAX),
+        }
     elif metric.key == "csat":
         answers_text = ngettext("%(count)s answer", "%(count)s answers", answers) % {"count": number(answers)}
-        definition = _("Share of 4s and 5s on the 1-5 satisfaction scale.")
+        definition = _("Share of answers %(satisfied)s on the %(scale)s satisfaction scale.") % {
+            "satisfied": _span(CSAT_SATISFIED_MIN, QUESTION_SCALES[QuestionType.CSAT][1]),
+            "scale": _span(*QUESTION_SCALES[QuestionType.CSAT]),
+        }
     elif metric.key == "ces":
         answers_text = ngettext("%(count)s answer", "%(count)s answers", answers) % {"count": number(answers)}
         if scores.ces_easy_percent is not None:
-            notes.append(_("%(share)s %% found it easy (5-7)") % {"share": number(scores.ces_easy_percent)})
-        definition = _("Mean of “the company made it easy for me”, 1-7: higher is easier.")
+            notes.append(
+                _("%(share)s %% found it easy (%(easy)s)")
+                % {
+                    "share": number(scores.ces_easy_percent),
+                    "easy": _span(CES_EASY_MIN, QUESTION_SCALES[QuestionType.CES][1]),
+                }
+            )
+        definition = _("Mean of “the company made it easy for me”, %(scale)s: higher is easier.") % {
+            "scale": _span(*QUESTION_SCALES[QuestionType.CES])
+        }
     else:
         answers_text = _("%(answered)s of %(delivered)s invitations") % {
             "answered": number(scores.invitations_answered),
@@ -242,7 +271,7 @@ def period_and_previous(*, filters: MetricFilter, interval: str) -> tuple[Scores
         if point.period_start < filters.start:
             previous_days.append(point.scores)
         else:
-            buckets.setdefault(max(_bucket(point.period_start, interval), starts[0]), []).append(point.scores)
+            buckets.setdefault(max(period_start(point.period_start, interval), starts[0]), []).append(point.scores)
     points = [(start, _total(buckets.get(start, []))) for start in starts]
     total = _total([scores for _start, scores in points])
     previous = _total(previous_days)
@@ -290,14 +319,6 @@ def chart_period_starts(*, start: dt.date, end: dt.date, interval: str) -> list[
 # --- Maturity -------------------------------------------------------------------------------
 
 
-def _bucket(day: dt.date, interval: str) -> dt.date:
-    if interval == "week":
-        return day - dt.timedelta(days=day.weekday())
-    if interval == "month":
-        return day.replace(day=1)
-    return day
-
-
 def maturity_trend_build(*, period: Period, path_id: int | None, dom_id: str) -> Chart:
     """The distribution over the period: the last snapshot of each day, week or month."""
     latest: dict[dt.date, Any] = {}
@@ -305,7 +326,7 @@ def maturity_trend_build(*, period: Period, path_id: int | None, dom_id: str) ->
     for snapshot in maturity_trend_shares(since=period.filters.start, path_id=path_id):
         if snapshot["taken_on"] > period.filters.end:
             continue
-        latest[max(_bucket(snapshot["taken_on"], period.interval), first)] = snapshot
+        latest[max(period_start(snapshot["taken_on"], period.interval), first)] = snapshot
     points = [
         LevelShares(
             day=bucket,

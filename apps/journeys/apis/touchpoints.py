@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from apps.core.filters import BooleanFilter, FilterSet, IdFilter
 from apps.journeys import selectors
 from apps.journeys.apis.common import ReadWriteCapabilityMixin, TouchpointOutputSerializer, touchpoint_or_404
-from apps.journeys.models import Channel, Stage, Touchpoint
+from apps.journeys.models import NPS_MAX, NPS_MIN, Channel, Stage, Touchpoint
 from apps.journeys.services.touchpoints import touchpoint_add, touchpoint_delete, touchpoint_move, touchpoint_update
 
 
@@ -42,7 +42,7 @@ class _TouchpointFieldsInputSerializer(serializers.Serializer):
     planned_emotion = serializers.IntegerField(min_value=-2, max_value=2)
     is_peak = serializers.BooleanField()
     is_end = serializers.BooleanField(help_text="A path has at most one end moment.")
-    target_nps = serializers.IntegerField(min_value=-100, max_value=100, allow_null=True)
+    target_nps = serializers.IntegerField(min_value=NPS_MIN, max_value=NPS_MAX, allow_null=True)
 
 
 class TouchpointUpdateInputSerializer(_TouchpointFieldsInputSerializer):
