@@ -39,7 +39,7 @@ _EXTRA_ALIASES = {
     "name": ["full_name", "koko_nimi", "asiakas"],
     "email": ["sahkoposti", "e_mail", "sposti", "s_posti"],
     "phone": ["puhelinnumero", "matkapuhelin", "gsm", "mobile", "phone_number"],
-    "language": ["lang", "asiointikieli"],
+    "language": ["lang", "asiointikieli", "språk"],
     "consent": ["survey_consent", "kyselysuostumus"],
     "external_id": ["asiakasnumero", "customer_number", "ulkoinen_tunnus"],
 }
@@ -57,6 +57,11 @@ LANGUAGES = {
     "fin": "fi",
     "suomi": "fi",
     "finnish": "fi",
+    "sv": "sv",
+    "swe": "sv",
+    "svenska": "sv",
+    "ruotsi": "sv",
+    "swedish": "sv",
     "en": "en",
     "eng": "en",
     "englanti": "en",
@@ -118,7 +123,7 @@ ROW_MESSAGES = {
     "contact_missing": gettext_lazy(
         "Email is missing. A customer needs an email (to be surveyed) or at least a phone number."
     ),
-    "language_unknown": gettext_lazy("Unknown language '%(value)s': use fi or en."),
+    "language_unknown": gettext_lazy("Unknown language '%(value)s': use fi, sv or en."),
     "persona_unknown": gettext_lazy("Unknown persona '%(value)s'."),
     "persona_archived": gettext_lazy("The persona '%(value)s' is archived."),
     "consent_unknown": gettext_lazy("Consent must be yes or no (kyllä/ei), not '%(value)s'."),
