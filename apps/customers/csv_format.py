@@ -35,13 +35,14 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "consent": ("suostumus", "consent"),
     "external_id": ("ulkoinen_id", "external_id"),
 }
+# Swedish headers too, as a Finland-Swedish company's booking system exports them.
 _EXTRA_ALIASES = {
-    "name": ["full_name", "koko_nimi", "asiakas"],
-    "email": ["sahkoposti", "e_mail", "sposti", "s_posti"],
-    "phone": ["puhelinnumero", "matkapuhelin", "gsm", "mobile", "phone_number"],
-    "language": ["lang", "asiointikieli", "språk"],
-    "consent": ["survey_consent", "kyselysuostumus"],
-    "external_id": ["asiakasnumero", "customer_number", "ulkoinen_tunnus"],
+    "name": ["full_name", "koko_nimi", "asiakas", "namn", "kund"],
+    "email": ["sahkoposti", "e_mail", "sposti", "s_posti", "e_post", "epost"],
+    "phone": ["puhelinnumero", "matkapuhelin", "gsm", "mobile", "phone_number", "telefon", "telefonnummer", "mobil"],
+    "language": ["lang", "asiointikieli", "språk", "sprak"],
+    "consent": ["survey_consent", "kyselysuostumus", "samtycke"],
+    "external_id": ["asiakasnumero", "customer_number", "ulkoinen_tunnus", "externt_id", "kundnummer"],
 }
 ALIASES: dict[str, str] = {}
 for _key, _headers in COLUMNS.items():
