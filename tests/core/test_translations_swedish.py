@@ -9,6 +9,8 @@ import polib
 import pytest
 from django.conf import settings
 
+from tests.core.test_translations import _in, _untranslated
+
 BASE = Path(settings.BASE_DIR)
 # Every Swedish catalogue there is, the project's and each app's: a catalogue added later is checked too.
 CATALOGUES = sorted(
@@ -58,3 +60,58 @@ def test_catalogue_translates_everything_the_finnish_one_does(path):
 def test_catalogue_passes_msgfmt_check(path):
     result = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture
+def swedish(settings, tmp_path):
+    """Every Swedish catalogue compiled into one for this test, ahead of any stale compiled copy."""
+    merged = polib.POFile()
+    merged.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": "nplurals=2; plural=(n != 1);"}
+    seen = set()
+    for path in CATALOGUES:
+        for entry in polib.pofile(str(path)):
+            if (entry.msgctxt, entry.msgid) not in seen:
+                seen.add((entry.msgctxt, entry.msgid))
+                merged.append(entry)
+    target = tmp_path / "sv" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    merged.save_as_mofile(str(target / "django.mo"))
+    settings.LOCALE_PATHS = [tmp_path, *settings.LOCALE_PATHS]
+    return merged
+
+
+SWEDISH_PAGES = {
+    "anonymous": ["/accounts/login/", "/accounts/password-reset/"],
+    "company_admin": ["/", "/accounts/users/", "/accounts/users/new/", "/company/settings/", "/accounts/password/"],
+    # Not the survey editor: its English question texts are data, and "you" in them is also a UI word.
+    "manager": [
+        "/",
+        "/surveys/",
+        "/surveys/settings/",
+        "/surveys/send-outs/",
+        "/surveys/send-outs/new/",
+        "/customers/",
+    ],
+    "frontline": ["/"],
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", list(SWEDISH_PAGES))
+def test_every_string_of_these_catalogues_on_the_pages_is_translated(request, swedish, client_for, who, frontline):
+    user = None if who == "anonymous" else request.getfixturevalue(who)
+    client = client_for(user)
+    people = [frontline.full_name, *([user.full_name, user.get_short_name()] if user else [])]  # data, not UI
+    for url in SWEDISH_PAGES[who]:
+        english, svenska = _in(client, "en", url), _in(client, "sv", url)
+        for name in people:
+            english, svenska = english.replace(name, ""), svenska.replace(name, "")
+        assert _untranslated(swedish, english, svenska) == [], url
+
+
+@pytest.mark.django_db
+def test_swedish_pages_read_swedish(swedish, client_for, company_admin):
+    login = _in(client_for(), "sv", "/accounts/login/")
+    assert "Logga in" in login and "Glömt lösenordet?" in login
+    home = _in(client_for(company_admin), "sv", "/")
+    assert "Välkommen" in home and "Företagets inställningar" in home and "Huvudanvändare" in home
