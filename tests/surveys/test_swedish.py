@@ -144,3 +144,15 @@ def test_the_customer_import_takes_swedish_words_for_swedish(tenant_alpha):
     customer_import = customer_import_create(file_name="kunder.csv", content=content.encode(), created_by=None)
     customer_import_commit(customer_import=customer_import, mode=ImportMode.ALL_OR_NOTHING, user=None)
     assert set(Customer.objects.values_list("language", flat=True)) == {"sv"}
+
+
+def test_a_customers_language_can_be_swedish_through_the_api_and_nothing_else_unknown(client_for, manager):
+    client = client_for(manager)
+    created = client.post(
+        "/api/v1/customers/", {"email": "asa@example.fi", "language": "sv"}, content_type="application/json"
+    )
+    assert created.status_code == 201 and created.json()["language"] == "sv"
+    refused = client.post(
+        "/api/v1/customers/", {"email": "hans@example.fi", "language": "de"}, content_type="application/json"
+    )
+    assert refused.status_code == 400 and "language" in refused.json()["fields"]
