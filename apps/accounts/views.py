@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -94,7 +95,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 def language_set_view(request: HttpRequest) -> HttpResponse:
     """Switch the UI language; a signed-in user's choice is remembered on their account."""
     language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in {"fi", "en"}:
+    if request.user.is_authenticated and language in {code for code, _name in settings.LANGUAGES}:
         user_set_language(user=request.user, language=language)
     return set_language(request)
 

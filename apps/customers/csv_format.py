@@ -35,13 +35,14 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "consent": ("suostumus", "consent"),
     "external_id": ("ulkoinen_id", "external_id"),
 }
+# Swedish headers too, as a Finland-Swedish company's booking system exports them.
 _EXTRA_ALIASES = {
-    "name": ["full_name", "koko_nimi", "asiakas"],
-    "email": ["sahkoposti", "e_mail", "sposti", "s_posti"],
-    "phone": ["puhelinnumero", "matkapuhelin", "gsm", "mobile", "phone_number"],
-    "language": ["lang", "asiointikieli"],
-    "consent": ["survey_consent", "kyselysuostumus"],
-    "external_id": ["asiakasnumero", "customer_number", "ulkoinen_tunnus"],
+    "name": ["full_name", "koko_nimi", "asiakas", "namn", "kund"],
+    "email": ["sahkoposti", "e_mail", "sposti", "s_posti", "e_post", "epost"],
+    "phone": ["puhelinnumero", "matkapuhelin", "gsm", "mobile", "phone_number", "telefon", "telefonnummer", "mobil"],
+    "language": ["lang", "asiointikieli", "språk", "sprak"],
+    "consent": ["survey_consent", "kyselysuostumus", "samtycke"],
+    "external_id": ["asiakasnumero", "customer_number", "ulkoinen_tunnus", "externt_id", "kundnummer"],
 }
 ALIASES: dict[str, str] = {}
 for _key, _headers in COLUMNS.items():
@@ -57,6 +58,11 @@ LANGUAGES = {
     "fin": "fi",
     "suomi": "fi",
     "finnish": "fi",
+    "sv": "sv",
+    "swe": "sv",
+    "svenska": "sv",
+    "ruotsi": "sv",
+    "swedish": "sv",
     "en": "en",
     "eng": "en",
     "englanti": "en",
@@ -118,7 +124,7 @@ ROW_MESSAGES = {
     "contact_missing": gettext_lazy(
         "Email is missing. A customer needs an email (to be surveyed) or at least a phone number."
     ),
-    "language_unknown": gettext_lazy("Unknown language '%(value)s': use fi or en."),
+    "language_unknown": gettext_lazy("Unknown language '%(value)s': use fi, sv or en."),
     "persona_unknown": gettext_lazy("Unknown persona '%(value)s'."),
     "persona_archived": gettext_lazy("The persona '%(value)s' is archived."),
     "consent_unknown": gettext_lazy("Consent must be yes or no (kyllä/ei), not '%(value)s'."),

@@ -10,6 +10,7 @@ from apps.core.models import TimeStampedModel
 
 class Language(models.TextChoices):
     FI = "fi", _("Finnish")
+    SV = "sv", _("Swedish")
     EN = "en", _("English")
 
 

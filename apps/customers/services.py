@@ -50,7 +50,7 @@ def _validated(changes: dict[str, Any], *, customer: Customer | None) -> dict[st
         else:
             changes["phone_normalized"] = normalized
     if "language" in changes and changes["language"] not in Language.values:
-        errors["language"] = [_("Choose Finnish or English.")]
+        errors["language"] = [_("Choose Finnish, Swedish or English.")]
     if "external_id" in changes:
         changes["external_id"] = str(changes["external_id"] or "").strip()
         if (

@@ -51,7 +51,7 @@ from apps.surveys.services import (
 class QuestionOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Question
-        fields = ["id", "position", "type", "text_fi", "text_en", "required"]
+        fields = ["id", "position", "type", "text_fi", "text_sv", "text_en", "required"]
 
 
 class SurveyOutputSerializer(serializers.ModelSerializer):
@@ -63,10 +63,13 @@ class SurveyOutputSerializer(serializers.ModelSerializer):
             "id",
             "name",
             "title_fi",
+            "title_sv",
             "title_en",
             "intro_fi",
+            "intro_sv",
             "intro_en",
             "thank_you_fi",
+            "thank_you_sv",
             "thank_you_en",
             "is_active",
             "questions",
@@ -81,6 +84,13 @@ class QuestionInputSerializer(serializers.Serializer):
     )
     type = serializers.ChoiceField(choices=QuestionType.choices)
     text_fi = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    text_sv = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Empty: the standard wording for a standard question, else the company's language is shown.",
+    )
     text_en = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     required = serializers.BooleanField(required=False, default=True)
 
@@ -88,10 +98,13 @@ class QuestionInputSerializer(serializers.Serializer):
 class SurveyInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     title_fi = serializers.CharField(max_length=200)
+    title_sv = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     title_en = serializers.CharField(max_length=200)
     intro_fi = serializers.CharField(required=False, allow_blank=True, default="")
+    intro_sv = serializers.CharField(required=False, allow_blank=True, default="")
     intro_en = serializers.CharField(required=False, allow_blank=True, default="")
     thank_you_fi = serializers.CharField(required=False, allow_blank=True, default="")
+    thank_you_sv = serializers.CharField(required=False, allow_blank=True, default="")
     thank_you_en = serializers.CharField(required=False, allow_blank=True, default="")
     is_active = serializers.BooleanField(required=False, default=True)
     questions = QuestionInputSerializer(

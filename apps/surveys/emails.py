@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from apps.core.content_languages import content_language_get
 from apps.surveys.models import EmailKind, InvitationEmail
 from apps.surveys.tokens import token_for
 from apps.tenants.selectors import company_url, tenant_primary_domain
@@ -44,7 +45,7 @@ def invitation_email_build(*, email: InvitationEmail, address: CompanyAddress | 
     customer = invitation.customer
     survey = invitation.survey
     tenant = connection.tenant
-    language = invitation.language if invitation.language in ("fi", "en") else tenant.language
+    language = content_language_get(invitation.language)
     address = address or company_address_get()
     links = invitation_links(nonce=invitation.token_nonce, address=address)
     with translation.override(language):

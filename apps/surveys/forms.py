@@ -18,15 +18,27 @@ class SurveyForm(forms.Form):
         label=_("Internal name"), max_length=200, help_text=_("Shown to your team only, e.g. “After inspection”.")
     )
     title_fi = forms.CharField(label=_("Title (Finnish)"), max_length=200)
+    title_sv = forms.CharField(
+        label=_("Title (Swedish)"),
+        max_length=200,
+        required=False,
+        help_text=_("Empty: Swedish speakers see the survey in the company's language."),
+    )
     title_en = forms.CharField(label=_("Title (English)"), max_length=200)
     intro_fi = forms.CharField(
         label=_("Introduction (Finnish)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    intro_sv = forms.CharField(
+        label=_("Introduction (Swedish)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     intro_en = forms.CharField(
         label=_("Introduction (English)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     thank_you_fi = forms.CharField(
         label=_("Thank-you text (Finnish)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    thank_you_sv = forms.CharField(
+        label=_("Thank-you text (Swedish)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     thank_you_en = forms.CharField(
         label=_("Thank-you text (English)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -48,6 +60,13 @@ class QuestionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Empty: the standard wording of the type."),
     )
+    text_sv = forms.CharField(
+        label=_("Question (Swedish)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Empty: the standard wording, or your own question in the company's language."),
+    )
     text_en = forms.CharField(
         label=_("Question (English)"),
         max_length=500,
@@ -63,6 +82,7 @@ class QuestionForm(forms.Form):
             id=data.get("id"),
             type=data["type"],
             text_fi=data.get("text_fi", ""),
+            text_sv=data.get("text_sv", ""),
             text_en=data.get("text_en", ""),
             required=data.get("required", False),
         )

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.content_languages import content_languages_ordered
 from apps.core.models import TimeStampedModel
 
 
@@ -64,9 +65,13 @@ class Survey(TimeStampedModel):
     name = models.CharField(_("internal name"), max_length=200)
     title_fi = models.CharField(_("title (Finnish)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
+    # Swedish is optional: a survey without it speaks the company's language to a Swedish speaker.
+    title_sv = models.CharField(_("title (Swedish)"), max_length=200, blank=True)
     intro_fi = models.TextField(_("introduction (Finnish)"), blank=True)
+    intro_sv = models.TextField(_("introduction (Swedish)"), blank=True)
     intro_en = models.TextField(_("introduction (English)"), blank=True)
     thank_you_fi = models.TextField(_("thank-you text (Finnish)"), blank=True)
+    thank_you_sv = models.TextField(_("thank-you text (Swedish)"), blank=True)
     thank_you_en = models.TextField(_("thank-you text (English)"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -79,9 +84,15 @@ class Survey(TimeStampedModel):
         return self.name
 
     def text(self, field: str, language: str) -> str:
-        """The Finnish or English variant of `field`, falling back to the other language."""
-        primary, fallback = (f"{field}_en", f"{field}_fi") if language == "en" else (f"{field}_fi", f"{field}_en")
-        return getattr(self, primary) or getattr(self, fallback)
+        """`field` in `language`, else in the company's language, Finnish or English, whichever is written."""
+        return _text_in(self, field, language)
+
+
+def _text_in(row: models.Model, field: str, language: str) -> str:
+    for code in content_languages_ordered(language):
+        if value := getattr(row, f"{field}_{code}"):
+            return value
+    return ""
 
 
 class QuestionType(models.TextChoices):
@@ -104,6 +115,7 @@ class Question(models.Model):
     position = models.PositiveIntegerField(_("position"))
     type = models.CharField(_("type"), max_length=8, choices=QuestionType.choices)
     text_fi = models.CharField(_("question (Finnish)"), max_length=500)
+    text_sv = models.CharField(_("question (Swedish)"), max_length=500, blank=True)
     text_en = models.CharField(_("question (English)"), max_length=500)
     required = models.BooleanField(_("required"), default=True)
 
@@ -117,7 +129,7 @@ class Question(models.Model):
         return self.text_fi or self.text_en
 
     def text(self, language: str) -> str:
-        return (self.text_en or self.text_fi) if language == "en" else (self.text_fi or self.text_en)
+        return _text_in(self, "text", language)
 
     @property
     def scale_options(self) -> list[int]:

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.core import is_ratelimited
 
+from apps.core.content_languages import content_language_get
 from apps.core.error_pages import too_many_requests
 from apps.core.exceptions import DomainError
 from apps.core.visitor_language import visitor_language
@@ -33,7 +34,7 @@ LINK_RATE = "10/m"
 
 
 def _language(invitation: Invitation) -> str:
-    return invitation.language if invitation.language in ("fi", "en") else "fi"
+    return content_language_get(invitation.language)
 
 
 def _rate_limited(request: HttpRequest, *, action: str, token: str) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from apps.core.content_languages import CONTENT_LANGUAGES
 from apps.customers.models import Customer
 from apps.customers.selectors import customer_list
 from apps.journeys.selectors import touchpoint_list
@@ -151,7 +152,7 @@ def audience_customers(*, audience: dict[str, Any]) -> QuerySet[Customer]:
         segment_id=audience.get("segment"),
         persona_id=audience.get("persona"),
     )
-    if audience.get("language") in ("fi", "en"):
+    if audience.get("language") in CONTENT_LANGUAGES:
         customers = customers.filter(language=audience["language"])
     return customers
 

@@ -20,6 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.core.content_languages import CONTENT_LANGUAGES
 from apps.core.hand_out import rows_hand_out
 from apps.customers.models import Customer
 from apps.encounters.models import Encounter
@@ -205,7 +206,7 @@ def _campaign_run(campaign: Campaign, *, rules: SurveySettings, now: dt.datetime
         consent=True,
         unsubscribed=False,
     ).exclude(email="")
-    if audience.get("language") in ("fi", "en"):
+    if audience.get("language") in CONTENT_LANGUAGES:
         customers = customers.filter(language=audience["language"])
     customer_ids = list(customers.values_list("id", flat=True))
     invited = 0

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_changes, audit_log_record
+from apps.core.content_languages import CONTENT_LANGUAGES
 from apps.core.deletion import rows_delete
 from apps.core.exceptions import DomainError
 from apps.journeys.models import Touchpoint
@@ -24,7 +25,18 @@ from apps.surveys.models import Campaign, Question, QuestionType, Survey, Survey
 from apps.surveys.selectors import survey_settings_get
 from apps.surveys.wordings import question_default_text
 
-_SURVEY_TEXT_FIELDS = ("name", "title_fi", "title_en", "intro_fi", "intro_en", "thank_you_fi", "thank_you_en")
+_SURVEY_TEXT_FIELDS = (
+    "name",
+    "title_fi",
+    "title_sv",
+    "title_en",
+    "intro_fi",
+    "intro_sv",
+    "intro_en",
+    "thank_you_fi",
+    "thank_you_sv",
+    "thank_you_en",
+)
 MAX_QUESTIONS = 30
 MAX_REPEAT_MONTHS = 24
 AUDIENCE_KEYS = ("segment", "persona", "language", "search")
@@ -36,6 +48,7 @@ class QuestionInput:
 
     type: str
     text_fi: str = ""
+    text_sv: str = ""
     text_en: str = ""
     required: bool = True
     id: int | None = None
@@ -47,7 +60,7 @@ def _survey_fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
     for key in ("name", "title_fi", "title_en"):
         if not cleaned[key]:
             errors[key] = [_("This field is required.")]
-    for key in ("name", "title_fi", "title_en"):
+    for key in ("name", "title_fi", "title_sv", "title_en"):
         if len(cleaned[key]) > 200:
             errors[key] = [_("Keep this under 200 characters.")]
     if errors:
@@ -72,13 +85,20 @@ def _questions_clean(questions: list[QuestionInput], *, company_name: str) -> li
         for language in ("fi", "en"):
             text = (getattr(question, f"text_{language}") or "").strip()
             texts[language] = text or question_default_text(question.type, language, company_name=company_name)
-            if len(texts[language]) > 500:
-                raise DomainError(_("Question %(number)s: keep the text under 500 characters.") % {"number": index})
+        # Swedish is optional: an empty one gets the standard wording only when the question is the
+        # standard one, so that a question of the company's own never turns into a different question.
+        standard = texts["fi"] == question_default_text(question.type, "fi", company_name=company_name)
+        texts["sv"] = (question.text_sv or "").strip() or (
+            question_default_text(question.type, "sv", company_name=company_name) if standard else ""
+        )
+        if any(len(text) > 500 for text in texts.values()):
+            raise DomainError(_("Question %(number)s: keep the text under 500 characters.") % {"number": index})
         cleaned.append(
             QuestionInput(
                 id=question.id,
                 type=question.type,
                 text_fi=texts["fi"],
+                text_sv=texts["sv"],
                 text_en=texts["en"],
                 required=bool(question.required),
             )
@@ -126,6 +146,7 @@ def _questions_save(survey: Survey, questions: list[QuestionInput]) -> None:
             "position": position,
             "type": question.type,
             "text_fi": question.text_fi,
+            "text_sv": question.text_sv,
             "text_en": question.text_en,
             "required": question.required,
         }
@@ -137,7 +158,7 @@ def _questions_save(survey: Survey, questions: list[QuestionInput]) -> None:
 
 @transaction.atomic
 def survey_create(*, questions: list[QuestionInput], company_name: str, **fields: Any) -> Survey:
-    """A survey with its questions. `fields`: name, title_fi/en, intro_fi/en, thank_you_fi/en, is_active."""
+    """A survey with its questions. `fields`: name, title_fi/sv/en, intro_fi/sv/en, thank_you_fi/sv/en, is_active."""
     cleaned = _survey_fields_clean(fields)
     questions = _questions_clean(questions, company_name=company_name)
     survey = Survey.objects.create(**cleaned)
@@ -268,8 +289,10 @@ def _audience_clean(audience: dict[str, Any]) -> dict[str, Any]:
             except (TypeError, ValueError) as error:
                 raise DomainError(_("Choose a valid %(filter)s.") % {"filter": key}, fields={key: []}) from error
         elif key == "language":
-            if value not in ("fi", "en"):
-                raise DomainError(_("Choose Finnish or English."), fields={"language": [_("Choose a valid choice.")]})
+            if value not in CONTENT_LANGUAGES:
+                raise DomainError(
+                    _("Choose Finnish, Swedish or English."), fields={"language": [_("Choose a valid choice.")]}
+                )
             cleaned[key] = value
         else:
             cleaned[key] = str(value).strip()[:200]

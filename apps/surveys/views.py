@@ -13,6 +13,7 @@ from django.views import View
 
 from apps.accounts.capabilities import can_manage_cx_model
 from apps.core.access import CapabilityRequiredMixin
+from apps.core.content_languages import CONTENT_LANGUAGES
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
 from apps.surveys.forms import (
@@ -129,7 +130,7 @@ class SurveyCreateView(_SurveyEditorMixin, _ManagerView):
             {"type": QuestionType.TEXT, "required": False, "ORDER": 2},
         ]
         for row in initial:
-            row.update({"text_fi": defaults[row["type"]]["fi"], "text_en": defaults[row["type"]]["en"]})
+            row.update({f"text_{language}": defaults[row["type"]][language] for language in CONTENT_LANGUAGES})
         form = SurveyForm(initial={"is_active": True})
         return self._render(request, form=form, questions=QuestionFormSet(initial=initial), survey=None)
 
@@ -145,6 +146,7 @@ class SurveyUpdateView(_SurveyEditorMixin, _ManagerView):
                 "id": question.pk,
                 "type": question.type,
                 "text_fi": question.text_fi,
+                "text_sv": question.text_sv,
                 "text_en": question.text_en,
                 "required": question.required,
                 "ORDER": question.position,
@@ -170,17 +172,22 @@ class SurveyDetailView(_ManagerView):
         return render(request, "surveys/manage/survey_detail.html", context)
 
 
+# Each language named in itself, as a customer would look for it.
+_PREVIEW_LINKS = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}
+
+
 class SurveyPreviewView(_ManagerView):
     """The survey exactly as a customer sees it. Submitting checks the answers and shows
     the thank-you page; nothing is recorded."""
 
     def _language(self, language: str) -> str:
-        if language not in ("fi", "en"):
+        if language not in CONTENT_LANGUAGES:
             raise Http404
         return language
 
     def _context(self, survey: Survey, shown_in: str, **extra: Any) -> dict[str, Any]:
-        return {"preview": True, "survey": survey, "other_language": "en" if shown_in == "fi" else "fi", **extra}
+        others = [(code, name) for code, name in _PREVIEW_LINKS.items() if code != shown_in]
+        return {"preview": True, "survey": survey, "other_languages": others, **extra}
 
     def get(self, request: HttpRequest, survey_id: int, language: str) -> HttpResponse:
         survey, language = _survey_or_404(survey_id), self._language(language)

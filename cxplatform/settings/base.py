@@ -290,8 +290,10 @@ RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "fi"
-LANGUAGES = [("fi", _("Finnish")), ("en", _("English"))]
+LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Swedish as written in Finland: dates d.m.yyyy as in Finnish, not Sweden's yyyy-mm-dd.
+FORMAT_MODULE_PATH = ["cxplatform.formats"]
 TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
 USE_TZ = True

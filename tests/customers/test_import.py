@@ -85,7 +85,7 @@ def test_bad_rows_are_reported_one_by_one_and_only_valid_rows_written(personas):
         (4, "email"),  # bad email
         (5, "persona"),  # unknown persona
         (6, "email"),  # same email as row 2
-        (7, "language"),  # "sv"
+        (7, "language"),  # "de"
         (9, "external_id"),  # same external id as row 8
     ]
     messages = {error["row"]: error["message"] for error in customer_import_report(customer_import)["errors"]}

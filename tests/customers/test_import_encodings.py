@@ -24,7 +24,7 @@ def test_a_finnish_excel_file_in_windows_1252_with_semicolons_is_read_and_said_s
     assert (report["total_rows"], report["valid_rows"], report["invalid_rows"]) == (7, 4, 3)
     assert [(error["row"], error["field"], error["message"]) for error in report["errors"]] == [
         (5, "email", "'kalle@' is not a valid email address."),
-        (6, "language", "Unknown language 'sv': use fi or en."),
+        (6, "language", "Unknown language 'de': use fi, sv or en."),
         (7, "consent", "Consent must be yes or no (kyllä/ei), not 'ehkä'."),
     ]
     assert report["new_segments"] == ["Ostot yli 100 €", "kuluttaja"]

@@ -40,8 +40,8 @@ def test_row_errors_are_stored_as_codes_and_read_in_each_readers_language(person
     assert finnish[1] == ("sähköposti", "'huono.osoite@' ei ole kelvollinen sähköpostiosoite.")
     assert english[3] == ("email", "Duplicate of row 2 (same email).")  # the column named in the reader's words
     assert finnish[3] == ("sähköposti", "Sama asiakas kuin rivillä 2 (sama sähköposti).")
-    assert english[4][1] == "Unknown language 'sv': use fi or en."
-    assert finnish[4][1].startswith("Tuntematon kieli 'sv'")
+    assert english[4][1] == "Unknown language 'de': use fi, sv or en."
+    assert finnish[4][1].startswith("Tuntematon kieli 'de'")
 
 
 def test_the_file_level_rejection_is_read_in_each_readers_language():
@@ -75,7 +75,7 @@ def test_a_report_written_before_codes_keeps_its_text():
     [
         (
             "en",
-            ["Read as Windows-1252 (Excel).", "'kalle@' is not a valid email address.", "Unknown language 'sv'"],
+            ["Read as Windows-1252 (Excel).", "'kalle@' is not a valid email address.", "Unknown language 'de'"],
             ["Luettu", "ei ole kelvollinen"],
         ),
         (
@@ -83,7 +83,7 @@ def test_a_report_written_before_codes_keeps_its_text():
             [
                 "Luettu Windows-1252-merkistönä (Excel).",
                 "'kalle@' ei ole kelvollinen sähköpostiosoite.",
-                "Tuntematon kieli 'sv'",
+                "Tuntematon kieli 'de'",
             ],
             ["Read as", "is not a valid email"],
         ),

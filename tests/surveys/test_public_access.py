@@ -195,8 +195,10 @@ def test_an_unknown_and_a_used_link_get_the_same_bytes(frozen, sent_invitation, 
 def test_the_unavailable_page_follows_the_browser_then_the_company(frozen, tenant_alpha):
     client = CustomerClient()
     assert "Tämä kyselylinkki ei ole käytettävissä" in client.get(_unknown_link()).content.decode()
-    english = client.get(_unknown_link(), HTTP_ACCEPT_LANGUAGE="sv;q=1, en;q=0.5").content.decode()
+    english = client.get(_unknown_link(), HTTP_ACCEPT_LANGUAGE="de;q=1, en;q=0.5").content.decode()
     assert "This survey link is not available" in english
+    swedish = client.get(_unknown_link(), HTTP_ACCEPT_LANGUAGE="sv-FI, fi;q=0.5").content.decode()
+    assert "Den här enkätlänken är inte tillgänglig" in swedish
     tenant_alpha.language = "en"
     tenant_alpha.save(update_fields=["language"])
     assert "This survey link is not available" in client.get(_unknown_link()).content.decode()

@@ -67,12 +67,17 @@ def _survey_ensure() -> Survey:
     survey = Survey.objects.create(
         name=SURVEY_NAME,
         title_fi="Miten käyntisi sujui?",
+        title_sv="Hur gick ditt besök?",
         title_en="How did your visit go?",
         intro_fi="Kolme pikakysymystä ja vapaa sana. Vastaaminen vie alle minuutin.",
+        intro_sv="Tre snabba frågor och plats för dina egna ord. Det tar mindre än en minut.",
         intro_en="Three quick questions and room for your own words. It takes less than a minute.",
         thank_you_fi=(
             "Kiitos vastauksestasi! Luemme jokaisen vastauksen, "
             "ja jos kokemuksesi jäi huonoksi, otamme sinuun yhteyttä."
+        ),
+        thank_you_sv=(
+            "Tack för ditt svar! Vi läser varje svar, och om din upplevelse var dålig hör vi av oss till dig."
         ),
         thank_you_en=(
             "Thank you for your answer! We read every answer, and if your experience was poor, we will get in touch."
@@ -85,6 +90,7 @@ def _survey_ensure() -> Survey:
                 position=1,
                 type=QuestionType.NPS,
                 text_fi="Kuinka todennäköisesti suosittelisit meitä ystävällesi tai kollegallesi?",
+                text_sv="Hur sannolikt är det att du skulle rekommendera oss till en vän eller kollega?",
                 text_en="How likely are you to recommend us to a friend or colleague?",
             ),
             Question(
@@ -92,6 +98,7 @@ def _survey_ensure() -> Survey:
                 position=2,
                 type=QuestionType.CSAT,
                 text_fi="Kuinka tyytyväinen olit tämänkertaiseen palveluun?",
+                text_sv="Hur nöjd var du med servicen den här gången?",
                 text_en="How satisfied were you with the service this time?",
             ),
             # A statement to agree with, as the CES scale's end labels read (1 = strongly disagree).
@@ -100,6 +107,7 @@ def _survey_ensure() -> Survey:
                 position=3,
                 type=QuestionType.CES,
                 text_fi="Asiani hoitaminen kanssanne oli helppoa.",
+                text_sv="Det var lätt att sköta mitt ärende med er.",
                 text_en="The company made it easy for me to handle my issue.",
             ),
             Question(
@@ -107,6 +115,7 @@ def _survey_ensure() -> Survey:
                 position=4,
                 type=QuestionType.TEXT,
                 text_fi="Mitä voisimme tehdä paremmin?",
+                text_sv="Vad kunde vi göra bättre?",
                 text_en="What could we do better?",
                 required=False,
             ),

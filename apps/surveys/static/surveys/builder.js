@@ -32,7 +32,7 @@
 
   function showDefaults(row, previousType) {
     var type = field(row, "type").value;
-    ["fi", "en"].forEach(function (language) {
+    ["fi", "sv", "en"].forEach(function (language) {
       var text = field(row, "text_" + language);
       var before = previousType && defaults[previousType] ? defaults[previousType][language] : null;
       text.placeholder = defaults[type] ? defaults[type][language] : "";

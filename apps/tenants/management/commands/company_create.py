@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--admin-name", default="")
         parser.add_argument("--admin-password", help="prompted for when omitted and a terminal is attached")
         parser.add_argument("--domain", help="defaults to <slug>.<BASE_DOMAIN>")
-        parser.add_argument("--language", default="fi", choices=["fi", "en"])
+        parser.add_argument("--language", default="fi", choices=["fi", "sv", "en"])
         parser.add_argument("--time-zone", default="Europe/Helsinki")
 
     def handle(self, *args: object, **options: str) -> None:
