@@ -17,7 +17,6 @@ from rest_framework.views import APIView
 
 from apps.accounts.capabilities import can_manage_company_settings
 from apps.core.access import CapabilityApiMixin
-from apps.core.json_values import datetime_text
 from apps.onboarding.content import STARTER_TEMPLATES
 from apps.onboarding.models import StarterChoice
 from apps.onboarding.selectors import starter_choice_get, starter_template_preview
@@ -110,7 +109,7 @@ def _choice_data(choice: StarterChoice, *, written: bool) -> dict[str, Any]:
     return {
         "template": choice.template,
         "written": written,
-        "decided_at": datetime_text(choice.decided_at),
+        "decided_at": choice.decided_at,
         "decided_by": choice.decided_by_id,
     }
 
