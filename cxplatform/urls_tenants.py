@@ -39,6 +39,7 @@ api_v1 = [
     path("", include("apps.maturity.api_urls")),
     path("", include("apps.audit.api_urls")),
     path("", include("apps.privacy.retention.api_urls")),
+    path("", include("apps.onboarding.api_urls")),
     path("schema/", ApiSchemaApi.as_view(), name="schema"),
     path("docs/", ApiDocsApi.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", redoc_view, name="redoc"),

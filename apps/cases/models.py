@@ -3,6 +3,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.cases.reasons import REASON_TEXT_MAX_LENGTH, CaseReason, ReasonCode
@@ -102,16 +103,36 @@ class FollowUpCase(TimeStampedModel):
         )
 
 
+class CaseEventKind(models.TextChoices):
+    STATUS = "status", _("Status change")
+    REASSIGNED = "reassigned", _("Reassigned")
+
+
 class CaseEvent(models.Model):
-    """The case's history: every status change and note, with who and when."""
+    """The case's history: every status change and note, and every change of assignee, with who and when.
+
+    What happened is data (`kind`, and for a reassignment the new assignee), put into words
+    when read (`description`), so the history reads in the reader's language. `note` is only
+    what staff wrote.
+    """
 
     case = models.ForeignKey(FollowUpCase, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=16, choices=CaseEventKind.choices, default=CaseEventKind.STATUS)
     at = models.DateTimeField(_("at"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     from_status = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
+    # The new assignee of a reassignment.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     note = models.TextField(blank=True)
 
     class Meta:
@@ -119,3 +140,12 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.from_status}->{self.to_status} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def description(self) -> str:
+        """What happened besides a change of status, in the active language ("" when nothing)."""
+        if self.kind == CaseEventKind.REASSIGNED:
+            if self.assignee is None:  # the user has since been deleted
+                return gettext("Reassigned to a removed user")
+            return gettext("Reassigned to %(name)s") % {"name": self.assignee}
+        return ""

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, User
-from apps.cases.models import CaseEvent, CaseStatus, FollowUpCase
+from apps.cases.models import CaseEvent, CaseEventKind, CaseStatus, FollowUpCase
 from apps.cases.reasons import CaseReason, ReasonCode
 from apps.cases.working_days import add_working_days
 from apps.core.exceptions import DomainError
@@ -127,7 +127,8 @@ def case_reassign(*, case: FollowUpCase, assignee: User, actor: User, now: dt.da
         raise DomainError(_("Choose an active user."), fields={"assignee": [_("Choose an active user.")]})
     now = now or timezone.now()
     case = FollowUpCase.objects.select_for_update().get(pk=case.pk)
-    _event(case, at=now, actor=actor, note=_("Reassigned to %(name)s") % {"name": assignee})
+    # Kept as data, so the history names the new assignee in each reader's language.
+    CaseEvent.objects.create(case=case, at=now, actor=actor, kind=CaseEventKind.REASSIGNED, assignee=assignee)
     case.assignee = assignee
     case.notified_at = None
     case.save(update_fields=["assignee", "notified_at", "updated_at"])

@@ -8,7 +8,8 @@ Excel writes in Finnish and Swedish Windows (ISO-8859-1 text reads the same). A 
 is neither, or that mixes UTF-8 with other bytes, is refused rather than guessed.
 
 Problems are stored as a code and its parameters, not as text, so each reader sees them
-in their own language: `row_error_message` and `file_error_message` render them.
+in their own language: `row_error_message`, `file_error_message` and `commit_error_message`
+render them.
 """
 
 import codecs
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from apps.customers.phones import phone_normalize
 
@@ -133,6 +134,18 @@ ROW_MESSAGES = {
     "email_of_other_external_id": gettext_lazy("This email belongs to the customer with external id %(other)s."),
     "same_customer": gettext_lazy("Same customer as row %(row)s."),
 }
+# Why a confirmed import wrote nothing. A file that can no longer be read when it is written
+# keeps the code of FILE_MESSAGES.
+COMMIT_MESSAGES = {
+    "conflict": gettext_lazy(
+        "Customers changed while importing (a duplicate email or external id). Nothing was written; try again."
+    ),
+    "row_errors": ngettext_lazy(
+        "%(count)s row has errors; nothing was imported.",
+        "%(count)s rows have errors; nothing was imported.",
+        "count",
+    ),
+}
 
 
 def _message(templates: dict[str, object], code: str, params: dict[str, object]) -> str:
@@ -145,9 +158,9 @@ def _message(templates: dict[str, object], code: str, params: dict[str, object])
     if code == "no_contact_column":
         values["known"] = ", ".join(f"{fi}/{en}" for fi, en in COLUMNS.values())
     try:
-        return str(template) % values
+        return str(template % values)
     except (KeyError, TypeError, ValueError):  # a stored report edited by hand: show the text without its values
-        return str(template)
+        return str(template) or code
 
 
 class CsvFileError(Exception):
@@ -195,6 +208,18 @@ def file_error_message(error: dict[str, object]) -> str:
     """A stored file-level error in the active language."""
     params = error.get("params")
     return _message(FILE_MESSAGES, str(error.get("code", "")), params if isinstance(params, dict) else {})
+
+
+def commit_error_message(error: dict[str, object]) -> str:
+    """Why a stored import's write failed, in the active language. A reason without a known code
+    is shown as the text stored with it."""
+    code = str(error.get("code", ""))
+    params = error.get("params")
+    params = params if isinstance(params, dict) else {}
+    for templates in (COMMIT_MESSAGES, FILE_MESSAGES):
+        if code in templates:
+            return _message(templates, code, params)
+    return str(error.get("text", "")) or code
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,17 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.accounts.selectors import user_language
 from apps.core.exceptions import DomainError
-from apps.customers.importing import ImportMode, customer_import_check_into, customer_import_commit
+from apps.customers.importing import (
+    ImportMode,
+    ImportWriteError,
+    customer_import_check_into,
+    customer_import_commit,
+)
 from apps.customers.models import CustomerImport, ImportStatus
 
 PROGRESS_TTL_SECONDS = 60 * 60
@@ -97,9 +101,10 @@ def customer_import_start(*, customer_import: CustomerImport, user: User | None)
         raise DomainError(_("This import is already finished."), code="import_finished")
     customer_import.status = ImportStatus.IMPORTING
     customer_import.finished_by = user
+    customer_import.report = {key: value for key, value in customer_import.report.items() if key != "commit_error"}
     customer_import.commit_error = ""
     customer_import.queued_at = timezone.now()
-    customer_import.save(update_fields=["status", "finished_by", "commit_error", "queued_at", "updated_at"])
+    customer_import.save(update_fields=["status", "finished_by", "report", "commit_error", "queued_at", "updated_at"])
     cache.delete(_progress_key(customer_import.pk))
     _queue_write(customer_import.pk, mode=ImportMode.VALID_ROWS, user=user)
     return customer_import
@@ -121,26 +126,42 @@ def customer_import_write_queued(*, import_id: int, mode: str, user_id: int | No
 
     tick(0)
     try:
-        # In the language of who started the write, so the reason of a failure reads in it.
-        with translation.override(user_language(user)):
-            customer_import_commit(
-                customer_import=customer_import,
-                mode=mode,
-                user=user,
-                progress=tick,
-                expected_status=ImportStatus.IMPORTING,
-            )
+        customer_import_commit(
+            customer_import=customer_import,
+            mode=mode,
+            user=user,
+            progress=tick,
+            expected_status=ImportStatus.IMPORTING,
+        )
     except DomainError as error:
         if error.code == "import_finished":
             return False  # another delivery of this job wrote it first
-        # Nothing was written; the user sees why and may try again.
-        CustomerImport.objects.filter(pk=import_id, status=ImportStatus.IMPORTING).update(
-            status=ImportStatus.VALIDATED, commit_error=error.message, updated_at=timezone.now()
-        )
+        _write_failed(import_id, error)
         return False
     finally:
         cache.delete(key)
     return True
+
+
+@transaction.atomic
+def _write_failed(import_id: int, error: DomainError) -> None:
+    """Nothing was written: back to the report, with the reason kept as its code and parameters so
+    that whoever opens the report reads it in their own language."""
+    failed = (
+        CustomerImport.objects.select_for_update()
+        .defer("content")
+        .filter(pk=import_id, status=ImportStatus.IMPORTING)
+        .first()
+    )
+    if failed is None:
+        return
+    if isinstance(error, ImportWriteError):
+        reason = error.as_dict()
+    else:  # a rule of another app: only its words are known, in the active language
+        reason = {"code": error.code, "params": {}, "text": error.message}
+    failed.status = ImportStatus.VALIDATED
+    failed.report = {**failed.report, "commit_error": reason}
+    failed.save(update_fields=["status", "report", "updated_at"])
 
 
 def customer_import_progress(customer_import: CustomerImport, *, now: dt.datetime | None = None) -> ImportProgress:

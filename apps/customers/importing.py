@@ -21,7 +21,15 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_log_record
 from apps.core.exceptions import DomainError
 from apps.customers.consent import consent_event_build, consent_wording_current
-from apps.customers.csv_format import CleanRow, CsvFileError, RowError, csv_parse, row_clean, rows_deduplicate
+from apps.customers.csv_format import (
+    CleanRow,
+    CsvFileError,
+    RowError,
+    commit_error_message,
+    csv_parse,
+    row_clean,
+    rows_deduplicate,
+)
 from apps.customers.models import (
     ConsentEvent,
     ConsentKind,
@@ -49,6 +57,18 @@ _COLUMN_FIELDS = {
 }
 
 Progress = Callable[[int], None]
+
+
+class ImportWriteError(DomainError):
+    """The import wrote nothing. Its reason is a code and parameters (COMMIT_MESSAGES, or a file's
+    FILE_MESSAGES code), kept on the import so each reader reads it in their own language."""
+
+    def __init__(self, code: str, **params: object):
+        self.params = params
+        super().__init__(commit_error_message({"code": code, "params": params}), code=code)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"code": self.code, "params": self.params}
 
 
 class ImportMode:
@@ -291,10 +311,7 @@ def customer_import_commit(
             customer_import=customer_import, mode=mode, user=user, progress=progress, expected_status=expected_status
         )
     except IntegrityError as error:
-        raise DomainError(
-            _("Customers changed while importing (a duplicate email or external id). Nothing was written; try again."),
-            code="conflict",
-        ) from error
+        raise ImportWriteError("conflict") from error
 
 
 @transaction.atomic
@@ -307,11 +324,9 @@ def _commit(
     try:
         plan = customer_import_plan(bytes(customer_import.content))
     except CsvFileError as error:
-        raise DomainError(error.message) from error
+        raise ImportWriteError(error.code, **error.params) from error
     if plan.errors and mode == ImportMode.ALL_OR_NOTHING:
-        raise DomainError(
-            _("%(count)s rows have errors; nothing was imported.") % {"count": plan.invalid_rows}, code="row_errors"
-        )
+        raise ImportWriteError("row_errors", count=plan.invalid_rows)
     tick = progress or (lambda count: None)
     now = timezone.now()
     segment_ids = _segment_ids(plan.new_segments)

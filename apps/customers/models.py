@@ -163,8 +163,10 @@ class CustomerImport(TimeStampedModel):
         settings.AUTH_USER_MODEL, related_name="+", on_delete=models.SET_NULL, null=True, blank=True
     )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    # The background check and write: when the latest one was queued, and why the latest write failed.
+    # The background check and write: when the latest one was queued.
     queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    # Why the latest write failed, as text in one language: only writes that failed before the reason
+    # became a code in report["commit_error"] (read in the reader's language, as file_error is).
     commit_error = models.TextField(_("import error"), blank=True)
     created_count = models.PositiveIntegerField(_("created"), default=0)
     updated_count = models.PositiveIntegerField(_("updated"), default=0)

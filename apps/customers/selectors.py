@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from apps.customers.csv_format import (
     ENCODING_NOTES,
     FIELD_LABELS,
+    commit_error_message,
     file_error_message,
     row_error_message,
 )
@@ -116,15 +117,23 @@ def customer_consent_history(*, customer: Customer) -> list[ConsentEvent]:
 
 def customer_import_report(customer_import: CustomerImport, *, errors_limit: int | None = None) -> dict[str, Any]:
     """The import's report as the reader reads it: the stored counts, plus every text in the active
-    language: `file_error` (why the file was refused, or ""), `encoding_note`, `delimiter_label`, and
-    `errors` as {row, field, field_label, message} (the first `errors_limit` of them), `errors_total`."""
+    language: `file_error` (why the file was refused, or ""), `commit_error` (why the latest write wrote
+    nothing, or ""), `encoding_note`, `delimiter_label`, and `errors` as {row, field, field_label,
+    message} (the first `errors_limit` of them), `errors_total`."""
     stored = customer_import.report or {}
-    report: dict[str, Any] = {key: value for key, value in stored.items() if key not in ("errors", "file_error")}
+    report: dict[str, Any] = {
+        key: value for key, value in stored.items() if key not in ("errors", "file_error", "commit_error")
+    }
     stored_file_error = stored.get("file_error")
     if isinstance(stored_file_error, dict):
         report["file_error"] = file_error_message(stored_file_error)
     else:
         report["file_error"] = customer_import.file_error  # written as text before errors were codes
+    stored_commit_error = stored.get("commit_error")
+    if isinstance(stored_commit_error, dict):
+        report["commit_error"] = commit_error_message(stored_commit_error)
+    else:
+        report["commit_error"] = customer_import.commit_error  # likewise
     note = ENCODING_NOTES.get(stored.get("encoding", ""))
     report["encoding_note"] = str(note) if note else ""
     delimiter = stored.get("delimiter", "")

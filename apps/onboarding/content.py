@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from apps.journeys.models import Channel
 from apps.personas.models import InboundStage, PersonaColour, PersonaIcon
+from apps.surveys.models import QuestionType
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ class StarterTemplate:
 
 # The default follow-up survey: the standard NPS and free-text questions (their wording comes
 # from apps.surveys.wordings), with a title, an introduction and a thank-you in both languages.
+# (question type, required), in order.
+SURVEY_QUESTIONS = ((QuestionType.NPS, True), (QuestionType.TEXT, False))
 SURVEY_TITLE = Text("Miten onnistuimme?", "How did we do?")
 SURVEY_INTRO = Text(
     "Kiitos käynnistäsi. Vastaamiseen menee alle minuutti, ja luemme jokaisen vastauksen.",

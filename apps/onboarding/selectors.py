@@ -1,4 +1,4 @@
-"""Reads for getting a company started: the starter offer and the onboarding checklist.
+"""Reads for getting a company started: the starter offer, what each template adds, and the onboarding checklist.
 
 The checklist is on every start page of admins and managers until the company is set
 up, so it is read in one query of EXISTS tests and, once everything is done, not at
@@ -7,14 +7,17 @@ function puts the schema name in every key) and never cached as incomplete.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
 
 from apps.journeys.models import ServicePath, Touchpoint
+from apps.onboarding.content import SURVEY_INTRO, SURVEY_QUESTIONS, SURVEY_THANK_YOU, SURVEY_TITLE, StarterTemplate
 from apps.onboarding.models import StarterChoice
 from apps.surveys.models import Response, TouchpointSurvey
+from apps.surveys.wordings import question_default_text
 
 # A week: an expired flag costs one query to set again.
 COMPLETE_CACHE_SECONDS = 7 * 24 * 3600
@@ -93,3 +96,48 @@ def onboarding_setup_pending() -> CompanySetup | None:
 
 def starter_choice_get() -> StarterChoice | None:
     return StarterChoice.objects.select_related("decided_by").filter(singleton=True).first()
+
+
+def starter_template_preview(*, template: StarterTemplate, language: str, company_name: str) -> dict[str, Any]:
+    """What taking `template` adds, in `language`: the path with its stages and touchpoints, the
+    follow-up survey and the personas. For the preview page and the API alike."""
+    return {
+        "key": template.key,
+        "label": template.label(language),
+        "summary": template.summary(language),
+        "stage_count": len(template.stages),
+        "touchpoint_count": template.touchpoint_count,
+        "persona_count": len(template.personas),
+        "path": {
+            "name": template.path_name(language),
+            "description": template.path_description(language),
+            "stages": [
+                {
+                    "name": stage.name(language),
+                    "touchpoints": [
+                        {
+                            "name": seed.name(language),
+                            "channel": seed.channel,
+                            "intended": seed.intended(language),
+                            "peak": seed.peak,
+                            "end": seed.end,
+                            "follow_up": seed.follow_up,
+                        }
+                        for seed in stage.touchpoints
+                    ],
+                }
+                for stage in template.stages
+            ],
+        },
+        "survey": {
+            "title": SURVEY_TITLE(language),
+            "intro": SURVEY_INTRO(language),
+            "thank_you": SURVEY_THANK_YOU(language),
+            "questions": [
+                question_default_text(kind, language, company_name=company_name) for kind in SURVEY_QUESTIONS
+            ],
+        },
+        "personas": [
+            {"name": seed.name(language), "description": seed.description(language)} for seed in template.personas
+        ],
+    }

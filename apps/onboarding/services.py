@@ -19,6 +19,7 @@ from apps.journeys.services.touchpoints import touchpoint_add
 from apps.onboarding.content import (
     STARTER_TEMPLATES,
     SURVEY_INTRO,
+    SURVEY_QUESTIONS,
     SURVEY_THANK_YOU,
     SURVEY_TITLE,
     StarterTemplate,
@@ -27,7 +28,6 @@ from apps.onboarding.content import (
 from apps.onboarding.models import StarterChoice
 from apps.personas.selectors import persona_by_name_map
 from apps.personas.services import persona_create
-from apps.surveys.models import QuestionType
 from apps.surveys.services import QuestionInput, survey_create, survey_touchpoints_set
 
 SURVEY_NAME = Text("Palautekysely käynnin jälkeen", "Follow-up survey")
@@ -100,7 +100,7 @@ def _template_write(
                 follow_ups[touchpoint.pk] = None
     # Empty question texts take the standard wordings of apps.surveys.wordings, in both languages.
     survey = survey_create(
-        questions=[QuestionInput(type=QuestionType.NPS), QuestionInput(type=QuestionType.TEXT, required=False)],
+        questions=[QuestionInput(type=kind, required=required) for kind, required in SURVEY_QUESTIONS],
         company_name=company_name,
         name=SURVEY_NAME(language),
         title_fi=SURVEY_TITLE.fi,

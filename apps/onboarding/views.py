@@ -8,11 +8,9 @@ from django.views import View
 from apps.accounts.capabilities import can_manage_company_settings
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.exceptions import DomainError
-from apps.onboarding.content import STARTER_TEMPLATES, SURVEY_INTRO, SURVEY_THANK_YOU, SURVEY_TITLE
-from apps.onboarding.selectors import starter_choice_get
+from apps.onboarding.content import STARTER_TEMPLATES
+from apps.onboarding.selectors import starter_choice_get, starter_template_preview
 from apps.onboarding.services import starter_offer_skip, starter_template_take
-from apps.surveys.models import QuestionType
-from apps.surveys.wordings import question_default_text
 
 
 def _language() -> str:
@@ -27,14 +25,7 @@ class StarterTemplateListView(CapabilityRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         language = _language()
         templates = [
-            {
-                "key": template.key,
-                "label": template.label(language),
-                "summary": template.summary(language),
-                "stage_count": len(template.stages),
-                "touchpoint_count": template.touchpoint_count,
-                "persona_count": len(template.personas),
-            }
+            starter_template_preview(template=template, language=language, company_name=request.tenant.name)
             for template in STARTER_TEMPLATES.values()
         ]
         context = {"templates": templates, "choice": starter_choice_get(), "labels": _template_labels(language)}
@@ -55,43 +46,11 @@ class StarterTemplateDetailView(CapabilityRequiredMixin, View):
         if template is None:
             raise Http404
         language = _language()
-        company_name = request.tenant.name
         context = {
             "template": template,
+            "preview": starter_template_preview(template=template, language=language, company_name=request.tenant.name),
             "language": language,
             "company_language": request.tenant.language,
-            "label": template.label(language),
-            "summary": template.summary(language),
-            "path_name": template.path_name(language),
-            "path_description": template.path_description(language),
-            "stages": [
-                {
-                    "name": stage.name(language),
-                    "touchpoints": [
-                        {
-                            "name": seed.name(language),
-                            "intended": seed.intended(language),
-                            "peak": seed.peak,
-                            "end": seed.end,
-                            "follow_up": seed.follow_up,
-                        }
-                        for seed in stage.touchpoints
-                    ],
-                }
-                for stage in template.stages
-            ],
-            "survey": {
-                "title": SURVEY_TITLE(language),
-                "intro": SURVEY_INTRO(language),
-                "thank_you": SURVEY_THANK_YOU(language),
-                "questions": [
-                    question_default_text(kind, language, company_name=company_name)
-                    for kind in (QuestionType.NPS, QuestionType.TEXT)
-                ],
-            },
-            "personas": [
-                {"name": seed.name(language), "description": seed.description(language)} for seed in template.personas
-            ],
             "choice": starter_choice_get(),
             "labels": _template_labels(language),
         }

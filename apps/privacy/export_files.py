@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _lazy
 
-from apps.cases.models import CaseStatus
+from apps.cases.models import CaseEventKind, CaseStatus
 from apps.customers.models import ConsentKind, ConsentSource, ImportStatus, Language
 from apps.encounters.models import EncounterSource, Feeling, Outcome
 from apps.outbox.models import OutboundStatus
@@ -87,7 +87,7 @@ CSV_TABLES: dict[str, tuple[Callable[[dict[str, Any]], list[dict[str, Any]]], li
     ),
     "case_events.csv": (
         lambda document: [{"case_id": case["id"], **event} for case in document["cases"] for event in case["events"]],
-        ["case_id", "at", "from_status", "to_status", "note"],
+        ["case_id", "at", "kind", "from_status", "to_status", "note"],
     ),
     "emails.csv": (
         lambda document: document["emails"],
@@ -196,6 +196,7 @@ def _readable(document: dict[str, Any]) -> dict[str, Any]:
                 dict(
                     event,
                     at=_when(event["at"]),
+                    kind=_label(CaseEventKind, event.get("kind", "")),
                     from_status=_label(CaseStatus, event["from_status"]),
                     to_status=_label(CaseStatus, event["to_status"]),
                 )

@@ -228,6 +228,8 @@ def _cases(customer: Customer) -> tuple[list[dict[str, Any]], list[int]]:
             "events": [
                 {
                     "at": datetime_text(event.at),
+                    # "status" or "reassigned"; who the case went to is staff's, not the customer's.
+                    "kind": event.kind,
                     "from_status": event.from_status,
                     "to_status": event.to_status,
                     "note": event.note,
@@ -298,7 +300,7 @@ def person_export_document(*, customer: Customer, now: Any = None) -> dict[str, 
         "invitations": invitations,
         "responses": responses,
         "cases": cases,
-        "emails": customer_emails(customer, invitation_email_ids),
+        "emails": customer_emails(customer),
         "imports": customer_import_files(customer),
         "exports": _exports(customer),
         "other_records": {},

@@ -1,44 +1,32 @@
 """Rows that name a customer without a link to them: outgoing emails, uploaded files, the admin's change log.
 
 Import files and the admin's log do not know which customer a row is about, and older
-emails were not linked to theirs, so these rows are found the way erasure finds them
-(apps/privacy/erasure.py): by the link or invitation an email has, the address it went
-to, or the customer's identifiers in the text.
+emails were not linked to theirs, so these rows are found by the rules erasure uses
+(apps/privacy/person_identifiers.py): by the link or invitation an email has, the address it
+went to, or the customer's identifiers in the text. The export lists what erasure changes.
 """
 
-import html
-import json
 from typing import Any
 
 from django.apps import apps
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, TextField
-from django.db.models.functions import Cast
+from django.db.models import Q
 
 from apps.core.json_values import datetime_text
-from apps.customers.csv_format import CsvFileError, csv_decode
-from apps.customers.models import Customer, CustomerImport
-from apps.encounters.models import Encounter
-from apps.outbox.models import OutboundEmail
-
-# A name shorter than this is not looked for in free text (it would match unrelated words).
-MIN_NAME_MATCH = 4
-
-
-def customer_identifiers(customer: Customer) -> list[str]:
-    """What names the customer in other rows' text: email, phone as written and normalised, name, external ids."""
-    values = {customer.email, customer.phone.strip(), customer.phone_normalized, customer.external_id}
-    values |= set(
-        Encounter.objects.filter(customer=customer).exclude(external_id="").values_list("external_id", flat=True)
-    )
-    name = " ".join(customer.full_name.split())
-    if len(name) >= MIN_NAME_MATCH:
-        values |= {name, html.escape(name)}
-    return sorted(value for value in values if value)
+from apps.customers.models import Customer
+from apps.privacy.person_identifiers import (
+    ImportMention,
+    PersonIdentifiers,
+    customer_import_mentions,
+    outbound_emails_searchable,
+    outbound_text_match,
+    outbound_to_person,
+    person_identifiers,
+)
 
 
-def customer_emails(customer: Customer, invitation_email_ids: list[int]) -> list[dict[str, Any]]:
+def customer_emails(customer: Customer) -> list[dict[str, Any]]:
     """Emails to the customer, and emails to staff that name them (a case assigned about them).
 
     An email is theirs when it is linked to them (OutboundEmail.customer), when an
@@ -46,19 +34,10 @@ def customer_emails(customer: Customer, invitation_email_ids: list[int]) -> list
     unlinked ones, when its text names them.
     An email to a staff member is listed without the staff member's address or body.
     """
-    matches = Q(customer=customer) | Q(invitation_email__id__in=invitation_email_ids)
-    if customer.email:
-        matches |= Q(recipient__iexact=customer.email)
-    for value in customer_identifiers(customer):
-        matches |= (
-            Q(subject__icontains=value)
-            | Q(body_text__icontains=value)
-            | Q(body_html__icontains=value)
-            | Q(headers_text__icontains=value)
-        )
-    emails = OutboundEmail.objects.annotate(headers_text=Cast("headers", TextField())).filter(matches)
+    identifiers = person_identifiers(customer)
+    matches = Q(customer=customer) | outbound_to_person(customer, identifiers) | outbound_text_match(identifiers)
     rows = []
-    for email in emails.order_by("created_at", "id"):
+    for email in outbound_emails_searchable().filter(matches).order_by("created_at", "id"):
         to_customer = bool(customer.email) and email.recipient.lower() == customer.email.lower()
         rows.append(
             {
@@ -75,42 +54,30 @@ def customer_emails(customer: Customer, invitation_email_ids: list[int]) -> list
     return rows
 
 
-def _import_text(content: bytes) -> str:
-    """Read as the import reads it (UTF-8 or Windows-1252); a file it rejected is still searched, byte by byte."""
-    try:
-        return csv_decode(content).text
-    except CsvFileError:
-        return content.decode("utf-8-sig", errors="replace")
+def _lines(mention: ImportMention, identifiers: PersonIdentifiers) -> list[str]:
+    """The person's rows as the file wrote them. A file the import cannot read is quoted by the
+    lines that name the person, read byte by byte."""
+    if not mention.unreadable:
+        return [row.text for row in mention.person_rows]
+    pattern = identifiers.pattern()
+    text = bytes(mention.customer_import.content).decode("utf-8-sig", errors="replace")
+    return [line for line in text.splitlines() if pattern is not None and pattern.search(line)]
 
 
 def customer_import_files(customer: Customer) -> list[dict[str, Any]]:
-    """Uploaded customer files that name the customer, with the lines and the check's notes that do."""
-    identifiers = [value.lower() for value in customer_identifiers(customer)]
-    if not identifiers:
-        return []
-    rows = []
-    for customer_import in CustomerImport.objects.order_by("created_at", "id"):
-        text = _import_text(bytes(customer_import.content or b""))
-        lines = [line for line in text.splitlines() if any(value in line.lower() for value in identifiers)]
-        notes = [
-            error
-            for error in (customer_import.report or {}).get("errors", [])
-            if any(value in json.dumps(error, ensure_ascii=False).lower() for value in identifiers)
-        ]
-        other_text = f"{customer_import.file_error}\n{customer_import.commit_error}".lower()
-        if not (lines or notes or any(value in other_text for value in identifiers)):
-            continue
-        rows.append(
-            {
-                "id": customer_import.pk,
-                "file_name": customer_import.file_name,
-                "uploaded_at": datetime_text(customer_import.created_at),
-                "status": customer_import.status,
-                "lines": lines,
-                "check_notes": notes,
-            }
-        )
-    return rows
+    """Uploaded customer files that name the customer, with their rows and the check's notes about them."""
+    identifiers = person_identifiers(customer)
+    return [
+        {
+            "id": mention.customer_import.pk,
+            "file_name": mention.customer_import.file_name,
+            "uploaded_at": datetime_text(mention.customer_import.created_at),
+            "status": mention.customer_import.status,
+            "lines": _lines(mention, identifiers),
+            "check_notes": mention.errors,
+        }
+        for mention in customer_import_mentions(identifiers)
+    ]
 
 
 def customer_admin_changes(customer: Customer, sources: dict[str, set[int]]) -> list[dict[str, Any]]:

@@ -1,6 +1,7 @@
 """The import report speaks the reader's language: problems are stored as codes and rendered when read."""
 
 import html
+import importlib
 
 import pytest
 from django.conf import settings
@@ -124,3 +125,82 @@ def test_a_stored_error_without_its_parameters_still_reads():
         report={"total_rows": 1, "errors": [{"row": 2, "field": "email", "code": "email_invalid", "params": {}}]},
     )
     assert customer_import_report(broken)["errors"][0]["message"] == "'%(value)s' is not a valid email address."
+
+
+def _commit_error(customer_import, language):
+    with translation.override(language):
+        return customer_import_report(customer_import)["commit_error"]
+
+
+def test_a_failed_write_is_stored_as_a_code_and_read_in_each_readers_language():
+    conflict = CustomerImport.objects.create(
+        file_name="a.csv",
+        content=b"",
+        status=ImportStatus.VALIDATED,
+        report={"total_rows": 1, "commit_error": {"code": "conflict", "params": {}}},
+    )
+    one_row = CustomerImport.objects.create(
+        file_name="b.csv",
+        content=b"",
+        status=ImportStatus.VALIDATED,
+        report={"total_rows": 1, "commit_error": {"code": "row_errors", "params": {"count": 1}}},
+    )
+    unreadable = CustomerImport.objects.create(
+        file_name="c.csv",
+        content=b"",
+        status=ImportStatus.VALIDATED,
+        report={"commit_error": {"code": "encoding_mixed", "params": {"line": 7}}},
+    )
+    assert _commit_error(conflict, "en").startswith("Customers changed while importing")
+    assert _commit_error(conflict, "fi").startswith("Asiakastiedot muuttuivat tuonnin aikana")
+    assert _commit_error(one_row, "en") == "1 row has errors; nothing was imported."
+    assert _commit_error(one_row, "fi") == "1 rivillä on virheitä; mitään ei tuotu."
+    assert "line 7 is not" in _commit_error(unreadable, "en")
+    assert "rivi 7 ei ole" in _commit_error(unreadable, "fi")
+
+
+def test_a_write_failure_from_before_codes_keeps_its_text():
+    legacy = CustomerImport.objects.create(
+        file_name="old.csv", content=b"", status=ImportStatus.VALIDATED, commit_error="Tuonti keskeytyi."
+    )
+    assert _commit_error(legacy, "en") == "Tuonti keskeytyi."
+    # A reason of another rule keeps the words it was given, as the fallback.
+    other = CustomerImport.objects.create(
+        file_name="o.csv",
+        content=b"",
+        status=ImportStatus.VALIDATED,
+        report={"commit_error": {"code": "invalid", "params": {}, "text": "Some rule."}},
+    )
+    assert _commit_error(other, "fi") == "Some rule."
+
+
+def test_the_migration_turns_the_known_texts_of_either_language_into_codes():
+    from django.apps import apps
+
+    migration = importlib.import_module("apps.customers.migrations.0006_import_commit_error_as_code")
+    texts = {
+        "en_rows": "3 rows have errors; nothing was imported.",
+        "fi_rows": "12 rivillä on virheitä; mitään ei tuotu.",
+        "fi_conflict": migration.CONFLICT_FI,
+        "other": "Jotain muuta meni vikaan.",
+    }
+    rows = {
+        key: CustomerImport.objects.create(
+            file_name=f"{key}.csv",
+            content=b"",
+            status=ImportStatus.VALIDATED,
+            report={"total_rows": 4},
+            commit_error=text,
+        )
+        for key, text in texts.items()
+    }
+    migration.commit_error_to_code(apps, None)
+    for row in rows.values():
+        row.refresh_from_db()
+    assert rows["en_rows"].report == {"total_rows": 4, "commit_error": {"code": "row_errors", "params": {"count": 3}}}
+    assert rows["fi_rows"].report["commit_error"] == {"code": "row_errors", "params": {"count": 12}}
+    assert rows["fi_conflict"].report["commit_error"] == {"code": "conflict", "params": {}}
+    assert [row.commit_error for row in rows.values()] == ["", "", "", "Jotain muuta meni vikaan."]
+    assert rows["other"].report == {"total_rows": 4}
+    assert _commit_error(rows["fi_rows"], "en") == "12 rows have errors; nothing was imported."
+    assert _commit_error(rows["other"], "en") == "Jotain muuta meni vikaan."

@@ -159,11 +159,13 @@ def test_the_report_shows_the_write_in_progress_and_refuses_a_second_start(clien
     assert Customer.objects.count() == 0
 
 
-def test_a_failed_write_goes_back_to_the_report_with_its_reason(client_for, manager, upload, personas):
+def test_a_failed_write_goes_back_to_the_report_with_its_reason_in_each_readers_language(
+    client_for, manager, company_admin, upload, personas
+):
     from apps.customers.import_jobs import customer_import_write_queued
     from apps.customers.importing import ImportMode
 
-    manager.language = "en"  # the reason is written in the language of who started the import
+    manager.language = "fi"  # who started the write reads Finnish; the reason is not stored in it
     manager.save(update_fields=["language"])
     client = client_for(manager)
     upload(client, "bad_rows.csv")
@@ -175,8 +177,22 @@ def test_a_failed_write_goes_back_to_the_report_with_its_reason(client_for, mana
     )
     customer_import.refresh_from_db()
     assert customer_import.status == ImportStatus.VALIDATED
-    assert "nothing was imported" in customer_import.commit_error
+    assert customer_import.report["commit_error"] == {"code": "row_errors", "params": {"count": 6}}
+    assert customer_import.commit_error == ""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
     page = client.get(f"/customers/import/{customer_import.pk}/").content.decode()
-    assert "nothing was imported" in page
+    assert "6 rivillä on virheitä; mitään ei tuotu." in page
     assert f"/customers/import/{customer_import.pk}/commit/" in page
+    reader = client_for(company_admin)
+    reader.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = reader.get(f"/customers/import/{customer_import.pk}/").content.decode()
+    assert "6 rows have errors; nothing was imported." in page
+    assert "rivillä" not in page
     assert Customer.objects.count() == 0
+
+    # Starting the write again clears the reason; the report's counts stay.
+    client.post(f"/customers/import/{customer_import.pk}/commit/")
+    customer_import.refresh_from_db()
+    assert customer_import.status == ImportStatus.IMPORTING
+    assert "commit_error" not in customer_import.report
+    assert customer_import.report["valid_rows"] == 2
