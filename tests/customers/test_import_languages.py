@@ -177,7 +177,7 @@ def test_a_write_failure_from_before_codes_keeps_its_text():
 def test_the_migration_turns_the_known_texts_of_either_language_into_codes():
     from django.apps import apps
 
-    migration = importlib.import_module("apps.customers.migrations.0006_import_commit_error_as_code")
+    migration = importlib.import_module("apps.customers.migrations.0007_import_commit_error_as_code")
     texts = {
         "en_rows": "3 rows have errors; nothing was imported.",
         "fi_rows": "12 rivillä on virheitä; mitään ei tuotu.",

@@ -62,7 +62,7 @@ def commit_error_to_text(apps, schema_editor) -> None:  # noqa: ANN001
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0005_customer_erased_at"),
+        ("customers", "0006_customer_language_swedish"),
     ]
 
     operations = [
