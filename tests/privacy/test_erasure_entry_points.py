@@ -242,8 +242,8 @@ def test_the_command_refuses_unknown_customers_and_companies() -> None:
 def test_history_copies_of_a_registered_model_are_erased_too(db: None) -> None:
     """Erasure reaches django-simple-history copies of any registered model that keeps history
     (here a touchpoint, registered for this test only)."""
+    from apps.core.personal_data import DataKind, PersonalData, PersonalField
     from apps.privacy.erasure import _history_erase
-    from apps.privacy.registry import DataKind, PersonalData, PersonalField
     from tests.journeys.factories import map_build, touchpoint_named
 
     touchpoint = touchpoint_named(map_build(stages={"Käynti": ["Pirjon tiski"]}), "Pirjon tiski")
