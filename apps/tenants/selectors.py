@@ -5,15 +5,10 @@ from zoneinfo import ZoneInfo
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import connection
-from django.db.models import QuerySet
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from apps.tenants.models import Tenant
-
-
-def tenant_list_active() -> QuerySet[Tenant]:
-    return Tenant.objects.exclude(schema_name=get_public_schema_name()).filter(is_active=True).order_by("schema_name")
 
 
 def tenant_primary_domain(*, tenant: Tenant) -> str:
