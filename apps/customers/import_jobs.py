@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.accounts.selectors import user_language
+from apps.accounts.selectors import user_get, user_language
 from apps.core.exceptions import DomainError
 from apps.customers.importing import ImportMode, customer_import_check_into, customer_import_commit
 from apps.customers.models import CustomerImport, ImportStatus
@@ -110,7 +110,7 @@ def customer_import_write_queued(*, import_id: int, mode: str, user_id: int | No
     customer_import = CustomerImport.objects.defer("content").filter(pk=import_id).first()
     if customer_import is None:
         return False
-    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    user = user_get(user_id=user_id) if user_id is not None else None
     key = _progress_key(import_id)
     written = 0
 

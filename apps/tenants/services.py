@@ -13,6 +13,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from apps.accounts.invitations import user_invitation_send_from_elsewhere
 from apps.accounts.models import Role, User
+from apps.accounts.selectors import user_by_email
 from apps.accounts.services import password_validate, user_create
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_changes, audit_log_record
@@ -149,7 +150,7 @@ def company_admin_invite(*, tenant: Tenant, email: str) -> None:
     set_urlconf(settings.ROOT_URLCONF)
     try:
         with schema_context(tenant.schema_name), transaction.atomic():
-            user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
+            user = user_by_email(email=email, include_inactive=False)
             if user is None or user.has_usable_password():
                 return
             user_invitation_send_from_elsewhere(
