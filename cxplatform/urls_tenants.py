@@ -55,7 +55,7 @@ urlpatterns = [
     path("personas/", include("apps.personas.urls")),
     path("paths/", include("apps.journeys.urls")),
     path("customers/", include("apps.customers.urls")),
-    path("customers/<int:customer_id>/personal-data/", include("apps.privacy.urls")),
+    path("customers/<int:customer_id>/", include("apps.privacy.urls")),
     path("encounters/", include("apps.encounters.urls")),
     path("cases/", include("apps.cases.urls")),
     path("surveys/", include("apps.surveys.urls")),

@@ -1,8 +1,10 @@
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
-from apps.accounts.models import ApiToken, Team, User
+from apps.accounts.models import ApiToken, Role, Team, User
 from apps.accounts.token_keys import key_digest
 
 
@@ -24,6 +26,25 @@ def user_get(*, user_id: int) -> User | None:
 def user_is_active(*, user_id: int) -> bool:
     """Whether the user exists in this company and may sign in (read now, not from a stale object)."""
     return User.objects.filter(pk=user_id, is_active=True).exists()
+
+
+def user_by_email(*, email: str, include_inactive: bool = True) -> User | None:
+    """The user with this email, in any letter case."""
+    users = User.objects.filter(email__iexact=email.strip())
+    return (users if include_inactive else users.filter(is_active=True)).first()
+
+
+def user_admin_first() -> User | None:
+    """The longest-standing active company admin: who takes the work nobody else owns."""
+    return User.objects.filter(role=Role.ADMIN, is_active=True).order_by("date_joined", "id").first()
+
+
+def user_names_by_ids(*, user_ids: Iterable[int | None]) -> dict[int, str]:
+    """{id: display name} of these users (None and the ids of unknown users are left out)."""
+    ids = {user_id for user_id in user_ids if user_id is not None}
+    if not ids:
+        return {}
+    return {user.pk: str(user) for user in User.objects.filter(pk__in=ids)}
 
 
 def team_list() -> QuerySet[Team]:

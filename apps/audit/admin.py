@@ -1,5 +1,5 @@
 """The log in the admin, read-only: company admins on their domain, operators (their own sign-ins,
-in the public schema) on the platform's admin."""
+in the public schema) on the platform's admin, which apps.tenants composes and registers it on."""
 
 from typing import Any
 
@@ -8,7 +8,6 @@ from django.http import HttpRequest
 
 from apps.accounts.capabilities import can_view_audit_log
 from apps.audit.models import AuditLogEntry
-from apps.tenants.admin import platform_admin_site
 
 
 class AuditLogEntryReadOnlyAdmin(admin.ModelAdmin):
@@ -48,6 +47,3 @@ class AuditLogEntryAdmin(AuditLogEntryReadOnlyAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return can_view_audit_log(request.user)
-
-
-platform_admin_site.register(AuditLogEntry, AuditLogEntryReadOnlyAdmin)

@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from apps.audit.models import AuditEvent
 from apps.audit.presentation import audit_target_type_label
 from apps.audit.selectors import audit_target_types
-from apps.tenants.selectors import company_time_zone
+from apps.core.tenancy import company_time_zone
 
 
 class AuditLogFilterForm(forms.Form):

@@ -43,7 +43,11 @@ def audit_target_types() -> list[str]:
 
 
 def audit_user_names(user_ids: Iterable[int | None]) -> dict[int, str]:
-    """Today's display names of the users with these ids (the log keeps ids, never names)."""
+    """Today's display names of the users with these ids (the log keeps ids, never names).
+
+    apps.audit sits below apps.accounts, which records into it, so it reads users through
+    Django's get_user_model() instead of apps.accounts.selectors.
+    """
     ids = {user_id for user_id in user_ids if user_id is not None}
     if not ids:
         return {}

@@ -11,7 +11,7 @@ from apps.audit.presentation import audit_rows
 from apps.audit.selectors import audit_log_list
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.csv_export import csv_format_for
-from apps.tenants.selectors import company_time_zone
+from apps.core.tenancy import company_time_zone
 
 PAGE_SIZE = 50
 

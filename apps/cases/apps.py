@@ -7,10 +7,13 @@ class CasesConfig(AppConfig):
     verbose_name = _("Follow-up cases")
 
     def ready(self) -> None:
+        from apps.cases.encounter_follow_ups import encounter_case_entries
         from apps.cases.timeline import case_timeline_entries
         from apps.customers.timeline import timeline_provider_register
+        from apps.encounters.feedback import encounter_follow_up_provider_register
 
         timeline_provider_register(case_timeline_entries)
+        encounter_follow_up_provider_register(encounter_case_entries)
 
         from apps.cases.services import CASE_ASSIGNED_EMAIL
         from apps.outbox.kinds import OutboxKind, outbox_kind_register

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import User
+from apps.accounts.selectors import user_list
 from apps.cases.models import CaseStatus
 from apps.cases.timeliness import Timeliness
 
@@ -15,7 +15,7 @@ class CaseResolveForm(forms.Form):
 
 
 class CaseReassignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=User.objects.filter(is_active=True))
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=user_list(include_inactive=False))
 
 
 UNRESOLVED = "active"

@@ -1,5 +1,5 @@
 from apps.cases.models import CaseEvent, FollowUpCase
-from apps.privacy.registry import DataKind, PersonalField, personal_data_register
+from apps.core.personal_data import DataKind, PersonalField, personal_data_register
 
 # A system reason (reason_code, reason_scores: "poor answer, NPS 2") is not about the person:
 # it stays, so an erased customer's case still says why it was opened. A reason staff wrote

@@ -7,7 +7,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import User
+from apps.accounts.selectors import user_admin_first
 from apps.cases.models import CaseEvent, CaseEventKind, CaseStatus, FollowUpCase
 from apps.cases.reasons import CaseReason, ReasonCode
 from apps.cases.working_days import add_working_days
@@ -25,7 +26,7 @@ def case_assignee_for(*, touchpoint: Touchpoint | None) -> User | None:
         for person in (touchpoint.owner, touchpoint.backup_owner):
             if person is not None and person.is_active:
                 return person
-    return User.objects.filter(role=Role.ADMIN, is_active=True).order_by("date_joined", "id").first()
+    return user_admin_first()
 
 
 def _event(case: FollowUpCase, *, at: dt.datetime, actor: User | None, to_status: str = "", note: str = "") -> None:

@@ -9,8 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.capabilities import can_erase_customers, can_manage_cx_model
-from apps.audit.models import AuditSource
+from apps.accounts.capabilities import can_manage_cx_model
 from apps.core.access import CapabilityApiMixin
 from apps.core.exceptions import DomainError
 from apps.core.json_values import datetime_text
@@ -28,7 +27,6 @@ from apps.customers.models import (
 from apps.customers.selectors import customer_consent_history, customer_list, customer_list_rows, segment_list
 from apps.customers.services import customer_create, customer_update, segment_get_or_create
 from apps.personas.models import BuyerPersona
-from apps.privacy.erasure import customer_erase
 
 
 class SegmentOutputSerializer(serializers.ModelSerializer):
@@ -250,32 +248,6 @@ class CustomerConsentRecordApi(CapabilityApiMixin, APIView):
             CustomerDetailOutputSerializer(customer).data,
             status=status.HTTP_201_CREATED if event is not None else status.HTTP_200_OK,
         )
-
-
-class CustomerErasureOutputSerializer(serializers.Serializer):
-    customer_id = serializers.IntegerField()
-    erased_at = serializers.DateTimeField(help_text="When the customer was erased (the first time).")
-    already_erased = serializers.BooleanField(
-        help_text="True when the customer had been erased before: nothing changed."
-    )
-    counts = serializers.DictField(
-        child=serializers.IntegerField(),
-        help_text='Rows changed per table, e.g. {"surveys.answer": 3}; empty when already erased.',
-    )
-
-
-class CustomerEraseApi(CapabilityApiMixin, APIView):
-    """Erase the customer's personal data (GDPR Art. 17): name, email, phone, external ids, free-text
-    answers, staff notes, case texts and their copies in emails, import files and history. Scores, times,
-    touchpoints, persona, segment and language stay, so every figure stays the same. Final; idempotent."""
-
-    capability = staticmethod(can_erase_customers)
-
-    @extend_schema(request=None, responses={200: CustomerErasureOutputSerializer})
-    def post(self, request: Request, customer_id: int) -> Response:
-        customer = get_object_or_404(Customer, pk=customer_id)
-        result = customer_erase(customer=customer, acting_user=request.user, source=AuditSource.API)
-        return Response(CustomerErasureOutputSerializer(result.as_dict()).data)
 
 
 class SegmentListApi(CapabilityApiMixin, generics.ListAPIView):

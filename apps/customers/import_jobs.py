@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.accounts.selectors import user_get
 from apps.core.exceptions import DomainError
 from apps.customers.importing import (
     ImportMode,
@@ -115,7 +116,7 @@ def customer_import_write_queued(*, import_id: int, mode: str, user_id: int | No
     customer_import = CustomerImport.objects.defer("content").filter(pk=import_id).first()
     if customer_import is None:
         return False
-    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    user = user_get(user_id=user_id) if user_id is not None else None
     key = _progress_key(import_id)
     written = 0
 

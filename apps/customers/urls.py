@@ -15,6 +15,5 @@ urlpatterns = [
     path("import/<int:import_id>/retry/", views.CustomerImportRetryView.as_view(), name="import_retry"),
     path("<int:customer_id>/", views.CustomerDetailView.as_view(), name="detail"),
     path("<int:customer_id>/edit/", views.CustomerUpdateView.as_view(), name="update"),
-    path("<int:customer_id>/erase/", views.CustomerEraseView.as_view(), name="erase"),
     path("<int:customer_id>/unsubscribe/", views.CustomerUnsubscribeView.as_view(), name="unsubscribe"),
 ]

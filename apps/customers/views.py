@@ -7,15 +7,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
-from apps.accounts.capabilities import can_erase_customers, can_manage_cx_model
-from apps.audit.models import AuditSource
+from apps.accounts.capabilities import can_manage_cx_model
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.csv_export import csv_format_for
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
 from apps.customers.csv_format import csv_rows_write
 from apps.customers.exporting import customer_export_log, customer_export_rows
-from apps.customers.forms import CustomerEraseForm, CustomerFilterForm, CustomerForm, CustomerImportForm
+from apps.customers.forms import CustomerFilterForm, CustomerForm, CustomerImportForm
 from apps.customers.import_jobs import (
     IN_PROGRESS,
     customer_import_progress,
@@ -28,7 +27,6 @@ from apps.customers.models import ConsentSource, Customer, CustomerImport, Impor
 from apps.customers.selectors import customer_consent_history, customer_import_report, customer_list
 from apps.customers.services import customer_create, customer_unsubscribe, customer_update, segment_get_or_create
 from apps.customers.timeline import TimelineKind, customer_timeline
-from apps.privacy.erasure import customer_erase
 
 PAGE_SIZE = 50
 REPORT_ERRORS_SHOWN = 500
@@ -145,32 +143,6 @@ class CustomerUpdateView(CapabilityRequiredMixin, View):
                 messages.success(request, _("Saved."))
                 return redirect("customers:detail", customer_id=customer.pk)
         return render(request, "customers/customer_form.html", {"form": form, "editing": customer}, status=400)
-
-
-class CustomerEraseView(CapabilityRequiredMixin, View):
-    """Erase the customer's personal data, after the user has typed the customer's number."""
-
-    capability = staticmethod(can_erase_customers)
-
-    def get(self, request: HttpRequest, customer_id: int) -> HttpResponse:
-        customer = get_object_or_404(Customer, pk=customer_id)
-        return self._render(request, customer, CustomerEraseForm(customer=customer))
-
-    def post(self, request: HttpRequest, customer_id: int) -> HttpResponse:
-        customer = get_object_or_404(Customer, pk=customer_id)
-        form = CustomerEraseForm(request.POST, customer=customer)
-        if customer.is_erased:
-            return redirect("customers:detail", customer_id=customer.pk)
-        if not form.is_valid():
-            return self._render(request, customer, form, status=400)
-        customer_erase(customer=customer, acting_user=request.user, source=AuditSource.WEB)
-        messages.success(request, _("The customer's personal data was erased."))
-        return redirect("customers:detail", customer_id=customer.pk)
-
-    def _render(
-        self, request: HttpRequest, customer: Customer, form: CustomerEraseForm, status: int = 200
-    ) -> HttpResponse:
-        return render(request, "customers/customer_erase.html", {"customer": customer, "form": form}, status=status)
 
 
 class CustomerUnsubscribeView(CapabilityRequiredMixin, View):

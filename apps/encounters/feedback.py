@@ -1,13 +1,16 @@
 """What came back from the customer after an encounter, contributed by the apps built on encounters.
 
-The follow-up survey lives in apps.surveys, which builds on this app, so the
-encounter pages cannot import it. Like the customer timeline, surveys register a
-provider here (in its AppConfig.ready); the pages ask for the feedback of a whole
-page of encounters at once, so a provider answers with one or two queries.
+The follow-up survey lives in apps.surveys and the follow-up case in apps.cases, which
+build on this app, so the encounter pages cannot import them. Like the customer
+timeline, they register a provider here (in their AppConfig.ready); the pages ask for
+the feedback of a whole page of encounters at once, so a provider answers with one or
+two queries.
 """
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -48,3 +51,31 @@ def encounter_feedback(*, encounter_ids: Iterable[int]) -> dict[int, EncounterFe
     for provider in _providers:
         feedback.update(provider(ids))
     return feedback
+
+
+@dataclass(frozen=True)
+class EncounterFollowUp:
+    """A follow-up case a poor answer after the encounter opened, ready to show."""
+
+    url: str
+    status: str
+    status_label: str
+    assignee: str
+    due_at: dt.datetime | None
+
+
+# (viewing user, encounter id) -> the follow-ups that user may see.
+FollowUpProvider = Callable[[Any, int], list[EncounterFollowUp]]
+_follow_up_providers: list[FollowUpProvider] = []
+
+
+def encounter_follow_up_provider_register(provider: FollowUpProvider) -> FollowUpProvider:
+    """Add a source of follow-ups; usable as a decorator. Registering twice is harmless."""
+    if provider not in _follow_up_providers:
+        _follow_up_providers.append(provider)
+    return provider
+
+
+def encounter_follow_ups(*, user: Any, encounter_id: int) -> list[EncounterFollowUp]:
+    """The follow-ups of one encounter that `user` may see."""
+    return [follow_up for provider in _follow_up_providers for follow_up in provider(user, encounter_id)]

@@ -1,5 +1,5 @@
+from apps.core.personal_data import DataKind, PersonalField, personal_data_register
 from apps.encounters.models import Encounter
-from apps.privacy.registry import DataKind, PersonalField, personal_data_register
 
 personal_data_register(
     Encounter,

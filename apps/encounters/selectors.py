@@ -8,6 +8,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from apps.accounts.capabilities import can_view_dashboards
 from apps.accounts.models import User
+from apps.accounts.selectors import user_list
 from apps.encounters.models import Encounter
 from apps.journeys.models import Touchpoint
 from apps.journeys.selectors import touchpoint_list, touchpoints_owned_by
@@ -95,7 +96,7 @@ def encounters_of_customer(*, customer_id: int, limit: int = 100) -> QuerySet[En
 
 def encounter_staff_list() -> QuerySet[User]:
     """People who have logged encounters, for the managers' filter."""
-    return User.objects.filter(logged_encounters__isnull=False).distinct().order_by("full_name", "email")
+    return user_list().filter(pk__in=Encounter.objects.filter(logged_by__isnull=False).values("logged_by"))
 
 
 def touchpoints_recent_for(*, user: User, limit: int = 5) -> list[Touchpoint]:

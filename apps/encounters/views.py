@@ -9,12 +9,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from apps.accounts.capabilities import can_log_encounters, can_manage_cx_model, can_view_dashboards
-from apps.cases.selectors import case_list
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
 from apps.customers.selectors import customer_get, customer_search
-from apps.encounters.feedback import encounter_feedback
+from apps.encounters.feedback import encounter_feedback, encounter_follow_ups
 from apps.encounters.forms import EncounterFilterForm, EncounterLogForm
 from apps.encounters.models import Feeling, Outcome
 from apps.encounters.selectors import encounter_get, encounter_list, touchpoint_choices_for, touchpoints_recent_for
@@ -180,7 +179,7 @@ class EncounterDetailView(CapabilityRequiredMixin, View):
             "encounter": encounter,
             "feedback": feedback,
             # The follow-up case a poor answer to this encounter's survey opened (if the user may see it).
-            "cases": list(case_list(user=request.user, encounter_id=encounter.pk)),
+            "follow_ups": encounter_follow_ups(user=request.user, encounter_id=encounter.pk),
             "can_open_customer": can_manage_cx_model(request.user),
             "sees_all": can_view_dashboards(request.user),
         }

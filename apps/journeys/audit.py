@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.accounts.selectors import user_names_by_ids
 from apps.journeys.models import Channel, ServicePath, Stage, Touchpoint
 
 EMPTY = "\N{EN DASH}"
@@ -53,7 +54,7 @@ class _Names:
 
     def __init__(self, records: list[Any]) -> None:
         user_ids = {getattr(record, f"{name}_id", None) for record in records for name in _USER_FIELDS}
-        self.users = {user.pk: str(user) for user in User.objects.filter(pk__in=user_ids - {None})}
+        self.users = user_names_by_ids(user_ids=user_ids)
         stage_ids = {record.stage_id for record in records if hasattr(record, "stage_id")}
         self.stages: dict[int, str] = {}
         for stage_id, name in Stage.history.filter(id__in=stage_ids).order_by("history_date").values_list("id", "name"):

@@ -75,12 +75,8 @@ class _PersonChoiceField(forms.ModelChoiceField):
 
 
 class OwnerForm(forms.Form):
-    owner = _PersonChoiceField(
-        label=_("Owner"), queryset=User.objects.none(), required=False, empty_label=_("Nobody (unowned)")
-    )
-    backup_owner = _PersonChoiceField(
-        label=_("Backup"), queryset=User.objects.none(), required=False, empty_label=_("No backup")
-    )
+    owner = _PersonChoiceField(label=_("Owner"), queryset=None, required=False, empty_label=_("Nobody (unowned)"))
+    backup_owner = _PersonChoiceField(label=_("Backup"), queryset=None, required=False, empty_label=_("No backup"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -96,7 +92,7 @@ class OwnerForm(forms.Form):
 class HandoverForm(forms.Form):
     to_user = _PersonChoiceField(
         label=_("Hand the touchpoints over to"),
-        queryset=User.objects.none(),
+        queryset=None,
         required=False,
         empty_label=_("Nobody"),
         help_text=_("Without a successor the backups take over; the rest become unowned."),

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from apps.accounts.models import User
+from apps.accounts.selectors import user_list
 from apps.core.request_memo import memoized_in_scope
 from apps.journeys.audit import AuditEntry, audit_entries
 from apps.journeys.models import OwnershipChange, ServicePath, Stage, Touchpoint
@@ -134,7 +135,8 @@ def touchpoints_unowned() -> QuerySet[Touchpoint]:
 def owners_summary() -> QuerySet[User]:
     """Every user with their owned and backed-up touchpoint counts on paths in use."""
     return (
-        User.objects.annotate(
+        user_list()
+        .annotate(
             owned_count=Count(
                 "owned_touchpoints", filter=Q(owned_touchpoints__stage__path__archived_at__isnull=True), distinct=True
             ),
@@ -160,7 +162,7 @@ def ownership_change_list(*, touchpoint_id: int | None = None, user_id: int | No
 
 def assignable_users() -> QuerySet[User]:
     """People who may own a touchpoint: the company's active users."""
-    return User.objects.filter(is_active=True).order_by("full_name", "email")
+    return user_list(include_inactive=False)
 
 
 def path_audit(*, path: ServicePath, limit: int = 300) -> list[AuditEntry]:

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from apps.tenants.fanout import tenants_fan_out
+from apps.core.tenancy import tenants_fan_out
 from cxplatform.celery import app
 
 

@@ -135,3 +135,8 @@ def metrics_recompute_request(*, trigger: str = "manual") -> None:
     from apps.metrics.tasks import metrics_recompute
 
     transaction.on_commit(lambda: metrics_recompute.delay(trigger=trigger))
+
+
+def metrics_time_zone_moved() -> None:
+    """The company's time zone changed: its roll-ups count local days, so rebuild them now, not at night."""
+    metrics_recompute_request(trigger="time-zone")

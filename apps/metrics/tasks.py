@@ -1,6 +1,6 @@
 """Thin tasks around the roll-up services; each is safe to run twice."""
 
-from apps.tenants.fanout import tenants_fan_out
+from apps.core.tenancy import tenants_fan_out
 from cxplatform.celery import app
 
 

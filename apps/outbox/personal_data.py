@@ -1,5 +1,5 @@
+from apps.core.personal_data import DataKind, PersonalField, personal_data_register
 from apps.outbox.models import OutboundEmail
-from apps.privacy.registry import DataKind, PersonalField, personal_data_register
 
 # An email names its recipient and often the customer it is about. Survey and case
 # emails carry a link to their customer (OutboundEmail.customer), which erasure uses

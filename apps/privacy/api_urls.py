@@ -9,4 +9,5 @@ urlpatterns = [
         apis.PersonalDataZipApi.as_view(),
         name="customer_personal_data_zip",
     ),
+    path("customers/<int:customer_id>/erase/", apis.CustomerEraseApi.as_view(), name="customer_erase"),
 ]

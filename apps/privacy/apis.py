@@ -12,10 +12,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.capabilities import can_export_personal_data
+from apps.accounts.capabilities import can_erase_customers, can_export_personal_data
 from apps.audit.models import AuditSource
 from apps.core.access import CapabilityApiMixin
 from apps.customers.models import Customer, Language
+from apps.privacy.erasure import customer_erase
 from apps.privacy.services import personal_data_document_export, personal_data_export_create
 
 
@@ -106,3 +107,29 @@ class PersonalDataZipApi(CapabilityApiMixin, APIView):
         response["Content-Disposition"] = f'attachment; filename="personal-data-{customer.pk}-{stamp}.zip"'
         response["Cache-Control"] = "no-store"
         return response
+
+
+class CustomerErasureOutputSerializer(serializers.Serializer):
+    customer_id = serializers.IntegerField()
+    erased_at = serializers.DateTimeField(help_text="When the customer was erased (the first time).")
+    already_erased = serializers.BooleanField(
+        help_text="True when the customer had been erased before: nothing changed."
+    )
+    counts = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text='Rows changed per table, e.g. {"surveys.answer": 3}; empty when already erased.',
+    )
+
+
+class CustomerEraseApi(CapabilityApiMixin, APIView):
+    """Erase the customer's personal data (GDPR Art. 17): name, email, phone, external ids, free-text
+    answers, staff notes, case texts and their copies in emails, import files and history. Scores, times,
+    touchpoints, persona, segment and language stay, so every figure stays the same. Final; idempotent."""
+
+    capability = staticmethod(can_erase_customers)
+
+    @extend_schema(request=None, responses={200: CustomerErasureOutputSerializer})
+    def post(self, request: Request, customer_id: int) -> Response:
+        customer = get_object_or_404(Customer, pk=customer_id)
+        result = customer_erase(customer=customer, acting_user=request.user, source=AuditSource.API)
+        return Response(CustomerErasureOutputSerializer(result.as_dict()).data)

@@ -4,7 +4,7 @@ The customer's row and the rows about them (encounters, responses, answers, case
 stay, with their scores, times, touchpoints, persona, segment and language, so the
 dashboards, the scores API and the CSV export's figures are identical before and
 after. What identifies the person is blanked through the personal-data register
-(apps/privacy/registry.py), and so are the copies kept elsewhere:
+(apps/core/personal_data.py), and so are the copies kept elsewhere:
 
 - the rows' copies in django-simple-history tables, for every registered model that has history;
 - outgoing emails: those to the person (linked to them, by their address or their
@@ -43,6 +43,7 @@ from django.utils.translation import gettext
 
 from apps.audit.models import AuditEvent, AuditSource
 from apps.audit.services import audit_log_record
+from apps.core.personal_data import PersonalData, personal_data_entries
 from apps.customers.models import Customer, CustomerImport
 from apps.outbox.models import OutboundEmail, OutboundStatus
 from apps.privacy.person_identifiers import (
@@ -54,7 +55,6 @@ from apps.privacy.person_identifiers import (
     outbound_to_person,
     person_identifiers,
 )
-from apps.privacy.registry import PersonalData, personal_data_entries
 from apps.surveys.models import EmailStatus, Invitation, InvitationEmail, InvitationStatus
 
 

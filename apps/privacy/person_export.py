@@ -26,12 +26,12 @@ from django.utils import timezone
 
 from apps.cases.models import CaseEvent, FollowUpCase
 from apps.core.json_values import datetime_text
+from apps.core.personal_data import PersonalData, personal_data_entries
 from apps.customers.models import ConsentEvent, Customer, CustomerImport
 from apps.encounters.models import Encounter
 from apps.outbox.models import OutboundEmail
 from apps.privacy.models import PersonalDataExport
 from apps.privacy.person_mentions import customer_admin_changes, customer_emails, customer_import_files
-from apps.privacy.registry import PersonalData, personal_data_entries
 from apps.surveys.models import Answer, Invitation, InvitationEmail, Response
 
 # The version of the document's shape; bumped when a key changes meaning or goes away.

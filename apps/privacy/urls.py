@@ -4,8 +4,13 @@ from apps.privacy import views
 
 app_name = "privacy"
 
-# Under /customers/<customer_id>/personal-data/ (cxplatform/urls_tenants.py).
+# Under /customers/<customer_id>/ (cxplatform/urls_tenants.py): the customer's own pages of personal data.
 urlpatterns = [
-    path("", views.PersonalDataExportCreateView.as_view(), name="export_create"),
-    path("<int:export_id>/download/", views.PersonalDataExportDownloadView.as_view(), name="export_download"),
+    path("personal-data/", views.PersonalDataExportCreateView.as_view(), name="export_create"),
+    path(
+        "personal-data/<int:export_id>/download/",
+        views.PersonalDataExportDownloadView.as_view(),
+        name="export_download",
+    ),
+    path("erase/", views.CustomerEraseView.as_view(), name="customer_erase"),
 ]

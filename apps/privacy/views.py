@@ -7,9 +7,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
-from apps.accounts.capabilities import can_export_personal_data
+from apps.accounts.capabilities import can_erase_customers, can_export_personal_data
+from apps.audit.models import AuditSource
 from apps.core.access import CapabilityRequiredMixin
 from apps.customers.models import Customer
+from apps.privacy.erasure import customer_erase
+from apps.privacy.forms import CustomerEraseForm
 from apps.privacy.selectors import personal_data_export_get
 from apps.privacy.services import ExportExpired, personal_data_export_create, personal_data_export_download
 
@@ -45,3 +48,29 @@ class PersonalDataExportDownloadView(CapabilityRequiredMixin, View):
         response["Content-Disposition"] = f'attachment; filename="personal-data-{customer_id}-{stamp}.zip"'
         response["Cache-Control"] = "no-store"
         return response
+
+
+class CustomerEraseView(CapabilityRequiredMixin, View):
+    """Erase the customer's personal data, after the user has typed the customer's number."""
+
+    capability = staticmethod(can_erase_customers)
+
+    def get(self, request: HttpRequest, customer_id: int) -> HttpResponse:
+        customer = get_object_or_404(Customer, pk=customer_id)
+        return self._render(request, customer, CustomerEraseForm(customer=customer))
+
+    def post(self, request: HttpRequest, customer_id: int) -> HttpResponse:
+        customer = get_object_or_404(Customer, pk=customer_id)
+        form = CustomerEraseForm(request.POST, customer=customer)
+        if customer.is_erased:
+            return redirect("customers:detail", customer_id=customer.pk)
+        if not form.is_valid():
+            return self._render(request, customer, form, status=400)
+        customer_erase(customer=customer, acting_user=request.user, source=AuditSource.WEB)
+        messages.success(request, _("The customer's personal data was erased."))
+        return redirect("customers:detail", customer_id=customer.pk)
+
+    def _render(
+        self, request: HttpRequest, customer: Customer, form: CustomerEraseForm, status: int = 200
+    ) -> HttpResponse:
+        return render(request, "customers/customer_erase.html", {"customer": customer, "form": form}, status=status)

@@ -1,4 +1,4 @@
-from apps.privacy.registry import DataKind, PersonalField, personal_data_register
+from apps.core.personal_data import DataKind, PersonalField, personal_data_register
 from apps.surveys.models import Answer, Response
 
 # `written_at`: when the text was written, for retention (the answer has no time of its own).

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from apps.core.task_retry import DATABASE_AWAY_RETRY
-from apps.tenants.fanout import tenants_fan_out
+from apps.core.tenancy import tenants_fan_out
 from cxplatform.celery import app
 
 

@@ -20,7 +20,8 @@ from django_celery_beat import admin as beat_admin
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
 from django_tenants.utils import get_public_schema_name
 
-from apps.audit.models import AuditEvent
+from apps.audit.admin import AuditLogEntryReadOnlyAdmin
+from apps.audit.models import AuditEvent, AuditLogEntry
 from apps.audit.services import audit_changes, audit_log_record
 from apps.core.exceptions import DomainError
 from apps.tenants.models import Domain, Tenant
@@ -229,3 +230,6 @@ for model, model_admin in [
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     platform_admin_site.register(model, model_admin)
+
+# The operators' own sign-ins, logged in the public schema.
+platform_admin_site.register(AuditLogEntry, AuditLogEntryReadOnlyAdmin)

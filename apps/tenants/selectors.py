@@ -1,19 +1,14 @@
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import connection
-from django.db.models import QuerySet
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
+from apps.core.tenancy import company_time_zone
 from apps.tenants.models import Tenant
-
-
-def tenant_list_active() -> QuerySet[Tenant]:
-    return Tenant.objects.exclude(schema_name=get_public_schema_name()).filter(is_active=True).order_by("schema_name")
 
 
 def tenant_primary_domain(*, tenant: Tenant) -> str:
@@ -30,17 +25,6 @@ def company_host(*, tenant: Tenant) -> str:
 def company_url(*, tenant: Tenant, path: str) -> str:
     """An absolute URL on the company's own domain, for links in emails."""
     return f"{settings.SITE_SCHEME}://{company_host(tenant=tenant)}{path}"
-
-
-def company_time_zone() -> ZoneInfo:
-    """The current company's time zone (days, weeks and months of its reports are local)."""
-    time_zone = getattr(connection.tenant, "time_zone", None)
-    if time_zone is None:
-        # schema_context() sets a stand-in without the company's fields: look the company up.
-        time_zone = (
-            Tenant.objects.filter(schema_name=connection.schema_name).values_list("time_zone", flat=True).first()
-        )
-    return ZoneInfo(time_zone or settings.TIME_ZONE)
 
 
 def company_today(*, now: dt.datetime | None = None) -> dt.date:

@@ -9,16 +9,18 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.urls import get_urlconf, set_urlconf
 from django.utils.translation import gettext as _
-from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
+from django_tenants.utils import get_public_schema_name, schema_context
 
 from apps.accounts.invitations import user_invitation_send_from_elsewhere
 from apps.accounts.models import Role, User
+from apps.accounts.selectors import user_by_email
 from apps.accounts.services import password_validate, user_create
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_changes, audit_log_record
 from apps.core.exceptions import DomainError
 from apps.tenants.models import Domain, Tenant
 from apps.tenants.selectors import company_host
+from apps.tenants.time_zone_listeners import company_time_zone_moved
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +150,7 @@ def company_admin_invite(*, tenant: Tenant, email: str) -> None:
     set_urlconf(settings.ROOT_URLCONF)
     try:
         with schema_context(tenant.schema_name), transaction.atomic():
-            user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
+            user = user_by_email(email=email, include_inactive=False)
             if user is None or user.has_usable_password():
                 return
             user_invitation_send_from_elsewhere(
@@ -176,7 +178,11 @@ def public_tenant_ensure(*, domain: str | None = None) -> Tenant:
 def company_update_settings(
     *, tenant: Tenant, name: str, language: str, time_zone: str, acting_user: User | None = None
 ) -> Tenant:
-    """Change the company's name, language and time zone; logged in the company's own audit log."""
+    """Change the company's name, language and time zone; logged in the company's own audit log.
+
+    A new time zone moves the local days that reports count in: the apps that keep such counts
+    hear of it once this commits (apps/tenants/time_zone_listeners.py).
+    """
     tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
     before = {"name": tenant.name, "language": tenant.language, "time_zone": tenant.time_zone}
     moved = tenant.time_zone != time_zone
@@ -189,13 +195,5 @@ def company_update_settings(
     if extra:
         audit_log_record(event_type=AuditEvent.SETTINGS_CHANGED, acting_user=acting_user, target=tenant, extra=extra)
     if moved:
-        # The daily roll-ups are per local day: rebuild them on the new day boundaries now, not at night.
-        transaction.on_commit(lambda: _metrics_recompute_queue(tenant=tenant))
+        transaction.on_commit(lambda: company_time_zone_moved(tenant=tenant))
     return tenant
-
-
-def _metrics_recompute_queue(*, tenant: Tenant) -> None:
-    from apps.metrics.tasks import metrics_recompute
-
-    with tenant_context(tenant):
-        metrics_recompute.delay(trigger="time-zone")

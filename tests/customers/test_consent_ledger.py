@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from apps.accounts.models import Role
 from apps.core.exceptions import DomainError
+from apps.core.personal_data import personal_data_entry
 from apps.customers.consent import (
     CONSENT_COLUMNS,
     ConsentState,
@@ -36,7 +37,6 @@ from apps.customers.services import customer_create, customer_update
 from apps.customers.timeline import TimelineKind, customer_timeline
 from apps.encounters.models import Encounter, EncounterSource
 from apps.encounters.services import encounter_log
-from apps.privacy.registry import personal_data_entry
 from apps.surveys.dispatch import survey_dispatch_run
 from apps.surveys.models import Invitation, TouchpointSurvey
 from apps.surveys.sending import invitation_email_send

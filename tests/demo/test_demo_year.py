@@ -218,7 +218,7 @@ def test_the_dashboard_shows_the_effort_score(demo_year, client_for: Any, manage
     client = client_for(manager)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(reverse("dashboards:company")).content.decode()
-    assert "found it easy (5–7)" in html
+    assert "found it easy (5\N{EN DASH}7)" in html
 
 
 def test_teams_have_enough_contributors_for_the_perception_gap(demo_year):

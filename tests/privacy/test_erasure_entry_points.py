@@ -49,13 +49,13 @@ def test_admin_sees_the_erase_action_others_do_not(
     client_for: Any, company_admin: Any, manager: Any, person: Customer
 ) -> None:
     page = client_for(company_admin).get(reverse("customers:detail", args=[person.pk])).content.decode()
-    assert reverse("customers:erase", args=[person.pk]) in page
+    assert reverse("privacy:customer_erase", args=[person.pk]) in page
     page = client_for(manager).get(reverse("customers:detail", args=[person.pk])).content.decode()
-    assert reverse("customers:erase", args=[person.pk]) not in page
-    assert client_for(manager).get(reverse("customers:erase", args=[person.pk])).status_code == 403
+    assert reverse("privacy:customer_erase", args=[person.pk]) not in page
+    assert client_for(manager).get(reverse("privacy:customer_erase", args=[person.pk])).status_code == 403
     assert (
         client_for(manager)
-        .post(reverse("customers:erase", args=[person.pk]), {"confirmation": str(person.pk)})
+        .post(reverse("privacy:customer_erase", args=[person.pk]), {"confirmation": str(person.pk)})
         .status_code
         == 403
     )
@@ -64,7 +64,7 @@ def test_admin_sees_the_erase_action_others_do_not(
 
 def test_the_page_explains_and_asks_for_the_typed_number(client_for: Any, company_admin: Any, person: Customer) -> None:
     client = client_for(company_admin)
-    url = reverse("customers:erase", args=[person.pk])
+    url = reverse("privacy:customer_erase", args=[person.pk])
     page = client.get(url).content.decode()
     assert "What is erased" in page and "What stays" in page
 
@@ -87,7 +87,7 @@ def test_the_page_explains_and_asks_for_the_typed_number(client_for: Any, compan
 def test_the_page_in_finnish(client_for: Any, company_admin: Any, person: Customer) -> None:
     client = client_for(company_admin)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
-    url = reverse("customers:erase", args=[person.pk])
+    url = reverse("privacy:customer_erase", args=[person.pk])
     page = client.get(url).content.decode()
     assert "Poista henkilötiedot" in page and "Mitä säilyy" in page
     response = client.post(url, {"confirmation": "x"})
@@ -242,8 +242,8 @@ def test_the_command_refuses_unknown_customers_and_companies() -> None:
 def test_history_copies_of_a_registered_model_are_erased_too(db: None) -> None:
     """Erasure reaches django-simple-history copies of any registered model that keeps history
     (here a touchpoint, registered for this test only)."""
+    from apps.core.personal_data import DataKind, PersonalData, PersonalField
     from apps.privacy.erasure import _history_erase
-    from apps.privacy.registry import DataKind, PersonalData, PersonalField
     from tests.journeys.factories import map_build, touchpoint_named
 
     touchpoint = touchpoint_named(map_build(stages={"Käynti": ["Pirjon tiski"]}), "Pirjon tiski")

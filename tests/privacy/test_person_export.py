@@ -16,12 +16,13 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.audit.models import AuditEvent, AuditLogEntry, AuditSource
+from apps.core import personal_data as registry
+from apps.core.personal_data import personal_data_register
 from apps.customers.models import Customer
 from apps.customers.services import customer_create
-from apps.privacy import person_export, registry
+from apps.privacy import person_export
 from apps.privacy.models import PersonalDataExport
 from apps.privacy.person_export import DOCUMENT_FORMAT, person_export_document, person_export_section_register
-from apps.privacy.registry import personal_data_register
 from apps.privacy.services import personal_data_export_create, personal_data_exports_delete_expired
 from apps.surveys.models import Invitation
 from tests.privacy.conftest import EMAIL, NAME, OTHER_EMAIL, OTHER_NAME, PHONE, Everywhere

@@ -23,13 +23,13 @@ from django_tenants.utils import schema_context
 from apps.audit.models import AuditEvent, AuditLogEntry
 from apps.cases.models import CaseEvent, FollowUpCase
 from apps.core.exceptions import DomainError
+from apps.core.personal_data import DataKind, personal_data_entries
 from apps.customers.models import Customer, CustomerImport, ImportStatus
 from apps.customers.services import customer_create
 from apps.encounters.models import Encounter
 from apps.outbox.models import OutboundEmail, OutboundStatus
 from apps.outbox.services import outbound_email_requeue
 from apps.privacy.models import RetentionSettings
-from apps.privacy.registry import DataKind, personal_data_entries
 from apps.privacy.retention.selectors import RetentionPolicy, retention_settings_get
 from apps.privacy.retention.services import (
     RETENTION_STEPS,

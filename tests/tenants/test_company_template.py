@@ -7,9 +7,9 @@ from django.test import override_settings
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import User
+from apps.core.tenancy import tenant_list_active
 from apps.tenants.models import Tenant
 from apps.tenants.schema_template import migrations_on_disk, schemas_behind, template_schema_name
-from apps.tenants.selectors import tenant_list_active
 from apps.tenants.services import company_create
 from tests.tenants.schema_catalog import catalog_differences, schema_catalog
 

@@ -9,6 +9,7 @@ shown (it is reported per team only from three contributors up).
 from django.contrib.auth.hashers import make_password
 
 from apps.accounts.models import Role, Team, User
+from apps.accounts.selectors import user_by_email
 from apps.demo.seeds.context import DemoContext
 
 DEMO_PASSWORD = "kokeile-heti-2026"  # noqa: S105 - the published demo login
@@ -46,7 +47,7 @@ def seed(*, context: DemoContext) -> None:
     teams = {name: Team.objects.get_or_create(name=name)[0] for name in DEMO_TEAMS}
     team_of = {key: teams[name] for name, keys in DEMO_TEAMS.items() for key in keys}
     for key, email, name, role in DEMO_STAFF:
-        user = User.objects.filter(email=email).first()
+        user = user_by_email(email=email)
         if user is None:
             user = User(email=email, full_name=name, role=role, language="fi", password=password_hash)
             user.save()

@@ -3,7 +3,7 @@
 The settings page's dry-run count and the nightly run use the same querysets, so
 the count a company admin sees before switching retention on is what the run
 then changes. Everything is found through the personal-data register
-(apps/privacy/registry.py): a field registered later as free text or a staff note
+(apps/core/personal_data.py): a field registered later as free text or a staff note
 is reached without a change here.
 """
 
@@ -18,10 +18,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from apps.core.personal_data import DataKind, PersonalData, personal_data_entries, personal_data_entry
 from apps.customers.models import Customer, CustomerImport, ImportStatus
 from apps.outbox.models import OutboundEmail, OutboundStatus
 from apps.privacy.models import RetentionSettings
-from apps.privacy.registry import DataKind, PersonalData, personal_data_entries, personal_data_entry
 
 IMPORT_FINISHED = (ImportStatus.COMMITTED, ImportStatus.FAILED, ImportStatus.DISCARDED)
 EMAIL_FINISHED = (OutboundStatus.SENT, OutboundStatus.FAILED, OutboundStatus.CANCELLED)

@@ -26,9 +26,9 @@ from django.utils.translation import gettext_lazy as _
 from apps.audit.models import AuditEvent, AuditSource
 from apps.audit.services import audit_changes, audit_log_record
 from apps.core.exceptions import DomainError
+from apps.core.personal_data import DataKind
 from apps.privacy.erasure import customer_erase
 from apps.privacy.models import RetentionSettings
-from apps.privacy.registry import DataKind
 from apps.privacy.retention.selectors import (
     DueRows,
     RetentionPolicy,

@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tenants.utils import tenant_context
 
+from apps.core.tenancy import tenant_list_active
 from apps.metrics.services import metrics_recompute_full
-from apps.tenants.selectors import tenant_list_active
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from apps.audit.models import AuditSource
+from apps.core.tenancy import tenant_list_active
 from apps.privacy.retention.services import retention_run
-from apps.tenants.selectors import tenant_list_active
 
 
 class Command(BaseCommand):

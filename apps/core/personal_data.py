@@ -2,9 +2,13 @@
 
 Personal data is registered where it is stored: each app declares its models' fields
 in its own `personal_data.py`, next to the models, and PrivacyConfig.ready() loads
-them all. Erasure, the per-person export and retention work from this register
-alone, so a new column of personal data is reached by all three once it is
+them all. Erasure, the per-person export and retention (apps.privacy) work from this
+register alone, so a new column of personal data is reached by all three once it is
 registered here; the every-table scan test fails until it is.
+
+The register lives in the kernel, not in apps.privacy, because every app that stores
+personal data declares it, and apps.privacy sits above them all (it reaches into
+each of them to erase and export): a declaration must not import upwards.
 
 An entry says how to find the rows of one customer (`customer`, an ORM lookup from
 the model to its Customer: "" for Customer itself, "customer", "response__customer"),

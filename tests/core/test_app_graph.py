@@ -1,0 +1,18 @@
+"""The one-way app graph (.importlinter): the same check CI runs with `lint-imports`."""
+
+import os
+from pathlib import Path
+
+from importlinter.cli import lint_imports
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_apps_import_one_way(capsys) -> None:
+    previous = Path.cwd()
+    os.chdir(ROOT)  # import-linter finds its configuration and the packages from the repository's root
+    try:
+        exit_code = lint_imports(config_filename=str(ROOT / ".importlinter"), no_cache=True, no_logo=True)
+    finally:
+        os.chdir(previous)
+    assert exit_code == 0, capsys.readouterr().out
