@@ -37,7 +37,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -53,6 +52,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from cxplatform.celery import app
+from tests.waiting import wait_until
 
 WORKER_START_TIMEOUT = 90.0  # seconds; a cold start imports Django and every app
 WORKER_STOP_TIMEOUT = 30.0
@@ -102,14 +102,46 @@ class CeleryWorker:
 
 
 def _wait_for_ping(worker: CeleryWorker) -> None:
-    deadline = time.monotonic() + WORKER_START_TIMEOUT
-    while time.monotonic() < deadline:
+    def answers() -> bool:
         if not worker.alive():
             raise RuntimeError(f"the Celery worker exited with {worker.process.returncode}:\n{worker.log()[-4000:]}")
-        if app.control.ping(destination=[worker.hostname], timeout=1.0):
-            return
-        time.sleep(0.2)
-    raise RuntimeError(f"the Celery worker did not answer within {WORKER_START_TIMEOUT}s:\n{worker.log()[-4000:]}")
+        return bool(app.control.ping(destination=[worker.hostname], timeout=1.0))
+
+    wait_until(
+        answers,
+        timeout=WORKER_START_TIMEOUT,
+        interval=0.2,
+        message=f"the Celery worker {worker.hostname} to answer a ping",
+        detail=lambda: worker.log()[-4000:],
+    )
+
+
+def worker_idle(worker: CeleryWorker) -> bool:
+    """Nothing waits in the worker's queue and nothing is running, reserved or scheduled in it.
+
+    Checked twice in a row: a task that finishes between two questions may have queued another
+    (an email handed to the outbox), which the second round sees. What tests wait for instead of
+    a fixed pause "to let a duplicate land": once the worker is idle, any duplicate has landed.
+    """
+    return _worker_idle_once(worker) and _worker_idle_once(worker)
+
+
+def _worker_idle_once(worker: CeleryWorker) -> bool:
+    import redis
+
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    try:
+        if client.llen(worker.queue):
+            return False
+    finally:
+        client.close()
+    # limit=1: return as soon as the one worker asked has replied, not after the whole timeout.
+    inspector = app.control.inspect(destination=[worker.hostname], timeout=2.0, limit=1)
+    for ask in (inspector.active, inspector.reserved, inspector.scheduled):
+        replies = ask()
+        if not replies or replies.get(worker.hostname):
+            return False
+    return True
 
 
 def worker_stop(worker: CeleryWorker) -> None:

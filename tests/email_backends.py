@@ -12,5 +12,7 @@ class SlowFileEmailBackend(FileEmailBackend):
 
     def send_messages(self, email_messages):
         delay_seconds = float(os.environ.get("TEST_EMAIL_DELAY_SECONDS", "0.3"))
+        # The slowness is the behaviour under test: it holds a message "on the wire" long enough
+        # for a crash test to kill the worker there. Nothing here waits for anything.
         time.sleep(delay_seconds * len(email_messages))
         return super().send_messages(email_messages)

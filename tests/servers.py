@@ -13,13 +13,14 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import pytest
+
+from tests.waiting import wait_until
 
 
 def _postgres_bin() -> Path:
@@ -93,16 +94,26 @@ def run(command: list[str], *, timeout: float = 120.0, **kwargs: object) -> subp
     return result
 
 
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def wait_for_connection(dsn: str, *, timeout: float = START_TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with psycopg.connect(dsn, connect_timeout=2):
-                return
-        except psycopg.OperationalError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+    def connects() -> bool:
+        with psycopg.connect(dsn, connect_timeout=2):
+            return True
+
+    wait_until(
+        connects,
+        timeout=timeout,
+        interval=0.2,
+        message=f"a server to accept connections at {dsn}",
+        ignoring=(psycopg.OperationalError,),
+    )
 
 
 @dataclass
@@ -259,17 +270,13 @@ class PgBouncer:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def stop(self) -> None:
-        if self.pid_path.exists():
-            pid = int(self.pid_path.read_text().strip())
-            try:
-                os.kill(pid, 15)
-            except ProcessLookupError:
-                pass
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
+        try:
+            if self.pid_path.exists():
+                pid = int(self.pid_path.read_text().strip())
                 try:
-                    os.kill(pid, 0)
+                    os.kill(pid, 15)
                 except ProcessLookupError:
-                    break
-                time.sleep(0.1)
-        shutil.rmtree(self.directory, ignore_errors=True)
+                    pass
+                wait_until(lambda: not _process_alive(pid), timeout=10, message=f"pgbouncer (pid {pid}) to stop")
+        finally:
+            shutil.rmtree(self.directory, ignore_errors=True)

@@ -7,19 +7,19 @@ from apps.accounts.models import Role, Team, User
 from apps.accounts.selectors import team_by_user_ids, team_list
 from apps.accounts.services import user_create, user_update
 from apps.core.exceptions import DomainError
-from tests.factories import UserFactory
+from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def desk() -> Team:
-    return Team.objects.create(name="Asiakaspalvelu")
+    return TeamFactory(name="Asiakaspalvelu")
 
 
 @pytest.fixture
 def hall() -> Team:
-    return Team.objects.create(name="Katsastajat")
+    return TeamFactory(name="Katsastajat")
 
 
 def test_service_creates_a_user_in_a_team_and_moves_and_clears_it(desk, hall):
@@ -134,7 +134,7 @@ def test_api_sets_the_team_and_returns_its_name(client_for, company_admin, front
 
 def test_api_refuses_a_team_of_another_company(client_for, company_admin, frontline, tenant_beta):
     with schema_context(tenant_beta.schema_name):
-        beta_team = Team.objects.create(name="Beetan tiimi")
+        beta_team = TeamFactory(name="Beetan tiimi")
     # Ids are per company: make sure alpha has no team that happens to share the id.
     Team.objects.filter(pk=beta_team.pk).delete()
     client = client_for(company_admin)

@@ -23,10 +23,11 @@ from apps.cases.services import case_assignment_notify, case_open
 from apps.core.exceptions import DomainError
 from apps.customers.services import customer_create
 from apps.surveys.dispatch import survey_dispatch_run
-from apps.surveys.models import Invitation, TouchpointSurvey
+from apps.surveys.models import Invitation
 from apps.surveys.sending import invitation_email_send
 from apps.surveys.tokens import token_for
 from tests.conftest import outbox_deliver_due
+from tests.factories import TouchpointSurveyFactory
 from tests.journeys.factories import map_build, touchpoint_named
 from tests.surveys.conftest import answer_data, log_visit, survey_build
 
@@ -43,7 +44,7 @@ def answer_poorly(*, anonymous_client: Any, owner: Any, language: str) -> Follow
     touchpoint = touchpoint_named(map_build(stages={"Katsastus": ["Tarkastus"]}), "Tarkastus")
     touchpoint.owner = owner
     touchpoint.save(update_fields=["owner"])
-    TouchpointSurvey.objects.create(touchpoint=touchpoint, survey=survey, delay_minutes=120)
+    TouchpointSurveyFactory(touchpoint=touchpoint, survey=survey, delay_minutes=120)
     customer = customer_create(full_name="Maija Meikäläinen", email="maija@example.fi", language=language)
     log_visit(customer=customer, touchpoint=touchpoint, at=NOON)
     send_time = NOON + dt.timedelta(hours=2)

@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.cases.models import CaseStatus, FollowUpCase
-from apps.cases.reasons import ReasonCode
 from apps.cases.selectors import case_counts, case_list, cases_late_by_touchpoint, timeliness_filter
 from apps.cases.timeliness import Timeliness, case_timeliness
 from apps.customers.services import customer_create
 from apps.dashboards.emails import digest_email
 from apps.maturity.services import maturity_settings_update
 from apps.privacy.erasure import customer_erase
+from tests.factories import FollowUpCaseFactory
 from tests.journeys.factories import map_build, touchpoint_named
 
 pytestmark = pytest.mark.django_db
@@ -81,11 +81,10 @@ def world(manager: Any) -> dict[str, Any]:
     }
     cases = {}
     for reason, (status, due_at, contacted_at, resolved_at) in states.items():
-        case = FollowUpCase.objects.create(
+        case = FollowUpCaseFactory(
             customer=customer,
             touchpoint=touchpoint,
             assignee=manager,
-            reason_code=ReasonCode.STAFF,
             reason_text=reason,
             status=status,
             due_at=due_at,

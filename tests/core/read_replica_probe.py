@@ -9,7 +9,6 @@ context; the replica's replay paused until it lags beyond DATABASE_REPLICA_MAX_L
 """
 
 import json
-import time
 import uuid
 from dataclasses import asdict
 from typing import Any
@@ -23,9 +22,16 @@ from django.test import Client  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
 from apps.accounts.models import Role, User  # noqa: E402
-from apps.core.db_routing import REPLICA_DB_ALIAS, replica_reads, replica_state, replica_state_forget  # noqa: E402
+from apps.core.db_routing import (  # noqa: E402
+    REPLICA_DB_ALIAS,
+    replica_lag_seconds,
+    replica_reads,
+    replica_state,
+    replica_state_forget,
+)
 from apps.journeys.models import ServicePath  # noqa: E402
 from apps.journeys.services.paths import path_create  # noqa: E402
+from tests.waiting import wait_until  # noqa: E402
 
 TAG = uuid.uuid4().hex[:8]
 LAG_CHECK_SQL = ("pg_current_wal_lsn", "pg_is_in_recovery", "pg_last_wal_replay_lsn")
@@ -49,15 +55,13 @@ def replayed_wait(timeout: float = 30.0) -> None:
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute("SELECT pg_current_wal_lsn()::text")
         lsn = cursor.fetchone()[0]
-    deadline = time.monotonic() + timeout
-    while True:
+
+    def replayed() -> bool:
         with connections[REPLICA_DB_ALIAS].cursor() as cursor:
             cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [lsn])
-            if cursor.fetchone()[0]:
-                return
-        if time.monotonic() > deadline:
-            raise RuntimeError("the replica did not replay the primary's writes in time")
-        time.sleep(0.05)
+            return cursor.fetchone()[0]
+
+    wait_until(replayed, timeout=timeout, message="the replica to replay the primary's writes")
 
 
 def logged(action: Any) -> tuple[Any, dict[str, list[dict[str, str]]]]:
@@ -130,7 +134,13 @@ def main() -> dict[str, Any]:
         path_create(name=names["late"])
     from django.conf import settings
 
-    time.sleep(settings.DATABASE_REPLICA_MAX_LAG_SECONDS + 0.5)  # a real replica, really lagging
+    # A real replica, really lagging: its replay is paused, so the lag grows with the clock until
+    # it passes the limit.
+    wait_until(
+        lambda: (replica_lag_seconds() or 0.0) > settings.DATABASE_REPLICA_MAX_LAG_SECONDS,
+        timeout=settings.DATABASE_REPLICA_MAX_LAG_SECONDS + 30,
+        message=f"the paused replica to lag more than {settings.DATABASE_REPLICA_MAX_LAG_SECONDS} s",
+    )
     replica_state_forget()
     found["lagging_state"] = asdict(replica_state())
     found["lagging"] = dashboard(users["alpha"], "alpha", list(names.values()))

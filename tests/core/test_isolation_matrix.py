@@ -31,7 +31,6 @@ from apps.accounts.models import User
 from apps.accounts.services import api_token_issue
 from apps.cases.reasons import CaseReason
 from apps.cases.services import case_open
-from apps.customers.models import CustomerImport, ImportStatus
 from apps.customers.services import customer_create
 from apps.encounters.services import encounter_log
 from apps.journeys.models import Stage, Touchpoint
@@ -40,6 +39,7 @@ from apps.privacy.services import personal_data_export_create
 from apps.surveys.services import campaign_create
 from tests.core.test_url_protection import PUBLIC
 from tests.core.url_walk import Protection, Route, protection, routes
+from tests.factories import CustomerImportFactory
 from tests.journeys.factories import map_build
 from tests.metrics.factories import scored_survey_build
 
@@ -75,9 +75,7 @@ def alpha_ids(frontline: User) -> dict[str, str]:
     campaign = campaign_create(
         name=f"{MARK} lähetys", survey=survey, audience={}, send_at=timezone.now() + dt.timedelta(days=7)
     )
-    customer_import = CustomerImport.objects.create(
-        file_name=f"{MARK}.csv", content=b"", status=ImportStatus.VALIDATED, created_by=frontline
-    )
+    customer_import = CustomerImportFactory(file_name=f"{MARK}.csv", created_by=frontline)
     token, _key = api_token_issue(user=frontline, name=f"{MARK} avain")
     export = personal_data_export_create(customer=customer, created_by=frontline)
     return {

@@ -12,9 +12,10 @@ from apps.customers.services import customer_create
 from apps.encounters.models import Encounter
 from apps.encounters.services import encounter_log
 from apps.journeys.models import Touchpoint
-from apps.surveys.models import Answer, Invitation, InvitationStatus, Question, Response
+from apps.surveys.models import Answer, Question
 from apps.surveys.selectors import survey_settings_get
 from apps.surveys.sending import invitation_create
+from tests.factories import AnswerFactory, ResponseFactory
 from tests.journeys.factories import map_build, stage_named, touchpoint_named
 from tests.surveys.conftest import NOON, survey_build
 
@@ -91,11 +92,8 @@ def answered_survey():
     invitation = invitation_create(
         survey=survey, customer=customer, send_at=NOON, now=NOON, rules=survey_settings_get()
     )
-    Invitation.objects.filter(pk=invitation.pk).update(status=InvitationStatus.ANSWERED)
-    response = Response.objects.create(
-        invitation=invitation, survey=survey, customer=customer, language="fi", submitted_at=NOON
-    )
-    Answer.objects.create(response=response, question=survey.questions.get(type="nps"), type="nps", score=4)
+    response = ResponseFactory(invitation=invitation, submitted_at=NOON)
+    AnswerFactory(response=response, question=survey.questions.get(type="nps"), score=4)
     return survey
 
 

@@ -38,11 +38,12 @@ from apps.customers.timeline import TimelineKind, customer_timeline
 from apps.encounters.models import Encounter, EncounterSource
 from apps.encounters.services import encounter_log
 from apps.surveys.dispatch import survey_dispatch_run
-from apps.surveys.models import Invitation, TouchpointSurvey
+from apps.surveys.models import Invitation
 from apps.surveys.sending import invitation_email_send
 from apps.surveys.tokens import token_for
 from tests.conftest import make_user
 from tests.customers.conftest import read
+from tests.factories import TouchpointSurveyFactory
 from tests.journeys.factories import map_build, touchpoint_named
 from tests.surveys.conftest import NOON, log_visit, survey_build
 
@@ -81,7 +82,7 @@ def eino(db):
 @pytest.fixture
 def touchpoint(db):
     touchpoint = touchpoint_named(map_build(stages={"Katsastus": ["Tarkastus"]}), "Tarkastus")
-    TouchpointSurvey.objects.create(touchpoint=touchpoint, survey=survey_build(), delay_minutes=120)
+    TouchpointSurveyFactory(touchpoint=touchpoint, survey=survey_build(), delay_minutes=120)
     return touchpoint
 
 

@@ -9,6 +9,7 @@ from apps.customers.importing import ImportMode, customer_import_commit, custome
 from apps.customers.models import ConsentSource, Customer, ImportStatus, Segment
 from apps.customers.selectors import customer_import_report
 from tests.customers.conftest import read
+from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +169,7 @@ def test_nothing_is_half_written_when_the_data_changed_meanwhile():
     customer_import = customer_import_create(
         file_name="valid_en_comma.csv", content=read("valid_en_comma.csv"), created_by=None
     )
-    Customer.objects.create(email="onni.salo@example.fi", external_id="X-1")
+    CustomerFactory(email="onni.salo@example.fi", external_id="X-1")
     content_changed = customer_import_commit(customer_import=customer_import, mode=ImportMode.ALL_OR_NOTHING, user=None)
     # Checked again at commit: Onni now exists and is updated, Sofia is added.
     assert (content_changed.created_count, content_changed.updated_count) == (1, 1)

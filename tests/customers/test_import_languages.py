@@ -8,9 +8,10 @@ from django.conf import settings
 from django.utils import translation
 
 from apps.customers.importing import customer_import_create
-from apps.customers.models import CustomerImport, ImportStatus
+from apps.customers.models import ImportStatus
 from apps.customers.selectors import customer_import_report
 from tests.customers.conftest import read
+from tests.factories import CustomerImportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,15 +59,10 @@ def test_the_file_level_rejection_is_read_in_each_readers_language():
 
 
 def test_a_report_written_before_codes_keeps_its_text():
-    legacy = CustomerImport.objects.create(
-        file_name="old.csv",
-        content=b"",
-        status=ImportStatus.VALIDATED,
+    legacy = CustomerImportFactory(
         report={"total_rows": 1, "errors": [{"row": 2, "field": "email", "message": "Sähköposti puuttuu."}]},
     )
-    failed = CustomerImport.objects.create(
-        file_name="old2.csv", content=b"", status=ImportStatus.FAILED, file_error="Tiedosto on tyhjä."
-    )
+    failed = CustomerImportFactory(status=ImportStatus.FAILED, file_error="Tiedosto on tyhjä.")
     assert customer_import_report(legacy)["errors"][0]["message"] == "Sähköposti puuttuu."
     assert customer_import_report(failed)["file_error"] == "Tiedosto on tyhjä."
 
@@ -118,10 +114,7 @@ def test_the_rejection_page_is_in_the_readers_language(client_for, manager, lang
 
 
 def test_a_stored_error_without_its_parameters_still_reads():
-    broken = CustomerImport.objects.create(
-        file_name="x.csv",
-        content=b"",
-        status=ImportStatus.VALIDATED,
+    broken = CustomerImportFactory(
         report={"total_rows": 1, "errors": [{"row": 2, "field": "email", "code": "email_invalid", "params": {}}]},
     )
     assert customer_import_report(broken)["errors"][0]["message"] == "'%(value)s' is not a valid email address."

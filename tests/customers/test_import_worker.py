@@ -1,8 +1,7 @@
 """The web import's check and write on a real Celery worker: in the right company, and safe when the
 worker dies mid-write (nothing half-written; started again, every row lands once)."""
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,17 +17,19 @@ from apps.customers.import_jobs import (
 )
 from apps.customers.models import Customer, CustomerImport, ImportStatus
 from tests.celery_worker import worker_kill, worker_start, worker_stop
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.worker
 
 WAIT_SECONDS = 120
 
 
-def wait_until(check: Callable[[], bool], *, what: str, seconds: float = WAIT_SECONDS) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
+def status_wait(import_id: int, status: ImportStatus, *, what: str) -> None:
+    wait_until(
+        lambda: status_of(import_id) == status,
+        timeout=WAIT_SECONDS,
+        message=f"{what}: the import to become {status.value}",
+    )
 
 
 def csv_of(tag: str, rows: int) -> bytes:
@@ -66,13 +67,13 @@ def test_the_worker_checks_and_writes_an_upload_in_its_company(celery_worker: An
         customer_import = customer_import_receive(
             file_name=f"{tagged}.csv", content=csv_of(tagged, 3000), created_by=None
         )
-    wait_until(lambda: status_of(customer_import.pk) == ImportStatus.VALIDATED, what="the check")
+    status_wait(customer_import.pk, ImportStatus.VALIDATED, what="the check")
     with schema_context("alpha"):
         customer_import.refresh_from_db()
         assert (customer_import.report["valid_rows"], customer_import.report["to_create"]) == (3000, 3000)
         assert written(tagged) == 0
         customer_import_start(customer_import=customer_import, user=None)
-    wait_until(lambda: status_of(customer_import.pk) == ImportStatus.COMMITTED, what="the write")
+    status_wait(customer_import.pk, ImportStatus.COMMITTED, what="the write")
     assert written(tagged) == 3000
     assert written(tagged, schema="beta") == 0
     with schema_context("alpha"):
@@ -93,7 +94,7 @@ def test_a_worker_killed_mid_write_leaves_nothing_and_the_restart_writes_every_r
             customer_import = customer_import_receive(
                 file_name=f"{tagged}.csv", content=csv_of(tagged, rows), created_by=None
             )
-        wait_until(lambda: status_of(customer_import.pk) == ImportStatus.VALIDATED, what="the check")
+        status_wait(customer_import.pk, ImportStatus.VALIDATED, what="the check")
         with schema_context("alpha"):
             customer_import_start(customer_import=customer_import, user=None)
 
@@ -102,18 +103,23 @@ def test_a_worker_killed_mid_write_leaves_nothing_and_the_restart_writes_every_r
                 beat = cache.get(_progress_key(customer_import.pk))
             return bool(beat and beat["done"] >= 4000)
 
-        wait_until(some_written, what="the first batches")
+        wait_until(some_written, timeout=WAIT_SECONDS, message="the first batches")
         worker_kill(first)
         assert status_of(customer_import.pk) == ImportStatus.IMPORTING, "the kill came too late to test anything"
         assert written(tagged) == 0  # the write is one transaction: the dead attempt left nothing
 
-        time.sleep(2.5)
+        def stalled() -> bool:
+            with schema_context("alpha"):
+                customer_import.refresh_from_db()
+                return customer_import_progress(customer_import).stalled
+
+        # Nothing moves once the worker is dead: the job counts as stalled after
+        # CUSTOMER_IMPORT_STALL_SECONDS (2 here) without progress.
+        wait_until(stalled, timeout=WAIT_SECONDS, message="the dead worker's job to count as stalled")
         with schema_context("alpha"):
-            customer_import.refresh_from_db()
-            assert customer_import_progress(customer_import).stalled
             customer_import_retry(customer_import=customer_import, user=None)
         second = worker_start(queue=private_queue)
-        wait_until(lambda: status_of(customer_import.pk) == ImportStatus.COMMITTED, what="the second attempt")
+        status_wait(customer_import.pk, ImportStatus.COMMITTED, what="the second attempt")
         assert written(tagged) == rows
         with schema_context("alpha"):
             assert (

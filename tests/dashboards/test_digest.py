@@ -10,8 +10,6 @@ import time_machine
 from django.core import mail
 from django.db import connection
 
-from apps.cases.models import FollowUpCase
-from apps.customers.models import Customer
 from apps.dashboards.models import DigestDelivery
 from apps.dashboards.services import digest_send, digest_subscribe
 from apps.dashboards.tasks import digest_dispatch
@@ -20,7 +18,7 @@ from apps.maturity.services import maturity_settings_update
 from apps.metrics.services import metrics_refresh_dirty
 from apps.tenants.selectors import company_url
 from cxplatform.celery import app
-from tests.factories import ManagerFactory, UserFactory
+from tests.factories import CustomerFactory, FollowUpCaseFactory, ManagerFactory, UserFactory
 from tests.journeys.factories import map_build, touchpoint_named
 from tests.metrics.factories import encounter_add, invitation_answer, invitation_deliver, scored_survey_build
 
@@ -52,7 +50,7 @@ def world(db: None) -> dict[str, Any]:
     path = map_build(name="Katsastus", stages={"Käynti": ["Tarkastus", "Maksu"]})
     check, payment = touchpoint_named(path, "Tarkastus"), touchpoint_named(path, "Maksu")
     survey = scored_survey_build()
-    anna = Customer.objects.create(full_name="Anna", email="anna@example.fi")
+    anna = CustomerFactory(full_name="Anna", email="anna@example.fi")
     staff = UserFactory(full_name="Frida Frontline")
 
     def answer(at: dt.datetime, nps: int, csat: int) -> None:
@@ -94,10 +92,10 @@ def world(db: None) -> dict[str, Any]:
         share_managed=Decimal("0.0"),
         weighted_by="encounters",
     )
-    FollowUpCase.objects.create(
+    FollowUpCaseFactory(
         customer=anna,
         touchpoint=check,
-        reason_code="poor_answer",
+        poor_answer=True,
         reason_scores=[{"measure": "nps", "score": 2}],
         due_at=dt.datetime(2026, 11, 12, 12, 0, tzinfo=HELSINKI),
     )

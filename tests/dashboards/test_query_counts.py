@@ -10,13 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.cases.models import FollowUpCase
-from apps.customers.models import Segment
 from apps.encounters.models import Encounter
 from apps.journeys.models import Touchpoint
 from apps.metrics.services import metrics_refresh_dirty
-from apps.personas.models import BuyerPersona
 from tests.dashboards.test_views import _visit, client_for, world  # noqa: F401 - fixtures
+from tests.factories import FollowUpCaseFactory, PersonaFactory, SegmentFactory
 from tests.journeys.factories import map_build
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +44,8 @@ def _counts(client: Any, urls: dict[str, str]) -> dict[str, tuple[int, int]]:
 
 def _grow(company: dict[str, Any], manager: Any) -> None:
     """Four more paths of 5 stages and 3 touchpoints each, with answers, personas, segments and cases."""
-    personas = [BuyerPersona.objects.create(name=f"Persoona {i}") for i in range(4)]
-    segments = [Segment.objects.create(name=f"Segmentti {i}") for i in range(4)]
+    personas = PersonaFactory.create_batch(4)
+    segments = SegmentFactory.create_batch(4)
     customer = company["customer"]
     for number in range(4):
         path = map_build(
@@ -63,11 +61,10 @@ def _grow(company: dict[str, Any], manager: Any) -> None:
             customer.save(update_fields=["persona", "segment"])
             _visit(company, touchpoint=touchpoint, days_ago=day + 1, nps=day % 11, csat=day % 5 + 1)
     for encounter in Encounter.objects.filter(touchpoint=company["leaving"])[:5]:
-        FollowUpCase.objects.create(
+        FollowUpCaseFactory(
             customer=customer,
             touchpoint=encounter.touchpoint,
             encounter=encounter,
-            reason_code="staff",
             reason_text="Soita takaisin",
             assignee=manager,
             due_at=timezone.now() - dt.timedelta(days=1),

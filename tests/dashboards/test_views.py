@@ -12,15 +12,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.accounts.models import Team
 from apps.cases.models import FollowUpCase
-from apps.customers.models import Customer
 from apps.encounters.models import Encounter
 from apps.journeys.models import ServicePath, Touchpoint
 from apps.maturity.models import MaturitySettings
 from apps.metrics.services import metrics_refresh_dirty
-from apps.personas.models import BuyerPersona
-from tests.factories import UserFactory
+from tests.factories import (
+    CustomerFactory,
+    EncounterFactory,
+    FollowUpCaseFactory,
+    PersonaFactory,
+    TeamFactory,
+    UserFactory,
+)
 from tests.journeys.factories import map_build, touchpoint_named
 from tests.metrics.factories import encounter_add, invitation_answer, invitation_deliver, scored_survey_build
 
@@ -53,14 +57,14 @@ def world(db: None) -> dict[str, Any]:
     booking, check, leaving = (touchpoint_named(path, name) for name in ("Ajanvaraus", "Tarkastus", "Maksu ja lähtö"))
     Touchpoint.objects.filter(pk=leaving.pk).update(is_end=True, target_nps=30)
     Touchpoint.objects.filter(pk=check.pk).update(is_peak=True)
-    team = Team.objects.create(name="Tiski")
+    team = TeamFactory(name="Tiski")
     staff = [UserFactory(role="frontline", team=team) for _ in range(3)]
     world: dict[str, Any] = {
         "path": path,
         "booking": booking,
         "check": check,
         "leaving": Touchpoint.objects.get(pk=leaving.pk),
-        "customer": Customer.objects.create(full_name="Äijä Öljynen", email="aija@example.fi"),
+        "customer": CustomerFactory(full_name="Äijä Öljynen", email="aija@example.fi"),
         "survey": scored_survey_build(),
         "team": team,
     }
@@ -68,7 +72,7 @@ def world(db: None) -> dict[str, Any]:
         _visit(world, touchpoint=booking if day % 2 else check, days_ago=day + 1, nps=10, csat=5)
         # Staff read the leaving customers as pleased (+1); they answered CSAT 2 (-1).
         _visit(world, touchpoint=leaving, days_ago=day + 1, nps=2, csat=2, by=staff[day % 3], end_feeling=1)
-    Encounter.objects.create(
+    EncounterFactory(
         customer=world["customer"],
         touchpoint=check,
         occurred_at=timezone.now() - dt.timedelta(hours=3),
@@ -152,10 +156,9 @@ def test_drill_down_lists_open_cases_of_any_age_and_the_periods_resolved_ones(
 
     def case(reason: str, *, days_ago: int, status: str) -> None:
         opened = now - dt.timedelta(days=days_ago)
-        created = FollowUpCase.objects.create(
+        created = FollowUpCaseFactory(
             customer=world["customer"],
             touchpoint=world["leaving"],
-            reason_code="staff",
             reason_text=reason,
             status=status,
             due_at=opened + dt.timedelta(days=2),
@@ -322,7 +325,7 @@ def test_managers_see_the_dashboard_first_in_the_nav(client_for: Any, manager: A
 
 
 def test_perception_gap_by_persona_leaves_the_teams_out(client_for: Any, manager: Any, world: dict[str, Any]) -> None:
-    persona = BuyerPersona.objects.create(name="Kiireinen")
+    persona = PersonaFactory(name="Kiireinen")
     response = client_for(manager).get(reverse("dashboards:perception"), {"persona": persona.pk})
     assert response.status_code == 200
     html = response.content.decode()
@@ -362,7 +365,7 @@ def test_queries_do_not_grow_with_the_company(
         path_touchpoint.owner = manager
         path_touchpoint.save(update_fields=["owner"])
     for number in range(3):
-        team = Team.objects.create(name=f"Tiimi {number}")
+        team = TeamFactory(name=f"Tiimi {number}")
         staff = [UserFactory(role="frontline", team=team) for _ in range(3)]
         for day, touchpoint in enumerate(touchpoints):
             _visit(
@@ -377,11 +380,11 @@ def test_queries_do_not_grow_with_the_company(
                 note="Asiakas toivoi iltavuoroja",
             )
     for encounter in Encounter.objects.filter(touchpoint__in=[world["leaving"], *touchpoints])[:12]:
-        FollowUpCase.objects.create(
+        FollowUpCaseFactory(
             customer=world["customer"],
             touchpoint=encounter.touchpoint,
             encounter=encounter,
-            reason_code="poor_answer",
+            poor_answer=True,
             reason_scores=[{"measure": "nps", "score": 2}],
             assignee=manager,
             due_at=timezone.now() - dt.timedelta(days=1),

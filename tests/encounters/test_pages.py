@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.encounters.conftest import log
+from tests.factories import FollowUpCaseFactory
 
 
 def test_my_encounters_shows_only_mine(
@@ -77,11 +78,11 @@ def test_detail_links_the_follow_up_case_for_those_who_may_open_it(
     from apps.cases.models import FollowUpCase
 
     encounter = log(by=frontline, customer=customer, touchpoint=touchpoint)
-    case = FollowUpCase.objects.create(
+    case = FollowUpCaseFactory(
         customer=customer,
         touchpoint=touchpoint,
         encounter=encounter,
-        reason_code="poor_answer",
+        poor_answer=True,
         reason_scores=[{"measure": "nps", "score": 3}],
         assignee=manager,
         due_at=encounter.occurred_at + dt.timedelta(days=2),

@@ -7,16 +7,17 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from apps.customers.timeline import TimelineKind, customer_timeline
-from apps.surveys.models import Invitation, InvitationStatus, TouchpointSurvey
+from apps.surveys.models import Invitation, InvitationStatus
 from apps.surveys.responses import response_submit
 from apps.surveys.sending import invitations_schedule_from_encounters
 from tests.encounters.conftest import log
+from tests.factories import TouchpointSurveyFactory
 from tests.surveys.conftest import survey_build
 
 
 def _answered_poorly(*, frontline: Any, customer: Any, touchpoint: Any) -> Any:
     survey = survey_build()
-    TouchpointSurvey.objects.create(touchpoint=touchpoint, survey=survey, delay_minutes=60)
+    TouchpointSurveyFactory(touchpoint=touchpoint, survey=survey, delay_minutes=60)
     encounter = log(
         by=frontline,
         customer=customer,

@@ -5,11 +5,10 @@ from typing import Any
 
 import pytest
 
-from apps.customers.models import Customer
 from apps.maturity.services import maturity_settings_update, maturity_snapshot_take
 from apps.metrics.services import metrics_refresh_dirty
 from tests.accounts.test_access import _token_for
-from tests.factories import ManagerFactory
+from tests.factories import CustomerFactory, ManagerFactory
 from tests.journeys.factories import map_build, touchpoint_named
 from tests.metrics.factories import encounter_add, invitation_answer, invitation_deliver, scored_survey_build
 
@@ -30,7 +29,7 @@ def world(db: None) -> dict[str, Any]:
         touchpoint.intended_experience = "Asiakas tietää, mitä seuraavaksi tapahtuu."
         touchpoint.target_nps = 30
         touchpoint.save()
-    customer = Customer.objects.create(full_name="Anna", email="anna@example.fi")
+    customer = CustomerFactory(full_name="Anna", email="anna@example.fi")
     survey = scored_survey_build()
 
     def visits(name: str, scores: list[int], count: int) -> None:

@@ -6,14 +6,12 @@ from typing import Any
 import pytest
 
 from apps.cases.models import FollowUpCase
-from apps.cases.reasons import ReasonCode
-from apps.customers.models import Customer
 from apps.maturity.models import MaturitySnapshot, TouchpointLevel
 from apps.maturity.rules import Level
 from apps.maturity.selectors import maturity_overview
 from apps.maturity.services import maturity_history_backfill, maturity_settings_update, maturity_snapshot_take
 from apps.metrics.services import metrics_refresh_dirty
-from tests.factories import ManagerFactory
+from tests.factories import CustomerFactory, FollowUpCaseFactory, ManagerFactory
 from tests.journeys.factories import map_build, touchpoint_named
 from tests.metrics.factories import encounter_add, invitation_answer, invitation_deliver, scored_survey_build
 
@@ -43,7 +41,7 @@ def world(db: None) -> dict[str, Any]:
         touchpoint.intended_experience = "Asiakas tietää, mitä seuraavaksi tapahtuu."
         touchpoint.target_nps = 30
         touchpoint.save()
-    customer = Customer.objects.create(full_name="Anna", email="anna@example.fi")
+    customer = CustomerFactory(full_name="Anna", email="anna@example.fi")
     survey = scored_survey_build()
     # Varaus: 4 answers, 3 promoters and a passive -> NPS 75 >= 30, measured: managed (6 encounters).
     answers(touchpoint=touchpoints["Varaus"], customer=customer, survey=survey, scores=[10, 9, 10, 8], visits=6)
@@ -51,10 +49,10 @@ def world(db: None) -> dict[str, Any]:
     answers(touchpoint=touchpoints["Tarkastus"], customer=customer, survey=survey, scores=[10, 3, 2])
     # Maksu: only 2 answers: designed; and one case overdue.
     answers(touchpoint=touchpoints["Maksu"], customer=customer, survey=survey, scores=[10, 10])
-    case = FollowUpCase.objects.create(
+    case = FollowUpCaseFactory(
         customer=customer,
         touchpoint=touchpoints["Maksu"],
-        reason_code=ReasonCode.POOR_ANSWER,
+        poor_answer=True,
         reason_scores=[{"measure": "nps", "score": 2}],
         due_at=NOON + dt.timedelta(days=2),
     )

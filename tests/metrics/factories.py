@@ -8,67 +8,41 @@ import datetime as dt
 from typing import Any
 
 from apps.encounters.models import Encounter
-from apps.surveys.models import Answer, Invitation, InvitationStatus, Question, QuestionType, Response, Survey
-from apps.surveys.tokens import token_for, token_hash, token_nonce_new
+from apps.surveys.models import Answer, Invitation, QuestionType, Response, Survey
+from tests.factories import EncounterFactory, InvitationFactory, QuestionFactory, ResponseFactory, SurveyFactory
 
 
 def scored_survey_build() -> Survey:
-    survey = Survey.objects.create(name="Mittarit", title_fi="Kysely", title_en="Survey")
-    for position, kind in enumerate((QuestionType.NPS, QuestionType.CSAT, QuestionType.CES, QuestionType.TEXT), 1):
-        Question.objects.create(survey=survey, position=position, type=kind, text_fi=kind, text_en=kind, required=False)
+    survey = SurveyFactory(name="Mittarit", title_fi="Kysely", title_en="Survey")
+    for kind in (QuestionType.NPS, QuestionType.CSAT, QuestionType.CES, QuestionType.TEXT):
+        QuestionFactory(survey=survey, type=kind, text_fi=kind, text_en=kind, required=False)
     return survey
 
 
 def encounter_add(
     *, customer: Any, touchpoint: Any, at: dt.datetime, by: Any = None, end_feeling: int | None = None, **fields: Any
 ) -> Encounter:
-    return Encounter.objects.create(
-        customer=customer,
-        touchpoint=touchpoint,
-        logged_by=by,
-        occurred_at=at,
-        outcome=fields.pop("outcome", "resolved"),
-        end_feeling=end_feeling,
-        **fields,
+    return EncounterFactory(
+        customer=customer, touchpoint=touchpoint, logged_by=by, occurred_at=at, end_feeling=end_feeling, **fields
     )
 
 
 def invitation_deliver(
     *, survey: Survey, customer: Any, at: dt.datetime, encounter: Encounter | None = None, touchpoint: Any = None
 ) -> Invitation:
-    nonce = token_nonce_new()
-    return Invitation.objects.create(
-        survey=survey,
-        customer=customer,
-        encounter=encounter,
-        touchpoint=touchpoint if touchpoint is not None else (encounter.touchpoint if encounter else None),
-        status=InvitationStatus.SENT,
-        token_nonce=nonce,
-        token_hash=token_hash(token_for(nonce)),
-        sent_at=at,
-        expires_at=at + dt.timedelta(days=14),
-    )
+    """An invitation sent at `at`; its touchpoint is the encounter's unless `touchpoint` is given."""
+    place = {"touchpoint": touchpoint} if touchpoint is not None else {}
+    return InvitationFactory(survey=survey, customer=customer, encounter=encounter, sent_at=at, **place)
 
 
 def invitation_answer(*, invitation: Invitation, at: dt.datetime, scores: dict[str, int | None]) -> Response:
     """Answer an invitation: `scores` maps a question type (nps, csat, ces) to a score."""
-    response = Response.objects.create(
-        invitation=invitation,
-        survey=invitation.survey,
-        customer=invitation.customer,
-        encounter=invitation.encounter,
-        touchpoint=invitation.touchpoint,
-        path=invitation.touchpoint.stage.path if invitation.touchpoint else None,
-        language="fi",
-        submitted_at=at,
-    )
+    response = ResponseFactory(invitation=invitation, language="fi", submitted_at=at)
     questions = {question.type: question for question in invitation.survey.questions.all()}
+    # One insert for all the answers: the roll-up tests write thousands.
     Answer.objects.bulk_create(
         Answer(response=response, question=questions[kind], type=kind, score=score)
         for kind, score in scores.items()
         if score is not None
     )
-    invitation.status = InvitationStatus.ANSWERED
-    invitation.answered_at = at
-    invitation.save(update_fields=["status", "answered_at"])
     return response

@@ -5,10 +5,10 @@ from typing import Any
 
 import pytest
 
-from apps.customers.models import Customer
 from apps.metrics.services import metrics_refresh_dirty
 from apps.tenants.selectors import company_today
 from tests.accounts.test_access import _token_for
+from tests.factories import CustomerFactory
 from tests.journeys.factories import map_build, touchpoint_named
 from tests.metrics.factories import encounter_add, invitation_answer, invitation_deliver, scored_survey_build
 
@@ -24,7 +24,7 @@ def world(db: None) -> dict[str, Any]:
     inspection = map_build(name="Katsastus", stages={"Käynti": ["Tarkastus", "Maksu"]})
     check, payment = touchpoint_named(inspection, "Tarkastus"), touchpoint_named(inspection, "Maksu")
     survey = scored_survey_build()
-    anna = Customer.objects.create(full_name="Anna", email="anna@example.fi")
+    anna = CustomerFactory(full_name="Anna", email="anna@example.fi")
 
     def visit(touchpoint: Any, day: int, scores: dict[str, int | None] | None) -> None:
         at = MONDAY + dt.timedelta(days=day)

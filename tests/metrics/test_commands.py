@@ -6,8 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from apps.customers.models import Customer
 from apps.metrics.models import DailyRollup
+from tests.factories import CustomerFactory
 from tests.journeys.factories import map_build, touchpoint_named
 from tests.metrics.factories import encounter_add
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_recompute_one_company_rebuilds_its_rollups() -> None:
     path = map_build(name="Katsastus", stages={"Käynti": ["Tarkastus"]})
-    customer = Customer.objects.create(full_name="Anna", email="anna@example.fi")
+    customer = CustomerFactory(full_name="Anna", email="anna@example.fi")
     encounter_add(
         customer=customer, touchpoint=touchpoint_named(path, "Tarkastus"), at=dt.datetime(2026, 9, 7, tzinfo=dt.UTC)
     )

@@ -1,14 +1,12 @@
 """The roll-up refresh on a real worker: in the right company only, and safe when delivered twice at once."""
 
 import datetime as dt
-import time
 from typing import Any
 
 import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from apps.customers.models import Customer
 from apps.journeys.models import ServicePath
 from apps.metrics.formulas import SCORE_FIELDS
 from apps.metrics.models import DailyRollup, DirtyMark, RecomputeRun
@@ -17,8 +15,10 @@ from apps.metrics.tasks import metrics_refresh
 from apps.surveys.models import Survey
 from apps.tenants.models import Tenant
 from apps.tenants.services import company_update_settings
+from tests.factories import CustomerFactory
 from tests.journeys.factories import map_build, touchpoint_named
 from tests.metrics.factories import encounter_add, invitation_answer, invitation_deliver, scored_survey_build
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.worker
 
@@ -38,7 +38,7 @@ def feedback_commit(committed: Any, *, tag: str, answers: int, start: dt.datetim
     since = timezone.now()
     path = map_build(name=f"Polku {tag}", stages={"Käynti": ["Tarkastus"]})
     touchpoint = touchpoint_named(path, "Tarkastus")
-    customer = Customer.objects.create(full_name="Työntekijätesti", email=committed.email("customer"))
+    customer = CustomerFactory(full_name="Työntekijätesti", email=committed.email("customer"))
     survey = scored_survey_build()
     for number in range(answers):
         at = start + dt.timedelta(days=number % 9, hours=number % 7)
@@ -106,10 +106,12 @@ def test_a_new_company_time_zone_rebuilds_the_rollups_on_the_worker(celery_worke
     company_update_settings(tenant=tenant, name=tenant.name, language=tenant.language, time_zone="America/New_York")
 
     with schema_context("alpha"):
-        deadline = time.monotonic() + TIMEOUT
-        while not RecomputeRun.objects.filter(trigger="time-zone", finished_at__isnull=False).exists():
-            assert time.monotonic() < deadline, celery_worker.log()
-            time.sleep(0.2)
+        wait_until(
+            RecomputeRun.objects.filter(trigger="time-zone", finished_at__isnull=False).exists,
+            timeout=TIMEOUT,
+            message="the worker to finish the time-zone recompute",
+            detail=celery_worker.log,
+        )
         assert DailyRollup.objects.get(grain="tp", touchpoint_id=touchpoint_id).day == dt.date(2026, 3, 1)
     with schema_context("beta"):
         assert not RecomputeRun.objects.filter(trigger="time-zone").exists()

@@ -7,13 +7,11 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from apps.customers.models import Customer, Segment
 from apps.encounters.models import Encounter
 from apps.metrics.models import DailyRollup, DirtyMark, PeriodRollup
 from apps.metrics.services import metrics_recompute_full, metrics_refresh_dirty
-from apps.personas.models import BuyerPersona
 from apps.surveys.models import Invitation, InvitationStatus, Response
-from tests.factories import UserFactory
+from tests.factories import CustomerFactory, PersonaFactory, SegmentFactory, UserFactory
 from tests.journeys.factories import map_build
 from tests.metrics.factories import encounter_add, invitation_answer, invitation_deliver, scored_survey_build
 
@@ -37,16 +35,11 @@ def world_build(random: Random) -> dict[str, list[Any]]:
         map_build(name="Huolto", stages={"Yhteys": ["Puhelu"], "Korjaus": ["Korjaus", "Nouto"]}),
     ]
     touchpoints = [tp for path in paths for stage in path.stages.all() for tp in stage.touchpoints.all()]
-    personas = [BuyerPersona.objects.create(name=f"Persona {n}") for n in range(3)]
-    segments = [Segment.objects.create(name=f"Segmentti {n}") for n in range(2)]
+    personas = PersonaFactory.create_batch(3)
+    segments = SegmentFactory.create_batch(2)
     customers = [
-        Customer.objects.create(
-            full_name=f"Asiakas {n}",
-            email=f"asiakas{n}@example.fi",
-            persona=random.choice([None, *personas]),
-            segment=random.choice([None, *segments]),
-        )
-        for n in range(25)
+        CustomerFactory(persona=random.choice([None, *personas]), segment=random.choice([None, *segments]))
+        for _ in range(25)
     ]
     staff = [UserFactory(role="frontline") for _ in range(4)]
     return {

@@ -6,11 +6,9 @@ from typing import Any
 import pytest
 
 from apps.core.exceptions import DomainError
-from apps.customers.models import Customer, Segment
 from apps.metrics.selectors import MetricFilter, period_starts, scores_by, scores_series, scores_total
 from apps.metrics.services import metrics_refresh_dirty
-from apps.personas.models import BuyerPersona
-from tests.factories import UserFactory
+from tests.factories import CustomerFactory, PersonaFactory, SegmentFactory, UserFactory
 from tests.journeys.factories import map_build, touchpoint_named
 from tests.metrics.factories import encounter_add, invitation_answer, invitation_deliver, scored_survey_build
 
@@ -37,8 +35,8 @@ def visit(*, world: dict[str, Any], touchpoint: str, customer: str, day: int, np
 def world(db: None) -> dict[str, Any]:
     inspection = map_build(name="Katsastus", stages={"Ennen": ["Varaus"], "Käynti": ["Tarkastus", "Maksu"]})
     service = map_build(name="Huolto", stages={"Korjaus": ["Korjaus"]})
-    busy = BuyerPersona.objects.create(name="Kiireinen")
-    fleet = Segment.objects.create(name="Yritykset")
+    busy = PersonaFactory(name="Kiireinen")
+    fleet = SegmentFactory(name="Yritykset")
     world: dict[str, Any] = {
         "inspection": inspection,
         "service": service,
@@ -48,8 +46,8 @@ def world(db: None) -> dict[str, Any]:
         "repair": touchpoint_named(service, "Korjaus"),
         "busy": busy,
         "fleet": fleet,
-        "anna": Customer.objects.create(full_name="Anna", email="anna@example.fi", persona=busy, segment=fleet),
-        "bert": Customer.objects.create(full_name="Bert", email="bert@example.fi"),
+        "anna": CustomerFactory(full_name="Anna", email="anna@example.fi", persona=busy, segment=fleet),
+        "bert": CustomerFactory(full_name="Bert", email="bert@example.fi"),
         "survey": scored_survey_build(),
         "staff": UserFactory(role="frontline"),
     }

@@ -10,7 +10,6 @@ tests/surveys/test_sending_worker.py.)
 """
 
 import datetime as dt
-import time
 from collections import Counter
 from collections.abc import Callable
 
@@ -23,7 +22,8 @@ from apps.accounts.models import Role, User
 from apps.outbox.models import OutboundEmail, OutboundStatus
 from apps.outbox.tasks import outbox_dispatch
 from apps.tenants.models import Tenant
-from tests.celery_worker import worker_kill, worker_start, worker_stop
+from tests.celery_worker import worker_idle, worker_kill, worker_start, worker_stop
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.worker
 WAIT_SECONDS = 90
@@ -131,6 +131,7 @@ def reminders_due(committed) -> list[str]:
     from apps.surveys.selectors import survey_settings_get
     from apps.surveys.sending import invitation_create
     from apps.surveys.tasks import invitation_email_send_task
+    from tests.factories import InvitationEmailFactory
     from tests.surveys.conftest import survey_build
 
     now = timezone.now()
@@ -148,7 +149,7 @@ def reminders_due(committed) -> list[str]:
             status=InvitationStatus.SENT, sent_at=now - dt.timedelta(days=3), expires_at=now + dt.timedelta(days=11)
         )
         InvitationEmail.objects.filter(invitation=invitation).update(status="sent")
-        reminder = InvitationEmail.objects.create(
+        reminder = InvitationEmailFactory(
             invitation=invitation, kind=EmailKind.REMINDER, due_at=now - dt.timedelta(minutes=1)
         )
         invitation_email_send_task.delay(email_id=reminder.pk)
@@ -173,15 +174,6 @@ KINDS: dict[str, Callable] = {
     "password_reset": resets_ask,
     "survey_reminder": reminders_due,
 }
-
-
-def wait_until(condition, *, what: str, timeout: float = WAIT_SECONDS, every: float = 0.02) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(every)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -217,29 +209,38 @@ def test_a_worker_killed_mid_batch_loses_no_email_and_sends_none_twice(kind, com
             sending, sent = states[OutboundStatus.SENDING], states[OutboundStatus.SENT]
             return sent >= 3 and sending == 1 and sum(delivered(first).values()) == sent
 
-        wait_until(fourth_on_the_wire, what=f"a {kind} email on the wire after the first three")
+        wait_until(
+            fourth_on_the_wire,
+            timeout=WAIT_SECONDS,
+            interval=0.02,
+            message=f"a {kind} email on the wire after the first three",
+        )
         worker_kill(first)
         with in_alpha():
             states = list(messages().values_list("status", "attempts", "last_error"))
             on_the_wire = [state for state in states if state[0] == OutboundStatus.SENDING]
             assert len(on_the_wire) == 1, f"one email on the wire at the kill, not {states}"
             assert messages().count() <= MESSAGES
+            killed = messages().get(status=OutboundStatus.SENDING)
         assert sum(delivered(first).values()) < MESSAGES, "the kill came too late to test anything"
 
         second = worker_start(queue=private_queue, extra_env=SLOW_LINE)
-        time.sleep(3.5)  # the killed worker's lease runs out
 
+        # No pause for the killed worker's lease: the dispatches below take the message over
+        # once its lease has run out (OUTBOX_LEASE_SECONDS), and not before, as checked after.
         def all_sent() -> bool:
             with in_alpha():
                 outbox_dispatch.delay().get(timeout=WAIT_SECONDS)
                 return messages().filter(status=OutboundStatus.SENT).count() == MESSAGES
 
-        wait_until(all_sent, what=f"every {kind} email to be sent", every=0.5)
-        time.sleep(1.5)  # let a duplicate land, if there were one
+        wait_until(all_sent, timeout=WAIT_SECONDS, interval=0.5, message=f"every {kind} email to be sent")
+        # A duplicate, if there were one, would be sent by work still queued or running.
+        wait_until(lambda: worker_idle(second), timeout=WAIT_SECONDS, message="the second worker to finish its work")
         assert delivered(first, second) == Counter({address: 1 for address in addresses})
         with in_alpha():
             assert messages().count() == MESSAGES
             assert set(messages().values_list("kind", flat=True)) == {kind}
+            assert messages().get(pk=killed.pk).sent_at >= killed.lease_until, "taken over before its lease ran out"
     finally:
         worker_kill(first)
         if second is not None:

@@ -28,10 +28,11 @@ from apps.encounters.services import encounter_log
 from apps.outbox.models import OutboundEmail
 from apps.outbox.services import outbound_emails_deliver
 from apps.surveys.dispatch import survey_dispatch_run
-from apps.surveys.models import EmailKind, EmailStatus, Invitation, InvitationEmail, TouchpointSurvey
+from apps.surveys.models import EmailKind, EmailStatus, Invitation, InvitationEmail
 from apps.surveys.responses import response_submit
 from apps.surveys.selectors import survey_settings_get
 from apps.surveys.sending import invitation_email_send, invitation_emails_hand_over
+from tests.factories import TouchpointSurveyFactory
 from tests.journeys.factories import map_build, touchpoint_named
 from tests.surveys.conftest import survey_build
 
@@ -127,7 +128,7 @@ def customer_everywhere_build(*, admin: Any, manager: Any, frontline: Any) -> Ev
     touchpoint = touchpoint_named(path, "Tarkastus")
     touchpoint.owner = manager
     touchpoint.save(update_fields=["owner"])
-    TouchpointSurvey.objects.create(touchpoint=touchpoint, survey=survey, delay_minutes=120)
+    TouchpointSurveyFactory(touchpoint=touchpoint, survey=survey, delay_minutes=120)
 
     # First visit, with a staff note naming them; its invitation goes out through the outbox.
     _visit(

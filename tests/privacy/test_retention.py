@@ -39,6 +39,7 @@ from apps.privacy.retention.services import (
 )
 from apps.surveys.models import Answer
 from tests.core.test_isolation_matrix import rows_fingerprint
+from tests.factories import CustomerImportFactory, OutboundEmailFactory
 from tests.privacy.conftest import Everywhere
 from tests.privacy.test_erasure_proof import _figures
 
@@ -248,7 +249,7 @@ def test_import_files_and_email_texts_are_deleted_after_their_fixed_time(company
     now = timezone.now()
 
     def customer_import(status: str, finished_days_ago: int) -> CustomerImport:
-        return CustomerImport.objects.create(
+        return CustomerImportFactory(
             file_name=f"{status}-{finished_days_ago}.csv",
             content="name;email\nMaija Meikäläinen;maija@example.fi\n".encode(),
             status=status,
@@ -266,16 +267,13 @@ def test_import_files_and_email_texts_are_deleted_after_their_fixed_time(company
 
     def email(status: str, days_ago: int) -> OutboundEmail:
         at = now - dt.timedelta(days=days_ago)
-        return OutboundEmail.objects.create(
-            kind="case_assigned",
+        return OutboundEmailFactory(
             status=status,
             recipient="maija@example.fi",
-            from_email="no-reply@example.fi",
             subject="Maija Meikäläinen",
             body_text="Hei Maija",
             body_html="<p>Hei Maija</p>",
             headers={"Reply-To": "maija@example.fi"},
-            message_id=f"<{status}-{days_ago}@example.fi>",
             due_at=at,
             sent_at=at if status == OutboundStatus.SENT else None,
         )

@@ -7,7 +7,6 @@ takes long enough to be killed between its first and its last batch.
 """
 
 import datetime as dt
-import time
 
 import pytest
 from django.db.models import Q
@@ -20,6 +19,7 @@ from apps.privacy.retention.services import retention_run
 from apps.privacy.tasks import retention_run_task
 from apps.tenants.models import Tenant
 from tests.celery_worker import worker_kill, worker_start
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.worker
 ROWS = 3000
@@ -69,10 +69,10 @@ def test_a_worker_killed_mid_run_leaves_whole_rows_and_the_next_run_finishes(com
     try:
         with in_alpha():
             retention_run_task.delay()
-            deadline = time.monotonic() + WAIT_SECONDS
-            while not rows.filter(recipient="").exists():
-                assert time.monotonic() < deadline, "the run did not start"
-                time.sleep(0.01)
+            # Polled often: the kill must land between the run's first batch and its last.
+            wait_until(
+                rows.filter(recipient="").exists, timeout=WAIT_SECONDS, interval=0.01, message="the run's first batch"
+            )
             worker_kill(worker)
             done = rows.filter(recipient="").count()
     finally:

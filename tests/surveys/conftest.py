@@ -10,9 +10,10 @@ from django.utils import timezone
 from apps.customers.services import customer_create
 from apps.encounters.services import encounter_log
 from apps.surveys.dispatch import survey_dispatch_run
-from apps.surveys.models import Invitation, Question, QuestionType, Survey, TouchpointSurvey
+from apps.surveys.models import Invitation, QuestionType, Survey
 from apps.surveys.sending import invitation_email_send
 from apps.surveys.tokens import token_for
+from tests.factories import QuestionFactory, SurveyFactory, TouchpointSurveyFactory
 from tests.journeys.factories import map_build, touchpoint_named
 
 # A Wednesday at noon in Helsinki (UTC+2 in winter).
@@ -20,23 +21,16 @@ NOON = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 
 
 def survey_build(name: str = "Katsastuksen jälkeen") -> Survey:
-    survey = Survey.objects.create(
+    survey = SurveyFactory(
         name=name,
         title_fi="Miten katsastus sujui?",
         title_en="How did your inspection go?",
         thank_you_fi="Kiitos vastauksestasi!",
         thank_you_en="Thank you for your answer!",
     )
-    Question.objects.create(
+    QuestionFactory(survey=survey, type=QuestionType.NPS)
+    QuestionFactory(
         survey=survey,
-        position=1,
-        type=QuestionType.NPS,
-        text_fi="Kuinka todennäköisesti suosittelisit meitä ystävällesi tai kollegallesi?",
-        text_en="How likely are you to recommend us to a friend or colleague?",
-    )
-    Question.objects.create(
-        survey=survey,
-        position=2,
         type=QuestionType.TEXT,
         text_fi="Mitä voisimme tehdä paremmin?",
         text_en="What could we do better?",
@@ -56,7 +50,7 @@ def touchpoint(survey: Survey, manager: Any) -> Any:
     touchpoint = touchpoint_named(path, "Tarkastus")
     touchpoint.owner = manager
     touchpoint.save(update_fields=["owner"])
-    TouchpointSurvey.objects.create(touchpoint=touchpoint, survey=survey, delay_minutes=120)
+    TouchpointSurveyFactory(touchpoint=touchpoint, survey=survey, delay_minutes=120)
     return touchpoint
 
 

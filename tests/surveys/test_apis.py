@@ -6,9 +6,10 @@ import pytest
 from django_tenants.utils import schema_context
 
 from apps.customers.services import customer_create
-from apps.surveys.models import Answer, Campaign, Invitation, InvitationStatus, Response, Survey
+from apps.surveys.models import Invitation, Survey
 from apps.surveys.selectors import survey_settings_get
 from apps.surveys.sending import invitation_create
+from tests.factories import AnswerFactory, CampaignFactory, ResponseFactory
 from tests.journeys.factories import map_build, touchpoint_named
 from tests.surveys.conftest import NOON
 
@@ -142,17 +143,8 @@ def test_responses_list_with_answers_and_cuts(client_for, manager, survey):
     path = map_build(stages={"Katsastus": ["Tarkastus"]})
     touchpoint = touchpoint_named(path, "Tarkastus")
     invitation, _other = _invitations(survey)
-    Invitation.objects.filter(pk=invitation.pk).update(status=InvitationStatus.ANSWERED)
-    response = Response.objects.create(
-        invitation=invitation,
-        survey=survey,
-        customer=invitation.customer,
-        touchpoint=touchpoint,
-        path=path,
-        language="fi",
-        submitted_at=NOON,
-    )
-    Answer.objects.create(response=response, question=survey.questions.get(type="nps"), type="nps", score=4)
+    response = ResponseFactory(invitation=invitation, touchpoint=touchpoint, path=path, submitted_at=NOON)
+    AnswerFactory(response=response, question=survey.questions.get(type="nps"), score=4)
     client = client_for(manager)
     rows = client.get(f"/api/v1/surveys/responses/?touchpoint={touchpoint.pk}").json()["results"]
     assert len(rows) == 1 and rows[0]["answers"][0]["score"] == 4 and rows[0]["path"] == path.pk
@@ -166,7 +158,7 @@ def test_responses_list_with_answers_and_cuts(client_for, manager, survey):
 
 def test_other_company_sees_nothing_of_alpha(client_for, outsider, survey):
     _invitations(survey)
-    Campaign.objects.create(name="Alfan kierros", survey=survey, next_run_at=NOON)
+    CampaignFactory(name="Alfan kierros", survey=survey, next_run_at=NOON)
     client = client_for(outsider)
     assert client.get(f"/api/v1/surveys/{survey.pk}/").status_code == 404
     assert (

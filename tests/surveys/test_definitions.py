@@ -6,7 +6,7 @@ import pytest
 
 from apps.core.exceptions import DomainError
 from apps.customers.services import customer_create
-from apps.surveys.models import Answer, Campaign, Question, QuestionType, Response, Survey, TouchpointSurvey
+from apps.surveys.models import Campaign, Question, QuestionType, Survey, TouchpointSurvey
 from apps.surveys.selectors import audience_summary, survey_settings_get, touchpoint_choices_grouped
 from apps.surveys.sending import campaigns_run_due, invitation_create
 from apps.surveys.services import (
@@ -20,6 +20,7 @@ from apps.surveys.services import (
     survey_update,
 )
 from apps.surveys.wordings import question_default_text
+from tests.factories import AnswerFactory, ResponseFactory
 from tests.journeys.factories import map_build, touchpoint_named
 from tests.surveys.conftest import NOON
 
@@ -88,10 +89,7 @@ def test_answered_question_cannot_be_removed_or_change_type(customer):
     invitation = invitation_create(
         survey=survey, customer=customer, send_at=NOON, now=NOON, rules=survey_settings_get()
     )
-    response = Response.objects.create(
-        invitation=invitation, survey=survey, customer=customer, language="fi", submitted_at=NOON
-    )
-    Answer.objects.create(response=response, question=nps, type="nps", score=9)
+    AnswerFactory(response=ResponseFactory(invitation=invitation, submitted_at=NOON), question=nps, score=9)
     with pytest.raises(DomainError):
         survey_update(survey=survey, questions=[QuestionInput(id=text.pk, type="text")], company_name="A")
     with pytest.raises(DomainError):

@@ -11,6 +11,7 @@ from apps.customers.services import customer_create
 from apps.surveys.models import Campaign, Invitation, InvitationStatus, Response, Survey, SurveySettings
 from apps.surveys.selectors import survey_settings_get
 from apps.surveys.sending import invitation_create
+from tests.factories import CampaignFactory
 from tests.journeys.factories import map_build, touchpoint_named
 from tests.surveys.conftest import NOON
 
@@ -258,7 +259,7 @@ def test_nav_and_home_card_for_managers_only(client_for, manager, frontline):
 
 
 def test_other_company_sees_none_of_alphas_send_outs(client_for, outsider, survey):
-    Campaign.objects.create(name="Alfan kierros", survey=survey, next_run_at=NOON)
+    CampaignFactory(name="Alfan kierros", survey=survey, next_run_at=NOON)
     client = client_for(outsider)
     assert "Alfan kierros" not in client.get("/surveys/send-outs/").content.decode()
     campaign = Campaign.objects.get()

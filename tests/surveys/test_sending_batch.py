@@ -15,9 +15,10 @@ from apps.customers.models import Customer
 from apps.outbox.models import OutboundEmail, OutboundStatus
 from apps.outbox.rate import send_turn_wait
 from apps.surveys.dispatch import survey_dispatch_run
-from apps.surveys.models import Campaign, EmailKind, EmailStatus, Invitation, InvitationEmail, InvitationStatus
+from apps.surveys.models import EmailKind, EmailStatus, Invitation, InvitationEmail, InvitationStatus
 from apps.surveys.selectors import survey_settings_get
 from apps.surveys.sending import invitation_emails_hand_out, invitation_emails_send, invitation_senders_active
+from tests.factories import CampaignFactory
 from tests.surveys.conftest import NOON
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,7 @@ def send_out(survey, *, customers: int) -> list[int]:
         Customer(full_name=f"Asiakas {index}", email=f"asiakas{index}@example.fi", survey_consent=True)
         for index in range(customers)
     )
-    Campaign.objects.create(name="Vuosikysely", survey=survey, next_run_at=NOON)
+    CampaignFactory(name="Vuosikysely", survey=survey, next_run_at=NOON)
     rules = survey_settings_get()
     type(rules).objects.filter(pk=rules.pk).update(quiet_hours_end=rules.quiet_hours_start)
     with time_machine.travel(NOON, tick=False):
@@ -121,7 +122,7 @@ def test_dispatch_hands_out_batches_and_leaves_more_to_the_senders(survey, setti
         Customer(full_name=f"Asiakas {index}", email=f"asiakas{index}@example.fi", survey_consent=True)
         for index in range(45)
     )
-    Campaign.objects.create(name="Vuosikysely", survey=survey, next_run_at=NOON)
+    CampaignFactory(name="Vuosikysely", survey=survey, next_run_at=NOON)
     with time_machine.travel(NOON, tick=False):
         batches = survey_dispatch_run(now=NOON)
         assert [len(batch) for batch in batches] == [10, 10]

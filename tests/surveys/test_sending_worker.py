@@ -6,7 +6,6 @@ actually sent. The rows are removed afterwards.
 """
 
 import datetime as dt
-import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,9 +25,11 @@ from apps.surveys.models import EmailStatus, Invitation, InvitationEmail, Invita
 from apps.surveys.selectors import survey_settings_get
 from apps.surveys.sending import invitation_create
 from apps.surveys.tasks import invitation_email_send_task, survey_dispatch
-from tests.celery_worker import _queue_forget, worker_kill, worker_start, worker_stop
+from tests.celery_worker import _queue_forget, worker_idle, worker_kill, worker_start, worker_stop
+from tests.factories import TouchpointSurveyFactory
 from tests.journeys.factories import map_build, touchpoint_named
 from tests.surveys.conftest import survey_build
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.worker
 WAIT_SECONDS = 90
@@ -68,9 +69,8 @@ def batch(committed) -> Iterator[Batch]:
         survey = survey_build(name=f"worker-{committed.tag}")
         path = map_build(name=f"Worker path {committed.tag}", stages={"Katsastus": ["Tarkastus"]})
         touchpoint = touchpoint_named(path, "Tarkastus")
-        from apps.surveys.models import TouchpointSurvey
 
-        TouchpointSurvey.objects.create(touchpoint=touchpoint, survey=survey, delay_minutes=120)
+        TouchpointSurveyFactory(touchpoint=touchpoint, survey=survey, delay_minutes=120)
         customers = [
             customer_create(full_name=f"Asiakas {index}", email=committed.email(f"c{index}"), survey_consent=True)
             for index in range(12)
@@ -112,15 +112,6 @@ def invitations_due_now(batch: Batch) -> list[int]:
         )
 
 
-def wait_until(condition, *, timeout: float = WAIT_SECONDS, what: str = "condition", every: float = 0.25) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(every)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def sent_count(batch: Batch) -> int:
     with in_alpha():
         return batch.invitations().filter(status=InvitationStatus.SENT).count()
@@ -157,8 +148,11 @@ def test_encounter_becomes_one_email_at_its_time_through_the_worker(celery_worke
             occurred_at=now - dt.timedelta(minutes=60),
         )
         survey_dispatch.delay().get(timeout=WAIT_SECONDS)
-    wait_until(lambda: sent_count(batch) == 1, what="the due invitation to be sent")
-    time.sleep(1)
+    wait_until(
+        lambda: sent_count(batch) == 1, timeout=WAIT_SECONDS, message="the due invitation to be sent", interval=0.25
+    )
+    # The early invitation would be sent, if it were, by work still queued or running.
+    wait_until(lambda: worker_idle(celery_worker), timeout=WAIT_SECONDS, message="the worker to finish its work")
     assert delivered(batch, celery_worker) == Counter({due_customer.email: 1})
     with in_alpha():
         early = Invitation.objects.get(customer=early_customer)
@@ -194,8 +188,14 @@ def test_duplicate_task_deliveries_send_each_email_once(celery_worker, batch):
             invitation_email_send_task.delay(email_id=email_id)
         survey_dispatch.delay()
         survey_dispatch.delay()
-    wait_until(lambda: sent_count(batch) == len(batch.customers), what="every invitation to be sent")
-    time.sleep(2)  # let any duplicate finish, if there were one
+    wait_until(
+        lambda: sent_count(batch) == len(batch.customers),
+        timeout=WAIT_SECONDS,
+        message="every invitation to be sent",
+        interval=0.25,
+    )
+    # A duplicate, if there were one, would be sent by work still queued or running.
+    wait_until(lambda: worker_idle(celery_worker), timeout=WAIT_SECONDS, message="the worker to finish its work")
     assert delivered(batch, celery_worker) == Counter({address: 1 for address in batch.addresses()})
 
 
@@ -228,30 +228,38 @@ def test_worker_killed_mid_batch_sends_no_email_twice_and_loses_none(batch, priv
             sending, sent = states[OutboundStatus.SENDING], states[OutboundStatus.SENT]
             return sent >= 3 and sending == 1 and sum(delivered(batch, first).values()) == sent
 
-        wait_until(fourth_on_the_wire, what="an email on the wire after the first three", every=0.02)
+        wait_until(
+            fourth_on_the_wire,
+            timeout=WAIT_SECONDS,
+            message="an email on the wire after the first three",
+            interval=0.02,
+        )
         worker_kill(first)
         sent_before = sum(delivered(batch, first).values())
         assert sent_before < len(batch.customers), "the kill came too late to test anything"
         with in_alpha():
             assert messages().filter(status=OutboundStatus.SENDING).count() == 1, "one email on the wire at the kill"
+            killed = messages().get(status=OutboundStatus.SENDING)
 
         second = worker_start(queue=private_queue, extra_env=slow)
-        time.sleep(3.5)  # the killed worker's lease runs out
 
+        # No pause for the killed worker's lease: the dispatches below take the message over
+        # once its lease has run out (OUTBOX_LEASE_SECONDS), and not before, as checked after.
         def all_sent() -> bool:
             with in_alpha():
                 survey_dispatch.delay().get(timeout=WAIT_SECONDS)
                 outbox_dispatch.delay().get(timeout=WAIT_SECONDS)
             return sent_count(batch) == len(batch.customers)
 
-        wait_until(all_sent, what="the second worker to finish the batch")
-        time.sleep(2)
+        wait_until(all_sent, timeout=WAIT_SECONDS, message="the second worker to finish the batch", interval=0.25)
+        wait_until(lambda: worker_idle(second), timeout=WAIT_SECONDS, message="the second worker to finish its work")
         assert delivered(batch, first, second) == Counter({address: 1 for address in batch.addresses()})
         with in_alpha():
             assert not InvitationEmail.objects.filter(
                 invitation__customer__in=batch.customers, status__in=[EmailStatus.SENDING, EmailStatus.SCHEDULED]
             ).exists()
             assert messages().filter(status=OutboundStatus.SENT).count() == len(batch.customers)
+            assert messages().get(pk=killed.pk).sent_at >= killed.lease_until, "taken over before its lease ran out"
     finally:
         worker_kill(first)
         if second is not None:
@@ -268,8 +276,13 @@ def test_tasks_lost_with_redis_are_sent_by_the_next_dispatch(batch, private_queu
     try:
         with in_alpha():
             survey_dispatch.delay().get(timeout=WAIT_SECONDS)
-        wait_until(lambda: sent_count(batch) == len(batch.customers), what="every invitation to be sent")
-        time.sleep(1)
+        wait_until(
+            lambda: sent_count(batch) == len(batch.customers),
+            timeout=WAIT_SECONDS,
+            message="every invitation to be sent",
+            interval=0.25,
+        )
+        wait_until(lambda: worker_idle(worker), timeout=WAIT_SECONDS, message="the worker to finish its work")
         assert delivered(batch, worker) == Counter({address: 1 for address in batch.addresses()})
     finally:
         worker_stop(worker)

@@ -9,8 +9,8 @@ import polib
 import pytest
 from django.conf import settings
 
-from apps.surveys.models import Campaign
 from tests.core.test_translations import _in, _untranslated
+from tests.factories import CampaignFactory
 from tests.surveys.conftest import NOON
 
 CATALOGUE = Path(settings.BASE_DIR) / "apps" / "surveys" / "locale" / "fi" / "LC_MESSAGES" / "django.po"
@@ -46,7 +46,7 @@ def finnish(settings, tmp_path):
 
 @pytest.mark.django_db
 def test_every_survey_page_string_is_translated(finnish, client_for, manager, survey, touchpoint):
-    Campaign.objects.create(name="Kvartaali", survey=survey, next_run_at=NOON, repeat_every_months=3)
+    CampaignFactory(name="Kvartaali", survey=survey, next_run_at=NOON, repeat_every_months=3)
     client = client_for(manager)
     urls = [
         "/surveys/",

@@ -14,12 +14,12 @@ from apps.accounts.models import User
 from apps.customers.services import customer_create
 from apps.encounters.models import Encounter, Outcome
 from apps.encounters.services import encounter_log
-from apps.surveys.models import Response
 from apps.surveys.selectors import survey_settings_get
 from apps.surveys.sending import invitation_create
 from apps.tenants.models import Tenant
 from apps.tenants.selectors import company_overview_list
 from tests.conftest import PASSWORD
+from tests.factories import ResponseFactory
 from tests.journeys.factories import map_build, touchpoint_named
 from tests.surveys.conftest import survey_build
 
@@ -96,9 +96,7 @@ def _activity_in_alpha(*, now: dt.datetime) -> None:
     Encounter.objects.filter(pk=logged[-1].pk).update(occurred_at=now - dt.timedelta(days=40))
     survey = survey_build()
     invitation = invitation_create(survey=survey, customer=aino, send_at=now, now=now, rules=survey_settings_get())
-    Response.objects.create(
-        invitation=invitation, survey=survey, customer=aino, language="fi", submitted_at=now - dt.timedelta(hours=3)
-    )
+    ResponseFactory(invitation=invitation, submitted_at=now - dt.timedelta(hours=3))
 
 
 def test_overview_counts_each_company_in_one_query(tenant_alpha, tenant_beta, company_admin, frontline):
