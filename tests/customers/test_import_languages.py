@@ -126,22 +126,16 @@ def _commit_error(customer_import, language):
 
 
 def test_a_failed_write_is_stored_as_a_code_and_read_in_each_readers_language():
-    conflict = CustomerImport.objects.create(
-        file_name="a.csv",
+    conflict = CustomerImportFactory(
         content=b"",
-        status=ImportStatus.VALIDATED,
         report={"total_rows": 1, "commit_error": {"code": "conflict", "params": {}}},
     )
-    one_row = CustomerImport.objects.create(
-        file_name="b.csv",
+    one_row = CustomerImportFactory(
         content=b"",
-        status=ImportStatus.VALIDATED,
         report={"total_rows": 1, "commit_error": {"code": "row_errors", "params": {"count": 1}}},
     )
-    unreadable = CustomerImport.objects.create(
-        file_name="c.csv",
+    unreadable = CustomerImportFactory(
         content=b"",
-        status=ImportStatus.VALIDATED,
         report={"commit_error": {"code": "encoding_mixed", "params": {"line": 7}}},
     )
     assert _commit_error(conflict, "en").startswith("Customers changed while importing")
@@ -153,15 +147,11 @@ def test_a_failed_write_is_stored_as_a_code_and_read_in_each_readers_language():
 
 
 def test_a_write_failure_from_before_codes_keeps_its_text():
-    legacy = CustomerImport.objects.create(
-        file_name="old.csv", content=b"", status=ImportStatus.VALIDATED, commit_error="Tuonti keskeytyi."
-    )
+    legacy = CustomerImportFactory(content=b"", commit_error="Tuonti keskeytyi.")
     assert _commit_error(legacy, "en") == "Tuonti keskeytyi."
     # A reason of another rule keeps the words it was given, as the fallback.
-    other = CustomerImport.objects.create(
-        file_name="o.csv",
+    other = CustomerImportFactory(
         content=b"",
-        status=ImportStatus.VALIDATED,
         report={"commit_error": {"code": "invalid", "params": {}, "text": "Some rule."}},
     )
     assert _commit_error(other, "fi") == "Some rule."
@@ -178,13 +168,7 @@ def test_the_migration_turns_the_known_texts_of_either_language_into_codes():
         "other": "Jotain muuta meni vikaan.",
     }
     rows = {
-        key: CustomerImport.objects.create(
-            file_name=f"{key}.csv",
-            content=b"",
-            status=ImportStatus.VALIDATED,
-            report={"total_rows": 4},
-            commit_error=text,
-        )
+        key: CustomerImportFactory(file_name=f"{key}.csv", content=b"", report={"total_rows": 4}, commit_error=text)
         for key, text in texts.items()
     }
     migration.commit_error_to_code(apps, None)
