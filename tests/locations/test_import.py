@@ -1,8 +1,10 @@
 """The location CSV import: Finnish Excel files, region paths, all or nothing, a report by row."""
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import translation
 
 from apps.locations.importing import location_import
 from apps.locations.models import Location, Region
@@ -60,27 +62,34 @@ def test_a_bad_row_writes_nothing_and_every_problem_is_reported_by_row() -> None
         (5, "required"),
         (6, "region_blank_part"),
     ]
-    assert "row 2" in report.problems[1].message
+    with translation.override("en"):
+        assert report.problems[1].message == "The code NEW1 is also on row 2."
+    with translation.override("fi"):
+        assert report.problems[1].message == "Tunnus NEW1 on myös rivillä 2."
     assert not Location.objects.filter(code__startswith="NEW").exists()
     assert not Region.objects.exists()
 
 
 def test_a_file_without_the_needed_columns_is_refused() -> None:
-    report = location_import(content=b"nimi;osoite\nKonala;Ristipellontie 20\n")
-    assert "code and name" in report.file_error
+    with translation.override("en"):
+        report = location_import(content=b"nimi;osoite\nKonala;Ristipellontie 20\n")
+    assert "at least code and name" in report.file_error
     assert location_import(content=b"").file_error
 
 
 def test_the_page_imports_and_reports(client_for, manager) -> None:
     client = client_for(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     upload = SimpleUploadedFile("asemat.csv", FINNISH_EXCEL, content_type="text/csv")
     page = client.post("/company/locations/import/", {"file": upload})
     assert page.status_code == 200
     assert "3 locations added." in page.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
     bad = SimpleUploadedFile("asemat.csv", b"code;name\n;Ilman koodia\n", content_type="text/csv")
     page = client.post("/company/locations/import/", {"file": bad})
     assert page.status_code == 400
-    assert "Nothing was saved" in page.content.decode()
+    body = page.content.decode()
+    assert "Mitään ei tallennettu: tiedostossa on 1 ongelma." in body and "Tunnus puuttuu." in body
 
 
 def test_frontline_cannot_import(client_for, frontline) -> None:

@@ -1,6 +1,7 @@
 """The locations pages: the tree, adding and editing, archiving, staff. For managers and admins only."""
 
 import pytest
+from django.conf import settings
 
 from apps.locations.models import Location, LocationMembership, Region
 from tests.locations.factories import location_build, region_path_build
@@ -43,7 +44,7 @@ def test_a_taken_code_is_shown_on_the_form_not_a_500(client_for, manager) -> Non
     location_build(code="HKI1")
     response = client_for(manager).post(f"{LIST_URL}new/", {"name": "Toinen", "code": "hki1", "region": ""})
     assert response.status_code == 400
-    assert "Another location already has this code." in response.content.decode()
+    assert "Toisella toimipisteellä on jo tämä tunnus." in response.content.decode()
 
 
 def test_a_region_cannot_be_moved_into_its_own_branch(client_for, manager) -> None:
@@ -80,8 +81,12 @@ def test_staff_are_added_and_removed(client_for, company_admin, frontline) -> No
     assert not LocationMembership.objects.filter(location=location, user=frontline).exists()
 
 
-def test_the_page_is_in_finnish(client_for, manager) -> None:
-    manager.language = "fi"
-    manager.save(update_fields=["language"])
-    body = client_for(manager).get(LIST_URL).content.decode()
-    assert "Toimipisteet" in body and "Lisää toimipiste" in body
+def test_the_page_in_finnish_and_english(client_for, manager) -> None:
+    location_build(name="Konala", region=region_path_build("Uusimaa"))
+    client = client_for(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
+    body = client.get(LIST_URL).content.decode()
+    assert "Toimipisteet" in body and "Lisää toimipiste" in body and "Alue / toimipiste" in body
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(LIST_URL).content.decode()
+    assert "Add location" in body and "Region / location" in body
