@@ -26,6 +26,12 @@ ALIASES = {header_normalize(header): key for key, headers in _HEADERS.items() fo
 MAX_LENGTHS = {"code": 32, "name": 120, "address": 200, "city": 100}
 REGION_SEPARATOR = ">"
 
+FIELD_LABELS = {
+    "code": gettext_lazy("Code"),
+    "name": gettext_lazy("Name"),
+    "address": gettext_lazy("Address"),
+    "city": gettext_lazy("City"),
+}
 FILE_MESSAGES = {
     "missing_columns": gettext_lazy("The first row must name the columns: at least code and name (koodi, nimi)."),
     "no_rows": gettext_lazy("The file has a header row but no locations."),
@@ -93,18 +99,12 @@ def _columns_check(columns: list[str]) -> None:
 
 def _row_check(number: int, cells: dict[str, str], problems: list[ImportProblem]) -> _Row | None:
     before = len(problems)
-    labels = {
-        "code": gettext_lazy("Code"),
-        "name": gettext_lazy("Name"),
-        "address": gettext_lazy("Address"),
-        "city": gettext_lazy("City"),
-    }
     for key, limit in MAX_LENGTHS.items():
         if len(cells.get(key, "")) > limit:
-            problems.append(ImportProblem(number, "too_long", {"field": str(labels[key]), "limit": limit}))
+            problems.append(ImportProblem(number, "too_long", {"field": str(FIELD_LABELS[key]), "limit": limit}))
     code = cells.get("code", "")
     if not code:
-        problems.append(ImportProblem(number, "required", {"field": str(labels["code"])}))
+        problems.append(ImportProblem(number, "required", {"field": str(FIELD_LABELS["code"])}))
     elif any(character.isspace() for character in code):
         problems.append(ImportProblem(number, "code_spaces", {"value": code}))
     region_path: list[str] = []
@@ -143,7 +143,7 @@ def location_import(*, content: bytes, dry_run: bool = False) -> LocationImportR
             report.problems.append(ImportProblem(number, "duplicate_code", {"value": row.code, "row": earlier}))
             continue
         if row.code.lower() not in existing and "name" not in row.values:
-            report.problems.append(ImportProblem(number, "required", {"field": str(gettext_lazy("Name"))}))
+            report.problems.append(ImportProblem(number, "required", {"field": str(FIELD_LABELS["name"])}))
             continue
         rows.append(row)
     if not report.ok:

@@ -90,3 +90,14 @@ def test_the_page_in_finnish_and_english(client_for, manager) -> None:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     body = client.get(LIST_URL).content.decode()
     assert "Add location" in body and "Region / location" in body
+
+
+def test_another_companys_location_is_not_found(client_for, outsider) -> None:
+    location = location_build(name="Alfan asema")
+    client = client_for(outsider)
+    for url in (f"{LIST_URL}{location.pk}/edit/", f"{LIST_URL}{location.pk}/staff/"):
+        assert client.get(url).status_code == 404
+    assert client.post(f"{LIST_URL}{location.pk}/archive/").status_code == 404
+    assert "Alfan asema" not in client.get(LIST_URL).content.decode()
+    location.refresh_from_db()
+    assert location.is_active
