@@ -55,6 +55,11 @@ def can_view_service_paths(user: Any) -> bool:
     return _has_role(user, Role.ADMIN, Role.MANAGER, Role.FRONTLINE)
 
 
+def can_manage_locations(user: Any) -> bool:
+    """Regions, locations and who works at each."""
+    return _has_role(user, Role.ADMIN, Role.MANAGER)
+
+
 def can_log_encounters(user: Any) -> bool:
     return _has_role(user, Role.ADMIN, Role.MANAGER, Role.FRONTLINE)
 
@@ -90,6 +95,7 @@ def capabilities_for(user: Any) -> dict[str, bool]:
         "can_manage_cx_model": can_manage_cx_model(user),
         "can_view_personas": can_view_personas(user),
         "can_view_service_paths": can_view_service_paths(user),
+        "can_manage_locations": can_manage_locations(user),
         "can_log_encounters": can_log_encounters(user),
         "can_work_cases": can_work_cases(user),
         "can_export_personal_data": can_export_personal_data(user),

@@ -16,7 +16,7 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -278,8 +278,14 @@ def _delimiter(header_line: str) -> str:
         return max([",", ";", "\t"], key=header_line.count)
 
 
-def csv_parse(content: bytes) -> ParsedFile:
-    """Decode, sniff the delimiter and map the header row; raise CsvFileError for file-level problems."""
+def csv_table_read(
+    content: bytes, *, aliases: dict[str, str], columns_check: Callable[[list[str]], None] | None = None
+) -> ParsedFile:
+    """Decode, sniff the delimiter and map the header row through `aliases` (a normalised header ->
+    a column key); raise CsvFileError for file-level problems. `columns_check` sees the mapped
+    columns before any row is read and raises CsvFileError when a needed one is missing.
+
+    Shared by every CSV import (customers, locations), so each reads Excel's files the same way."""
     decoded = csv_decode(content)
     text = decoded.text
     header_line = text.lstrip("\r\n").split("\n", 1)[0]
@@ -294,7 +300,7 @@ def csv_parse(content: bytes) -> ParsedFile:
     ignored: list[str] = []
     positions: dict[str, int] = {}
     for position, header in enumerate(headers):
-        key = ALIASES.get(header_normalize(header))
+        key = aliases.get(header_normalize(header))
         if key is None:
             if header.strip():
                 ignored.append(header.strip())
@@ -303,8 +309,8 @@ def csv_parse(content: bytes) -> ParsedFile:
             raise CsvFileError("column_twice", column=header.strip())
         positions[key] = position
         columns.append(key)
-    if "email" not in positions and "phone" not in positions:
-        raise CsvFileError("no_contact_column")
+    if columns_check is not None:
+        columns_check(columns)
 
     parsed = ParsedFile(encoding=decoded.encoding, delimiter=delimiter, columns=columns, ignored_columns=ignored)
     try:
@@ -319,6 +325,16 @@ def csv_parse(content: bytes) -> ParsedFile:
     if not parsed.rows:
         raise CsvFileError("no_rows")
     return parsed
+
+
+def _contact_column_check(columns: list[str]) -> None:
+    if "email" not in columns and "phone" not in columns:
+        raise CsvFileError("no_contact_column")
+
+
+def csv_parse(content: bytes) -> ParsedFile:
+    """The customer file: decoded, its header mapped, with an email or a phone column."""
+    return csv_table_read(content, aliases=ALIASES, columns_check=_contact_column_check)
 
 
 def row_clean(

@@ -21,12 +21,14 @@ from apps.encounters.models import FEELING_MAX, FEELING_MIN, Encounter, Encounte
 from apps.encounters.selectors import encounter_get, encounter_list, encounter_list_rows
 from apps.encounters.services import CustomerRef, encounter_log_for
 from apps.journeys.selectors import touchpoint_list
+from apps.locations.selectors import location_list
 
 
 class EncounterOutputSerializer(serializers.ModelSerializer):
     customer_name = serializers.CharField(source="customer.__str__", read_only=True)
     touchpoint_name = serializers.CharField(source="touchpoint.name", read_only=True)
     path = serializers.IntegerField(source="touchpoint.stage.path_id", read_only=True)
+    location_name = serializers.CharField(source="location.name", read_only=True, allow_null=True, default=None)
     logged_by = serializers.IntegerField(source="logged_by_id", allow_null=True, read_only=True)
 
     class Meta:
@@ -38,6 +40,8 @@ class EncounterOutputSerializer(serializers.ModelSerializer):
             "touchpoint",
             "touchpoint_name",
             "path",
+            "location",
+            "location_name",
             "logged_by",
             "occurred_at",
             "outcome",
@@ -66,6 +70,8 @@ def encounter_list_output(row: dict[str, Any]) -> dict[str, Any]:
         "touchpoint": row["touchpoint_id"],
         "touchpoint_name": row["touchpoint__name"],
         "path": row["touchpoint__stage__path_id"],
+        "location": row["location_id"],
+        "location_name": row["location__name"],
         "logged_by": row["logged_by_id"],
         "occurred_at": datetime_text(row["occurred_at"]),
         "outcome": row["outcome"],
@@ -93,6 +99,13 @@ class EncounterInputSerializer(serializers.Serializer):
     # A touchpoint on a path in use, read with its stage alone: the answer shows its name and path.
     touchpoint = serializers.PrimaryKeyRelatedField(
         queryset=touchpoint_list().select_related(None).select_related("stage"), help_text="Touchpoint id."
+    )
+    location = serializers.PrimaryKeyRelatedField(
+        queryset=location_list(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Location id: one of the company's locations in use.",
     )
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     peak_feeling = serializers.IntegerField(
@@ -141,6 +154,10 @@ class EncounterListApi(CapabilityApiMixin, generics.ListAPIView):
         customer = serializers.IntegerField(required=False, help_text="Customer id.")
         outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
         raised = serializers.BooleanField(required=False, default=False, help_text="Raised notes only.")
+        location = serializers.IntegerField(required=False, help_text="Location id.")
+        region = serializers.IntegerField(
+            required=False, help_text="Region id: encounters at locations in it or below."
+        )
         mine = serializers.BooleanField(required=False, default=False, help_text="Only my own encounters.")
 
     def get_queryset(self) -> QuerySet[Encounter]:
@@ -160,6 +177,8 @@ class EncounterListApi(CapabilityApiMixin, generics.ListAPIView):
             customer_id=data.get("customer"),
             outcome=data.get("outcome"),
             raised_only=data["raised"],
+            location_id=data.get("location"),
+            region_id=data.get("region"),
         )
 
     @extend_schema(parameters=[FilterSerializer])
@@ -191,6 +210,7 @@ class EncounterListApi(CapabilityApiMixin, generics.ListAPIView):
                 language=data["customer_language"],
             ),
             touchpoint=data["touchpoint"],
+            location=data["location"],
             outcome=data["outcome"],
             peak_feeling=data.get("peak_feeling"),
             end_feeling=data.get("end_feeling"),

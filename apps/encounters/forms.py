@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.customers.models import Language
 from apps.encounters.models import Feeling, Outcome
-from apps.encounters.selectors import TouchpointChoices, encounter_staff_list
+from apps.encounters.selectors import LocationChoices, TouchpointChoices, encounter_staff_list
 from apps.encounters.services import CustomerRef
 from apps.journeys.selectors import path_list, touchpoint_list
+from apps.locations.selectors import location_list, region_choices
 
 
 def _touchpoint_label(touchpoint: Any) -> str:
@@ -39,6 +40,7 @@ class EncounterLogForm(forms.Form):
     customer_language = forms.ChoiceField(
         label=_("Language"), choices=Language.choices, initial=Language.FI, required=False
     )
+    location = forms.TypedChoiceField(label=_("Location"), coerce=int, empty_value=None, required=False)
     touchpoint = forms.TypedChoiceField(label=_("Touchpoint"), coerce=int)
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect, initial=Outcome.RESOLVED
@@ -53,9 +55,32 @@ class EncounterLogForm(forms.Form):
     raised_to_management = forms.BooleanField(label=_("Raise this note to management"), required=False)
     survey_agreed = forms.BooleanField(label=_("The customer agreed to a follow-up survey"), required=False)
 
-    def __init__(self, *args: Any, touchpoints: TouchpointChoices, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, touchpoints: TouchpointChoices, locations: LocationChoices | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.touchpoints_set(touchpoints)
+        self.locations_set(locations or LocationChoices())
+
+    def locations_set(self, locations: LocationChoices) -> None:
+        """The locations to choose from, the user's own first. A company with locations must name one."""
+        self.locations = locations
+        field = self.fields["location"]
+        field.required = bool(locations.every)
+        own_ids = {location.pk for location in locations.own}
+        choices: list[Any] = [("", _("Choose a location"))]
+        if locations.own:
+            choices.append((_("Your locations"), [(location.pk, location.name) for location in locations.own]))
+        others = [(location.pk, location.name) for location in locations.every if location.pk not in own_ids]
+        if others:
+            choices.append((_("Other locations") if locations.own else _("Locations"), others))
+        field.choices = choices
+
+    def clean_location(self) -> int | None:
+        location_id = self.cleaned_data["location"]
+        if location_id is not None and location_id not in self.locations.ids:
+            raise forms.ValidationError(_("Choose a location from the list."))
+        return location_id
 
     def touchpoints_set(self, touchpoints: TouchpointChoices) -> None:
         """The touchpoints to choose from; the user's own and recent ones are shown first when given."""
@@ -91,6 +116,7 @@ class EncounterLogForm(forms.Form):
     def encounter_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
+            "location": self.locations.get(data.get("location")),
             "outcome": data["outcome"],
             "peak_feeling": data["peak_feeling"],
             "end_feeling": data["end_feeling"],
@@ -120,6 +146,10 @@ class EncounterFilterForm(forms.Form):
     touchpoint = forms.ModelChoiceField(
         label=_("Touchpoint"), queryset=touchpoint_list(), required=False, empty_label=_("All")
     )
+    location = forms.ModelChoiceField(
+        label=_("Location"), queryset=location_list(include_archived=True), required=False, empty_label=_("All")
+    )
+    region = forms.TypedChoiceField(label=_("Region"), coerce=int, empty_value=None, required=False)
     staff = forms.ModelChoiceField(
         label=_("Logged by"), queryset=encounter_staff_list(), required=False, empty_label=_("Anyone")
     )
@@ -129,6 +159,13 @@ class EncounterFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["touchpoint"].label_from_instance = _touchpoint_label
+        regions = region_choices()
+        if regions:
+            self.fields["region"].choices = [("", _("All")), *regions]
+        else:
+            del self.fields["region"]
+        if not self.fields["location"].queryset.exists():
+            del self.fields["location"]
 
     def selector_filters(self, *, now: dt.datetime | None = None) -> dict[str, Any]:
         data = self.cleaned_data if self.is_valid() else {}
@@ -141,4 +178,6 @@ class EncounterFilterForm(forms.Form):
             "logged_by_id": data["staff"].pk if data.get("staff") else None,
             "outcome": data.get("outcome") or None,
             "raised_only": bool(data.get("raised")),
+            "location_id": data["location"].pk if data.get("location") else None,
+            "region_id": data.get("region"),
         }

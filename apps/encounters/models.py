@@ -40,6 +40,17 @@ class Encounter(TimeStampedModel):
     touchpoint = models.ForeignKey(
         "journeys.Touchpoint", verbose_name=_("touchpoint"), on_delete=models.PROTECT, related_name="encounters"
     )
+    # PROTECT: locations are archived, not deleted, so an encounter never silently loses its place
+    # (SET_NULL would move it out of its location's figures). Null for encounters logged before
+    # the company had locations, and for companies that have none.
+    location = models.ForeignKey(
+        "locations.Location",
+        verbose_name=_("location"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="encounters",
+    )
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("logged by"),
@@ -93,6 +104,8 @@ class Encounter(TimeStampedModel):
             models.Index(fields=["logged_by", "touchpoint", "-occurred_at"], name="encounter_by_staff_touchpoint"),
             models.Index(fields=["touchpoint", "-occurred_at"], name="encounter_by_touchpoint"),
             models.Index(fields=["customer", "-occurred_at"], name="encounter_by_customer"),
+            # The form's remembered location, and later the cuts by location.
+            models.Index(fields=["location", "-occurred_at"], name="encounter_by_location"),
             models.Index(fields=["-occurred_at"], condition=Q(raised_to_management=True), name="encounter_raised"),
         ]
 

@@ -12,6 +12,8 @@ from apps.accounts.selectors import user_list
 from apps.encounters.models import Encounter
 from apps.journeys.models import Touchpoint
 from apps.journeys.selectors import touchpoint_list, touchpoints_owned_by
+from apps.locations.models import Location
+from apps.locations.selectors import location_list, locations_of_user, region_descendant_ids
 
 
 def encounter_list(
@@ -26,11 +28,14 @@ def encounter_list(
     customer_id: int | None = None,
     outcome: str | None = None,
     raised_only: bool = False,
+    location_id: int | None = None,
+    region_id: int | None = None,
 ) -> QuerySet[Encounter]:
-    """Encounters newest first. Managers and admins see every one; everyone else only their own."""
-    encounters = Encounter.objects.select_related("customer", "touchpoint__stage__path", "logged_by").order_by(
-        "-occurred_at", "-id"
-    )
+    """Encounters newest first. Managers and admins see every one; everyone else only their own.
+    `region_id` takes the encounters at any location in the region or below it."""
+    encounters = Encounter.objects.select_related(
+        "customer", "touchpoint__stage__path", "logged_by", "location"
+    ).order_by("-occurred_at", "-id")
     if mine or not can_view_dashboards(user):
         encounters = encounters.filter(logged_by=user)
     if since is not None:
@@ -49,6 +54,10 @@ def encounter_list(
         encounters = encounters.filter(outcome=outcome)
     if raised_only:
         encounters = encounters.filter(raised_to_management=True)
+    if location_id is not None:
+        encounters = encounters.filter(location_id=location_id)
+    if region_id is not None:
+        encounters = encounters.filter(location__region_id__in=region_descendant_ids(region_id=region_id))
     return encounters
 
 
@@ -62,6 +71,8 @@ _LIST_ROW_FIELDS = (
     "touchpoint_id",
     "touchpoint__name",
     "touchpoint__stage__path_id",
+    "location_id",
+    "location__name",
     "logged_by_id",
     "occurred_at",
     "outcome",
@@ -153,3 +164,38 @@ def touchpoint_choices_for(*, user: User, shortcuts: bool = True) -> TouchpointC
             choices.groups.append((label, []))
         choices.groups[-1][1].append(touchpoint)
     return choices
+
+
+@dataclass
+class LocationChoices:
+    """The log form's location picker: the user's own locations first, then every location in use."""
+
+    own: list[Location] = field(default_factory=list)
+    every: list[Location] = field(default_factory=list)
+
+    @property
+    def ids(self) -> set[int]:
+        return {location.pk for location in self.every}
+
+    def get(self, location_id: int | None) -> Location | None:
+        return next((location for location in self.every if location.pk == location_id), None)
+
+
+def location_choices_for(*, user: User) -> LocationChoices:
+    """Locations in use; empty when the company has none (then the form asks for no location)."""
+    return LocationChoices(own=list(locations_of_user(user=user)), every=list(location_list()))
+
+
+def location_remembered_for(*, user: User, choices: LocationChoices) -> int | None:
+    """The location to preselect: where the user last logged an encounter, else their only location."""
+    last = (
+        Encounter.objects.filter(logged_by=user, location__isnull=False)
+        .order_by("-occurred_at", "-id")
+        .values_list("location_id", flat=True)
+        .first()
+    )
+    if last in choices.ids:
+        return last
+    if len(choices.own) == 1:
+        return choices.own[0].pk
+    return None

@@ -14,6 +14,7 @@ from apps.customers.selectors import customer_find, customer_get
 from apps.customers.services import customer_consent_give, customer_create
 from apps.encounters.models import FEELING_MAX, FEELING_MIN, Encounter, EncounterSource, Outcome
 from apps.journeys.models import Touchpoint
+from apps.locations.models import Location
 
 # An encounter is logged when it happens; a little clock skew is fine, the future is not.
 _FUTURE_TOLERANCE = dt.timedelta(minutes=5)
@@ -21,9 +22,17 @@ _OLDEST_ALLOWED = dt.timedelta(days=30)
 
 
 def _validate(
-    *, outcome: str, peak_feeling: int | None, end_feeling: int | None, occurred_at: dt.datetime, now: dt.datetime
+    *,
+    outcome: str,
+    peak_feeling: int | None,
+    end_feeling: int | None,
+    occurred_at: dt.datetime,
+    now: dt.datetime,
+    location: Location | None,
 ) -> None:
     errors: dict[str, list[str]] = {}
+    if location is not None and not location.is_active:
+        errors["location"] = [_("This location is archived: choose one in use.")]
     if outcome not in Outcome.values:
         errors["outcome"] = [_("Choose resolved, unresolved or escalated.")]
     for field, value in (("peak_feeling", peak_feeling), ("end_feeling", end_feeling)):
@@ -43,6 +52,7 @@ def encounter_log(
     customer: Customer,
     touchpoint: Touchpoint,
     outcome: str,
+    location: Location | None = None,
     peak_feeling: int | None = None,
     end_feeling: int | None = None,
     note: str = "",
@@ -60,7 +70,14 @@ def encounter_log(
     """
     now = now or timezone.now()
     occurred_at = occurred_at or now
-    _validate(outcome=outcome, peak_feeling=peak_feeling, end_feeling=end_feeling, occurred_at=occurred_at, now=now)
+    _validate(
+        outcome=outcome,
+        peak_feeling=peak_feeling,
+        end_feeling=end_feeling,
+        occurred_at=occurred_at,
+        now=now,
+        location=location,
+    )
     if external_id:
         existing = Encounter.objects.filter(external_id=external_id).first()
         if existing is not None:
@@ -71,6 +88,7 @@ def encounter_log(
             encounter = Encounter.objects.create(
                 customer=customer,
                 touchpoint=touchpoint,
+                location=location,
                 logged_by=logged_by,
                 occurred_at=occurred_at,
                 outcome=outcome,

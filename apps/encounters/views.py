@@ -16,7 +16,14 @@ from apps.customers.selectors import customer_get, customer_search
 from apps.encounters.feedback import encounter_feedback, encounter_follow_ups
 from apps.encounters.forms import EncounterFilterForm, EncounterLogForm
 from apps.encounters.models import Feeling, Outcome
-from apps.encounters.selectors import encounter_get, encounter_list, touchpoint_choices_for, touchpoints_recent_for
+from apps.encounters.selectors import (
+    encounter_get,
+    encounter_list,
+    location_choices_for,
+    location_remembered_for,
+    touchpoint_choices_for,
+    touchpoints_recent_for,
+)
 from apps.encounters.services import encounter_log_for
 
 PAGE_SIZE = 50
@@ -83,7 +90,14 @@ class EncounterLogView(CapabilityRequiredMixin, View):
             recent = touchpoints_recent_for(user=request.user, limit=1)
             if recent and recent[0].pk in touchpoints.ids:
                 initial["touchpoint"] = recent[0].pk
-        return self._render(request, EncounterLogForm(initial=initial, touchpoints=touchpoints))
+        locations = location_choices_for(user=request.user)
+        requested_location = request.GET.get("location", "")
+        if requested_location.isdigit() and int(requested_location) in locations.ids:
+            initial["location"] = int(requested_location)
+        else:
+            initial["location"] = location_remembered_for(user=request.user, choices=locations)
+        form = EncounterLogForm(initial=initial, touchpoints=touchpoints, locations=locations)
+        return self._render(request, form)
 
     def post(self, request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action", "log")
@@ -91,7 +105,11 @@ class EncounterLogView(CapabilityRequiredMixin, View):
             return self._search(request, touchpoint_choices_for(user=request.user), clear=action == "clear")
         # Checking the choice needs only the touchpoints one may log at; the user's own and
         # recent ones (a scan of their encounters) are looked up only to show the form again.
-        form = EncounterLogForm(request.POST, touchpoints=touchpoint_choices_for(user=request.user, shortcuts=False))
+        form = EncounterLogForm(
+            request.POST,
+            touchpoints=touchpoint_choices_for(user=request.user, shortcuts=False),
+            locations=location_choices_for(user=request.user),
+        )
         if form.is_valid():
             try:
                 encounter, _created = encounter_log_for(
@@ -108,7 +126,11 @@ class EncounterLogView(CapabilityRequiredMixin, View):
                     _("Logged: %(customer)s at %(touchpoint)s. Ready for the next one.")
                     % {"customer": encounter.customer, "touchpoint": encounter.touchpoint},
                 )
-                return redirect(f"{reverse('encounters:log')}?touchpoint={encounter.touchpoint_id}")
+                # The next log starts at the same touchpoint and location: a counter serves one queue.
+                query = f"touchpoint={encounter.touchpoint_id}"
+                if encounter.location_id:
+                    query += f"&location={encounter.location_id}"
+                return redirect(f"{reverse('encounters:log')}?{query}")
         form.touchpoints_set(touchpoint_choices_for(user=request.user))
         return self._render(request, form, status=400)
 
@@ -124,7 +146,9 @@ class EncounterLogView(CapabilityRequiredMixin, View):
         if len(results) == 1:
             # The single match is preselected, so the survey box follows its consent as with the type-ahead.
             initial["survey_agreed"] = results[0].survey_consent and not results[0].unsubscribed
-        form = EncounterLogForm(data=None, initial=initial, touchpoints=touchpoints)
+        form = EncounterLogForm(
+            data=None, initial=initial, touchpoints=touchpoints, locations=location_choices_for(user=request.user)
+        )
         return self._render(request, form, search_results=results, searched=bool(query.strip()))
 
 

@@ -101,6 +101,7 @@ TENANT_APPS = [
     "apps.personas",
     "apps.journeys",
     "apps.customers",
+    "apps.locations",
     "apps.encounters",
     "apps.cases",
     "apps.surveys",

@@ -34,6 +34,7 @@ from apps.cases.services import case_open
 from apps.customers.services import customer_create
 from apps.encounters.services import encounter_log
 from apps.journeys.models import Stage, Touchpoint
+from apps.locations.services import location_create, location_staff_add, region_create
 from apps.personas.services import persona_create
 from apps.privacy.services import personal_data_export_create
 from apps.surveys.services import campaign_create
@@ -65,9 +66,14 @@ def alpha_ids(frontline: User) -> dict[str, str]:
     path = map_build(name=f"{MARK} polku", stages={f"{MARK} vaihe": [f"{MARK} kohta"]})
     stage = Stage.objects.get(path=path)
     touchpoint = Touchpoint.objects.get(stage=stage)
+    region = region_create(name=f"{MARK} alue")
+    location = location_create(name=f"{MARK} asema", code="ERISTYS1", region=region)
+    location_staff_add(location=location, user=frontline)
     persona = persona_create(name=f"{MARK} persona")
     customer = customer_create(full_name=f"{MARK} Asiakas", email="eristys@example.fi", persona=persona)
-    encounter = encounter_log(logged_by=frontline, customer=customer, touchpoint=touchpoint, outcome="resolved")
+    encounter = encounter_log(
+        logged_by=frontline, customer=customer, touchpoint=touchpoint, outcome="resolved", location=location
+    )
     case = case_open(customer=customer, touchpoint=touchpoint, reason=CaseReason.written(MARK), due_working_days=2)
     survey = scored_survey_build()
     survey.name = f"{MARK} kysely"
@@ -85,6 +91,8 @@ def alpha_ids(frontline: User) -> dict[str, str]:
         "stage_id": stage.pk,
         "touchpoint_id": touchpoint.pk,
         "persona_id": persona.pk,
+        "region_id": region.pk,
+        "location_id": location.pk,
         "customer_id": customer.pk,
         "encounter_id": encounter.pk,
         "case_id": case.pk,

@@ -4,7 +4,7 @@ Each module has `seed(*, context: DemoContext) -> None` and must be idempotent:
 running the demo command twice leaves one copy of everything.
 """
 
-from apps.demo.seeds import customer_dates, customers, encounters, journeys, personas, users
+from apps.demo.seeds import customer_dates, customers, encounters, journeys, locations, personas, users
 
 SEEDERS = [
     users,
@@ -12,5 +12,6 @@ SEEDERS = [
     customers,
     journeys,
     encounters,
+    locations,
     customer_dates,
 ]

@@ -1,0 +1,90 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.locations.models import Location, Region
+from apps.locations.selectors import region_choices
+
+
+class RegionForm(forms.Form):
+    """Input for a region; the service checks the rules (unique among siblings, no cycles)."""
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    parent = forms.TypedChoiceField(
+        label=_("Inside region"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Leave empty for a top-level region."),
+    )
+
+    def __init__(self, *args: Any, region: Region | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = region_choices(excluding_subtree_of=region.pk if region else None)
+        self.fields["parent"].choices = [("", _("(top level)")), *choices]
+        self.regions = {pk for pk, _path in choices}
+
+    def clean_parent(self) -> Region | None:
+        parent_id = self.cleaned_data["parent"]
+        if parent_id is None:
+            return None
+        if parent_id not in self.regions:
+            raise forms.ValidationError(_("Choose a region from the list."))
+        return Region.objects.get(pk=parent_id)
+
+
+class LocationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    code = forms.CharField(
+        label=_("Code"), max_length=32, help_text=_("A short code of your own, e.g. HKI1. Used in imports and reports.")
+    )
+    region = forms.TypedChoiceField(label=_("Region"), coerce=int, empty_value=None, required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = region_choices()
+        self.fields["region"].choices = [("", _("(no region)")), *choices]
+        self.regions = {pk for pk, _path in choices}
+
+    def clean_region(self) -> Region | None:
+        region_id = self.cleaned_data["region"]
+        if region_id is None:
+            return None
+        if region_id not in self.regions:
+            raise forms.ValidationError(_("Choose a region from the list."))
+        return Region.objects.get(pk=region_id)
+
+    @classmethod
+    def for_location(cls, location: Location, **kwargs: Any) -> "LocationForm":
+        initial = {
+            "name": location.name,
+            "code": location.code,
+            "region": location.region_id,
+            "address": location.address,
+            "city": location.city,
+        }
+        return cls(initial=initial, **kwargs)
+
+
+class LocationStaffAddForm(forms.Form):
+    user = forms.TypedChoiceField(label=_("Person"), coerce=int)
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = {user.pk: user for user in candidates}
+        self.fields["user"].choices = [("", _("Choose a person"))] + [
+            (user.pk, f"{user.get_full_name()} ({user.email})") for user in self.candidates.values()
+        ]
+
+    def clean_user(self) -> Any:
+        return self.candidates[self.cleaned_data["user"]]
+
+
+class LocationImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Columns: code, name, region, address, city. Semicolons or commas; Excel's Finnish CSV works."),
+    )

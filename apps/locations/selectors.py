@@ -1,0 +1,152 @@
+"""Reads of regions, locations and their staff.
+
+Locations under a region are found with a recursive CTE over `parent`, in the one query that
+reads the locations. Not a materialised path: a company has tens or hundreds of regions, so the
+walk costs little, and moving a branch stays a one-row update with no paths of descendants to
+rewrite (and none to drift out of step).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from apps.accounts.models import User
+from apps.locations.models import Location, LocationMembership, Region
+
+REGION_PATH_SEPARATOR = " > "
+
+
+def _region_subtree_ids(region_id: int) -> RawSQL:
+    """The ids of `region_id` and every region below it, as a subquery. The table name is the model's
+    own and the id a parameter: nothing from a request is spliced in."""
+    table = Region._meta.db_table
+    subtree = (
+        f"WITH RECURSIVE subtree(id) AS (SELECT id FROM {table} WHERE id = %s"  # noqa: S608
+        f" UNION SELECT child.id FROM {table} child JOIN subtree ON child.parent_id = subtree.id)"
+        " SELECT id FROM subtree"
+    )
+    return RawSQL(subtree, [region_id])  # noqa: S611
+
+
+def region_descendant_ids(*, region_id: int) -> set[int]:
+    """`region_id` and every region below it."""
+    return set(Region.objects.filter(pk__in=_region_subtree_ids(region_id)).values_list("pk", flat=True))
+
+
+def region_get(*, region_id: int) -> Region | None:
+    return Region.objects.filter(pk=region_id).first()
+
+
+def region_list() -> QuerySet[Region]:
+    return Region.objects.order_by("name", "pk")
+
+
+@dataclass
+class RegionNode:
+    region: Region
+    depth: int
+    path: str
+    locations: list[Location] = field(default_factory=list)
+    children: list["RegionNode"] = field(default_factory=list)
+
+
+@dataclass
+class RegionTree:
+    """The whole tree: regions in depth-first order (siblings by name) and locations with no region."""
+
+    roots: list[RegionNode]
+    unplaced: list[Location]
+
+    def flat(self) -> list[RegionNode]:
+        nodes: list[RegionNode] = []
+
+        def walk(node: RegionNode) -> None:
+            nodes.append(node)
+            for child in node.children:
+                walk(child)
+
+        for root in self.roots:
+            walk(root)
+        return nodes
+
+
+def region_tree(*, include_archived: bool = False) -> RegionTree:
+    """Every region with its locations, in two queries (the tree is small: built in memory)."""
+    regions = list(Region.objects.order_by("name", "pk"))
+    locations = location_list(include_archived=include_archived).annotate(staff_count=Count("memberships"))
+    nodes = {region.pk: RegionNode(region=region, depth=0, path=region.name) for region in regions}
+    roots: list[RegionNode] = []
+    for region in regions:
+        node = nodes[region.pk]
+        if region.parent_id is None:
+            roots.append(node)
+        else:
+            nodes[region.parent_id].children.append(node)
+    tree = RegionTree(roots=roots, unplaced=[])
+
+    def place(node: RegionNode, depth: int, path: str) -> None:
+        node.depth, node.path = depth, path
+        for child in node.children:
+            place(child, depth + 1, f"{path}{REGION_PATH_SEPARATOR}{child.region.name}")
+
+    for root in roots:
+        place(root, 0, root.region.name)
+    for location in locations:
+        if location.region_id is None:
+            tree.unplaced.append(location)
+        else:
+            nodes[location.region_id].locations.append(location)
+    return tree
+
+
+def region_paths() -> dict[int, str]:
+    """Each region's full path ("Uusimaa > Helsinki"), by id."""
+    return {node.region.pk: node.path for node in region_tree().flat()}
+
+
+def region_choices(*, excluding_subtree_of: int | None = None) -> list[tuple[int, str]]:
+    """Regions to pick as a parent or a location's region, by full path; a region's own branch is
+    left out when choosing its new parent."""
+    excluded = region_descendant_ids(region_id=excluding_subtree_of) if excluding_subtree_of else set()
+    return [(node.region.pk, node.path) for node in region_tree().flat() if node.region.pk not in excluded]
+
+
+def location_list(
+    *, include_archived: bool = False, region_id: int | None = None, search: str = ""
+) -> QuerySet[Location]:
+    """Locations by name; under `region_id` means in it or in any region below it."""
+    locations = Location.objects.select_related("region").order_by("name", "pk")
+    if not include_archived:
+        locations = locations.filter(archived_at__isnull=True)
+    if region_id is not None:
+        locations = locations.filter(region_id__in=_region_subtree_ids(region_id))
+    if search:
+        term = search.strip()
+        locations = locations.filter(Q(name__icontains=term) | Q(code__icontains=term) | Q(city__icontains=term))
+    return locations
+
+
+def location_get(*, location_id: int) -> Location | None:
+    return Location.objects.select_related("region").filter(pk=location_id).first()
+
+
+def locations_of_user(*, user: User, include_archived: bool = False) -> QuerySet[Location]:
+    """The locations `user` works at."""
+    return location_list(include_archived=include_archived).filter(memberships__user=user)
+
+
+def location_staff(*, location: Location) -> QuerySet[User]:
+    """The people who work at `location`, by name."""
+    return User.objects.filter(location_memberships__location=location).order_by("full_name", "email")
+
+
+def location_staff_candidates(*, location: Location) -> QuerySet[User]:
+    """Active users not yet at `location`, to add."""
+    members = LocationMembership.objects.filter(location=location).values("user_id")
+    return User.objects.filter(is_active=True).exclude(pk__in=members).order_by("full_name", "email")
+
+
+def location_by_code_map() -> dict[str, Location]:
+    """Every location (archived too) by its lower-cased code, for matching imported rows."""
+    return {location.code.lower(): location for location in Location.objects.all()}
