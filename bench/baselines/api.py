@@ -46,7 +46,7 @@ USER_BY_KEY_SQL = """
 
 ENCOUNTER_COLUMNS = """
     e.id, e.customer_id, coalesce(nullif(c.full_name, ''), nullif(c.email, ''), nullif(c.phone, ''), '#' || c.id),
-    e.touchpoint_id, t.name, s.path_id, e.logged_by_id, e.occurred_at, e.outcome, e.peak_feeling, e.end_feeling,
+    e.touchpoint_id, t.name, s.path_id, e.location_id, l.name, e.logged_by_id, e.occurred_at, e.outcome, e.peak_feeling, e.end_feeling,
     e.note, e.raised_to_management, e.survey_agreed, e.source, e.external_id, e.created_at
 """
 ENCOUNTER_KEYS = (
@@ -56,6 +56,8 @@ ENCOUNTER_KEYS = (
     "touchpoint",
     "touchpoint_name",
     "path",
+    "location",
+    "location_name",
     "logged_by",
     "occurred_at",
     "outcome",
@@ -68,7 +70,7 @@ ENCOUNTER_KEYS = (
     "external_id",
     "created_at",
 )
-ENCOUNTER_TIMES = (7, 16)
+ENCOUNTER_TIMES = (9, 18)
 
 ENCOUNTER_LIST_SQL = f"""
     SELECT {ENCOUNTER_COLUMNS}
@@ -76,6 +78,7 @@ ENCOUNTER_LIST_SQL = f"""
     JOIN customers_customer c ON c.id = e.customer_id
     JOIN journeys_touchpoint t ON t.id = e.touchpoint_id
     JOIN journeys_stage s ON s.id = t.stage_id
+    LEFT JOIN locations_location l ON l.id = e.location_id
     WHERE %(all)s OR e.logged_by_id = %(user)s
     ORDER BY e.occurred_at DESC, e.id DESC LIMIT {PAGE_SIZE}
 """  # noqa: S608 - fixed text
@@ -129,6 +132,7 @@ ENCOUNTER_INSERT_SQL = f"""
     SELECT {ENCOUNTER_COLUMNS}
     FROM e JOIN customers_customer c ON c.id = e.customer_id
     JOIN journeys_touchpoint t ON t.id = e.touchpoint_id JOIN journeys_stage s ON s.id = t.stage_id
+    LEFT JOIN locations_location l ON l.id = e.location_id
 """  # noqa: S608 - fixed text
 CONSENT_SQL = """
     UPDATE customers_customer SET survey_consent = true, consent_given_at = %(at)s, consent_source = %(source)s,
