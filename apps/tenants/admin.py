@@ -216,7 +216,14 @@ class TaskNameFilter(admin.AllValuesFieldListFilter):
 
 
 class PeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin):
+    list_display = ["name", "enabled", "schedule_label", "interval", "start_time", "last_run_at", "one_off"]
     list_filter = ["enabled", "one_off", ("task", TaskNameFilter), "start_time", "last_run_at"]
+
+    # django_celery_beat lists the task's `scheduler` property, whose column title is an untranslated
+    # "Scheduler"; the same value under a translated title.
+    @admin.display(description=_("Schedule"))
+    def schedule_label(self, obj: PeriodicTask) -> str:
+        return str(obj.scheduler)
 
 
 for model, model_admin in [
