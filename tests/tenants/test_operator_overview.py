@@ -2,6 +2,7 @@
 and the companies-at-a-glance page."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.conf import settings
@@ -68,6 +69,8 @@ def test_operator_admin_labels_come_in_finnish(operator_client):
     companies = operator_client.get("/admin/tenants/tenant/").content.decode()
     assert "Skeeman nimi" in companies and "Luotu" in companies
     assert "Schema name" not in companies and "Created at" not in companies
+    # The count reads as Finnish says it after a number ("2 riviä"), not "2 yritykset".
+    assert re.search(r"\b\d+ rivi(ä)?\b", companies) and not re.search(r"\b\d+ yritykset\b", companies)
     with schema_context("public"):
         # One task, so that the list has its columns.
         every_minute = IntervalSchedule.objects.create(every=60, period=IntervalSchedule.SECONDS)
