@@ -20,9 +20,9 @@ from django_celery_beat import admin as beat_admin
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
 from django_tenants.utils import get_public_schema_name
 
-from apps.audit.admin import AuditLogEntryReadOnlyAdmin
 from apps.audit.models import AuditEvent, AuditLogEntry
 from apps.audit.services import audit_changes, audit_log_record
+from apps.audit_log.admin import AuditLogEntryReadOnlyAdmin
 from apps.core.exceptions import DomainError
 from apps.tenants.models import Domain, Tenant
 from apps.tenants.selectors import company_overview_list, tenant_primary_domain
@@ -216,7 +216,14 @@ class TaskNameFilter(admin.AllValuesFieldListFilter):
 
 
 class PeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin):
+    list_display = ["name", "enabled", "schedule_label", "interval", "start_time", "last_run_at", "one_off"]
     list_filter = ["enabled", "one_off", ("task", TaskNameFilter), "start_time", "last_run_at"]
+
+    # django_celery_beat lists the task's `scheduler` property, whose column title is an untranslated
+    # "Scheduler"; the same value under a translated title.
+    @admin.display(description=_("Schedule"))
+    def schedule_label(self, obj: PeriodicTask) -> str:
+        return str(obj.scheduler)
 
 
 for model, model_admin in [

@@ -97,6 +97,7 @@ TENANT_APPS = [
     "apps.outbox",
     "apps.accounts",
     "apps.audit",
+    "apps.audit_log",
     "apps.privacy",
     "apps.personas",
     "apps.journeys",

@@ -2,12 +2,14 @@
 and the companies-at-a-glance page."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from apps.accounts.models import User
@@ -67,8 +69,15 @@ def test_operator_admin_labels_come_in_finnish(operator_client):
     companies = operator_client.get("/admin/tenants/tenant/").content.decode()
     assert "Skeeman nimi" in companies and "Luotu" in companies
     assert "Schema name" not in companies and "Created at" not in companies
+    # The count reads as Finnish says it after a number ("2 riviä"), not "2 yritykset".
+    assert re.search(r"\b\d+ rivi(ä)?\b", companies) and not re.search(r"\b\d+ yritykset\b", companies)
+    with schema_context("public"):
+        # One task, so that the list has its columns.
+        every_minute = IntervalSchedule.objects.create(every=60, period=IntervalSchedule.SECONDS)
+        PeriodicTask.objects.create(name="probe", task="celery.backend_cleanup", interval=every_minute)
     tasks = operator_client.get("/admin/django_celery_beat/periodictask/").content.decode()
     assert "Käytössä" in tasks and "Enabled" not in tasks
+    assert "Aikataulu" in tasks and "Scheduler" not in tasks
 
 
 def test_domain_help_text_names_the_base_domain_readably(operator_client):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.audit import views
+from apps.audit_log import views
 
 app_name = "audit"
 

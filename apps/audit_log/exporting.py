@@ -15,9 +15,9 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from apps.audit.models import AuditEvent, AuditLogEntry
-from apps.audit.presentation import audit_rows
 from apps.audit.selectors import audit_log_list
 from apps.audit.services import audit_log_record
+from apps.audit_log.presentation import audit_rows
 
 EXPORT_CHUNK = 2000
 # A cell starting with one of these is a formula to a spreadsheet: it is written as text.

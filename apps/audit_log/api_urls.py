@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.audit import apis
+from apps.audit_log import apis
 
 urlpatterns = [
     path("audit-log/", apis.AuditLogListApi.as_view(), name="audit_log"),

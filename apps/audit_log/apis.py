@@ -9,8 +9,8 @@ from rest_framework.response import Response
 
 from apps.accounts.capabilities import can_view_audit_log
 from apps.audit.models import AuditEvent, AuditLogEntry
-from apps.audit.presentation import AuditRow, audit_rows
 from apps.audit.selectors import audit_log_list
+from apps.audit_log.presentation import AuditRow, audit_rows
 from apps.core.access import CapabilityApiMixin
 from apps.core.pagination import StandardPagination
 
@@ -75,7 +75,7 @@ class AuditLogListApi(CapabilityApiMixin, generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[AuditLogEntry]:
         if getattr(self, "swagger_fake_view", False):
-            return AuditLogEntry.objects.none()
+            return audit_log_list().none()
         filters = self.FilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.audit.models import AuditEvent
-from apps.audit.presentation import audit_target_type_label
 from apps.audit.selectors import audit_target_types
+from apps.audit_log.presentation import audit_target_type_label
 from apps.core.tenancy import company_time_zone
 
 

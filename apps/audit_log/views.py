@@ -5,10 +5,10 @@ from django.utils import timezone
 from django.views import View
 
 from apps.accounts.capabilities import can_view_audit_log
-from apps.audit.exporting import audit_log_export_rows, audit_log_export_start, csv_lines
-from apps.audit.forms import AuditLogFilterForm
-from apps.audit.presentation import audit_rows
 from apps.audit.selectors import audit_log_list
+from apps.audit_log.exporting import audit_log_export_rows, audit_log_export_start, csv_lines
+from apps.audit_log.forms import AuditLogFilterForm
+from apps.audit_log.presentation import audit_rows
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.csv_export import csv_format_for
 from apps.core.tenancy import company_time_zone
@@ -31,7 +31,7 @@ class AuditLogView(CapabilityRequiredMixin, View):
         with timezone.override(company_time_zone()):
             return render(
                 request,
-                "audit/audit_log.html",
+                "audit_log/audit_log.html",
                 {
                     "filters": filters,
                     "page": page,
@@ -51,7 +51,7 @@ class AuditLogExportView(CapabilityRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         filters = AuditLogFilterForm(request.GET)
         if not filters.is_valid():
-            return render(request, "audit/audit_log.html", {"filters": filters, "rows": []}, status=400)
+            return render(request, "audit_log/audit_log.html", {"filters": filters, "rows": []}, status=400)
         selector_filters = filters.selector_filters()
         entries = audit_log_export_start(acting_user=request.user, filters=selector_filters)
         delimiter = csv_format_for(request.GET.get("delimiter")).delimiter
