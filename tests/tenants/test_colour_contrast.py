@@ -51,7 +51,9 @@ def test_what_is_no_hex_colour_is_refused(value):
         colour_normalise(value)
 
 
-@pytest.mark.parametrize(("background", "text"), [("#0b6e69", WHITE), ("#ffd400", BLACK), ("#000000", WHITE), ("#ffffff", BLACK)])
+@pytest.mark.parametrize(
+    ("background", "text"), [("#0b6e69", WHITE), ("#ffd400", BLACK), ("#000000", WHITE), ("#ffffff", BLACK)]
+)
 def test_the_text_colour_is_the_one_with_more_contrast(background, text):
     assert text_colour_on(background) == text
 

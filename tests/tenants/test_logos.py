@@ -7,7 +7,7 @@ from PIL import Image
 
 from apps.core.exceptions import DomainError
 from apps.tenants.logos import LOGO_BOX, LOGO_MAX_BYTES, logo_prepare
-from tests.tenants.logo_files import SVG, image_bytes
+from tests.tenants.branding_files import SVG, image_bytes
 
 
 def _prepared(data: bytes):
