@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from apps.core.tenancy import company_time_zone
-from apps.tenants.colour_contrast import TEXT_CONTRAST_MIN, WHITE, contrast_ratio, text_colour_on
+from apps.tenants.colour_contrast import TEXT_CONTRAST_MIN, WHITE, colour_normalise, contrast_ratio, text_colour_on
 from apps.tenants.models import Tenant
 
 
@@ -54,6 +54,11 @@ class CompanyBranding:
     sender_name: str
     reply_to: str
 
+    @property
+    def colours_version(self) -> str:
+        """Changes whenever the colours do: the survey pages' stylesheet address carries it."""
+        return "".join(colour.lstrip("#") for colour in (self.colour, self.button_text, self.colour_text))
+
     def from_email(self, *, default_from: str) -> str:
         """The From header: the sender name with the platform's own (verified) address."""
         _name, address = parseaddr(default_from)
@@ -68,7 +73,11 @@ def logo_name_of(*, tenant: Tenant) -> str:
 def company_branding(*, tenant: Tenant, site: str | None = None) -> CompanyBranding:
     """The company's branding, its defaults filled in. `site` (scheme://host) saves the domain's lookup
     when the caller has it already."""
-    colour = tenant.brand_colour or DEFAULT_BRAND_COLOUR
+    try:
+        # Checked when saved; checked again here because it is written into CSS and inline styles.
+        colour = colour_normalise(tenant.brand_colour) if tenant.brand_colour else DEFAULT_BRAND_COLOUR
+    except ValueError:
+        colour = DEFAULT_BRAND_COLOUR
     logo_path = logo_url = ""
     width = height = None
     if tenant.logo:

@@ -111,3 +111,24 @@ def company_logo_view(request: HttpRequest, name: str) -> FileResponse:
     # The name changes with every upload, so a copy never goes stale.
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
+
+
+@login_not_required
+@require_safe
+def company_colours_view(request: HttpRequest) -> HttpResponse:
+    """The company's colours as CSS custom properties, for its survey pages.
+
+    A stylesheet rather than a <style> element with the request's CSP nonce: the customers' pages
+    stay the same bytes for every visitor (an unknown and a used survey link must look alike).
+    """
+    branding = company_branding(tenant=connection.tenant, site="")
+    css = (
+        f":root {{ --brand: {branding.colour}; --brand-ink: {branding.button_text}; "
+        f"--brand-text: {branding.colour_text}; }}\n"
+    )
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    # The pages name the colours' version in the address, so that copy never goes stale; any other
+    # address is asked again.
+    current = request.GET.get("v") == branding.colours_version
+    response["Cache-Control"] = "public, max-age=31536000, immutable" if current else "no-cache"
+    return response

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.utils import translation
 from PIL import Image
 
 from apps.core.exceptions import DomainError
@@ -15,7 +16,7 @@ def _prepared(data: bytes):
 
 
 def _refusal(data: bytes) -> str:
-    with pytest.raises(DomainError) as caught:
+    with translation.override("en"), pytest.raises(DomainError) as caught:
         _prepared(data)
     assert list(caught.value.fields) == ["logo"]
     return caught.value.fields["logo"][0]
