@@ -33,6 +33,9 @@ class CompanyLogoUploadSerializer(serializers.Serializer):
     logo = serializers.FileField(help_text="PNG, JPEG or WebP, at most 2 MB; stored re-encoded as PNG.")
 
 
+_WRITABLE = ("brand_colour", "sender_name", "reply_to")
+
+
 def _branding_data(tenant: Tenant) -> dict[str, object]:
     branding = company_branding(tenant=tenant)
     return {
@@ -63,9 +66,6 @@ class CompanyBrandingApi(CapabilityApiMixin, APIView):
         values = {name: serializer.validated_data.get(name, getattr(tenant, name)) for name in _WRITABLE}
         tenant = company_branding_update(tenant=tenant, acting_user=request.user, **values)
         return Response(CompanyBrandingSerializer(_branding_data(tenant)).data)
-
-
-_WRITABLE = ("brand_colour", "sender_name", "reply_to")
 
 
 class CompanyLogoApi(CapabilityApiMixin, APIView):

@@ -12,9 +12,8 @@ from apps.accounts.capabilities import can_manage_company_settings
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
-from apps.tenants.colour_contrast import WHITE, contrast_ratio
+from apps.tenants.colour_contrast import contrast_ratio
 from apps.tenants.forms import CompanyBrandingForm, CompanySettingsForm
-from apps.tenants.models import Tenant
 from apps.tenants.selectors import company_branding, logo_name_of
 from apps.tenants.services import (
     company_branding_update,
@@ -49,13 +48,13 @@ class CompanyBrandingView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_manage_company_settings)
 
     def _render(self, request: HttpRequest, *, form: CompanyBrandingForm, status: int = 200) -> HttpResponse:
-        tenant = Tenant.objects.get(pk=connection.tenant.pk)
-        branding = company_branding(tenant=tenant)
+        # The request's company, read afresh for it (apps/tenants/middleware.py): what is saved now.
+        branding = company_branding(tenant=connection.tenant)
         context = {
             "form": form,
             "branding": branding,
             "button_contrast": contrast_ratio(branding.colour, branding.button_text),
-            "colour_is_dark_enough_for_text": contrast_ratio(branding.colour, WHITE) >= 4.5,
+            "colour_is_dark_enough_for_text": branding.colour_text == branding.colour,
         }
         return render(request, "tenants/company_branding.html", context, status=status)
 
