@@ -8,6 +8,8 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
+from apps.surveys.emails import invitation_email_build
+from apps.surveys.models import EmailKind, InvitationEmail
 from apps.tenants.models import Tenant
 from tests.tenants.branding_files import branded
 
@@ -89,3 +91,20 @@ def test_without_branding_the_invitation_comes_from_the_company_name_without_rep
     assert parseaddr(email.message()["From"])[0] == Tenant.objects.get(schema_name="alpha").name
     assert "Reply-To" not in email.message()
     assert "background:#0b6e69;color:#ffffff;" in email.alternatives[0][0]
+
+
+def test_the_reminder_is_branded_like_the_invitation(branded_company, sent_invitation):
+    invitation, _token = sent_invitation
+    # The reminder the dispatcher scheduled when it sent the invitation.
+    reminder = InvitationEmail.objects.get(invitation=invitation, kind=EmailKind.REMINDER)
+    message = invitation_email_build(email=reminder).message()
+    assert parseaddr(message["From"])[0] == "Katsastus Oy asiakaspalvelu"
+    assert message["Reply-To"] == "palaute@katsastus.fi"
+    html = next(part for part in message.walk() if part.get_content_type() == "text/html").get_payload(decode=True)
+    assert b"/brand/logo/" in html and b"background:#1d4ed8;" in html
+
+
+def test_the_customers_error_page_is_branded_too(anonymous_client, branded_company):
+    page = anonymous_client.get("/s/" + "f" * 64 + "/")
+    assert page.status_code == 404
+    assert f'alt="{branded_company.name}"' in page.content.decode()

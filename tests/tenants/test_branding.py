@@ -103,17 +103,22 @@ def test_bad_values_are_field_errors(client_for, company_admin, audit_log, field
     assert not audit_log().exists()
 
 
-def test_replacing_and_removing_the_logo_deletes_the_old_file(client_for, company_admin, media):
+def test_replacing_and_removing_the_logo_deletes_the_old_file(
+    client_for, company_admin, media, django_capture_on_commit_callbacks
+):
     client = client_for(company_admin)
     client.post(PAGE, {**VALUES, "logo": png_upload()})
     first = alpha().logo
-    client.post(PAGE, {**VALUES, "logo": png_upload("new.webp", image_bytes("WEBP"))})
+    # The old file goes once the change has committed: run what waits for the commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(PAGE, {**VALUES, "logo": png_upload("new.webp", image_bytes("WEBP"))})
     second = alpha().logo
     assert second != first
-    # The old file goes once the change commits (the test's transaction never does; run the hooks).
-    assert (media / second).exists()
-    client.post(PAGE, {**VALUES, "remove_logo": "on"})
+    assert (media / second).exists() and not (media / first).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(PAGE, {**VALUES, "remove_logo": "on"})
     assert alpha().logo == ""
+    assert not list(media.rglob("*.png"))
 
 
 def test_only_company_admins_may_brand(client_for, manager, frontline):
