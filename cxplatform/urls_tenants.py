@@ -13,6 +13,7 @@ from apps.accounts.api_docs import ApiDocsApi, ApiRedocApi, ApiSchemaApi
 from apps.accounts.views import HomeView
 from apps.core.apis import ApiNotFoundApi
 from apps.core.views import favicon_view, health_live_view, health_ready_view
+from apps.tenants.views import company_colours_view, company_logo_view
 
 admin.site.site_header = _("Kokemus administration")
 admin.site.site_title = _("Kokemus")
@@ -41,6 +42,7 @@ api_v1 = [
     path("", include("apps.audit_log.api_urls")),
     path("", include("apps.privacy.retention.api_urls")),
     path("", include("apps.onboarding.api_urls")),
+    path("", include("apps.tenants.api_urls")),
     path("schema/", ApiSchemaApi.as_view(), name="schema"),
     path("docs/", ApiDocsApi.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", redoc_view, name="redoc"),
@@ -77,6 +79,9 @@ urlpatterns = [
     path("health/live/", health_live_view, name="health-live"),
     path("health/ready/", health_ready_view, name="health-ready"),
     path("favicon.ico", favicon_view),
+    # Public: the company's logo and colours, shown on its survey pages and in the emails customers open.
+    path("brand/logo/<str:name>", company_logo_view, name="company_logo"),
+    path("brand/colours.css", company_colours_view, name="company_colours"),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
 ]
 

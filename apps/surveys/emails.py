@@ -1,7 +1,6 @@
 """The survey invitation email: multipart, in the customer's language, from the company's name."""
 
 from dataclasses import dataclass
-from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from apps.core.content_languages import content_language_get
 from apps.surveys.models import EmailKind, InvitationEmail
 from apps.surveys.tokens import token_for
-from apps.tenants.selectors import company_url, tenant_primary_domain
+from apps.tenants.selectors import company_branding, company_url, tenant_primary_domain
 
 
 @dataclass(frozen=True)
@@ -48,8 +47,10 @@ def invitation_email_build(*, email: InvitationEmail, address: CompanyAddress | 
     language = content_language_get(invitation.language)
     address = address or company_address_get()
     links = invitation_links(nonce=invitation.token_nonce, address=address)
+    branding = company_branding(tenant=tenant, site=address.site)
     with translation.override(language):
         context = {
+            "branding": branding,
             "company_name": tenant.name,
             "customer_name": customer.full_name,
             "survey_title": survey.text("title", language),
@@ -67,14 +68,15 @@ def invitation_email_build(*, email: InvitationEmail, address: CompanyAddress | 
         text_body = render_to_string("surveys/email/invitation.txt", context)
         html_body = render_to_string("surveys/email/invitation.html", context)
 
-    _name, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     domain = address.domain
     message = EmailMultiAlternatives(
         subject=subject,
         body=text_body,
-        from_email=formataddr((tenant.name, from_address)),
+        # The sender name is the company's; the address stays the platform's verified one (docs/branding.md).
+        from_email=branding.from_email(default_from=settings.DEFAULT_FROM_EMAIL),
         to=[customer.email],
         headers={
+            **({"Reply-To": branding.reply_to} if branding.reply_to else {}),
             # RFC 8058 one-click unsubscribe: mail clients POST to the URL without cookies.
             "List-Unsubscribe": f"<{links['unsubscribe']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

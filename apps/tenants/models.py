@@ -15,6 +15,15 @@ class Tenant(TenantMixin):
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Helsinki")
     language = models.CharField(_("default language"), max_length=8, choices=settings.LANGUAGES, default="fi")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Branding on the customers' survey pages and on emails (docs/branding.md). Empty: today's look,
+    # the company's name as the sender, no Reply-To.
+    brand_colour = models.CharField(_("brand colour"), max_length=7, blank=True)
+    # A storage name (branding/<schema>/<random>.png), served by apps.tenants.views.CompanyLogoView.
+    logo = models.CharField(_("logo"), max_length=200, blank=True)
+    logo_width = models.PositiveSmallIntegerField(null=True, blank=True)
+    logo_height = models.PositiveSmallIntegerField(null=True, blank=True)
+    sender_name = models.CharField(_("sender name"), max_length=80, blank=True)
+    reply_to = models.EmailField(_("reply-to address"), blank=True)
 
     auto_create_schema = True
 

@@ -1,13 +1,17 @@
 import datetime as dt
 from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
+from pathlib import PurePosixPath
 
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from apps.core.tenancy import company_time_zone
+from apps.tenants.colour_contrast import TEXT_CONTRAST_MIN, WHITE, colour_normalise, contrast_ratio, text_colour_on
 from apps.tenants.models import Tenant
 
 
@@ -25,6 +29,75 @@ def company_host(*, tenant: Tenant) -> str:
 def company_url(*, tenant: Tenant, path: str) -> str:
     """An absolute URL on the company's own domain, for links in emails."""
     return f"{settings.SITE_SCHEME}://{company_host(tenant=tenant)}{path}"
+
+
+# Today's look, when a company has chosen no colour of its own.
+DEFAULT_BRAND_COLOUR = "#0b6e69"
+# The pages' body text colour, used for brand-coloured text when the brand colour is too light on white.
+INK_COLOUR = "#16202b"
+# The largest size pages and emails show a logo at, in CSS pixels (the file holds twice that).
+LOGO_DISPLAY_BOX = (200, 60)
+
+
+@dataclass(frozen=True)
+class CompanyBranding:
+    """How the company's survey pages and emails look and who they come from (docs/branding.md)."""
+
+    company_name: str
+    colour: str  # buttons, selected answers
+    button_text: str  # white or black, whichever reads better on `colour`
+    colour_text: str  # brand-coloured text on white: the colour itself, or ink when it is too light
+    logo_path: str  # on the company's domain; "" without a logo
+    logo_url: str  # absolute, for emails; "" without a logo
+    logo_width: int | None
+    logo_height: int | None
+    sender_name: str
+    reply_to: str
+
+    @property
+    def colours_version(self) -> str:
+        """Changes whenever the colours do: the survey pages' stylesheet address carries it."""
+        return "".join(colour.lstrip("#") for colour in (self.colour, self.button_text, self.colour_text))
+
+    def from_email(self, *, default_from: str) -> str:
+        """The From header: the sender name with the platform's own (verified) address."""
+        _name, address = parseaddr(default_from)
+        return formataddr((self.sender_name, address))
+
+
+def logo_name_of(*, tenant: Tenant) -> str:
+    """The public file name of the company's current logo ("" without one)."""
+    return PurePosixPath(tenant.logo).name if tenant.logo else ""
+
+
+def company_branding(*, tenant: Tenant, site: str | None = None) -> CompanyBranding:
+    """The company's branding, its defaults filled in. `site` (scheme://host) saves the domain's lookup
+    when the caller has it already."""
+    try:
+        # Checked when saved; checked again here because it is written into CSS and inline styles.
+        colour = colour_normalise(tenant.brand_colour) if tenant.brand_colour else DEFAULT_BRAND_COLOUR
+    except ValueError:
+        colour = DEFAULT_BRAND_COLOUR
+    logo_path = logo_url = ""
+    width = height = None
+    if tenant.logo:
+        logo_path = reverse("company_logo", kwargs={"name": logo_name_of(tenant=tenant)})
+        logo_url = (site if site is not None else company_url(tenant=tenant, path="")) + logo_path
+        if tenant.logo_width and tenant.logo_height:
+            scale = min(LOGO_DISPLAY_BOX[0] / tenant.logo_width, LOGO_DISPLAY_BOX[1] / tenant.logo_height, 1)
+            width, height = max(1, round(tenant.logo_width * scale)), max(1, round(tenant.logo_height * scale))
+    return CompanyBranding(
+        company_name=tenant.name,
+        colour=colour,
+        button_text=text_colour_on(colour),
+        colour_text=colour if contrast_ratio(colour, WHITE) >= TEXT_CONTRAST_MIN else INK_COLOUR,
+        logo_path=logo_path,
+        logo_url=logo_url,
+        logo_width=width,
+        logo_height=height,
+        sender_name=tenant.sender_name or tenant.name,
+        reply_to=tenant.reply_to,
+    )
 
 
 def company_today(*, now: dt.datetime | None = None) -> dt.date:

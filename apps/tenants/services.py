@@ -2,9 +2,13 @@
 
 import logging
 import re
+import secrets
+from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.urls import get_urlconf, set_urlconf
@@ -18,6 +22,8 @@ from apps.accounts.services import password_validate, user_create
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_changes, audit_log_record
 from apps.core.exceptions import DomainError
+from apps.tenants.colour_contrast import colour_normalise
+from apps.tenants.logos import logo_prepare
 from apps.tenants.models import Domain, Tenant
 from apps.tenants.selectors import company_host
 from apps.tenants.time_zone_listeners import company_time_zone_moved
@@ -196,4 +202,108 @@ def company_update_settings(
         audit_log_record(event_type=AuditEvent.SETTINGS_CHANGED, acting_user=acting_user, target=tenant, extra=extra)
     if moved:
         transaction.on_commit(lambda: company_time_zone_moved(tenant=tenant))
+    return tenant
+
+
+# --- Branding (docs/branding.md) -------------------------------------------------------------
+
+SENDER_NAME_MAX = 80
+
+
+def company_branding_validate(*, brand_colour: str, sender_name: str, reply_to: str) -> dict[str, str]:
+    """The three values cleaned ("#rrggbb", one line, an address), or DomainError naming each problem.
+
+    The sender name and the address go into email headers: a line break there would let the text
+    add headers of its own, so any control character is refused, not just stripped.
+    """
+    errors: dict[str, list[str]] = {}
+    cleaned = {"brand_colour": "", "sender_name": sender_name.strip(), "reply_to": reply_to.strip().lower()}
+    if brand_colour.strip():
+        try:
+            cleaned["brand_colour"] = colour_normalise(brand_colour)
+        except ValueError:
+            errors["brand_colour"] = [_("Enter the colour as a hex code, for example #0b6e69.")]
+    name = cleaned["sender_name"]
+    if any(ord(char) < 32 or ord(char) == 127 for char in name):
+        errors["sender_name"] = [_("The sender name must be a single line of text.")]
+    elif len(name) > SENDER_NAME_MAX:
+        errors["sender_name"] = [_("The sender name can be at most %(count)d characters.") % {"count": SENDER_NAME_MAX}]
+    elif "@" in name:
+        # A name that looks like an address ("support@bank.example") misleads the reader about who wrote.
+        errors["sender_name"] = [_("The sender name cannot contain an email address or the @ sign.")]
+    if cleaned["reply_to"]:
+        try:
+            validate_email(cleaned["reply_to"])
+        except ValidationError:
+            errors["reply_to"] = [_("Enter a valid email address.")]
+    if errors:
+        raise DomainError(_("The branding was not saved."), fields=errors)
+    return cleaned
+
+
+def _branding_audit(*, tenant: Tenant, before: dict[str, object], acting_user: User | None) -> None:
+    after = {name: getattr(tenant, name) for name in before}
+    # The colour is kept in the log; the sender name and reply-to may name a person, so only that they changed.
+    extra = audit_changes(before=before, after=after, values_kept=("brand_colour",))
+    if extra:
+        audit_log_record(event_type=AuditEvent.SETTINGS_CHANGED, acting_user=acting_user, target=tenant, extra=extra)
+
+
+@transaction.atomic
+def company_branding_update(
+    *, tenant: Tenant, brand_colour: str, sender_name: str, reply_to: str, acting_user: User | None = None
+) -> Tenant:
+    """Set the brand colour, the sender name and the reply-to address; an empty value restores the default."""
+    cleaned = company_branding_validate(brand_colour=brand_colour, sender_name=sender_name, reply_to=reply_to)
+    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    before = {name: getattr(tenant, name) for name in cleaned}
+    for name, value in cleaned.items():
+        setattr(tenant, name, value)
+    tenant.save(update_fields=list(cleaned))
+    _branding_audit(tenant=tenant, before=before, acting_user=acting_user)
+    return tenant
+
+
+def _logo_file_forget(name: str) -> None:
+    """Delete a logo file once the change that let go of it has committed."""
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+@transaction.atomic
+def company_logo_replace(
+    *, tenant: Tenant, upload: IO[bytes], size: int | None = None, acting_user: User | None = None
+) -> Tenant:
+    """Check and re-encode an uploaded logo (apps/tenants/logos.py), store it under a random name in the
+    company's own folder, and show it from now on; the previous logo's file is deleted."""
+    logo = logo_prepare(upload=upload, size=size)
+    # A new random name on every upload: the address changes with the picture, so it may be cached for good.
+    name = default_storage.save(
+        f"branding/{tenant.schema_name}/{secrets.token_urlsafe(18)}.png", ContentFile(logo.content)
+    )
+    try:
+        tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        before = {"logo": tenant.logo}
+        tenant.logo, tenant.logo_width, tenant.logo_height = name, logo.width, logo.height
+        tenant.save(update_fields=["logo", "logo_width", "logo_height"])
+        _branding_audit(tenant=tenant, before=before, acting_user=acting_user)
+    except Exception:
+        # The file was written before the row names it: a failed write must not leave it behind.
+        default_storage.delete(name)
+        raise
+    _logo_file_forget(before["logo"])
+    return tenant
+
+
+@transaction.atomic
+def company_logo_remove(*, tenant: Tenant, acting_user: User | None = None) -> Tenant:
+    """Show no logo any more (the company's name stays); the file is deleted."""
+    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    before = {"logo": tenant.logo}
+    if not tenant.logo:
+        return tenant
+    tenant.logo, tenant.logo_width, tenant.logo_height = "", None, None
+    tenant.save(update_fields=["logo", "logo_width", "logo_height"])
+    _logo_file_forget(before["logo"])
+    _branding_audit(tenant=tenant, before=before, acting_user=acting_user)
     return tenant

@@ -6,4 +6,5 @@ app_name = "tenants"
 
 urlpatterns = [
     path("settings/", views.CompanySettingsView.as_view(), name="settings"),
+    path("branding/", views.CompanyBrandingView.as_view(), name="branding"),
 ]

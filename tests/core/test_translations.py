@@ -76,7 +76,14 @@ def _in(client, language: str, url: str):
 
 PAGES = {
     "anonymous": ["/accounts/login/", "/accounts/password-reset/", "/accounts/reset/MQ/expired/"],
-    "company_admin": ["/", "/accounts/users/", "/accounts/users/new/", "/company/settings/", "/accounts/password/"],
+    "company_admin": [
+        "/",
+        "/accounts/users/",
+        "/accounts/users/new/",
+        "/company/settings/",
+        "/company/branding/",
+        "/accounts/password/",
+    ],
     "manager": ["/"],
     "frontline": ["/"],
 }

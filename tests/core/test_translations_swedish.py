@@ -82,7 +82,14 @@ def swedish(settings, tmp_path):
 
 SWEDISH_PAGES = {
     "anonymous": ["/accounts/login/", "/accounts/password-reset/"],
-    "company_admin": ["/", "/accounts/users/", "/accounts/users/new/", "/company/settings/", "/accounts/password/"],
+    "company_admin": [
+        "/",
+        "/accounts/users/",
+        "/accounts/users/new/",
+        "/company/settings/",
+        "/company/branding/",
+        "/accounts/password/",
+    ],
     # Not the survey editor: its English question texts are data, and "you" in them is also a UI word.
     "manager": [
         "/",

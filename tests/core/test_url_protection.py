@@ -40,6 +40,8 @@ PUBLIC = {
     "urls_tenants /health/ready/": "the readiness probe; tells only ok or unavailable per check",
     "urls_tenants /jsi18n/": "the translation catalogue for scripts",
     "urls_tenants /favicon.ico": "the site's icon, which browsers fetch before anyone signs in",
+    "urls_tenants /brand/logo/<str:name>": "the company's logo on its survey pages and in the emails customers open",
+    "urls_tenants /brand/colours.css": "the company's colours for its survey pages, which customers open signed out",
     "urls_public /": "redirects to the operators' admin",
     "urls_public /admin/login/": "the operators' sign-in",
     "urls_public /health/": "the load balancer's check (readiness); tells only ok or unavailable",
