@@ -47,7 +47,8 @@ USER_BY_KEY_SQL = """
 ENCOUNTER_COLUMNS = """
     e.id, e.customer_id, coalesce(nullif(c.full_name, ''), nullif(c.email, ''), nullif(c.phone, ''), '#' || c.id),
     e.touchpoint_id, t.name, s.path_id, e.location_id, l.name, e.logged_by_id, e.occurred_at, e.outcome,
-    e.peak_feeling, e.end_feeling, e.note, e.raised_to_management, e.survey_agreed, e.source, e.external_id, e.created_at
+    e.peak_feeling, e.end_feeling, e.note, e.raised_to_management, e.survey_agreed, e.source, e.external_id,
+    e.created_at
 """
 ENCOUNTER_KEYS = (
     "id",
