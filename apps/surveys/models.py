@@ -302,9 +302,7 @@ class Response(models.Model):
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
     )
-    source = models.CharField(
-        _("source"), max_length=8, choices=ResponseSource.choices, default=ResponseSource.INVITED
-    )
+    source = models.CharField(_("source"), max_length=8, choices=ResponseSource.choices, default=ResponseSource.INVITED)
     encounter = models.ForeignKey(
         "encounters.Encounter", on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
     )

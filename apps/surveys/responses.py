@@ -182,8 +182,13 @@ def response_record_open(
             submitted_at=now,
         )
         Answer.objects.bulk_create(
-            Answer(response=response, question=answer.question, type=answer.question.type, score=answer.score,
-                   text=answer.text)
+            Answer(
+                response=response,
+                question=answer.question,
+                type=answer.question.type,
+                score=answer.score,
+                text=answer.text,
+            )
             for answer in answers
         )
         poor = poor_scores(
