@@ -104,7 +104,7 @@ def open_answer_submit(
     hashed_address = address_hash(address=address, day=now.date())
     hashed_device = device_hash(device_id=device_id)
     with transaction.atomic():
-        OpenLink.objects.select_for_update().filter(pk=link.pk).first()
+        list(OpenLink.objects.select_for_update().filter(pk=link.pk).order_by().values_list("pk", flat=True))
         answers = PointAnswer.objects.filter(open_link=link)
         if hashed_device and (
             answers.filter(device_hash=hashed_device, submitted_at__gt=now - DEVICE_WINDOW).count() >= DEVICE_LIMIT

@@ -283,7 +283,7 @@ class ResponseSource(models.TextChoices):
     anyone, anonymous unless the customer leaves contact details, and are kept out of the invited
     figures (see apps/pos)."""
 
-    INVITED = "invited", _("Invited")
+    INVITED = "invited", _("By invitation")
     QR = "qr", _("QR code or short link")
     KIOSK = "kiosk", _("Kiosk")
 

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='response',
             name='source',
-            field=models.CharField(choices=[('invited', 'Invited'), ('qr', 'QR code or short link'), ('kiosk', 'Kiosk')], default='invited', max_length=8, verbose_name='source'),
+            field=models.CharField(choices=[('invited', 'By invitation'), ('qr', 'QR code or short link'), ('kiosk', 'Kiosk')], default='invited', max_length=8, verbose_name='source'),
         ),
         migrations.AlterField(
             model_name='response',
