@@ -19,7 +19,7 @@ from apps.core.content_languages import CONTENT_LANGUAGES, content_language_get
 from apps.core.error_pages import too_many_requests
 from apps.core.exceptions import DomainError
 from apps.core.visitor_language import visitor_language
-from apps.pos.forms import LANGUAGE_NAMES, ContactForm
+from apps.pos.forms import ContactForm
 from apps.pos.keys import secret_new
 from apps.pos.models import KioskDevice, OpenLink
 from apps.pos.selectors import kiosk_by_key, kiosk_by_pairing_token, open_link_by_code, touchpoint_open_survey
@@ -41,8 +41,12 @@ def _language(request: HttpRequest) -> str:
     return asked if asked in CONTENT_LANGUAGES else content_language_get(visitor_language(request))
 
 
+# Each language in its own words: a customer looks for the language they read.
+OWN_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
+
+
 def _languages(current: str) -> list[tuple[str, str]]:
-    return [(code, str(LANGUAGE_NAMES[code])) for code in CONTENT_LANGUAGES if code != current]
+    return [(code, OWN_NAMES[code]) for code in CONTENT_LANGUAGES if code != current]
 
 
 def _unavailable(request: HttpRequest, *, status: int = 404) -> HttpResponse:
@@ -200,7 +204,7 @@ def _kiosk_context(kiosk: KioskDevice, *, language: str, values: dict, errors: d
         **context,
         "kiosk": kiosk,
         "language": language,
-        "languages": [(code, str(LANGUAGE_NAMES[code])) for code in CONTENT_LANGUAGES],
+        "languages": [(code, OWN_NAMES[code]) for code in CONTENT_LANGUAGES],
         "idle_seconds": kiosk.idle_reset_seconds,
         "has_survey": survey is not None,
     }

@@ -197,7 +197,10 @@ def kiosk_answer_submit(
         if locked.revoked_at is not None or locked.key_hash is None or survey is None:
             raise DomainError(_("This survey is not available."), code="unavailable")
         if PointAnswer.objects.filter(kiosk=locked, submitted_at__gt=now - KIOSK_WINDOW).count() >= KIOSK_LIMIT:
-            raise _limited()
+            raise DomainError(
+                _("Thank you! This kiosk has taken many answers in a short time; please try again in a moment."),
+                code="limited",
+            )
         response = response_record_open(
             survey=survey,
             touchpoint=locked.touchpoint,

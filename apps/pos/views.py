@@ -32,6 +32,9 @@ from apps.pos.selectors import (
 from apps.pos.services import kiosk_create, kiosk_pairing_renew, kiosk_revoke, open_link_get_or_create
 from apps.surveys.models import QuestionType
 
+# Both forms are on one page and share field names: their ids must differ.
+LINK_FORM_IDS, KIOSK_FORM_IDS = "link_%s", "kiosk_%s"
+
 
 def open_link_url(request: HttpRequest, link: OpenLink) -> str:
     return request.build_absolute_uri(reverse("pos_public:open", kwargs={"code": link.code}))
@@ -58,8 +61,8 @@ def _page(
     context = {
         "links": links,
         "kiosks": kiosks,
-        "link_form": link_form or OpenLinkForm(),
-        "kiosk_form": kiosk_form or KioskForm(),
+        "link_form": link_form or OpenLinkForm(auto_id=LINK_FORM_IDS),
+        "kiosk_form": kiosk_form or KioskForm(auto_id=KIOSK_FORM_IDS),
         "poster_form": PosterForm(initial={"language": getattr(connection.tenant, "language", "fi")}),
         "source_counts": point_source_counts(since=since),
         "report_days": REPORT_DAYS,
@@ -86,7 +89,7 @@ class OpenLinkCreateView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_manage_cx_model)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = OpenLinkForm(request.POST)
+        form = OpenLinkForm(request.POST, auto_id=LINK_FORM_IDS)
         if form.is_valid():
             try:
                 link = open_link_get_or_create(**form.cleaned_data, created_by=request.user)
@@ -140,7 +143,7 @@ class KioskCreateView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_manage_cx_model)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = KioskForm(request.POST)
+        form = KioskForm(request.POST, auto_id=KIOSK_FORM_IDS)
         if form.is_valid():
             try:
                 kiosk, token = kiosk_create(**form.cleaned_data, created_by=request.user)
