@@ -146,3 +146,20 @@ def test_a_bad_touchpoint_is_refused_with_the_field_named(client_for: Any, manag
 
     assert response.status_code == 400
     assert response.context["link_form"].errors["touchpoint"]
+
+
+def test_a_bad_email_is_named_and_nothing_is_recorded(anonymous_client: Any, open_link: Any, survey: Any) -> None:
+    data = {**answers_for(survey), "contact_email": "not an address", "contact_consent": "on"}
+
+    response = _post(anonymous_client, open_link, data)
+
+    assert response.status_code == 400
+    assert response.context["contact_form"].errors["contact_email"]
+    assert Response.objects.count() == 0
+
+
+def test_the_open_survey_speaks_swedish_when_asked(anonymous_client: Any, open_link: Any) -> None:
+    page = anonymous_client.get(f"/s/q/{open_link.code}/?lang=sv").content.decode()
+
+    assert "Vill du att vi kontaktar dig?" in page
+    assert 'lang="sv"' in page
