@@ -63,7 +63,10 @@ urlpatterns = [
     path("encounters/", include("apps.encounters.urls")),
     path("cases/", include("apps.cases.urls")),
     path("surveys/", include("apps.surveys.urls")),
+    path("point-of-service/", include("apps.pos.urls")),
     # The customers' pages: apps.core.error_pages.CUSTOMER_PATH_PREFIX gives their errors the survey's look.
+    # The point of service's open links and kiosks first: "s/kiosk/" would otherwise read as a survey token.
+    path("s/", include("apps.pos.public_urls")),
     path("s/", include("apps.surveys.public_urls")),
     path("dashboard/maturity-settings/", include("apps.maturity.urls")),
     path("dashboard/digest/", include("apps.dashboards.digest_urls")),

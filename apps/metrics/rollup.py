@@ -9,7 +9,8 @@ they count; the identity test checks that no change escapes the marks.
 Attribution: an encounter counts on the local day it happened, an invitation on
 the day it was delivered (its answered flag follows that cohort, so the response
 rate is answered / delivered of the same invitations), a response on the day it
-was submitted. Persona and segment are the customer's current ones.
+was submitted. Only invited responses count: answers at the point of service (QR,
+kiosk) are open to anyone and are shown apart, by apps/pos. Persona and segment are the customer's current ones.
 
 Everything else is summed from those daily rows, never from the source rows, by
 statements both paths share as well: the grains without a touchpoint for a day
@@ -42,7 +43,7 @@ from apps.metrics.formulas import (
     SCORE_FIELDS,
 )
 from apps.metrics.periods import SPANS, period_end
-from apps.surveys.models import InvitationStatus, QuestionType
+from apps.surveys.models import InvitationStatus, QuestionType, ResponseSource
 
 
 def _number(value: int | Decimal) -> str:
@@ -74,6 +75,7 @@ _ZEROS_AFTER_INVITATION = _zeros("responses", "gap_under")
 
 _NPS, _CSAT, _CES = _word(QuestionType.NPS), _word(QuestionType.CSAT), _word(QuestionType.CES)
 _SENT, _ANSWERED = _word(InvitationStatus.SENT), _word(InvitationStatus.ANSWERED)
+_INVITED = _word(ResponseSource.INVITED)
 _PROMOTER, _DETRACTOR = _number(NPS_PROMOTER_MIN), _number(NPS_DETRACTOR_MAX)
 _SATISFIED, _EASY = _number(CSAT_SATISFIED_MIN), _number(CES_EASY_MIN)
 _GAP = _number(PERCEPTION_GAP_MIN)
@@ -126,7 +128,7 @@ _FACTS = f"""
                               THEN (a.nps_mean - {_number(NPS_FEELING_ZERO)}) / {_number(NPS_FEELING_STEP)}
                          END, {_number(FEELING_PLACES)}) AS feel
          ) f
-    WHERE {{response_filter}}
+    WHERE s.source = {_INVITED} AND {{response_filter}}
 """  # noqa: S608
 
 _COLUMNS = ", ".join(SCORE_FIELDS)

@@ -364,6 +364,7 @@ class ResponseOutputSerializer(serializers.ModelSerializer):
             "invitation",
             "survey",
             "customer",
+            "source",
             "encounter",
             "touchpoint",
             "path",

@@ -277,12 +277,32 @@ class InvitationEmail(models.Model):
         return f"{self.get_kind_display()} #{self.invitation_id}"
 
 
-class Response(models.Model):
-    """A customer's answer to an invitation, recorded once, with where it came from for every later cut."""
+class ResponseSource(models.TextChoices):
+    """How an answer reached us. Invited answers come from a link sent to one known customer; the
+    point-of-service ones (a QR code or a short link on a poster, a kiosk at the counter) are open to
+    anyone, anonymous unless the customer leaves contact details, and are kept out of the invited
+    figures (see apps/pos)."""
 
-    invitation = models.OneToOneField(Invitation, on_delete=models.PROTECT, related_name="response")
+    INVITED = "invited", _("By invitation")
+    QR = "qr", _("QR code or short link")
+    KIOSK = "kiosk", _("Kiosk")
+
+
+class Response(models.Model):
+    """A customer's answer, recorded once, with where it came from for every later cut.
+
+    An invited answer has its invitation and customer; a point-of-service answer has neither,
+    unless the customer left contact details (then a customer and no invitation).
+    """
+
+    invitation = models.OneToOneField(
+        Invitation, on_delete=models.PROTECT, null=True, blank=True, related_name="response"
+    )
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="responses")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+    )
+    source = models.CharField(_("source"), max_length=8, choices=ResponseSource.choices, default=ResponseSource.INVITED)
     encounter = models.ForeignKey(
         "encounters.Encounter", on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
     )
@@ -300,9 +320,17 @@ class Response(models.Model):
         verbose_name_plural = _("survey responses")
         ordering = ["-submitted_at"]
         indexes = [models.Index(fields=["touchpoint", "submitted_at"], name="response_touchpoint_time")]
+        constraints = [
+            # Only an invited answer has an invitation, and it always has one (and its customer).
+            models.CheckConstraint(
+                condition=Q(source="invited", invitation__isnull=False, customer__isnull=False)
+                | Q(~Q(source="invited"), invitation__isnull=True),
+                name="response_invitation_matches_source",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.survey} · {self.customer}"
+        return f"{self.survey} · {self.customer or _('anonymous')}"
 
 
 class Answer(models.Model):

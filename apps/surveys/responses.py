@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from apps.cases.reasons import CaseReason
 from apps.cases.services import case_open
 from apps.core.exceptions import DomainError
-from apps.customers.models import ConsentSource
+from apps.customers.models import ConsentSource, Customer
 from apps.customers.services import customer_unsubscribe
+from apps.journeys.models import Touchpoint
 from apps.surveys.models import (
     QUESTION_SCALES,
     Answer,
@@ -22,6 +23,8 @@ from apps.surveys.models import (
     Question,
     QuestionType,
     Response,
+    ResponseSource,
+    Survey,
 )
 from apps.surveys.poor_answers import poor_limits, poor_scores
 from apps.surveys.selectors import survey_settings_get
@@ -140,6 +143,64 @@ def response_submit(*, invitation_id: int, raw_answers: dict[str, str], now: dt.
                 reason=CaseReason.poor_answer(poor),
                 detail=comments,
                 source_key=f"invitation:{invitation.pk}",
+                due_working_days=rules.case_due_working_days,
+                now=now,
+            )
+    return response
+
+
+def response_record_open(
+    *,
+    survey: Survey,
+    touchpoint: Touchpoint,
+    source: str,
+    raw_answers: dict[str, str],
+    language: str,
+    customer: Customer | None = None,
+    now: dt.datetime | None = None,
+) -> Response:
+    """Record an answer given at the point of service (a QR code, a short link, a kiosk): no invitation,
+    no customer unless they left contact details. Call inside the caller's transaction.
+
+    A poor answer opens a case only when there is a customer to follow up with; an anonymous one is
+    read on the touchpoint's figures and comments like any other.
+    """
+    if source == ResponseSource.INVITED:
+        raise ValueError("an invited answer goes through response_submit")
+    now = now or timezone.now()
+    questions = list(survey.questions.order_by("position"))
+    answers = answers_clean(questions=questions, raw=raw_answers)
+    rules = survey_settings_get()
+    with transaction.atomic():
+        response = Response.objects.create(
+            survey=survey,
+            customer=customer,
+            source=source,
+            touchpoint=touchpoint,
+            path_id=touchpoint.stage.path_id,
+            language=language,
+            submitted_at=now,
+        )
+        Answer.objects.bulk_create(
+            Answer(
+                response=response,
+                question=answer.question,
+                type=answer.question.type,
+                score=answer.score,
+                text=answer.text,
+            )
+            for answer in answers
+        )
+        poor = poor_scores(
+            answers=[(answer.question.type, answer.score) for answer in answers], limits=poor_limits(rules)
+        )
+        if poor and customer is not None:
+            case_open(
+                customer=customer,
+                touchpoint=touchpoint,
+                reason=CaseReason.poor_answer(poor),
+                detail="\n\n".join(answer.text for answer in answers if answer.text),
+                source_key=f"response:{response.pk}",
                 due_working_days=rules.case_due_working_days,
                 now=now,
             )

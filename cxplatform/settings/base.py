@@ -107,6 +107,7 @@ TENANT_APPS = [
     "apps.cases",
     "apps.surveys",
     "apps.metrics",
+    "apps.pos",
     "apps.maturity",
     "apps.dashboards",
     "apps.onboarding",

@@ -36,6 +36,7 @@ from apps.encounters.services import encounter_log
 from apps.journeys.models import Stage, Touchpoint
 from apps.locations.services import location_create, location_staff_add, region_create
 from apps.personas.services import persona_create
+from apps.pos.services import kiosk_create, open_link_get_or_create
 from apps.privacy.services import personal_data_export_create
 from apps.surveys.services import campaign_create
 from tests.core.test_url_protection import PUBLIC
@@ -84,6 +85,10 @@ def alpha_ids(frontline: User) -> dict[str, str]:
     customer_import = CustomerImportFactory(file_name=f"{MARK}.csv", created_by=frontline)
     token, _key = api_token_issue(user=frontline, name=f"{MARK} avain")
     export = personal_data_export_create(customer=customer, created_by=frontline)
+    open_link = open_link_get_or_create(touchpoint=touchpoint, location=location, created_by=frontline)
+    kiosk, _pairing = kiosk_create(
+        name=f"{MARK} kioski", touchpoint=touchpoint, location=location, created_by=frontline
+    )
     return {
         "user_id": frontline.pk,
         "token_id": token.pk,
@@ -100,6 +105,8 @@ def alpha_ids(frontline: User) -> dict[str, str]:
         "campaign_id": campaign.pk,
         "import_id": customer_import.pk,
         "export_id": export.pk,
+        "link_id": open_link.pk,
+        "kiosk_id": kiosk.pk,
         "language": "fi",
         "template_key": "clinic",
         # The admin's: any object (it refuses before looking), a model, an app, an unknown page.
