@@ -13,6 +13,7 @@ from apps.accounts.api_docs import ApiDocsApi, ApiRedocApi, ApiSchemaApi
 from apps.accounts.views import HomeView
 from apps.core.apis import ApiNotFoundApi
 from apps.core.views import favicon_view, health_live_view, health_ready_view
+from apps.surveys.public_views import SurveyShortLinkView
 
 admin.site.site_header = _("Kokemus administration")
 admin.site.site_title = _("Kokemus")
@@ -61,6 +62,9 @@ urlpatterns = [
     path("surveys/", include("apps.surveys.urls")),
     # The customers' pages: apps.core.error_pages.CUSTOMER_PATH_PREFIX gives their errors the survey's look.
     path("s/", include("apps.surveys.public_urls")),
+    path("sms/hooks/", include("apps.customers.sms_urls")),
+    # A survey link in a text message: public, the token is the key (apps.surveys.public_views).
+    path("r/<str:short>/", login_not_required(SurveyShortLinkView.as_view()), name="survey_short_link"),
     path("dashboard/maturity-settings/", include("apps.maturity.urls")),
     path("dashboard/digest/", include("apps.dashboards.digest_urls")),
     path("dashboard/", include("apps.dashboards.urls")),
