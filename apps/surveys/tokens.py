@@ -10,11 +10,13 @@ import base64
 import binascii
 import hashlib
 import hmac
+import re
 import secrets
 
 from django.conf import settings
 
 _CONTEXT = b"kokemus.survey-link.v1:"
+_SHORT = re.compile(r"[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]")  # 43 characters: 256 bits, the last one's low bits 0
 
 
 def token_nonce_new() -> str:
@@ -42,7 +44,7 @@ def token_short(token: str) -> str:
 
 def token_from_short(short: str) -> str | None:
     """The token a short form stands for, or None when `short` is not one."""
-    if len(short) != 43:
+    if not _SHORT.fullmatch(short):
         return None
     try:
         return base64.urlsafe_b64decode(short + "=").hex()

@@ -33,7 +33,7 @@ PUBLIC = {
     "urls_tenants /s/<str:token>/thanks/": "the survey's thank-you page",
     "urls_tenants /s/<str:token>/unsubscribe/": "a customer's unsubscribe link",
     "urls_tenants /r/<str:short>/": "a survey link in a text message; the token is the key",
-    "urls_tenants /sms/hooks/<str:secret>/status/": "the SMS provider's delivery reports; the company's secret is the key",
+    "urls_tenants /sms/hooks/<str:secret>/status/": "SMS delivery reports; the company's secret is the key",
     "urls_tenants /sms/hooks/<str:secret>/inbound/": "replies to text messages (STOP); the company's secret is the key",
     "urls_tenants /admin/login/": "the company admin's sign-in",
     "urls_tenants /api/v1/auth/token/": "exchanging an email and a password for a token",
