@@ -107,9 +107,10 @@ class CatcherBackend(SmsBackend):
 
     def send(self, message: SmsMessage) -> str:
         length = sms_length(message.text)
+        logger.info("SMS to %s (%s part(s)): %s", message.recipient, length.segments, message.text)
         body = (
             f"{message.text}\n\n"
-            f"-- \nSMS {message.sender} → {message.recipient}: {length.encoding.upper()}, "
+            f"-- \nSMS {message.sender} → {message.recipient}: {length.encoding_label}, "
             f"{length.units} units, {length.segments} part(s)\n"
         )
         EmailMessage(

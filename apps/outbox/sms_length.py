@@ -33,6 +33,10 @@ class SmsLength:
     per_segment: int  # the limit of one part: 160/153 or 70/67
 
     @property
+    def encoding_label(self) -> str:
+        return "GSM-7" if self.encoding == GSM7 else "UCS-2"
+
+    @property
     def characters_left(self) -> int:
         """Units left in the last part before one more part is needed."""
         return self.segments * self.per_segment - self.units if self.units else self.per_segment

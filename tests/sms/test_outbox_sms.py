@@ -109,3 +109,17 @@ def test_delivery_reports_update_the_row_and_a_late_pending_does_not_undo_delive
     assert outbound.delivered_at == at
 
     assert not outbound_sms_report_record(provider_ref="999", reference="sms.unknown", state="DELIVERED")
+
+
+def test_in_development_a_text_lands_in_the_mail_catcher_as_an_email(settings):
+    from django.core import mail
+
+    settings.SMS_BACKEND = "apps.outbox.sms_backends.CatcherBackend"
+    outbound = queue("Kiitos käynnistä! € [ok]")
+    assert outbound_email_deliver(message_id=outbound.pk) == "sent"
+
+    [email] = mail.outbox
+    assert email.subject == "[SMS] +358401234567"
+    assert email.extra_headers["X-Kokemus-Channel"] == "sms"
+    assert email.body.startswith("Kiitos käynnistä! € [ok]\n")
+    assert "GSM-7, 27 units, 1 part(s)" in email.body
