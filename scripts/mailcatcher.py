@@ -239,7 +239,10 @@ class WebHandler(BaseHTTPRequestHandler):
                 f"<tbody>{''.join(rows)}</tbody></table></div>"
             )
         else:
-            body = "<p class='muted'>No messages yet. Everything the app sends while it runs appears here, emails and text messages (SMS).</p>"
+            body = (
+                "<p class='muted'>No messages yet. Everything the app sends while it runs appears here,"
+                " emails and text messages (SMS).</p>"
+            )
         self._page(title="Inbox", body=body, refresh=True)
 
     def _message(self, message_id: str) -> None:
