@@ -34,6 +34,13 @@ class FakeGatewayApi:
         return [message["userref"] for message in self.messages]
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that went away mid-answer (a killed worker) is part of the tests, not an error."""
+
+
 def _handler(state: FakeGatewayApi) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: object) -> None:  # quiet in test output
@@ -84,8 +91,7 @@ def _handler(state: FakeGatewayApi) -> type[BaseHTTPRequestHandler]:
 def gatewayapi(settings: object) -> Iterator[FakeGatewayApi]:
     """The fake provider, and settings that send every text message to it."""
     state = FakeGatewayApi()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), _handler(state))
     state.url = f"http://127.0.0.1:{server.server_address[1]}/rest/mtsms"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
