@@ -39,7 +39,7 @@ def survey_short_link(*, nonce: str, address: CompanyAddress) -> str:
 def invitation_sms_text(*, company_name: str, link: str, language: str, is_reminder: bool = False) -> str:
     with translation.override(content_language_get(language)):
         if is_reminder:
-            return _("%(company)s: A reminder: your answer matters to us. %(link)s Reply STOP to opt out.") % {
+            return _("%(company)s: Please remember to answer: %(link)s Reply STOP to opt out.") % {
                 "company": company_name,
                 "link": link,
             }

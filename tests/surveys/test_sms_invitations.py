@@ -52,7 +52,7 @@ def test_email_else_sms_texts_a_customer_without_email_after_the_delay(texter, t
     [text] = sms_backends.sms_outbox
     assert text.recipient == "+358401234567"
     assert text.sender == "Alpha Katsa"
-    assert text.text.startswith("Alpha Katsastus Oy: Miten onnistuimme? Vastaa tästä: https://alpha.testserver/r/")
+    assert text.text.startswith("Alpha Katsastus Oy: Miten onnistuimme? Vastaa: https://alpha.testserver/r/")
     assert text.text.endswith("Lopeta viestit vastaamalla LOPETA.")
     assert text.status_url.startswith("https://alpha.testserver/sms/hooks/")
     length = sms_length(text.text)
@@ -140,7 +140,7 @@ def test_the_reminder_goes_by_text_too_and_not_after_the_link_expired(texter, to
     reminder_at = NOON + 2 * HOUR + dt.timedelta(days=3)
     assert dispatch_and_send(reminder_at) == ["sent"]
     assert len(sms_backends.sms_outbox) == 2
-    assert "Muistutus" in sms_backends.sms_outbox[1].text
+    assert "Muistathan vastata" in sms_backends.sms_outbox[1].text
     assert short_link(sms_backends.sms_outbox[0].text) == short_link(sms_backends.sms_outbox[1].text)
     assert Invitation.objects.get().emails.get(kind=EmailKind.REMINDER).status == "sent"
 
@@ -200,12 +200,12 @@ def test_the_send_out_preview_shows_each_languages_text_encoding_and_parts(clien
     body = counted.content.decode()
     assert counted.status_code == 200
     # The manager sees the page in the company's language, Finnish.
-    assert "4 asiakasta saa kyselysähköpostin" in body
+    assert "4 asiakasta saa kyselyn" in body
     assert "Näistä 3 tekstiviestillä" in body
     assert 'data-sms-language="fi"' in body and 'data-sms-language="sv"' in body
     assert "Miten onnistuimme?" in body and "Hur lyckades vi?" in body
     assert "GSM-7" in body
-    fi_text = "Alpha Katsastus Oy: Miten onnistuimme? Vastaa tästä: https://alpha.testserver/r/" + "x" * 43 + "/"
+    fi_text = "Alpha Katsastus Oy: Miten onnistuimme? Vastaa: https://alpha.testserver/r/" + "x" * 43 + "/"
     fi_parts = sms_length(fi_text + " Lopeta viestit vastaamalla LOPETA.").segments
     sv_text = "Alpha Katsastus Oy: Hur lyckades vi? Svara här: https://alpha.testserver/r/" + "x" * 43 + "/"
     sv_parts = sms_length(sv_text + " Svara SLUTA för att avsluta.").segments
