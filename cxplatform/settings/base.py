@@ -395,6 +395,8 @@ SPECTACULAR_SETTINGS = {
         "FeelingEnum": "apps.encounters.models.Feeling.choices",
         "ConsentSourceEnum": "apps.customers.models.ConsentSource.choices",
         "ConsentSourceOfClientsEnum": "apps.customers.models.CONSENT_SOURCES_GIVEN_BY_CLIENTS",
+        "TouchpointChannelEnum": "apps.journeys.models.Channel.choices",
+        "InvitationChannelEnum": "apps.surveys.models.InvitationChannel.choices",
     },
 }
 

@@ -221,3 +221,14 @@ def test_the_send_out_preview_of_an_email_send_out_has_no_texts(client_for, mana
     customer_create(full_name="Tekla", phone="040 123 4567", survey_consent=True)
     body = client_for(manager).post("/surveys/send-outs/new/", {"name": "E", "survey": survey.pk, "when": "now"})
     assert "data-sms-preview" not in body.content.decode()
+
+
+def test_the_api_makes_a_send_out_by_text_and_refuses_an_unknown_channel(client_for, manager, survey):
+    client = client_for(manager)
+    url = "/api/v1/surveys/send-outs/"
+    made = client.post(url, {"name": "Tekstit", "survey": survey.pk, "channel": "sms"}, content_type="application/json")
+    assert made.status_code == 201, made.content
+    assert made.json()["channel"] == "sms"
+    refused = client.post(url, {"name": "X", "survey": survey.pk, "channel": "pigeon"}, content_type="application/json")
+    assert refused.status_code == 400
+    assert "channel" in refused.json()["fields"]
