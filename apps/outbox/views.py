@@ -39,9 +39,10 @@ class SmsStatusWebhookView(View):
         status = body.get("status")
         if not isinstance(status, str) or not status:
             return JsonResponse({"error": "status is missing"}, status=400)
-        at = None
-        if isinstance(body.get("time"), int | float):
-            at = dt.datetime.fromtimestamp(body["time"], tz=dt.UTC)
+        try:
+            at = dt.datetime.fromtimestamp(float(body["time"]), tz=dt.UTC)
+        except (KeyError, TypeError, ValueError, OverflowError, OSError):
+            at = None  # no time, or none a clock can hold: the time the report came
         detail = " ".join(str(body[key]) for key in ("code", "error") if body.get(key))
         found = outbound_sms_report_record(
             provider_ref=str(body.get("id") or ""),

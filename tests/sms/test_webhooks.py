@@ -126,3 +126,13 @@ def test_an_ordinary_reply_changes_nothing(tenant_alpha):
 def test_an_inbound_call_without_a_message_is_a_400(tenant_alpha):
     path = f"/sms/hooks/{sms_webhook_secret(schema_name='alpha')}/inbound/"
     assert post(TenantClient(tenant_alpha), path, {"msisdn": 358507654321}).status_code == 400
+
+
+@pytest.mark.parametrize("time", [10**30, "soon", None, [1]])
+def test_a_report_with_a_time_no_clock_holds_is_recorded_at_its_arrival(tenant_alpha, time):
+    outbound = sent_text()
+    path = f"/sms/hooks/{sms_webhook_secret(schema_name='alpha')}/status/"
+    report = {"id": 1, "time": time, "status": "DELIVERED", "userref": outbound.message_id}
+    assert post(TenantClient(tenant_alpha), path, report).status_code == 200
+    outbound.refresh_from_db()
+    assert outbound.delivered_at is not None
