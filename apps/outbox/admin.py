@@ -40,7 +40,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         "due_at",
         "sent_at",
     ]
-    list_filter = ["status", "channel", KindFilter]
+    list_filter = ["status", KindFilter]
     search_fields = ["recipient", "subject", "message_id"]
     fields = [
         "kind_label",
