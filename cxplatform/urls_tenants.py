@@ -14,6 +14,7 @@ from apps.accounts.views import HomeView
 from apps.core.apis import ApiNotFoundApi
 from apps.core.views import favicon_view, health_live_view, health_ready_view
 from apps.tenants.views import company_colours_view, company_logo_view
+from apps.surveys.public_views import SurveyShortLinkView
 
 admin.site.site_header = _("Kokemus administration")
 admin.site.site_title = _("Kokemus")
@@ -68,6 +69,9 @@ urlpatterns = [
     # The point of service's open links and kiosks first: "s/kiosk/" would otherwise read as a survey token.
     path("s/", include("apps.pos.public_urls")),
     path("s/", include("apps.surveys.public_urls")),
+    path("sms/hooks/", include("apps.customers.sms_urls")),
+    # A survey link in a text message: public, the token is the key (apps.surveys.public_views).
+    path("r/<str:short>/", login_not_required(SurveyShortLinkView.as_view()), name="survey_short_link"),
     path("dashboard/maturity-settings/", include("apps.maturity.urls")),
     path("dashboard/digest/", include("apps.dashboards.digest_urls")),
     path("dashboard/", include("apps.dashboards.urls")),

@@ -12,7 +12,8 @@ DATABASE_URL, REDIS_URL and EMAIL_URL come from the environment or from .env. Wh
 DATABASE_URL is not set, an embedded PostgreSQL runs with its data under
 .dev/postgres; when REDIS_URL is not set, an embedded Redis runs under .dev/redis;
 when EMAIL_URL is not set, `run` starts a mail catcher (scripts/mailcatcher.py) that
-shows every message on http://127.0.0.1:8025/. Ctrl-C stops everything started here.
+shows every message on http://127.0.0.1:8025/, text messages (SMS) too, marked as such.
+Ctrl-C stops everything started here.
 
 Until it has re-executed itself with the virtualenv's Python, this file uses the
 standard library only.
@@ -503,7 +504,7 @@ def banner(*, port: int, mail_ui_port: int | None, logins: list[tuple[str, str, 
         f"  Health               http://localhost:{port}/health/",
     ]
     if mail_ui_port:
-        lines.append(f"  Mail catcher         http://127.0.0.1:{mail_ui_port}/")
+        lines.append(f"  Mail catcher         http://127.0.0.1:{mail_ui_port}/   emails, and text messages marked SMS")
     lines += ["", "  Demo logins (company admin, manager, frontline):"]
     lines += [f"    {role:<15} {email:<30} {login_password}" for role, email, login_password in logins]
     lines.append("")

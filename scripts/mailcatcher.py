@@ -89,6 +89,8 @@ def message_summary(message_id: str, message: EmailMessage) -> dict[str, Any]:
         "text": _part_text(message, "plain"),
         "html": _part_text(message, "html"),
         "attachments": [part.get_filename() or "(unnamed)" for part in message.iter_attachments()],
+        # A text message the app's development SMS backend (CatcherBackend) posted here as an email.
+        "channel": "sms" if str(message.get("X-Kokemus-Channel", "")) == "sms" else "email",
     }
 
 
@@ -217,11 +219,16 @@ class WebHandler(BaseHTTPRequestHandler):
             if message is None:
                 continue
             summary = message_summary(message_id, message)
+            if summary["channel"] == "sms":
+                # The text itself in the list: a text message is read at a glance, as on a phone.
+                subject = f"<strong>SMS</strong> {html.escape(summary['text'].split(chr(10) + chr(10) + '-- ')[0])}"
+            else:
+                subject = html.escape(summary["subject"]) or "(no subject)"
             rows.append(
                 "<tr>"
                 f'<td class="muted">{html.escape(summary["date"])}</td>'
                 f"<td>{html.escape(summary['to'])}</td>"
-                f'<td><a href="/m/{message_id}">{html.escape(summary["subject"]) or "(no subject)"}</a></td>'
+                f'<td><a href="/m/{message_id}">{subject}</a></td>'
                 f"<td>{html.escape(summary['from'])}</td>"
                 "</tr>"
             )
@@ -232,7 +239,10 @@ class WebHandler(BaseHTTPRequestHandler):
                 f"<tbody>{''.join(rows)}</tbody></table></div>"
             )
         else:
-            body = "<p class='muted'>No messages yet. Everything the app sends while it runs appears here.</p>"
+            body = (
+                "<p class='muted'>No messages yet. Everything the app sends while it runs appears here,"
+                " emails and text messages (SMS).</p>"
+            )
         self._page(title="Inbox", body=body, refresh=True)
 
     def _message(self, message_id: str) -> None:

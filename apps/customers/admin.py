@@ -41,9 +41,19 @@ class CustomerAdmin(admin.ModelAdmin):
         "consent_source",
         "unsubscribed",
         "unsubscribed_at",
+        "sms_stopped",
+        "sms_stopped_at",
         "consent_history",
     ]
-    readonly_fields = ["consent_given_at", "consent_source", "unsubscribed", "unsubscribed_at", "consent_history"]
+    readonly_fields = [
+        "consent_given_at",
+        "consent_source",
+        "unsubscribed",
+        "unsubscribed_at",
+        "sms_stopped",
+        "sms_stopped_at",
+        "consent_history",
+    ]
 
     @admin.display(description=_("Consent history"))
     def consent_history(self, obj: Customer) -> str:

@@ -15,6 +15,8 @@ one-click unsubscribes all repeat states, and a repeat is no change of consent.
 - withdrawn: switches consent off.
 - unsubscribed: no more surveys; the first unsubscribe's time is kept.
 - resubscribed: the customer wants surveys again.
+- sms_stopped / sms_resumed: no more text messages (a STOP reply), or text messages again;
+  the text message channel alone, so an email survey may still go out.
 
 Consent and unsubscribing are independent, as before the ledger: an unsubscribed customer
 who gives consent stays unsubscribed until resubscribed. An unknown kind or source, a
@@ -40,7 +42,15 @@ from apps.customers.models import ConsentEvent, ConsentKind, ConsentSource, Cons
 
 # A time a little ahead of the server's clock is skew, not the future.
 _FUTURE_TOLERANCE = dt.timedelta(minutes=5)
-CONSENT_COLUMNS = ["survey_consent", "consent_given_at", "consent_source", "unsubscribed", "unsubscribed_at"]
+CONSENT_COLUMNS = [
+    "survey_consent",
+    "consent_given_at",
+    "consent_source",
+    "unsubscribed",
+    "unsubscribed_at",
+    "sms_stopped",
+    "sms_stopped_at",
+]
 
 
 class ConsentColumns(Protocol):
@@ -49,6 +59,8 @@ class ConsentColumns(Protocol):
     consent_source: str
     unsubscribed: bool
     unsubscribed_at: dt.datetime | None
+    sms_stopped: bool
+    sms_stopped_at: dt.datetime | None
 
 
 @dataclass
@@ -60,6 +72,8 @@ class ConsentState:
     consent_source: str = ""
     unsubscribed: bool = False
     unsubscribed_at: dt.datetime | None = None
+    sms_stopped: bool = False
+    sms_stopped_at: dt.datetime | None = None
 
     @classmethod
     def of(cls, customer: Customer) -> "ConsentState":
@@ -84,6 +98,14 @@ def consent_state_apply(state: ConsentColumns, *, kind: str, source: str, at: dt
         if not state.unsubscribed:
             return False
         state.unsubscribed, state.unsubscribed_at = False, None
+    elif kind == ConsentKind.SMS_STOPPED:
+        if state.sms_stopped:
+            return False
+        state.sms_stopped, state.sms_stopped_at = True, at
+    elif kind == ConsentKind.SMS_RESUMED:
+        if not state.sms_stopped:
+            return False
+        state.sms_stopped, state.sms_stopped_at = False, None
     else:
         raise DomainError(_("Unknown consent change."), fields={"kind": [_("Select a valid choice.")]})
     return True

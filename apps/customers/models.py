@@ -25,6 +25,8 @@ class ConsentSource(models.TextChoices):
     SURVEY_LINK = "survey_link", _("Survey email link")
     ONE_CLICK = "one_click", _("One-click unsubscribe in the email program")
     ADMIN = "admin", _("Admin site")
+    SMS_REPLY = "sms_reply", _("Reply to a text message")
+    SMS_LINK = "sms_link", _("Survey text message link")
     # Unsubscribes (and a few consents) from before the ledger did not record their channel.
     UNRECORDED = "unrecorded", _("Not recorded")
 
@@ -44,6 +46,9 @@ class ConsentKind(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Consent withdrawn")
     UNSUBSCRIBED = "unsubscribed", _("Unsubscribed from surveys")
     RESUBSCRIBED = "resubscribed", _("Subscribed again")
+    # The text message channel alone: the customer may still be surveyed by email.
+    SMS_STOPPED = "sms_stopped", _("Stopped text messages")
+    SMS_RESUMED = "sms_resumed", _("Text messages allowed again")
 
 
 class Segment(TimeStampedModel):
@@ -94,6 +99,9 @@ class Customer(TimeStampedModel):
     )
     unsubscribed = models.BooleanField(_("unsubscribed"), default=False)
     unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
+    # Asked for no more text messages (a STOP reply): surveys may still come by email.
+    sms_stopped = models.BooleanField(_("no text messages"), default=False)
+    sms_stopped_at = models.DateTimeField(_("text messages stopped at"), null=True, blank=True)
     external_id = models.CharField(_("external id"), max_length=100, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, related_name="+", on_delete=models.SET_NULL, null=True, blank=True, editable=False
@@ -286,4 +294,9 @@ class ConsentEvent(models.Model):
     @property
     def by_customer(self) -> bool:
         """The customer acted themselves, through a survey email."""
-        return self.actor_id is None and self.source in (ConsentSource.SURVEY_LINK, ConsentSource.ONE_CLICK)
+        return self.actor_id is None and self.source in (
+            ConsentSource.SURVEY_LINK,
+            ConsentSource.ONE_CLICK,
+            ConsentSource.SMS_REPLY,
+            ConsentSource.SMS_LINK,
+        )

@@ -69,6 +69,7 @@ _LIST_ROW_FIELDS = (
     "consent_source",
     "unsubscribed",
     "unsubscribed_at",
+    "sms_stopped",
     "external_id",
     "erased_at",
     "created_at",

@@ -28,11 +28,23 @@ class KindFilter(admin.SimpleListFilter):
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind_label", "recipient", "subject", "status", "attempts", "due_at", "sent_at"]
+    list_display = [
+        "created_at",
+        "kind_label",
+        "channel",
+        "recipient",
+        "subject",
+        "status",
+        "delivery_status",
+        "attempts",
+        "due_at",
+        "sent_at",
+    ]
     list_filter = ["status", KindFilter]
     search_fields = ["recipient", "subject", "message_id"]
     fields = [
         "kind_label",
+        "channel",
         "status",
         "recipient",
         "from_email",
@@ -43,6 +55,10 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         "attempts",
         "last_error",
         "sent_at",
+        "provider_ref",
+        "delivery_status",
+        "delivery_detail",
+        "delivered_at",
     ]
     readonly_fields = fields
     actions = ["send_again"]

@@ -1,4 +1,4 @@
-"""The one outbox: every email that leaves a company is a row here before it is sent.
+"""The one outbox: every email and text message that leaves a company is a row here before it is sent.
 
 A domain action writes its email in the same transaction as the change it tells
 about (a case assigned, an invitation due), so an email exists exactly when its
@@ -6,6 +6,12 @@ change committed. A worker then claims the row with a lease, sends it with the
 row's stable Message-ID, and marks it sent; a failed try is retried with backoff,
 and a message that cannot be delivered ends in the dead-letter state (failed),
 where company admins see it and can send it again.
+
+A text message (channel "sms") is a row of the same table, claimed, retried and
+given up by the same code: only the last step, the hand-over to the provider,
+differs (apps/outbox/sms_backends.py). For it the recipient is a phone number in
+E.164 form, the sender the name the phone shows, the text the body, and the
+Message-ID the client reference the provider echoes in its delivery reports.
 """
 
 from django.db import models
@@ -21,8 +27,24 @@ class OutboundStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class OutboundChannel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message")
+
+
+class DeliveryStatus(models.TextChoices):
+    """What the SMS provider last reported of a sent text message (blank: nothing yet, or an email)."""
+
+    DELIVERED = "delivered", _("Delivered")
+    UNDELIVERED = "undelivered", _("Not delivered")
+    PENDING = "pending", _("On its way")
+
+
 class OutboundEmail(models.Model):
     kind = models.CharField(_("kind"), max_length=40)
+    channel = models.CharField(
+        _("channel"), max_length=8, choices=OutboundChannel.choices, default=OutboundChannel.EMAIL
+    )
     status = models.CharField(_("status"), max_length=16, choices=OutboundStatus.choices, default=OutboundStatus.QUEUED)
     recipient = models.CharField(_("recipient"), max_length=254)
     # The customer the email is to or about (a survey invitation, a case assigned), set by the
@@ -49,6 +71,11 @@ class OutboundEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # A text message: the provider's id for it, and what its delivery reports said last.
+    provider_ref = models.CharField(_("provider's id"), max_length=64, blank=True)
+    delivery_status = models.CharField(_("delivery"), max_length=16, choices=DeliveryStatus.choices, blank=True)
+    delivery_detail = models.CharField(_("delivery detail"), max_length=200, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -58,6 +85,7 @@ class OutboundEmail(models.Model):
         indexes = [
             models.Index(fields=["due_at"], condition=Q(status__in=["queued", "sending"]), name="outbound_pending"),
             models.Index(fields=["status", "-created_at"], name="outbound_status_created"),
+            models.Index(fields=["provider_ref"], condition=~Q(provider_ref=""), name="outbound_provider_ref"),
         ]
 
     def __str__(self) -> str:

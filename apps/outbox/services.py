@@ -7,6 +7,10 @@ dispatcher hands the message out again. The one window that can duplicate is the
 instant between the mail server accepting a message and the row being marked sent
 (a few milliseconds): a worker killed there sends it again, with the same
 Message-ID, so the receiving side can recognise the repeat.
+
+A text message takes the same path; only the hand-over differs (`_transmit`). Its window
+is the provider's answer to the send: lost to a timeout or a killed worker, the message
+is sent again with the same client reference (see apps/outbox/sms_backends.py).
 """
 
 import datetime as dt
@@ -14,6 +18,7 @@ import logging
 import smtplib
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from anymail.exceptions import AnymailError, AnymailRecipientsRefused
 from django.conf import settings
@@ -29,9 +34,10 @@ from apps.core.exceptions import DomainError
 from apps.core.hand_out import rows_hand_out
 from apps.outbox.backoff import retry_at
 from apps.outbox.kinds import OutboxKind, outbox_kind
-from apps.outbox.models import OutboundEmail, OutboundStatus
+from apps.outbox.models import DeliveryStatus, OutboundChannel, OutboundEmail, OutboundStatus
 from apps.outbox.rate import send_turn_take
 from apps.outbox.selectors import outbound_claimable_q
+from apps.outbox.sms_backends import SmsMessage, SmsRejectedError, SmsTemporaryError, sms_backend_get
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +130,83 @@ def outbound_emails_queue_many(
         for message, customer_id in zip(messages, customer_ids, strict=True)
     ]
     return OutboundEmail.objects.bulk_create(rows)
+
+
+@dataclass(frozen=True)
+class TextMessage:
+    """One text message to queue: the phone (E.164), the text, the sender the phone shows."""
+
+    recipient: str
+    text: str
+    sender: str
+    # Where the provider reports delivery (the company's address, apps.outbox.webhooks); "" for none.
+    status_url: str = ""
+    customer_id: int | None = None
+
+
+def _outbound_sms_row(
+    *, kind: str, message: TextMessage, due_at: dt.datetime, handed_out_at: dt.datetime | None
+) -> OutboundEmail:
+    if not message.recipient.startswith("+") or not message.text.strip():
+        raise ValueError("A text message has a phone number in E.164 form and a text.")
+    return OutboundEmail(
+        kind=kind,
+        channel=OutboundChannel.SMS,
+        recipient=message.recipient,
+        customer_id=message.customer_id,
+        from_email=message.sender,
+        subject="",
+        body_text=message.text,
+        # The client reference the provider echoes in its reports: short, and unique across companies.
+        message_id=f"sms.{uuid.uuid4().hex}",
+        headers={"status_url": message.status_url} if message.status_url else {},
+        due_at=due_at,
+        handed_out_at=handed_out_at,
+    )
+
+
+def outbound_sms_queue(
+    *, kind: str, message: TextMessage, due_at: dt.datetime | None = None, send_on_commit: bool = True
+) -> OutboundEmail:
+    """Put one text message in the outbox, in the caller's transaction; a worker sends it once that commits."""
+    now = timezone.now()
+    due_at = due_at or now
+    handed_out_at = now if due_at <= now else None
+    outbound = _outbound_sms_row(kind=kind, message=message, due_at=due_at, handed_out_at=handed_out_at)
+    outbound.save(force_insert=True)
+    if send_on_commit:
+        from apps.outbox.tasks import outbox_send_task
+
+        transaction.on_commit(lambda: outbox_send_task.delay(message_ids=[outbound.pk]))
+    return outbound
+
+
+def outbound_sms_queue_many(*, kind: str, messages: list[TextMessage], due_at: dt.datetime) -> list[OutboundEmail]:
+    """Many text messages of one kind at once, for a caller that sends them itself (see outbound_emails_queue_many)."""
+    now = timezone.now()
+    rows = [_outbound_sms_row(kind=kind, message=message, due_at=due_at, handed_out_at=now) for message in messages]
+    return OutboundEmail.objects.bulk_create(rows)
+
+
+def _as_sms(outbound: OutboundEmail) -> SmsMessage:
+    return SmsMessage(
+        recipient=outbound.recipient,
+        text=outbound.body_text,
+        sender=outbound.from_email,
+        reference=outbound.message_id,
+        status_url=outbound.headers.get("status_url", ""),
+    )
+
+
+def _transmit(outbound: OutboundEmail, *, line: "_Line | None") -> str:
+    """Hand the message to the mail server or the SMS provider; returns the provider's id ("" for email)."""
+    if outbound.channel == OutboundChannel.SMS:
+        return sms_backend_get().send(_as_sms(outbound))
+    if line is None:
+        _as_email(outbound, connection=None).send()
+    else:
+        line.send(_as_email(outbound, connection=None))
+    return ""
 
 
 def _as_email(outbound: OutboundEmail, *, connection: BaseEmailBackend | None) -> EmailMultiAlternatives:
@@ -247,19 +330,18 @@ def _claimed_deliver(outbound: OutboundEmail, *, line: _Line | None, now: dt.dat
         return "deferred"
 
     try:
-        if line is None:
-            _as_email(outbound, connection=None).send()
-        else:
-            line.send(_as_email(outbound, connection=None))
-    except (smtplib.SMTPRecipientsRefused, AnymailRecipientsRefused) as error:
+        provider_ref = _transmit(outbound, line=line)
+    except (smtplib.SMTPRecipientsRefused, AnymailRecipientsRefused, SmsRejectedError) as error:
         return _failed(outbound, kind=kind, error=error, permanent=True, now=now)
     except smtplib.SMTPResponseException as error:
         return _failed(outbound, kind=kind, error=error, permanent=500 <= error.smtp_code < 600, now=now)
-    except (smtplib.SMTPException, AnymailError, OSError) as error:
+    except (smtplib.SMTPException, AnymailError, OSError, SmsTemporaryError) as error:
         return _failed(outbound, kind=kind, error=error, permanent=False, now=now)
 
     with transaction.atomic():
         sent = {"status": OutboundStatus.SENT, "sent_at": now, "last_error": "", "lease_until": None}
+        if provider_ref:
+            sent["provider_ref"] = provider_ref[:64]
         if kind.redact_after_send:
             sent.update(body_text="", body_html="")
         marked = OutboundEmail.objects.filter(
@@ -360,3 +442,44 @@ def outbound_email_requeue(*, outbound: OutboundEmail, now: dt.datetime | None =
     transaction.on_commit(lambda: outbox_send_task.delay(message_ids=[outbound.pk]))
     outbound.refresh_from_db()
     return outbound
+
+
+# GatewayAPI's delivery states (https://gatewayapi.com/docs/): what each says of the message's fate.
+_PROVIDER_STATES = {
+    "DELIVERED": DeliveryStatus.DELIVERED,
+    "EXPIRED": DeliveryStatus.UNDELIVERED,
+    "DELETED": DeliveryStatus.UNDELIVERED,
+    "UNDELIVERABLE": DeliveryStatus.UNDELIVERED,
+    "REJECTED": DeliveryStatus.UNDELIVERED,
+    "SKIPPED": DeliveryStatus.UNDELIVERED,
+}
+
+
+def outbound_sms_report_record(
+    *, provider_ref: str, reference: str, state: str, detail: str = "", at: dt.datetime | None = None
+) -> bool:
+    """Record a provider's delivery report on its message (found by our reference, else the provider's id).
+
+    Reports may come twice or out of order: a final state (delivered, not delivered) is not
+    overwritten by a later "on its way". Returns False when no message of this company matches.
+    """
+    at = at or timezone.now()
+    status = _PROVIDER_STATES.get(state.upper(), DeliveryStatus.PENDING)
+    sms = OutboundEmail.objects.filter(channel=OutboundChannel.SMS)
+    if reference:
+        target = sms.filter(message_id=reference)
+    elif provider_ref:
+        target = sms.filter(provider_ref=provider_ref)
+    else:
+        return False
+    if not target.exists():
+        return False
+    if status == DeliveryStatus.PENDING:
+        target = target.exclude(delivery_status__in=[DeliveryStatus.DELIVERED, DeliveryStatus.UNDELIVERED])
+    fields: dict[str, object] = {"delivery_status": status, "delivery_detail": detail[:200]}
+    if status == DeliveryStatus.DELIVERED:
+        fields["delivered_at"] = at
+    if provider_ref:
+        fields["provider_ref"] = provider_ref[:64]
+    target.update(**fields)
+    return True

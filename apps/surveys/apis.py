@@ -21,6 +21,7 @@ from apps.surveys.models import (
     Answer,
     Campaign,
     Invitation,
+    InvitationChannel,
     InvitationStatus,
     Question,
     QuestionType,
@@ -227,6 +228,7 @@ class CampaignOutputSerializer(serializers.ModelSerializer):
             "next_run_at",
             "last_run_at",
             "repeat_every_months",
+            "channel",
             "is_active",
             "invited",
             "sent",
@@ -253,6 +255,13 @@ class CampaignInputSerializer(serializers.Serializer):
         min_value=1,
         max_value=MAX_REPEAT_MONTHS,
         help_text="Empty: send once.",
+    )
+    channel = serializers.ChoiceField(
+        choices=InvitationChannel.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="email, sms or email_else_sms; empty: the company's choice (survey settings) when it runs.",
     )
 
 
@@ -300,6 +309,7 @@ class InvitationOutputSerializer(serializers.ModelSerializer):
             "touchpoint",
             "campaign",
             "language",
+            "channel",
             "status",
             "suppression_reason",
             "due_at",

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.customers.models import Language
 from apps.customers.selectors import segment_list
 from apps.personas.selectors import persona_list
-from apps.surveys.models import InvitationStatus, QuestionType, Survey, SurveySettings
+from apps.surveys.models import InvitationChannel, InvitationStatus, QuestionType, Survey, SurveySettings
 from apps.surveys.selectors import EXPIRED
 from apps.surveys.services import AUDIENCE_KEYS, MAX_REPEAT_MONTHS, QuestionInput
 
@@ -120,6 +120,7 @@ class SurveySettingsForm(forms.ModelForm):
             "csat_poor_max",
             "ces_poor_max",
             "case_due_working_days",
+            "invitation_channel",
         ]
         widgets = {
             "quiet_hours_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -189,6 +190,11 @@ class CampaignForm(AudienceForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("In the company's time zone. For a recurring send-out: the first send."),
     )
+    channel = forms.ChoiceField(
+        label=_("Send by"),
+        required=False,
+        choices=[("", _("The company's choice (survey settings)")), *InvitationChannel.choices],
+    )
     repeat_every_months = forms.IntegerField(
         label=_("Repeat every (months)"),
         required=False,
@@ -197,7 +203,7 @@ class CampaignForm(AudienceForm):
         help_text=_("3 = quarterly, 12 = yearly."),
     )
 
-    field_order = ["name", "survey", "segment", "persona", "language", "search", "when", "send_at"]
+    field_order = ["name", "survey", "segment", "persona", "language", "search", "channel", "when", "send_at"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

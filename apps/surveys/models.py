@@ -22,6 +22,14 @@ def quiet_hours_end_default() -> dt.time:
     return dt.time(8, 0)
 
 
+class InvitationChannel(models.TextChoices):
+    """How invitations reach customers: the company's default, which a send-out may override."""
+
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message")
+    EMAIL_ELSE_SMS = "email_else_sms", _("Email, or a text message to those without an email address")
+
+
 class SurveySettings(models.Model):
     """The company's survey rules: one row per company schema (see selectors.survey_settings_get)."""
 
@@ -51,6 +59,10 @@ class SurveySettings(models.Model):
     )
     case_due_working_days = models.PositiveSmallIntegerField(
         _("follow-up due within (working days)"), default=2, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    # Email unless the company chooses otherwise: a text message costs money and needs a provider account.
+    invitation_channel = models.CharField(
+        _("send invitations by"), max_length=16, choices=InvitationChannel.choices, default=InvitationChannel.EMAIL
     )
 
     class Meta:
@@ -169,6 +181,8 @@ class Campaign(TimeStampedModel):
     repeat_every_months = models.PositiveSmallIntegerField(
         _("repeat every (months)"), null=True, blank=True, help_text=_("Empty: send once.")
     )
+    # Blank: the company's choice (SurveySettings.invitation_channel) when the send-out runs.
+    channel = models.CharField(_("send by"), max_length=16, choices=InvitationChannel.choices, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     last_run_at = models.DateTimeField(_("last sent"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -194,6 +208,8 @@ class SuppressionReason(models.TextChoices):
     NO_CONSENT = "no_consent", _("No consent to surveys")
     UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
     NO_EMAIL = "no_email", _("No email address")
+    NO_PHONE = "no_phone", _("No mobile number")
+    SMS_STOPPED = "sms_stopped", _("Stopped text messages")
     FREQUENCY_CAP = "frequency_cap", _("Surveyed recently")
     SURVEY_INACTIVE = "survey_inactive", _("Survey no longer active")
 
@@ -211,6 +227,8 @@ class Invitation(TimeStampedModel):
     )
     campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations")
     language = models.CharField(max_length=8, default="fi")
+    # How this invitation (and its reminder) reaches the customer: "email" or "sms".
+    channel = models.CharField(max_length=8, default=InvitationChannel.EMAIL)
     status = models.CharField(max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.SCHEDULED)
     suppression_reason = models.CharField(max_length=20, choices=SuppressionReason.choices, blank=True)
     # The link token is derived from this nonce with the server's secret (see tokens.py);

@@ -28,6 +28,7 @@ from apps.core.visitor_language import visitor_language
 from apps.surveys.models import Invitation, Survey
 from apps.surveys.responses import LinkState, invitation_link_state, invitation_unsubscribe, response_submit
 from apps.surveys.selectors import invitation_by_token
+from apps.surveys.tokens import token_from_short
 
 ADDRESS_RATE = "60/m"
 LINK_RATE = "10/m"
@@ -153,3 +154,17 @@ class SurveyUnsubscribeView(View):
         invitation_unsubscribe(invitation=invitation, one_click=one_click)
         with translation.override(_language(invitation)):
             return render(request, "surveys/public/unsubscribe.html", {"invitation": invitation, "done": True})
+
+
+class SurveyShortLinkView(View):
+    """A text message's short link: the same token in fewer characters, sent on to the survey page.
+
+    A redirect, not the page itself, so everything the survey page does (rate limits, the one
+    answer for unknown links) stays in one place. A GET changes nothing here either.
+    """
+
+    def get(self, request: HttpRequest, short: str) -> HttpResponse:
+        token = token_from_short(short)
+        if token is None:
+            return _unavailable(request)
+        return redirect("surveys_public:answer", token=token)

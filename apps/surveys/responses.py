@@ -18,6 +18,7 @@ from apps.surveys.models import (
     Answer,
     EmailStatus,
     Invitation,
+    InvitationChannel,
     InvitationEmail,
     InvitationStatus,
     Question,
@@ -211,9 +212,16 @@ def response_record_open(
 def invitation_unsubscribe(*, invitation: Invitation, one_click: bool = False, now: dt.datetime | None = None) -> None:
     """The customer asked for no more surveys: nothing else is sent to them. `one_click`: their
     email program asked for them (RFC 8058), not the link's page."""
+    if one_click:
+        source = ConsentSource.ONE_CLICK
+    elif invitation.channel == InvitationChannel.SMS:
+        # The link came in a text message: the ledger tells the channel the customer said no through.
+        source = ConsentSource.SMS_LINK
+    else:
+        source = ConsentSource.SURVEY_LINK
     customer_unsubscribe(
         customer=invitation.customer,
-        source=ConsentSource.ONE_CLICK if one_click else ConsentSource.SURVEY_LINK,
+        source=source,
         actor=None,
         at=now or timezone.now(),
         invitation_ref=invitation.pk,

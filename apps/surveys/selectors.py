@@ -17,6 +17,7 @@ from apps.surveys.models import (
     Campaign,
     EmailStatus,
     Invitation,
+    InvitationChannel,
     InvitationEmail,
     InvitationStatus,
     Question,
@@ -157,13 +158,36 @@ def audience_customers(*, audience: dict[str, Any]) -> QuerySet[Customer]:
     return customers
 
 
+def channel_reachable_q(choice: str) -> Q:
+    """Customers an invitation can reach under a channel choice (an address for it; no STOP for text)."""
+    by_email = ~Q(email="")
+    by_sms = ~Q(phone_normalized="") & Q(sms_stopped=False)
+    if choice == InvitationChannel.SMS:
+        return by_sms
+    if choice == InvitationChannel.EMAIL_ELSE_SMS:
+        return by_email | by_sms
+    return by_email
+
+
+def channel_sms_q(choice: str) -> Q:
+    """Of the reachable customers, those an invitation reaches by text message under `choice`."""
+    if choice == InvitationChannel.SMS:
+        return Q()
+    if choice == InvitationChannel.EMAIL_ELSE_SMS:
+        return Q(email="")
+    return Q(pk__in=[])
+
+
 @dataclass(frozen=True)
 class AudienceSummary:
     matching: int
-    no_email: int
+    no_email: int  # no address for the chosen channel (no email, no mobile number, or stopped text messages)
     unsubscribed: int
     no_consent: int
     recently_surveyed: int
+    channel: str = InvitationChannel.EMAIL
+    # Text messages sent now, by the customer's language ({"fi": 120, ...}): the recently surveyed left out.
+    texted_by_language: dict[str, int] = field(default_factory=dict)
 
     @property
     def excluded(self) -> int:
@@ -176,21 +200,27 @@ class AudienceSummary:
 
     @property
     def emailed(self) -> int:
-        """Invited and sent the survey email now (the recently surveyed get no email this time)."""
+        """Invited and sent the survey now, by email or text (the recently surveyed get nothing this time)."""
         return self.reachable - self.recently_surveyed
+
+    @property
+    def texted(self) -> int:
+        return sum(self.texted_by_language.values())
 
 
 def audience_summary(
-    *, audience: dict[str, Any], rules: SurveySettings, now: dt.datetime | None = None
+    *, audience: dict[str, Any], rules: SurveySettings, now: dt.datetime | None = None, channel: str = ""
 ) -> AudienceSummary:
     """How many customers the filters match, and why some of them will not get the survey.
 
     Each excluded customer is counted once, for the first reason that applies (the
     same order as when sending). Recently surveyed customers are invited but not
     sent to (the frequency cap), so they are counted among the reachable ones.
+    `channel`: the send-out's choice; blank for the company's.
     """
     now = now or timezone.now()
-    no_email = Q(email="")
+    channel = channel or rules.invitation_channel
+    no_email = ~channel_reachable_q(channel)
     unsubscribed = ~no_email & Q(unsubscribed=True)
     no_consent = ~no_email & Q(unsubscribed=False, survey_consent=False)
     reachable = ~no_email & Q(unsubscribed=False, survey_consent=True)
@@ -207,9 +237,20 @@ def audience_summary(
         n_no_consent=Count("pk", filter=no_consent),
     )
     recently = 0
+    sent_now = customers.filter(reachable)
     if rules.frequency_cap_days:
         recently = customers.filter(reachable).filter(pk__in=Subquery(recent.values("customer_id"))).count()
-    return AudienceSummary(recently_surveyed=recently, **{key[2:]: value for key, value in counts.items()})
+        sent_now = sent_now.exclude(pk__in=Subquery(recent.values("customer_id")))
+    texted = {}
+    if channel != InvitationChannel.EMAIL:
+        rows = sent_now.filter(channel_sms_q(channel)).values("language").annotate(n=Count("pk")).order_by("language")
+        texted = {row["language"]: row["n"] for row in rows}
+    return AudienceSummary(
+        recently_surveyed=recently,
+        channel=channel,
+        texted_by_language=texted,
+        **{key[2:]: value for key, value in counts.items()},
+    )
 
 
 def _invitation_counts() -> dict[str, Any]:

@@ -10,6 +10,7 @@ it, and tells the invitation through the hooks at the end of this module.
 """
 
 import datetime as dt
+import itertools
 import logging
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from apps.surveys.models import (
     EmailKind,
     EmailStatus,
     Invitation,
+    InvitationChannel,
     InvitationEmail,
     InvitationStatus,
     SuppressionReason,
@@ -38,7 +40,8 @@ from apps.surveys.models import (
     SurveySettings,
 )
 from apps.surveys.schedule import is_quiet, quiet_hours_adjust
-from apps.surveys.selectors import claimable_emails_q, survey_settings_get
+from apps.surveys.selectors import channel_reachable_q, claimable_emails_q, survey_settings_get
+from apps.surveys.texts import invitation_sms_build
 from apps.surveys.tokens import token_for, token_hash, token_nonce_new
 
 if TYPE_CHECKING:
@@ -56,6 +59,25 @@ def _quiet_adjust(moment: dt.datetime, rules: SurveySettings) -> dt.datetime:
     )
 
 
+def invitation_channel_choose(*, customer: Customer, choice: str) -> str:
+    """The channel ("email" or "sms") an invitation goes by, under the company's or send-out's `choice`."""
+    if choice == InvitationChannel.SMS:
+        return InvitationChannel.SMS
+    if choice == InvitationChannel.EMAIL_ELSE_SMS and not customer.email and customer.phone_normalized:
+        return InvitationChannel.SMS
+    return InvitationChannel.EMAIL
+
+
+def _address_missing(customer: Customer, *, channel: str) -> str:
+    if channel == InvitationChannel.SMS:
+        if not customer.phone_normalized:
+            return SuppressionReason.NO_PHONE
+        if customer.sms_stopped:
+            return SuppressionReason.SMS_STOPPED
+        return ""
+    return "" if customer.email else SuppressionReason.NO_EMAIL
+
+
 def suppression_reason_for(
     *,
     customer: Customer,
@@ -64,6 +86,7 @@ def suppression_reason_for(
     now: dt.datetime,
     invitation_id: int | None = None,
     recently_surveyed: bool | None = None,
+    channel: str = InvitationChannel.EMAIL,
 ) -> str:
     """Why this customer must not get this survey now, or "" when they may.
 
@@ -74,8 +97,9 @@ def suppression_reason_for(
     """
     if not survey.is_active:
         return SuppressionReason.SURVEY_INACTIVE
-    if not customer.email:
-        return SuppressionReason.NO_EMAIL
+    missing = _address_missing(customer, channel=channel)
+    if missing:
+        return missing
     if customer.unsubscribed:
         return SuppressionReason.UNSUBSCRIBED
     if not customer.survey_consent:
@@ -122,7 +146,9 @@ def invitation_create(
 ) -> Invitation:
     """An invitation with its first email due at `send_at` (moved out of quiet hours), or a
     suppressed invitation that records why nothing will be sent."""
-    reason = suppression_reason_for(customer=customer, survey=survey, rules=rules, now=now)
+    choice = campaign.channel if campaign is not None and campaign.channel else rules.invitation_channel
+    channel = invitation_channel_choose(customer=customer, choice=choice)
+    reason = suppression_reason_for(customer=customer, survey=survey, rules=rules, now=now, channel=channel)
     nonce = token_nonce_new()
     with transaction.atomic():
         invitation = Invitation.objects.create(
@@ -132,6 +158,7 @@ def invitation_create(
             touchpoint=encounter.touchpoint if encounter is not None else None,
             campaign=campaign,
             language=customer.language,
+            channel=channel,
             status=InvitationStatus.SUPPRESSED if reason else InvitationStatus.SCHEDULED,
             suppression_reason=reason,
             token_nonce=nonce,
@@ -205,7 +232,7 @@ def _campaign_run(campaign: Campaign, *, rules: SurveySettings, now: dt.datetime
         persona_id=audience.get("persona"),
         consent=True,
         unsubscribed=False,
-    ).exclude(email="")
+    ).filter(channel_reachable_q(campaign.channel or rules.invitation_channel))
     if audience.get("language") in CONTENT_LANGUAGES:
         customers = customers.filter(language=audience["language"])
     customer_ids = list(customers.values_list("id", flat=True))
@@ -220,11 +247,18 @@ def _campaign_invite(campaign: Campaign, *, customer_ids: list[int], rules: Surv
     customers = Customer.objects.in_bulk(customer_ids)
     capped = customers_recently_surveyed(customer_ids=customer_ids, rules=rules, now=now)
     survey = campaign.survey
+    choice = campaign.channel or rules.invitation_channel
     invitations = []
     for customer_id in customer_ids:
         customer = customers[customer_id]
+        channel = invitation_channel_choose(customer=customer, choice=choice)
         reason = suppression_reason_for(
-            customer=customer, survey=survey, rules=rules, now=now, recently_surveyed=customer_id in capped
+            customer=customer,
+            survey=survey,
+            rules=rules,
+            now=now,
+            recently_surveyed=customer_id in capped,
+            channel=channel,
         )
         nonce = token_nonce_new()
         invitations.append(
@@ -233,6 +267,7 @@ def _campaign_invite(campaign: Campaign, *, customer_ids: list[int], rules: Surv
                 customer=customer,
                 campaign=campaign,
                 language=customer.language,
+                channel=channel,
                 status=InvitationStatus.SUPPRESSED if reason else InvitationStatus.SCHEDULED,
                 suppression_reason=reason,
                 token_nonce=nonce,
@@ -300,8 +335,12 @@ def _not_wanted_reason(
             now=now,
             invitation_id=invitation.pk,
             recently_surveyed=recently_surveyed,
+            channel=invitation.channel,
         )
     customer = invitation.customer
+    missing = _address_missing(customer, channel=invitation.channel)
+    if missing:
+        return missing
     if customer.unsubscribed:
         return SuppressionReason.UNSUBSCRIBED
     if not customer.survey_consent:
@@ -372,21 +411,27 @@ def _hand_over(email_ids: list[int], *, now: dt.datetime, results: dict[str, int
         Invitation.objects.filter(pk__in=[email.invitation_id for email in first]).update(expires_at=expires_at)
         for email in first:
             email.invitation.expires_at = expires_at
-    from apps.outbox.services import outbound_emails_queue_many
+    from apps.outbox.services import outbound_emails_queue_many, outbound_sms_queue_many
 
     address = company_address_get()
     outbox_kinds = {EmailKind.INITIAL: SURVEY_INVITATION_EMAIL, EmailKind.REMINDER: SURVEY_REMINDER_EMAIL}
-    for email_kind, outbox_kind in outbox_kinds.items():
-        of_kind = [email for email in wanted if email.kind == email_kind]
+    channels = (InvitationChannel.EMAIL, InvitationChannel.SMS)
+    for (email_kind, outbox_kind), channel in itertools.product(outbox_kinds.items(), channels):
+        of_kind = [email for email in wanted if email.kind == email_kind and email.invitation.channel == channel]
         if not of_kind:
             continue
-        messages = [invitation_email_build(email=email, address=address) for email in of_kind]
-        queued = outbound_emails_queue_many(
-            kind=outbox_kind,
-            messages=messages,
-            due_at=now,
-            customer_ids=[email.invitation.customer_id for email in of_kind],
-        )
+        if channel == InvitationChannel.SMS:
+            # A text message is an outbox row of the same kinds: the hooks below follow it the same way.
+            texts = [invitation_sms_build(email=email, address=address) for email in of_kind]
+            queued = outbound_sms_queue_many(kind=outbox_kind, messages=texts, due_at=now)
+        else:
+            messages = [invitation_email_build(email=email, address=address) for email in of_kind]
+            queued = outbound_emails_queue_many(
+                kind=outbox_kind,
+                messages=messages,
+                due_at=now,
+                customer_ids=[email.invitation.customer_id for email in of_kind],
+            )
         for email, outbound in zip(of_kind, queued, strict=True):
             email.outbound, email.status = outbound, EmailStatus.SENDING
     # One UPDATE from two arrays: bulk_update's CASE per row cost more CPU than the rest of the hand-over.

@@ -21,7 +21,15 @@ from apps.core.content_languages import CONTENT_LANGUAGES
 from apps.core.deletion import rows_delete
 from apps.core.exceptions import DomainError
 from apps.journeys.models import Touchpoint
-from apps.surveys.models import Campaign, Question, QuestionType, Survey, SurveySettings, TouchpointSurvey
+from apps.surveys.models import (
+    Campaign,
+    InvitationChannel,
+    Question,
+    QuestionType,
+    Survey,
+    SurveySettings,
+    TouchpointSurvey,
+)
 from apps.surveys.selectors import survey_settings_get
 from apps.surveys.wordings import question_default_text
 
@@ -245,6 +253,7 @@ _SETTINGS_FIELDS = (
     "csat_poor_max",
     "ces_poor_max",
     "case_due_working_days",
+    "invitation_channel",
 )
 
 
@@ -307,6 +316,7 @@ def campaign_create(
     audience: dict[str, Any],
     send_at: dt.datetime | None = None,
     repeat_every_months: int | None = None,
+    channel: str = "",
     created_by: Any = None,
     now: dt.datetime | None = None,
 ) -> Campaign:
@@ -328,9 +338,12 @@ def campaign_create(
         errors["repeat_every_months"] = [
             _("Repeat every 1 to %(count)s months, or leave empty to send once.") % {"count": MAX_REPEAT_MONTHS}
         ]
+    if channel and channel not in InvitationChannel.values:
+        errors["channel"] = [_("Select a valid choice.")]
     if errors:
         raise DomainError(_("The send-out cannot be saved."), fields=errors)
     return Campaign.objects.create(
+        channel=channel,
         name=name[:200],
         survey=survey,
         audience=_audience_clean(audience),

@@ -46,6 +46,7 @@ from apps.surveys.services import (
     survey_touchpoints_set,
     survey_update,
 )
+from apps.surveys.texts import send_out_sms_preview
 from apps.surveys.wordings import question_defaults
 
 INVITATIONS_PER_PAGE = 50
@@ -288,6 +289,10 @@ class CampaignCreateView(_ManagerView):
         self, request: HttpRequest, form: CampaignForm, *, summary: Any = None, status: int = 200
     ) -> HttpResponse:
         context = {"form": form, "summary": summary, "confirming": summary is not None}
+        if summary is not None and summary.texted:
+            rows = send_out_sms_preview(texted_by_language=summary.texted_by_language)
+            context["sms_rows"] = rows
+            context["sms_parts"] = sum(row.parts for row in rows)
         return render(request, "surveys/manage/campaign_form.html", context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -301,7 +306,9 @@ class CampaignCreateView(_ManagerView):
                 return self._render(request, form, status=400)
             data = form.cleaned_data
             if request.POST.get("confirm") != "1":
-                summary = audience_summary(audience=form.audience(), rules=survey_settings_get())
+                summary = audience_summary(
+                    audience=form.audience(), rules=survey_settings_get(), channel=data["channel"]
+                )
                 return self._render(request, form, summary=summary)
             try:
                 campaign = campaign_create(
@@ -310,6 +317,7 @@ class CampaignCreateView(_ManagerView):
                     audience=form.audience(),
                     send_at=data["send_at"],
                     repeat_every_months=data["repeat_every_months"],
+                    channel=data["channel"],
                     created_by=request.user,
                 )
             except DomainError as error:

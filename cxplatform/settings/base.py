@@ -343,6 +343,16 @@ EMAIL_SEND_RATE_PER_SECOND = env.float("EMAIL_SEND_RATE_PER_SECOND", default=20.
 EMAIL_BATCH_SIZE = env.int("EMAIL_BATCH_SIZE", default=100)
 EMAIL_SEND_PARALLEL = env.int("EMAIL_SEND_PARALLEL", default=2)
 
+# --- Text messages (docs/sms.md) ------------------------------------------------
+# SMS_BACKEND names the provider's class in apps/outbox/sms_backends.py, as EMAIL_BACKEND does.
+SMS_BACKEND = env("SMS_BACKEND", default="apps.outbox.sms_backends.GatewayApiBackend")
+SMS_GATEWAYAPI_URL = env("SMS_GATEWAYAPI_URL", default="https://gatewayapi.com/rest/mtsms")
+SMS_GATEWAYAPI_TOKEN = env("SMS_GATEWAYAPI_TOKEN", default="")
+# The longest a provider may take to answer one send before the try counts as failed (and is retried).
+SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=10.0)
+# The sender a phone shows when a company has not set one: at most 11 letters and digits.
+SMS_SENDER_DEFAULT = env("SMS_SENDER_DEFAULT", default="Kokemus")
+
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: an unauthenticated API call gets 401 with a WWW-Authenticate header.
@@ -388,6 +398,8 @@ SPECTACULAR_SETTINGS = {
         "FeelingEnum": "apps.encounters.models.Feeling.choices",
         "ConsentSourceEnum": "apps.customers.models.ConsentSource.choices",
         "ConsentSourceOfClientsEnum": "apps.customers.models.CONSENT_SOURCES_GIVEN_BY_CLIENTS",
+        "TouchpointChannelEnum": "apps.journeys.models.Channel.choices",
+        "InvitationChannelEnum": "apps.surveys.models.InvitationChannel.choices",
     },
 }
 

@@ -7,6 +7,7 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+SMS_BACKEND = env("TEST_SMS_BACKEND", default="apps.outbox.sms_backends.LocmemBackend")
 # The test Celery worker (tests/celery_worker.py) writes its mail to files here.
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=None)
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=f"test_{DATABASES['default']['NAME']}")}

@@ -1,0 +1,1 @@
+from tests.sms.gatewayapi import gatewayapi  # noqa: F401 - a fixture
