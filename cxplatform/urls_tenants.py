@@ -13,8 +13,8 @@ from apps.accounts.api_docs import ApiDocsApi, ApiRedocApi, ApiSchemaApi
 from apps.accounts.views import HomeView
 from apps.core.apis import ApiNotFoundApi
 from apps.core.views import favicon_view, health_live_view, health_ready_view
-from apps.tenants.views import company_colours_view, company_logo_view
 from apps.surveys.public_views import SurveyShortLinkView
+from apps.tenants.views import company_colours_view, company_logo_view
 
 admin.site.site_header = _("Kokemus administration")
 admin.site.site_title = _("Kokemus")
