@@ -117,6 +117,8 @@ def company_dashboard(
         path_id=path_id,
         persona_id=period.filters.persona_id,
         segment_id=period.filters.segment_id,
+        location_id=period.filters.location_id,
+        region_id=period.filters.region_id,
     )
     return CompanyDashboard(
         period=period,
@@ -132,7 +134,15 @@ def company_dashboard(
         unowned=unowned,
         touchpoint_count=len(overview.touchpoints),
         raised=list(
-            encounter_list(user=user, raised_only=True, since=since, until=until, path_id=path_id)[:RAISED_NOTES]
+            encounter_list(
+                user=user,
+                raised_only=True,
+                since=since,
+                until=until,
+                path_id=path_id,
+                location_id=period.filters.location_id,
+                region_id=period.filters.region_id,
+            )[:RAISED_NOTES]
         ),
         paths=[
             PathRow(
