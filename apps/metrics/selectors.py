@@ -160,13 +160,19 @@ def _grain(*, filters: MetricFilter, dimension: str | None) -> str:
     return Grain.TOUCHPOINT if places else Grain.COMPANY
 
 
+@memoized_in_scope
+def _region_location_ids(*, region_id: int) -> list[int]:
+    # Once per page: every read of a dashboard cut by a region needs the same list.
+    return sorted(location_ids_under(region_id=region_id))
+
+
 def _location_ids(filters: MetricFilter) -> list[int]:
     """The locations a located view covers: the one named, or every location under the region (archived ones
     too: their past answers still belong to the region)."""
     if filters.location_id is not None:
         return [filters.location_id]
     assert filters.region_id is not None
-    return sorted(location_ids_under(region_id=filters.region_id))
+    return _region_location_ids(region_id=filters.region_id)
 
 
 _SELECT_SUMS = ", ".join(f"sum({field})" for field in SCORE_FIELDS)

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.maturity.models import MaturitySettings
@@ -173,3 +175,17 @@ def test_the_locations_list_links_to_each_locations_figures(
     page = client_for(manager).get("/company/locations/").content.decode()
     assert f"/dashboard/locations/{chain['konala'].pk}/" in page
     assert f"/dashboard/?region={chain['uusimaa'].pk}" in page
+
+
+def test_a_region_cut_costs_one_query_per_page_not_one_per_read(
+    chain: dict[str, Any], client_for: Any, manager: Any
+) -> None:
+    client = client_for(manager)
+    client.get("/dashboard/")  # warm the caches shared by both pages
+    with CaptureQueriesContext(connection) as plain:
+        client.get("/dashboard/")
+    with CaptureQueriesContext(connection) as cut:
+        client.get("/dashboard/", {"region": chain["uusimaa"].pk})
+    # The region's locations once (not once per read), the raised notes' own region lookup, and the cut
+    # by touchpoint, which the uncut page shares with the maturity window's read.
+    assert len(cut) <= len(plain) + 3
