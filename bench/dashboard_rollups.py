@@ -28,7 +28,7 @@ the dirty-mark triggers add to a bulk insert (the same batch with the triggers
 disabled, both inside rolled-back transactions).
 
 --locations N: a chain of N locations in five regions; every encounter happens at one of
-them (busy and quiet ones). The same dashboard reads are then also timed cut by one
+the up to three stations its employee works at. The same dashboard reads are then also timed cut by one
 location (and a region's total), on the roll-ups and from the raw answers joined to
 their encounters: "--sizes 1000000 --locations 50" is the chain size of issue 14.
 
@@ -153,7 +153,7 @@ class World:
     persona_pool: list[int]
     segment_pool: list[int]
     persona_id: int  # the persona the filtered read looks at
-    location_pool: list[int] = field(default_factory=list)  # empty: the company has no locations
+    location_pool: list[int] = field(default_factory=list)  # the chain's stations; empty: no locations
     location_id: int | None = None  # the location the cut reads look at
     region_id: int | None = None  # the region the cut region read looks at
 
@@ -182,8 +182,8 @@ class SizeResult:
 # --- seeding -----------------------------------------------------------------------------------
 
 
-def _chain_create(*, locations: int, random: Random) -> tuple[list[int], int | None, int | None]:
-    """`locations` stations in five regions, as a weighted pool; the busiest station and first region."""
+def _chain_create(*, locations: int) -> tuple[list[int], int | None, int | None]:
+    """`locations` stations in five regions; the station and the region the cut reads look at."""
     if not locations:
         return [], None, None
     regions = [
@@ -196,10 +196,7 @@ def _chain_create(*, locations: int, random: Random) -> tuple[list[int], int | N
         )
         for number in range(locations)
     ]
-    weights = {station.pk: random.randint(1, 8) for station in stations}
-    pool = [pk for pk, weight in weights.items() for _ in range(weight)]
-    busiest = max(weights, key=lambda pk: weights[pk])
-    return pool, busiest, regions[0].pk
+    return [station.pk for station in stations], stations[0].pk, regions[0].pk
 
 
 def world_create(*, locations: int = 0) -> World:
@@ -240,7 +237,7 @@ def world_create(*, locations: int = 0) -> World:
         kind: Question.objects.create(survey=survey, position=position, type=kind, text_fi=kind, text_en=kind).pk
         for position, kind in enumerate((QuestionType.NPS, QuestionType.CSAT, QuestionType.CES), start=1)
     }
-    location_pool, location_id, region_id = _chain_create(locations=locations, random=random)
+    location_pool, location_id, region_id = _chain_create(locations=locations)
     # Busy touchpoints and quiet ones, a few very active employees, a dominant persona and segment.
     return World(
         location_pool=location_pool,
@@ -304,8 +301,6 @@ _CHAINS_SQL = """
                    AS touchpoint_id,
                (%(staff)s::bigint[])[1 + floor(d.r_staff * cardinality(%(staff)s::bigint[]))::int] AS employee_id,
                1 + floor(d.r_customer * %(customers)s)::int AS customer_k,
-               (%(locations)s::bigint[])[1 + floor(d.r_location * cardinality(%(locations)s::bigint[]))::int]
-                   AS location_id,
                {occurred_at} AS occurred_at
         FROM draw d
     ), scored AS MATERIALIZED (
@@ -320,8 +315,11 @@ _CHAINS_SQL = """
                     THEN greatest(1, least(7, round(1.5 + s.nps * 0.5 + (s.r_ces - 0.5) * 2)))::int END AS ces
         FROM scored s
     ), timed AS MATERIALIZED (
-        SELECT a.answered, a.touchpoint_id, a.employee_id, a.location_id, c.id AS customer_id, c.language,
-               a.occurred_at,
+        SELECT a.answered, a.touchpoint_id, a.employee_id, c.id AS customer_id, c.language, a.occurred_at,
+               -- Each employee works at up to three neighbouring stations of the chain.
+               CASE WHEN cardinality(%(locations)s::bigint[]) > 0 THEN (%(locations)s::bigint[])[
+                   1 + (a.employee_id * 5 + floor(a.r_location * 3)::int) %% cardinality(%(locations)s::bigint[])
+               ] END AS location_id,
                a.nps, a.csat, a.ces,
                CASE WHEN a.r_outcome < 0.85 THEN 'resolved' WHEN a.r_outcome < 0.95 THEN 'unresolved'
                     ELSE 'escalated' END AS outcome,
@@ -638,9 +636,11 @@ CUT = "@ location: "  # the label prefix of the reads cut by a location
 def reads_build(*, world: World) -> list[Read]:
     reads = _dashboard_reads(world=world, location_id=None)
     if world.location_pool:
+        # A located view has no persona or segment cut (the roll-ups do not keep one per location).
         reads += [
             replace(read, label=CUT + read.label)
             for read in _dashboard_reads(world=world, location_id=world.location_id)
+            if "persona" not in read.label and "segment" not in read.label
         ]
         today = timezone.now().astimezone(ZoneInfo(TIME_ZONE)).date()
         region = MetricFilter(start=today - dt.timedelta(days=WINDOW_DAYS - 1), end=today, region_id=world.region_id)

@@ -116,6 +116,11 @@ class DashboardFilterForm(forms.Form):
         data = super().clean()
         if data.get("location") and data.get("region"):
             self.add_error("region", _("Choose a location or a region, not both."))
+        if (data.get("location") or data.get("region")) and (data.get("persona") or data.get("segment")):
+            self.add_error(
+                "persona" if data.get("persona") else "segment",
+                _("Figures by location or region are not cut by persona or segment. Choose one or the other."),
+            )
         if data.get("period") != "custom":
             return data
         start, end = data.get("start"), data.get("end")

@@ -174,6 +174,10 @@ class LocationDashboardView(DashboardView):
     export_name = "location"
     show_place_filter = False
 
+    def filters_left_out(self) -> tuple[str, ...]:
+        # A location's figures are not kept per persona or segment (docs/league-tables.md).
+        return ("persona", "segment")
+
     def target(self, **kwargs: Any) -> dict[str, Any]:
         location = location_get(location_id=kwargs["location_id"])
         if location is None:
@@ -198,8 +202,9 @@ class LeagueTableView(DashboardView):
         return of if of in LEAGUES else "locations"
 
     def filters_left_out(self) -> tuple[str, ...]:
-        # Per-employee figures are not cut by persona or segment (too few answers behind each).
-        return ("persona", "segment") if self._of() == "employees" else ()
+        # Per-employee figures are not cut by persona or segment (too few answers behind each), nor are the
+        # figures per location (not kept per persona or segment).
+        return ("persona", "segment")
 
     def build(self, *, period: Period, today: dt.date, user: Any, choices: FilterChoices, **target: Any) -> Any:
         return league_table(filters=period, of=self._of(), choices=choices)

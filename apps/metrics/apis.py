@@ -68,6 +68,11 @@ class ScoresFilterSerializer(serializers.Serializer):
         if audience and attrs.get("group_by") in ("employee", "team"):
             message = _("Scores per employee or team cannot be narrowed by persona or segment.")
             raise serializers.ValidationError({"group_by": [message]})
+        located = attrs.get("location") or attrs.get("region") or attrs.get("group_by") in ("location", "region")
+        if audience and located:
+            message = _("Scores by location or region cannot be narrowed or cut by persona or segment.")
+            field = "persona" if attrs.get("persona") else "segment" if attrs.get("segment") else "group_by"
+            raise serializers.ValidationError({field: [message]})
         if attrs.get("location") and attrs.get("region"):
             raise serializers.ValidationError({"region": [_("Choose a location or a region, not both.")]})
         if attrs.get("location") and location_get(location_id=attrs["location"]) is None:

@@ -10,9 +10,10 @@ same buckets summed over whole ISO weeks and calendar months, so that a 90-day v
 reads about a dozen periods instead of ninety days. The grains without a touchpoint
 (the company, persona and segment, employee) are sums of the touchpoint grains, for
 views that are not narrowed to a place: they read one row per period instead of one
-per touchpoint. Each grain has a twin that is also broken down by location, read by
-the views cut by a location or a region; the plain grains stay as they were, so a
-view of the whole company reads no more rows than before.
+per touchpoint. The touchpoint and employee grains have twins that are also broken
+down by location, read by the views cut by a location or a region; the plain grains
+stay as they were, so a view of the whole company reads no more rows than before.
+Persona and segment are not kept per location (see docs/league-tables.md).
 
 The dimension columns are plain integers, not foreign keys: the table is derived
 data, rebuilt from the source rows (see `rollup.py`), and must never hold up the
@@ -30,16 +31,15 @@ class Grain(models.TextChoices):
     TOUCHPOINT = "tp", _("Touchpoint")
     AUDIENCE = "aud", _("Touchpoint, persona and segment")
     STAFF = "staff", _("Touchpoint and employee")
-    # The same three, also by the location of the answer's encounter (rollup.py, LOCATION_GRAINS).
+    # Touchpoint and employee again, also by the location of the answer's encounter (rollup.py). Not
+    # persona and segment: that product with the locations would keep about a row per answer.
     TOUCHPOINT_LOCATION = "tpl", _("Touchpoint and location")
-    AUDIENCE_LOCATION = "audl", _("Touchpoint, persona, segment and location")
     STAFF_LOCATION = "stfl", _("Touchpoint, employee and location")
     # Sums of the grains above over every touchpoint (rollup.py, DERIVED_GRAINS).
     COMPANY = "co", _("Whole company")
     PERSONA_SEGMENT = "ps", _("Persona and segment")
     EMPLOYEE = "emp", _("Employee")
     LOCATION = "loc", _("Location")
-    PERSONA_SEGMENT_LOCATION = "psl", _("Persona, segment and location")
     EMPLOYEE_LOCATION = "empl", _("Employee and location")
 
 

@@ -144,7 +144,6 @@ _SOURCE_GRAINS = {
     3: ("aud", "touchpoint_id, persona_id, segment_id"),
     13: ("staff", "touchpoint_id, employee_id"),
     14: ("tpl", "touchpoint_id, location_id"),
-    2: ("audl", "touchpoint_id, persona_id, segment_id, location_id"),
     12: ("stfl", "touchpoint_id, employee_id, location_id"),
 }
 _GRAIN_OF_SET = " ".join(f"WHEN {mask} THEN '{grain}'" for mask, (grain, _kept) in _SOURCE_GRAINS.items())
@@ -179,7 +178,6 @@ DERIVED_GRAINS: dict[str, tuple[str, tuple[str, ...]]] = {
     "ps": ("aud", ("persona_id", "segment_id")),
     "emp": ("staff", ("employee_id",)),
     "loc": ("tpl", ("location_id",)),
-    "psl": ("audl", ("persona_id", "segment_id", "location_id")),
     "empl": ("stfl", ("employee_id", "location_id")),
 }
 _DERIVED_NAMES = tuple(DERIVED_GRAINS)

@@ -148,10 +148,13 @@ def _grain(*, filters: MetricFilter, dimension: str | None) -> str:
     )
     # Only a view that names locations reads the grains kept per location (more rows).
     if filters.located or dimension in ("location", "region"):
+        if audience:
+            raise DomainError(
+                _("Scores by location or region cannot be narrowed or cut by persona or segment."),
+                code="invalid_filter",
+            )
         if staff:
             return Grain.STAFF_LOCATION if places else Grain.EMPLOYEE_LOCATION
-        if audience:
-            return Grain.AUDIENCE_LOCATION if places else Grain.PERSONA_SEGMENT_LOCATION
         return Grain.TOUCHPOINT_LOCATION if places else Grain.LOCATION
     if staff:
         return Grain.STAFF if places else Grain.EMPLOYEE

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from apps.maturity.models import MaturitySettings
 from apps.metrics.services import metrics_refresh_dirty
-from tests.factories import CustomerFactory, UserFactory
+from tests.factories import CustomerFactory, PersonaFactory, UserFactory
 from tests.journeys.factories import map_build, touchpoint_named
 from tests.locations.factories import location_build, region_path_build
 from tests.metrics.factories import encounter_add, invitation_answer, invitation_deliver, scored_survey_build
@@ -189,3 +189,16 @@ def test_a_region_cut_costs_one_query_per_page_not_one_per_read(
     # The region's locations once (not once per read), the raised notes' own region lookup, and the cut
     # by touchpoint, which the uncut page shares with the maturity window's read.
     assert len(cut) <= len(plain) + 3
+
+
+def test_a_location_cut_shows_no_persona_tables_and_refuses_a_persona_with_it(
+    chain: dict[str, Any], client_for: Any, manager: Any
+) -> None:
+    persona = PersonaFactory()
+    client = client_for(manager)
+    located = client.get("/dashboard/", {"location": chain["konala"].pk})
+    assert located.context["data"].audience_cut is False
+    assert "are not broken down by persona or segment" in located.content.decode()
+    both = client.get("/dashboard/", {"location": chain["konala"].pk, "persona": persona.pk})
+    assert both.status_code == 400
+    assert "are not cut by persona or segment" in both.content.decode()

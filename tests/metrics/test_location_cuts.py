@@ -168,3 +168,19 @@ def test_the_scores_api_cuts_by_location_and_region(chain: dict[str, Any], clien
     response = client.get(url, {**base, "location": konala.pk, "region": chain["uusimaa"].pk})
     assert response.status_code == 400
     assert set(response.json()["fields"]) == {"region"}
+
+
+def test_a_located_view_has_no_persona_or_segment_cut(chain: dict[str, Any], client_for: Any, manager: Any) -> None:
+    konala = chain["stations"][0]
+    url = "/api/v1/metrics/scores/"
+    base = {"start": "2026-03-01", "end": "2026-04-30"}
+    client = client_for(manager)
+    for query, field in (
+        ({"location": konala.pk, "persona": 1}, "persona"),
+        ({"region": chain["uusimaa"].pk, "segment": 1}, "segment"),
+        ({"group_by": "location", "segment": 1}, "segment"),
+        ({"location": konala.pk, "group_by": "persona"}, "group_by"),
+    ):
+        response = client.get(url, {**base, **query})
+        assert response.status_code == 400, query
+        assert set(response.json()["fields"]) == {field}

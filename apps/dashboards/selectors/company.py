@@ -72,6 +72,8 @@ class CompanyDashboard:
     personas: list[CutRow]
     segments: list[CutRow]
     floor: int
+    # Figures by location are not kept per persona or segment: a located view shows no such cut.
+    audience_cut: bool = True
     # Touchpoints in view: with none, "every touchpoint has an owner" would be an empty truth.
     touchpoint_count: int = 0
 
@@ -111,14 +113,13 @@ def company_dashboard(
             unowned_by_path[item.path_id] = unowned_by_path.get(item.path_id, 0) + 1
     unowned = [item.touchpoint for item in overview.touchpoints if item.touchpoint.owner_id is None]
     since, until = period_bounds(period)
+    located = period.filters.located
     audience = MetricFilter(
         start=period.filters.start,
         end=period.filters.end,
         path_id=path_id,
         persona_id=period.filters.persona_id,
         segment_id=period.filters.segment_id,
-        location_id=period.filters.location_id,
-        region_id=period.filters.region_id,
     )
     return CompanyDashboard(
         period=period,
@@ -153,17 +154,22 @@ def company_dashboard(
             )
             for path in paths
         ],
-        personas=_cut_rows(
+        personas=[]
+        if located
+        else _cut_rows(
             scores=scores_by(filters=audience, dimension="persona"),
             items=choices.personas,
             none_label=_("No persona"),
             floor=floor,
         ),
-        segments=_cut_rows(
+        segments=[]
+        if located
+        else _cut_rows(
             scores=scores_by(filters=audience, dimension="segment"),
             items=choices.segments,
             none_label=_("No segment"),
             floor=floor,
         ),
         floor=floor,
+        audience_cut=not located,
     )

@@ -26,7 +26,7 @@ def rebuild_with_locations(apps: object, schema_editor: object) -> None:
 def drop_location_rows(apps: object, schema_editor: object) -> None:
     for table in ("metrics_dailyrollup", "metrics_periodrollup"):
         schema_editor.execute(
-            f"DELETE FROM {table} WHERE grain IN ('tpl', 'audl', 'stfl', 'loc', 'psl', 'empl')"  # noqa: S608
+            f"DELETE FROM {table} WHERE grain IN ('tpl', 'stfl', 'loc', 'empl')"  # noqa: S608
         )
 
 
@@ -65,13 +65,11 @@ class Migration(migrations.Migration):
                     ("aud", "Touchpoint, persona and segment"),
                     ("staff", "Touchpoint and employee"),
                     ("tpl", "Touchpoint and location"),
-                    ("audl", "Touchpoint, persona, segment and location"),
                     ("stfl", "Touchpoint, employee and location"),
                     ("co", "Whole company"),
                     ("ps", "Persona and segment"),
                     ("emp", "Employee"),
                     ("loc", "Location"),
-                    ("psl", "Persona, segment and location"),
                     ("empl", "Employee and location"),
                 ],
                 max_length=5,
@@ -86,13 +84,11 @@ class Migration(migrations.Migration):
                     ("aud", "Touchpoint, persona and segment"),
                     ("staff", "Touchpoint and employee"),
                     ("tpl", "Touchpoint and location"),
-                    ("audl", "Touchpoint, persona, segment and location"),
                     ("stfl", "Touchpoint, employee and location"),
                     ("co", "Whole company"),
                     ("ps", "Persona and segment"),
                     ("emp", "Employee"),
                     ("loc", "Location"),
-                    ("psl", "Persona, segment and location"),
                     ("empl", "Employee and location"),
                 ],
                 max_length=5,
