@@ -1,7 +1,7 @@
 """Company dashboard on the roll-ups versus straight from the raw answers, at growing sizes, in one run.
 
     DATABASE_URL=... python bench/dashboard_rollups.py [--sizes 10000,100000,1000000] [--repeat 15]
-        [--response-rate 100] [--explain] [--json PATH] [--smoke] [--keep]
+        [--response-rate 100] [--locations 50] [--explain] [--json PATH] [--smoke] [--keep]
 
 For each size, creates a throwaway company schema ("bench_rollups_<size>") with a map
 of 3 service paths and 25 touchpoints, 8 personas, 4 segments and 20 staff, and
@@ -26,6 +26,11 @@ answers (with their encounters and invitations) and one `metrics_refresh_dirty()
 --repeat times, deleted again afterwards. At the largest size it also measures what
 the dirty-mark triggers add to a bulk insert (the same batch with the triggers
 disabled, both inside rolled-back transactions).
+
+--locations N: a chain of N locations in five regions; every encounter happens at one of
+the up to three stations its employee works at. The same dashboard reads are then also timed cut by one
+location (and a region's total), on the roll-ups and from the raw answers joined to
+their encounters: "--sizes 1000000 --locations 50" is the chain size of issue 14.
 
 --smoke: 1,000 vs 10,000 answers, 5 rounds, no trigger test (well under a minute).
 --explain: EXPLAIN (ANALYZE, BUFFERS) of each read's roll-up statements at each size,
@@ -71,6 +76,7 @@ from apps.accounts.models import Role, Team, User  # noqa: E402
 from apps.customers.models import Segment  # noqa: E402
 from apps.demo.seeds.customers import FIRST_NAMES, LAST_NAMES  # noqa: E402
 from apps.journeys.models import ServicePath, Stage, Touchpoint  # noqa: E402
+from apps.locations.models import Location, Region  # noqa: E402
 from apps.metrics.formulas import Scores  # noqa: E402
 from apps.metrics.selectors import MetricFilter, scores_by, scores_series, scores_total  # noqa: E402
 from apps.metrics.services import metrics_recompute_full, metrics_refresh_dirty  # noqa: E402
@@ -147,6 +153,9 @@ class World:
     persona_pool: list[int]
     segment_pool: list[int]
     persona_id: int  # the persona the filtered read looks at
+    location_pool: list[int] = field(default_factory=list)  # the chain's stations; empty: no locations
+    location_id: int | None = None  # the location the cut reads look at
+    region_id: int | None = None  # the region the cut region read looks at
 
 
 @dataclass
@@ -161,6 +170,9 @@ class SizeResult:
     raw_ms: dict[str, float] = field(default_factory=dict)
     dashboard_rollup_ms: float = 0.0
     dashboard_raw_ms: float = 0.0
+    # The same dashboard reads cut by one location (with --locations).
+    cut_rollup_ms: float = 0.0
+    cut_raw_ms: float = 0.0
     insert_100_ms: float = 0.0
     refresh_ms: float = 0.0
     refresh_buckets: float = 0.0
@@ -170,7 +182,24 @@ class SizeResult:
 # --- seeding -----------------------------------------------------------------------------------
 
 
-def world_create() -> World:
+def _chain_create(*, locations: int) -> tuple[list[int], int | None, int | None]:
+    """`locations` stations in five regions; the station and the region the cut reads look at."""
+    if not locations:
+        return [], None, None
+    regions = [
+        Region.objects.create(name=name)
+        for name in ("Uusimaa", "Pirkanmaa", "Varsinais-Suomi", "Pohjois-Pohjanmaa", "Lappi")
+    ]
+    stations = [
+        Location.objects.create(
+            name=f"Asema {number + 1}", code=f"AS{number + 1}", region=regions[number % len(regions)]
+        )
+        for number in range(locations)
+    ]
+    return [station.pk for station in stations], stations[0].pk, regions[0].pk
+
+
+def world_create(*, locations: int = 0) -> World:
     """The map, the audience, the staff and the survey, written through the ORM (a few dozen rows)."""
     random = Random(25)
     teams = [Team.objects.create(name=name) for name in TEAMS]
@@ -208,8 +237,12 @@ def world_create() -> World:
         kind: Question.objects.create(survey=survey, position=position, type=kind, text_fi=kind, text_en=kind).pk
         for position, kind in enumerate((QuestionType.NPS, QuestionType.CSAT, QuestionType.CES), start=1)
     }
+    location_pool, location_id, region_id = _chain_create(locations=locations)
     # Busy touchpoints and quiet ones, a few very active employees, a dominant persona and segment.
     return World(
+        location_pool=location_pool,
+        location_id=location_id,
+        region_id=region_id,
         survey_id=survey.pk,
         questions=questions,
         touchpoint_pool=[tp.pk for tp in touchpoints for _ in range(random.randint(1, 12))],
@@ -260,7 +293,7 @@ _CHAINS_SQL = """
                random() AS r_day, random() AS r_when, random() AS r_tp, random() AS r_staff,
                random() AS r_customer, random() AS r_nps, random() AS r_csat, random() AS r_ces,
                random() AS r_skip, random() AS r_peak, random() AS r_end, random() AS r_outcome,
-               random() AS r_delay
+               random() AS r_delay, random() AS r_location
         FROM generate_series(1, %(total)s) g
     ), placed AS MATERIALIZED (
         SELECT d.*,
@@ -283,6 +316,10 @@ _CHAINS_SQL = """
         FROM scored s
     ), timed AS MATERIALIZED (
         SELECT a.answered, a.touchpoint_id, a.employee_id, c.id AS customer_id, c.language, a.occurred_at,
+               -- Each employee works at up to three neighbouring stations of the chain.
+               CASE WHEN cardinality(%(locations)s::bigint[]) > 0 THEN (%(locations)s::bigint[])[
+                   1 + (a.employee_id * 5 + floor(a.r_location * 3)::int) %% cardinality(%(locations)s::bigint[])
+               ] END AS location_id,
                a.nps, a.csat, a.ces,
                CASE WHEN a.r_outcome < 0.85 THEN 'resolved' WHEN a.r_outcome < 0.95 THEN 'unresolved'
                     ELSE 'escalated' END AS outcome,
@@ -311,9 +348,10 @@ _INSERTS_SQL = {
     "encounters_encounter": """
         INSERT INTO encounters_encounter (
             id, created_at, updated_at, occurred_at, outcome, peak_feeling, end_feeling, note,
-            raised_to_management, survey_agreed, source, external_id, customer_id, logged_by_id, touchpoint_id)
+            raised_to_management, survey_agreed, source, external_id, customer_id, logged_by_id, touchpoint_id,
+            location_id)
         SELECT encounter_id, occurred_at, occurred_at, occurred_at, outcome, peak_feeling, end_feeling, '',
-               raised, TRUE, 'frontline', '', customer_id, employee_id, touchpoint_id
+               raised, TRUE, 'frontline', '', customer_id, employee_id, touchpoint_id, location_id
         FROM bench_chain ORDER BY encounter_id
     """,
     "surveys_invitation": """
@@ -415,6 +453,7 @@ def chains_insert(
                 "total": answered + unanswered,
                 "touchpoints": world.touchpoint_pool,
                 "staff": world.staff_pool,
+                "locations": world.location_pool,
                 "customers": _scalar("SELECT count(*) FROM bench_customer"),
                 "first_day": today - dt.timedelta(days=DAYS),
                 "day_from": days[0] if days else 0,
@@ -545,6 +584,31 @@ class Read:
     raw: Callable[[], dict[Any, Scores]]
 
 
+_RAW_ANSWERS = "FROM surveys_response s JOIN surveys_answer a ON a.response_id = s.id"
+_RAW_LOCATED = {
+    # An answer's location is its encounter's: the raw baseline joins the encounter, as the roll-up does.
+    "location": (
+        f"{_RAW_ANSWERS} JOIN encounters_encounter e ON e.id = s.encounter_id",
+        "WHERE e.location_id = %(location)s AND ",
+    ),
+    "region": (
+        f"{_RAW_ANSWERS} JOIN encounters_encounter e ON e.id = s.encounter_id"
+        " JOIN locations_location l ON l.id = e.location_id",
+        "WHERE l.region_id = %(region)s AND ",
+    ),
+}
+
+
+def _raw_sql(kind: str, filters: MetricFilter) -> str:
+    """The raw baseline of a read, narrowed to the filter's location or region (the bench's regions are flat)."""
+    sql = RAW_SQL[kind]
+    cut = "location" if filters.location_id else "region" if filters.region_id else None
+    if cut is None:
+        return sql
+    joined, where = _RAW_LOCATED[cut]
+    return sql.replace(_RAW_ANSWERS, joined).replace("WHERE ", where)
+
+
 def _raw(kind: str, filters: MetricFilter) -> Callable[[], dict[Any, Scores]]:
     zone = ZoneInfo(TIME_ZONE)
     params = {
@@ -552,21 +616,49 @@ def _raw(kind: str, filters: MetricFilter) -> Callable[[], dict[Any, Scores]]:
         "end": dt.datetime.combine(filters.end + dt.timedelta(days=1), dt.time.min, tzinfo=zone),
         "tz": TIME_ZONE,
         "persona": filters.persona_id,
+        "location": filters.location_id,
+        "region": filters.region_id,
     }
+    sql = _raw_sql(kind, filters)
 
     def run() -> dict[Any, Scores]:
         with connection.cursor() as cursor:
-            cursor.execute(RAW_SQL[kind], params)
+            cursor.execute(sql, params)
             names = [column.name for column in cursor.description]
             return {row[0]: Scores.from_mapping(dict(zip(names, row, strict=True))) for row in cursor.fetchall()}
 
     return run
 
 
+CUT = "@ location: "  # the label prefix of the reads cut by a location
+
+
 def reads_build(*, world: World) -> list[Read]:
+    reads = _dashboard_reads(world=world, location_id=None)
+    if world.location_pool:
+        # A located view has no persona or segment cut (the roll-ups do not keep one per location).
+        reads += [
+            replace(read, label=CUT + read.label)
+            for read in _dashboard_reads(world=world, location_id=world.location_id)
+            if "persona" not in read.label and "segment" not in read.label
+        ]
+        today = timezone.now().astimezone(ZoneInfo(TIME_ZONE)).date()
+        region = MetricFilter(start=today - dt.timedelta(days=WINDOW_DAYS - 1), end=today, region_id=world.region_id)
+        reads.append(
+            Read(
+                CUT + "region total, 90 days",
+                region,
+                lambda: {None: scores_total(filters=region)},
+                _raw("total", region),
+            )
+        )
+    return reads
+
+
+def _dashboard_reads(*, world: World, location_id: int | None) -> list[Read]:
     today = timezone.now().astimezone(ZoneInfo(TIME_ZONE)).date()
-    window = MetricFilter(start=today - dt.timedelta(days=WINDOW_DAYS - 1), end=today)
-    year = MetricFilter(start=today - dt.timedelta(days=DAYS - 1), end=today)
+    window = MetricFilter(start=today - dt.timedelta(days=WINDOW_DAYS - 1), end=today, location_id=location_id)
+    year = MetricFilter(start=today - dt.timedelta(days=DAYS - 1), end=today, location_id=location_id)
     persona = replace(window, persona_id=world.persona_id)
     return [
         Read("total, 90 days", window, lambda: {None: scores_total(filters=window)}, _raw("total", window)),
@@ -644,12 +736,13 @@ def reads_time(companies: list["Company"], *, repeat: int) -> None:
                 mine = samples[company.result.answers]
                 # The raw reads (seconds each at a million answers) in the first RAW_ROUNDS rounds only.
                 for kind in ("rollup", "raw") if round_number < RAW_ROUNDS else ("rollup",):
-                    passed = 0.0
+                    passed = {False: 0.0, True: 0.0}
                     for read in company.reads:
                         spent = _ms(getattr(read, kind))
                         mine[kind][read.label].append(spent)
-                        passed += spent
-                    mine["passes"][kind].append(passed)
+                        passed[read.label.startswith(CUT)] += spent
+                    mine["passes"][kind].append(passed[False])
+                    mine["passes"]["cut_" + kind].append(passed[True])
     for company in companies:
         mine = samples[company.result.answers]
         result = company.result
@@ -657,6 +750,8 @@ def reads_time(companies: list["Company"], *, repeat: int) -> None:
         result.raw_ms = {label: statistics.median(values) for label, values in mine["raw"].items()}
         result.dashboard_rollup_ms = statistics.median(mine["passes"]["rollup"])
         result.dashboard_raw_ms = statistics.median(mine["passes"]["raw"])
+        result.cut_rollup_ms = statistics.median(mine["passes"]["cut_rollup"])
+        result.cut_raw_ms = statistics.median(mine["passes"]["cut_raw"])
 
 
 def reads_explain(reads: list[Read], *, out: list[str]) -> dict[str, dict[str, float]]:
@@ -786,7 +881,7 @@ def company_prepare(*, size: int, args: argparse.Namespace, random: Random) -> C
     tenant = Tenant(schema_name=f"{SCHEMA}_{size}", name=f"Roll-up benchmark {size:,}", time_zone=TIME_ZONE)
     tenant.save()
     with tenant_context(tenant):
-        world = world_create()
+        world = world_create(locations=args.locations)
         started = time.perf_counter()
         seed_to(size=size, response_rate=args.response_rate / 100, world=world, random=random)
         result.seed_seconds = time.perf_counter() - started
@@ -827,7 +922,7 @@ def _growth(first: float, last: float) -> str:
 
 def report(results: list[SizeResult], triggers: dict[str, Any] | None, args: argparse.Namespace) -> None:
     print(
-        f"\nCompany dashboard ({len(results[0].rollup_ms)} reads), median of {args.repeat}, sizes timed in turn; "
+        f"\nCompany dashboard ({_plain_reads(results[0])} reads), median of {args.repeat}, sizes timed in turn; "
         f"response rate {args.response_rate:g} %; {os.cpu_count()} cores"
     )
     header = (
@@ -853,6 +948,14 @@ def report(results: list[SizeResult], triggers: dict[str, Any] | None, args: arg
             f"{_growth(first.dashboard_raw_ms, last.dashboard_raw_ms):>10} {'':>12} "
             f"{_growth(first.refresh_ms, last.refresh_ms):>12}   ({first.answers:,} -> {last.answers:,})"
         )
+    if any(result.cut_rollup_ms for result in results):
+        print(f"\nThe same reads cut by one of {args.locations} locations (and a region's total), median ms:")
+        for result in results:
+            print(
+                f"{result.answers:>11,}  roll-ups {result.cut_rollup_ms:>7.1f} ms  raw {result.cut_raw_ms:>9.1f} ms  "
+                f"raw/roll-up {result.cut_raw_ms / result.cut_rollup_ms:>6.1f}x  "
+                f"(uncut: roll-ups {result.dashboard_rollup_ms:.1f} ms)"
+            )
     print("\nPer read, median ms (roll-ups / raw):")
     labels = list(results[0].rollup_ms)
     for label in labels:
@@ -877,6 +980,10 @@ def report(results: list[SizeResult], triggers: dict[str, Any] | None, args: arg
         )
 
 
+def _plain_reads(result: SizeResult) -> int:
+    return sum(1 for label in result.rollup_ms if not label.startswith(CUT))
+
+
 def figures_build(results: list[SizeResult]) -> list[dict[str, Any]]:
     """The figures of the shared benchmark table: the growth bar first, then each size's own."""
     figures = []
@@ -893,7 +1000,7 @@ def figures_build(results: list[SizeResult]) -> list[dict[str, Any]]:
                 "ratio": ratio,
                 "bar": f"<= {GROWTH_BAR}x",
                 "passed": ratio <= GROWTH_BAR,
-                "note": f"{len(last.rollup_ms)} reads of the company dashboard on the roll-ups, medians, "
+                "note": f"{_plain_reads(last)} reads of the company dashboard on the roll-ups, medians, "
                 "the sizes timed in turn",
             }
         )
@@ -912,6 +1019,20 @@ def figures_build(results: list[SizeResult]) -> list[dict[str, Any]]:
                 f"{result.rollup_rows:,} roll-up rows, full recompute {result.recompute_seconds:.1f} s",
             }
         )
+        if result.cut_rollup_ms:
+            figures.append(
+                {
+                    "name": f"dashboard reads cut by a location on roll-ups at {_short(result.answers)} answers",
+                    "value": result.cut_rollup_ms,
+                    "unit": "ms",
+                    "baseline": result.cut_raw_ms,
+                    "baseline_name": "the same counts from the raw answers and their encounters",
+                    "ratio": result.cut_rollup_ms / result.cut_raw_ms,
+                    "bar": "",
+                    "passed": None,
+                    "note": f"uncut {result.dashboard_rollup_ms:.1f} ms; with a region's total",
+                }
+            )
         figures.append(
             {
                 "name": f"roll-up refresh after {INCREMENT} answers at {_short(result.answers)}",
@@ -944,6 +1065,9 @@ def main() -> None:
         default=100,
         help="percent of delivered invitations answered; below 100 adds unanswered invitations (default 100)",
     )
+    parser.add_argument(
+        "--locations", type=int, default=0, help="a chain of N locations; also times the reads cut by one (e.g. 50)"
+    )
     parser.add_argument("--smoke", action="store_true", help="1,000 vs 10,000 answers, 5 rounds, no trigger test")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the roll-up reads at each size")
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON to PATH")
@@ -952,7 +1076,7 @@ def main() -> None:
     if args.smoke:
         args.sizes, args.repeat = "1000,10000", min(args.repeat, 5)
     sizes = sorted({int(size.replace("_", "")) for size in args.sizes.split(",")})
-    if sizes[0] < 1 or not 0 < args.response_rate <= 100 or args.repeat < 1:
+    if sizes[0] < 1 or not 0 < args.response_rate <= 100 or args.repeat < 1 or args.locations < 0:
         parser.error("sizes and --repeat must be positive, --response-rate in (0, 100]")
 
     _drop_stale()

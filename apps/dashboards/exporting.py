@@ -31,6 +31,7 @@ from apps.dashboards.selectors import (
     TouchpointDashboard,
 )
 from apps.dashboards.selectors.common import too_few
+from apps.dashboards.selectors.locations import LeagueTable, LocationDashboard
 from apps.maturity.rules import Level
 from apps.metrics.formulas import Scores
 
@@ -280,6 +281,76 @@ def perception_rows(gap: PerceptionGap) -> list[list[Any]]:
     rows = [header, row(_("Total"), gap.total)]
     rows.extend(row(_("Touchpoint"), item) for item in gap.touchpoints)
     rows.extend(row(_("Team"), item) for item in gap.teams)
+    return rows
+
+
+def location_rows(dashboard: LocationDashboard) -> list[list[Any]]:
+    filters = dashboard.period.filters
+    start, end = filters.start, filters.end
+    floor = dashboard.floor
+    rows = [score_header()]
+    rows.append(
+        score_row(
+            section=_("Total"), name=dashboard.location.name, start=start, end=end, scores=dashboard.total, floor=floor
+        )
+    )
+    rows.extend(
+        _series_rows(series=dashboard.series, start=start, end=end, interval=dashboard.period.interval, floor=floor)
+    )
+    for section, items in ((_("Touchpoint"), dashboard.touchpoints), (_("Employee"), dashboard.staff)):
+        for item in items:
+            rows.append(
+                score_row(section=section, name=item.name, start=start, end=end, scores=item.scores, floor=floor)
+            )
+    return rows
+
+
+def league_rows(table: LeagueTable) -> list[list[Any]]:
+    """Ranked rows with their rank ranges, then the rows with too few answers (no rank, no figure)."""
+    filters = table.period.filters
+    header = [
+        _("Rank"),
+        _("Best possible rank"),
+        _("Worst possible rank"),
+        _("Name"),
+        pgettext("first day of a period", "From"),
+        pgettext("last day of a period", "To"),
+        _("NPS"),
+        _("NPS 95% margin"),
+        _("NPS answers"),
+        _("Answers needed"),
+    ]
+    rows: list[list[Any]] = [header]
+    for row in table.league.ranked:
+        rows.append(
+            [
+                row.place,
+                row.best_rank,
+                row.worst_rank,
+                row.name,
+                filters.start.isoformat(),
+                filters.end.isoformat(),
+                row.nps,
+                row.margin,
+                row.answers,
+                table.league.min_answers,
+            ]
+        )
+    for row in table.league.small:
+        rows.append(
+            [
+                None,
+                None,
+                None,
+                row.name,
+                filters.start.isoformat(),
+                filters.end.isoformat(),
+                None,
+                None,
+                row.answers,
+                table.league.min_answers,
+            ]
+        )
     return rows
 
 

@@ -1,4 +1,4 @@
-"""The dashboard filters: a period, and optionally a path, a persona and a segment (GET)."""
+"""The dashboard filters: a period, and optionally a path, a persona, a segment and a location or a region (GET)."""
 
 import datetime as dt
 from typing import Any
@@ -19,7 +19,7 @@ PERIOD_CHOICES = [
     ("year", _("This year")),
     ("custom", _("Custom dates")),
 ]
-FILTER_FIELDS = ("period", "start", "end", "path", "persona", "segment")
+FILTER_FIELDS = ("period", "start", "end", "path", "persona", "segment", "location", "region")
 
 
 class DateInput(forms.DateInput):
@@ -80,9 +80,17 @@ class DashboardFilterForm(forms.Form):
     path = ListedChoiceField(label=_("Service path"), required=False, empty_label=_("All"))
     persona = ListedChoiceField(label=_("Buyer persona"), required=False, empty_label=_("All"))
     segment = ListedChoiceField(label=_("Segment"), required=False, empty_label=_("All"))
+    location = ListedChoiceField(label=_("Location"), required=False, empty_label=_("All"))
+    region = ListedChoiceField(label=_("Region"), required=False, empty_label=_("All"))
 
     def __init__(
-        self, data: QueryDict | None = None, *, today: dt.date, choices: FilterChoices, show_path: bool = True
+        self,
+        data: QueryDict | None = None,
+        *,
+        today: dt.date,
+        choices: FilterChoices,
+        show_path: bool = True,
+        show_places: bool = True,
     ) -> None:
         data = data if data is not None else QueryDict()
         # An untouched form (no period in the URL) is the default view, not an error.
@@ -94,11 +102,25 @@ class DashboardFilterForm(forms.Form):
         self.fields["path"].items = choices.paths
         self.fields["persona"].items = choices.active_personas
         self.fields["segment"].items = choices.segments
+        self.fields["location"].items = choices.locations
+        self.fields["region"].items = choices.regions
         if not show_path:
             del self.fields["path"]
+        # A company without locations is not asked about them.
+        if not choices.locations or not show_places:
+            del self.fields["location"]
+        if not choices.regions or not show_places:
+            del self.fields["region"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data.get("location") and data.get("region"):
+            self.add_error("region", _("Choose a location or a region, not both."))
+        if (data.get("location") or data.get("region")) and (data.get("persona") or data.get("segment")):
+            self.add_error(
+                "persona" if data.get("persona") else "segment",
+                _("Figures by location or region are not cut by persona or segment. Choose one or the other."),
+            )
         if data.get("period") != "custom":
             return data
         start, end = data.get("start"), data.get("end")
@@ -125,6 +147,7 @@ class DashboardFilterForm(forms.Form):
         start, end = self._dates(data.get("period") or DEFAULT_PERIOD) if valid else self._dates(DEFAULT_PERIOD)
         path = data.get("path")
         persona, segment = data.get("persona"), data.get("segment")
+        location, region = data.get("location"), data.get("region")
         filters = MetricFilter(
             start=start,
             end=end,
@@ -132,6 +155,8 @@ class DashboardFilterForm(forms.Form):
             touchpoint_id=touchpoint_id,
             persona_id=persona.pk if persona else None,
             segment_id=segment.pk if segment else None,
+            location_id=location.pk if location else None,
+            region_id=region.pk if region else None,
         )
         return period_of(filters=filters)
 
@@ -161,4 +186,6 @@ class DashboardFilterForm(forms.Form):
         if not self.is_valid():
             return True
         data = self.cleaned_data
-        return data.get("period") != DEFAULT_PERIOD or any(data.get(name) for name in ("path", "persona", "segment"))
+        return data.get("period") != DEFAULT_PERIOD or any(
+            data.get(name) for name in ("path", "persona", "segment", "location", "region")
+        )

@@ -9,4 +9,6 @@ urlpatterns = [
     path("paths/<int:path_id>/", views.PathDashboardView.as_view(), name="path"),
     path("touchpoints/<int:touchpoint_id>/", views.TouchpointDashboardView.as_view(), name="touchpoint"),
     path("perception/", views.PerceptionGapView.as_view(), name="perception"),
+    path("league/", views.LeagueTableView.as_view(), name="league"),
+    path("locations/<int:location_id>/", views.LocationDashboardView.as_view(), name="location"),
 ]

@@ -18,7 +18,9 @@ from apps.dashboards.forms import DashboardFilterForm
 from apps.dashboards.periods import Period
 from apps.dashboards.selectors import company_dashboard, path_dashboard, perception_gap, touchpoint_dashboard
 from apps.dashboards.selectors.choices import FilterChoices, filter_choices
+from apps.dashboards.selectors.locations import LEAGUES, league_table, location_dashboard
 from apps.journeys.selectors import path_get, touchpoint_get
+from apps.locations.selectors import location_get
 from apps.tenants.selectors import company_today
 
 
@@ -29,6 +31,7 @@ class DashboardView(CapabilityRequiredMixin, View):
     template_name = ""
     export_name = ""
     show_path_filter = True
+    show_place_filter = True
 
     def target(self, **kwargs: Any) -> dict[str, Any]:
         """The path or touchpoint the URL names (404 when it is not this company's)."""
@@ -43,6 +46,12 @@ class DashboardView(CapabilityRequiredMixin, View):
     def rows(self, data: Any) -> list[list[Any]]:
         raise NotImplementedError
 
+    def extra_context(self, request: HttpRequest) -> dict[str, Any]:
+        return {}
+
+    def filters_left_out(self) -> tuple[str, ...]:
+        return ()
+
     @replica_reads()
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         # A page of reads: a read that several parts of it need runs once (apps/core/request_memo.py).
@@ -53,13 +62,22 @@ class DashboardView(CapabilityRequiredMixin, View):
         today = company_today()
         target = self.target(**kwargs)
         choices = filter_choices()
-        form = DashboardFilterForm(request.GET, today=today, choices=choices, show_path=self.show_path_filter)
+        form = DashboardFilterForm(
+            request.GET,
+            today=today,
+            choices=choices,
+            show_path=self.show_path_filter,
+            show_places=self.show_place_filter,
+        )
+        for name in self.filters_left_out():
+            form.fields.pop(name, None)
         period = self.period_for(form, **target)
         exporting_csv = request.GET.get("export") == "csv"
         if exporting_csv and not form.is_valid():
             errors = "\n".join(f"{field}: {' '.join(messages)}" for field, messages in form.errors.items())
             return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
         data = self.build(period=period, today=today, user=request.user, choices=choices, **target)
+        target = {**target, **self.extra_context(request)}
         if exporting_csv:
             return exporting.csv_response(
                 rows=self.rows(data),
@@ -147,3 +165,52 @@ class PerceptionGapView(DashboardView):
 
     def rows(self, data: Any) -> list[list[Any]]:
         return exporting.perception_rows(data)
+
+
+class LocationDashboardView(DashboardView):
+    """One location's figures; the location filters give way to the location the URL names."""
+
+    template_name = "dashboards/location.html"
+    export_name = "location"
+    show_place_filter = False
+
+    def filters_left_out(self) -> tuple[str, ...]:
+        # A location's figures are not kept per persona or segment (docs/league-tables.md).
+        return ("persona", "segment")
+
+    def target(self, **kwargs: Any) -> dict[str, Any]:
+        location = location_get(location_id=kwargs["location_id"])
+        if location is None:
+            raise Http404
+        return {"location": location}
+
+    def build(self, *, period: Period, today: dt.date, user: Any, choices: FilterChoices, **target: Any) -> Any:
+        return location_dashboard(location=target["location"], filters=period)
+
+    def rows(self, data: Any) -> list[list[Any]]:
+        return exporting.location_rows(data)
+
+
+class LeagueTableView(DashboardView):
+    """Locations or employees (`?of=employees`) ranked by NPS with intervals and rank ranges."""
+
+    template_name = "dashboards/league.html"
+    export_name = "league"
+
+    def _of(self) -> str:
+        of = self.request.GET.get("of", "locations")
+        return of if of in LEAGUES else "locations"
+
+    def filters_left_out(self) -> tuple[str, ...]:
+        # Per-employee figures are not cut by persona or segment (too few answers behind each), nor are the
+        # figures per location (not kept per persona or segment).
+        return ("persona", "segment")
+
+    def build(self, *, period: Period, today: dt.date, user: Any, choices: FilterChoices, **target: Any) -> Any:
+        return league_table(filters=period, of=self._of(), choices=choices)
+
+    def rows(self, data: Any) -> list[list[Any]]:
+        return exporting.league_rows(data)
+
+    def extra_context(self, request: HttpRequest) -> dict[str, Any]:
+        return {"of": self._of()}

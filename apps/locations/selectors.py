@@ -34,6 +34,16 @@ def region_descendant_ids(*, region_id: int) -> set[int]:
     return set(Region.objects.filter(pk__in=_region_subtree_ids(region_id)).values_list("pk", flat=True))
 
 
+def location_ids_under(*, region_id: int) -> set[int]:
+    """Every location (archived ones too) in `region_id` or in any region below it, in one query."""
+    return set(Location.objects.filter(region_id__in=_region_subtree_ids(region_id)).values_list("pk", flat=True))
+
+
+def location_region_ids() -> dict[int, int | None]:
+    """Each location's own region (none when it has no region), by location id."""
+    return dict(Location.objects.values_list("pk", "region_id"))
+
+
 def region_get(*, region_id: int) -> Region | None:
     return Region.objects.filter(pk=region_id).first()
 

@@ -16,6 +16,7 @@ from apps.core.access import CapabilityApiMixin
 from apps.core.db_routing import replica_reads
 from apps.customers.selectors import segment_list
 from apps.journeys.selectors import touchpoint_list
+from apps.locations.selectors import location_get, location_list, region_get, region_paths
 from apps.metrics.formulas import (
     CES_EASY_MIN,
     CSAT_SATISFIED_MIN,
@@ -42,6 +43,12 @@ class ScoresFilterSerializer(serializers.Serializer):
     touchpoint = serializers.IntegerField(required=False, min_value=1, help_text="Touchpoint id.")
     persona = serializers.IntegerField(required=False, min_value=1, help_text="Buyer persona id.")
     segment = serializers.IntegerField(required=False, min_value=1, help_text="Customer segment id.")
+    location = serializers.IntegerField(
+        required=False, min_value=1, help_text="Location id: answers to encounters at that location."
+    )
+    region = serializers.IntegerField(
+        required=False, min_value=1, help_text="Region id: answers at any location in it or in a region below it."
+    )
     group_by = serializers.ChoiceField(
         choices=DIMENSIONS, required=False, help_text="One row per touchpoint, stage, path, ... with data."
     )
@@ -61,6 +68,17 @@ class ScoresFilterSerializer(serializers.Serializer):
         if audience and attrs.get("group_by") in ("employee", "team"):
             message = _("Scores per employee or team cannot be narrowed by persona or segment.")
             raise serializers.ValidationError({"group_by": [message]})
+        located = attrs.get("location") or attrs.get("region") or attrs.get("group_by") in ("location", "region")
+        if audience and located:
+            message = _("Scores by location or region cannot be narrowed or cut by persona or segment.")
+            field = "persona" if attrs.get("persona") else "segment" if attrs.get("segment") else "group_by"
+            raise serializers.ValidationError({field: [message]})
+        if attrs.get("location") and attrs.get("region"):
+            raise serializers.ValidationError({"region": [_("Choose a location or a region, not both.")]})
+        if attrs.get("location") and location_get(location_id=attrs["location"]) is None:
+            raise serializers.ValidationError({"location": [_("No such location.")]})
+        if attrs.get("region") and region_get(region_id=attrs["region"]) is None:
+            raise serializers.ValidationError({"region": [_("No such region.")]})
         return {**attrs, "start": start, "end": end}
 
 
@@ -137,6 +155,10 @@ def _dimension_names(dimension: str) -> dict[int | None, str]:
         return {segment.pk: segment.name for segment in segment_list()}
     if dimension == "team":
         return {team.pk: team.name for team in team_list()}
+    if dimension == "location":
+        return {location.pk: location.name for location in location_list(include_archived=True)}
+    if dimension == "region":
+        return region_paths()
     return {user.pk: user.get_full_name() for user in user_list()}
 
 
@@ -149,6 +171,8 @@ def _unnamed(dimension: str) -> str:
         "segment": _("No segment"),
         "employee": _("Not logged by staff"),
         "team": _("No team"),
+        "location": _("No location"),
+        "region": _("No region"),
     }[dimension]
 
 
@@ -171,6 +195,8 @@ class ScoresApi(CapabilityApiMixin, APIView):
             touchpoint_id=data.get("touchpoint"),
             persona_id=data.get("persona"),
             segment_id=data.get("segment"),
+            location_id=data.get("location"),
+            region_id=data.get("region"),
         )
         group_by, interval = data.get("group_by"), data.get("interval")
         names = _dimension_names(group_by) if group_by else {}

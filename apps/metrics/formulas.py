@@ -20,6 +20,7 @@ from typing import Any
 
 NPS_SMALL_SAMPLE = 30
 _Z_95 = 1.96
+NPS_Z_95 = _Z_95  # the 95 % interval of the NPS (league.py compares intervals with it)
 
 # Where an answer falls on its scale (DOMAIN.md): NPS 0-10, CSAT 1-5, CES 1-7.
 NPS_PROMOTER_MIN = 9  # 9-10 promote

@@ -10,7 +10,10 @@ same buckets summed over whole ISO weeks and calendar months, so that a 90-day v
 reads about a dozen periods instead of ninety days. The grains without a touchpoint
 (the company, persona and segment, employee) are sums of the touchpoint grains, for
 views that are not narrowed to a place: they read one row per period instead of one
-per touchpoint.
+per touchpoint. The touchpoint and employee grains have twins that are also broken
+down by location, read by the views cut by a location or a region; the plain grains
+stay as they were, so a view of the whole company reads no more rows than before.
+Persona and segment are not kept per location (see docs/league-tables.md).
 
 The dimension columns are plain integers, not foreign keys: the table is derived
 data, rebuilt from the source rows (see `rollup.py`), and must never hold up the
@@ -28,10 +31,16 @@ class Grain(models.TextChoices):
     TOUCHPOINT = "tp", _("Touchpoint")
     AUDIENCE = "aud", _("Touchpoint, persona and segment")
     STAFF = "staff", _("Touchpoint and employee")
+    # Touchpoint and employee again, also by the location of the answer's encounter (rollup.py). Not
+    # persona and segment: that product with the locations would keep about a row per answer.
+    TOUCHPOINT_LOCATION = "tpl", _("Touchpoint and location")
+    STAFF_LOCATION = "stfl", _("Touchpoint, employee and location")
     # Sums of the grains above over every touchpoint (rollup.py, DERIVED_GRAINS).
     COMPANY = "co", _("Whole company")
     PERSONA_SEGMENT = "ps", _("Persona and segment")
     EMPLOYEE = "emp", _("Employee")
+    LOCATION = "loc", _("Location")
+    EMPLOYEE_LOCATION = "empl", _("Employee and location")
 
 
 class Span(models.TextChoices):
@@ -50,6 +59,10 @@ class RollupBucket(models.Model):
     persona_id = models.IntegerField(null=True)
     segment_id = models.IntegerField(null=True)
     employee_id = models.IntegerField(null=True)
+    # The location of the encounter an answer follows (null: none, or not a location grain). Only the
+    # location is kept: a region is resolved when a view is read, so moving a location to another
+    # region needs no recompute.
+    location_id = models.IntegerField(null=True)
 
     # Encounters, on the day they happened; the staff's reading of the customer's feeling.
     encounters = models.IntegerField(default=0)
@@ -93,7 +106,7 @@ class DailyRollup(RollupBucket):
         verbose_name_plural = _("daily roll-ups")
         constraints = [
             models.UniqueConstraint(
-                fields=["grain", "day", "touchpoint_id", "persona_id", "segment_id", "employee_id"],
+                fields=["grain", "day", "touchpoint_id", "persona_id", "segment_id", "employee_id", "location_id"],
                 name="rollup_bucket_unique",
                 nulls_distinct=False,
             )
@@ -120,7 +133,16 @@ class PeriodRollup(RollupBucket):
         constraints = [
             # Also the index of the reads: grain, span and the periods' first days.
             models.UniqueConstraint(
-                fields=["grain", "span", "day", "touchpoint_id", "persona_id", "segment_id", "employee_id"],
+                fields=[
+                    "grain",
+                    "span",
+                    "day",
+                    "touchpoint_id",
+                    "persona_id",
+                    "segment_id",
+                    "employee_id",
+                    "location_id",
+                ],
                 name="period_rollup_bucket_unique",
                 nulls_distinct=False,
             )

@@ -10,7 +10,10 @@ Attribution: an encounter counts on the local day it happened, an invitation on
 the day it was delivered (its answered flag follows that cohort, so the response
 rate is answered / delivered of the same invitations), a response on the day it
 was submitted. Only invited responses count: answers at the point of service (QR,
-kiosk) are open to anyone and are shown apart, by apps/pos. Persona and segment are the customer's current ones.
+kiosk) are open to anyone and are shown apart, by apps/pos. Persona and segment are the
+customer's current ones; the location is the one of the encounter an invitation or a
+response follows (none without one), read through the encounter and never copied, so a
+corrected location is a dirty mark on the encounter like any other edit.
 
 Everything else is summed from those daily rows, never from the source rows, by
 statements both paths share as well: the grains without a touchpoint for a day
@@ -84,7 +87,7 @@ _GAP = _number(PERCEPTION_GAP_MIN)
 # types through _word); every value is a query parameter.
 _FACTS = f"""
     SELECT (e.occurred_at AT TIME ZONE %(tz)s)::date AS day, e.touchpoint_id, c.persona_id, c.segment_id,
-           e.logged_by_id AS employee_id,
+           e.logged_by_id AS employee_id, e.location_id,
            1 AS encounters, e.raised_to_management::int AS encounters_raised,
            (e.peak_feeling IS NOT NULL)::int AS peak_feel_n, COALESCE(e.peak_feeling, 0) AS peak_feel_sum,
            (e.end_feeling IS NOT NULL)::int AS end_feel_n, COALESCE(e.end_feeling, 0) AS end_feel_sum,
@@ -93,12 +96,14 @@ _FACTS = f"""
     WHERE {{encounter_filter}}
   UNION ALL
     SELECT (i.sent_at AT TIME ZONE %(tz)s)::date, i.touchpoint_id, c.persona_id, c.segment_id, e.logged_by_id,
+           e.location_id,
            {_ZEROS_ENCOUNTER}, 1, (i.answered_at IS NOT NULL)::int, {_ZEROS_AFTER_INVITATION}
     FROM surveys_invitation i JOIN customers_customer c ON c.id = i.customer_id
          LEFT JOIN encounters_encounter e ON e.id = i.encounter_id
     WHERE i.sent_at IS NOT NULL AND i.status IN ({_SENT}, {_ANSWERED}) AND {{invitation_filter}}
   UNION ALL
     SELECT (s.submitted_at AT TIME ZONE %(tz)s)::date, s.touchpoint_id, c.persona_id, c.segment_id, e.logged_by_id,
+           e.location_id,
            {_ZEROS_ENCOUNTER}, 0, 0, 1,
            a.nps_n, a.nps_promoters, a.nps_detractors, a.csat_n, a.csat_satisfied, a.ces_n, a.ces_sum, a.ces_easy,
            (f.feel IS NOT NULL)::int, COALESCE(f.feel, 0),
@@ -134,17 +139,27 @@ _FACTS = f"""
 _COLUMNS = ", ".join(SCORE_FIELDS)
 _SUMS = ", ".join(f"sum({measure})" for measure in SCORE_FIELDS)
 
-# GROUPING(persona_id, segment_id, employee_id) is a bit mask of the columns left out of a set.
+# Each grain read from the source rows, by its GROUPING(persona_id, segment_id, employee_id, location_id):
+# a bit mask of the columns left out of its set (8 persona, 4 segment, 2 employee, 1 location).
+_SOURCE_GRAINS = {
+    15: ("tp", "touchpoint_id"),
+    3: ("aud", "touchpoint_id, persona_id, segment_id"),
+    13: ("staff", "touchpoint_id, employee_id"),
+    14: ("tpl", "touchpoint_id, location_id"),
+    12: ("stfl", "touchpoint_id, employee_id, location_id"),
+}
+_GRAIN_OF_SET = " ".join(f"WHEN {mask} THEN '{grain}'" for mask, (grain, _kept) in _SOURCE_GRAINS.items())
+_SETS = ", ".join(f"(day, {kept})" for _grain, kept in _SOURCE_GRAINS.values())
+
 _INSERT = f"""
-    INSERT INTO metrics_dailyrollup (day, grain, touchpoint_id, persona_id, segment_id, employee_id, {_COLUMNS})
+    INSERT INTO metrics_dailyrollup
+        (day, grain, touchpoint_id, persona_id, segment_id, employee_id, location_id, {_COLUMNS})
     SELECT day,
-           CASE GROUPING(persona_id, segment_id, employee_id) WHEN 7 THEN 'tp' WHEN 1 THEN 'aud' ELSE 'staff' END,
+           CASE GROUPING(persona_id, segment_id, employee_id, location_id) {_GRAIN_OF_SET} END,
            touchpoint_id,
-           persona_id, segment_id, employee_id, {_SUMS}
+           persona_id, segment_id, employee_id, location_id, {_SUMS}
     FROM ({_FACTS}) facts
-    GROUP BY GROUPING SETS (
-        (day, touchpoint_id), (day, touchpoint_id, persona_id, segment_id), (day, touchpoint_id, employee_id)
-    )
+    GROUP BY GROUPING SETS ({_SETS})
 """  # noqa: S608
 
 _IN_BUCKETS = "({column} = ANY(%(touchpoints)s) OR (%(with_null)s AND {column} IS NULL))"
@@ -164,9 +179,11 @@ DERIVED_GRAINS: dict[str, tuple[str, tuple[str, ...]]] = {
     "co": ("tp", ()),
     "ps": ("aud", ("persona_id", "segment_id")),
     "emp": ("staff", ("employee_id",)),
+    "loc": ("tpl", ("location_id",)),
+    "empl": ("stfl", ("employee_id", "location_id")),
 }
 _DERIVED_NAMES = tuple(DERIVED_GRAINS)
-_DIMENSIONS = ("touchpoint_id", "persona_id", "segment_id", "employee_id")
+_DIMENSIONS = ("touchpoint_id", "persona_id", "segment_id", "employee_id", "location_id")
 
 
 def _derive_days_sql(*, day_filter: str) -> str:
@@ -195,7 +212,7 @@ def _derive_periods_sql(*, bucket_filter: str) -> str:
         SELECT %(span)s, {_PERIOD_START}, grain, {dimensions}, {_SUMS}
         FROM metrics_dailyrollup
         WHERE {bucket_filter}
-        GROUP BY 2, 3, 4, 5, 6, 7
+        GROUP BY 2, 3, 4, 5, 6, 7, 8
     """  # noqa: S608
 
 

@@ -10,7 +10,7 @@ days behind them.
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from django.db import connections, router
@@ -20,6 +20,7 @@ from apps.accounts.selectors import team_by_user_ids
 from apps.core.exceptions import DomainError
 from apps.core.request_memo import memoized_in_scope
 from apps.journeys.selectors import touchpoint_places
+from apps.locations.selectors import location_ids_under, location_region_ids
 from apps.metrics.formulas import SCORE_FIELDS, Scores
 from apps.metrics.models import DailyRollup, Grain
 from apps.metrics.periods import (
@@ -31,8 +32,18 @@ from apps.metrics.periods import (
     period_starts,
 )
 
-Dimension = Literal["touchpoint", "stage", "path", "persona", "segment", "employee", "team"]
-DIMENSIONS: tuple[str, ...] = ("touchpoint", "stage", "path", "persona", "segment", "employee", "team")
+Dimension = Literal["touchpoint", "stage", "path", "persona", "segment", "employee", "team", "location", "region"]
+DIMENSIONS: tuple[str, ...] = (
+    "touchpoint",
+    "stage",
+    "path",
+    "persona",
+    "segment",
+    "employee",
+    "team",
+    "location",
+    "region",
+)
 
 _COLUMN = {
     "touchpoint": "touchpoint_id",
@@ -42,6 +53,8 @@ _COLUMN = {
     "segment": "segment_id",
     "employee": "employee_id",
     "team": "employee_id",
+    "location": "location_id",
+    "region": "location_id",
 }
 
 
@@ -56,19 +69,19 @@ class MetricFilter:
     touchpoint_id: int | None = None
     persona_id: int | None = None
     segment_id: int | None = None
+    # Answers at one location, or at any location in a region or the regions below it.
+    location_id: int | None = None
+    region_id: int | None = None
 
     def shifted(self, *, days: int) -> "MetricFilter":
         """The same view moved in time (the previous period for a comparison)."""
         delta = dt.timedelta(days=days)
-        return MetricFilter(
-            start=self.start + delta,
-            end=self.end + delta,
-            path_id=self.path_id,
-            stage_id=self.stage_id,
-            touchpoint_id=self.touchpoint_id,
-            persona_id=self.persona_id,
-            segment_id=self.segment_id,
-        )
+        return replace(self, start=self.start + delta, end=self.end + delta)
+
+    @property
+    def located(self) -> bool:
+        """Whether the view is narrowed to a location or a region."""
+        return self.location_id is not None or self.region_id is not None
 
     @property
     def days(self) -> int:
@@ -133,11 +146,36 @@ def _grain(*, filters: MetricFilter, dimension: str | None) -> str:
         or filters.path_id is not None
         or dimension in ("touchpoint", "stage", "path")
     )
+    # Only a view that names locations reads the grains kept per location (more rows).
+    if filters.located or dimension in ("location", "region"):
+        if audience:
+            raise DomainError(
+                _("Scores by location or region cannot be narrowed or cut by persona or segment."),
+                code="invalid_filter",
+            )
+        if staff:
+            return Grain.STAFF_LOCATION if places else Grain.EMPLOYEE_LOCATION
+        return Grain.TOUCHPOINT_LOCATION if places else Grain.LOCATION
     if staff:
         return Grain.STAFF if places else Grain.EMPLOYEE
     if audience:
         return Grain.AUDIENCE if places else Grain.PERSONA_SEGMENT
     return Grain.TOUCHPOINT if places else Grain.COMPANY
+
+
+@memoized_in_scope
+def _region_location_ids(*, region_id: int) -> list[int]:
+    # Once per page: every read of a dashboard cut by a region needs the same list.
+    return sorted(location_ids_under(region_id=region_id))
+
+
+def _location_ids(filters: MetricFilter) -> list[int]:
+    """The locations a located view covers: the one named, or every location under the region (archived ones
+    too: their past answers still belong to the region)."""
+    if filters.location_id is not None:
+        return [filters.location_id]
+    assert filters.region_id is not None
+    return _region_location_ids(region_id=filters.region_id)
 
 
 _SELECT_SUMS = ", ".join(f"sum({field})" for field in SCORE_FIELDS)
@@ -172,6 +210,9 @@ def _read(*, filters: MetricFilter, dimension: str | None, pieces: list[_Piece],
     if filters.segment_id is not None:
         params["segment"] = filters.segment_id
         narrowing.append("segment_id = %(segment)s")
+    if filters.located:
+        params["locations"] = _location_ids(filters)
+        narrowing.append("location_id = ANY(%(locations)s)")
     key = _COLUMN[dimension] if dimension else "NULL::integer"
     ranges: list[list[dt.date]] = []  # adjoining days merged into one range
     starts: dict[str, list[dt.date]] = defaultdict(list)
@@ -221,6 +262,9 @@ def _key_mapper(dimension: str, keys: Iterable[int | None]) -> dict[int | None, 
         places = touchpoint_places()
         attribute = "stage_id" if dimension == "stage" else "path_id"
         return {key: getattr(places[key], attribute) if key in places else None for key in keys}
+    if dimension == "region":
+        regions = location_region_ids()
+        return {key: regions.get(key) if key is not None else None for key in keys}
     if dimension == "team":
         teams = team_by_user_ids(user_ids=[key for key in keys if key is not None])
         return {key: (teams[key].pk if teams.get(key) else None) if key is not None else None for key in keys}

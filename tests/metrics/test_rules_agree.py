@@ -175,4 +175,4 @@ def test_the_measure_columns_are_score_fields() -> None:
     decimals = {field.name for field in DailyRollup._meta.fields if field.get_internal_type() == "DecimalField"}
     assert decimals == DECIMAL_SCORE_FIELDS
     extra = {field.name for field in DailyRollup._meta.fields} - set(SCORE_FIELDS)
-    assert extra == {"id", "day", "grain", "touchpoint_id", "persona_id", "segment_id", "employee_id"}
+    assert extra == {"id", "day", "grain", "touchpoint_id", "persona_id", "segment_id", "employee_id", "location_id"}

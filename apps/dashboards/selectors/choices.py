@@ -1,14 +1,32 @@
-"""The paths, personas and segments a dashboard page offers as filters and names in its tables, in one query."""
+"""The paths, personas, segments, locations and regions a dashboard page offers as filters and names in its
+tables, in one query."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, IntegerField, Value
+from django.db.models import BooleanField, F, IntegerField, Q, Value
+from django.db.models.expressions import ExpressionWrapper
+from django.db.models.functions import Cast
 
 from apps.customers.models import Segment
 from apps.journeys.models import ServicePath
+from apps.locations.models import Location, Region
+from apps.locations.selectors import REGION_PATH_SEPARATOR
 from apps.personas.models import BuyerPersona
 
-_PATH, _PERSONA, _SEGMENT = 0, 1, 2
+_PATH, _PERSONA, _SEGMENT, _LOCATION, _REGION = 0, 1, 2, 3, 4
+
+
+@dataclass
+class Place:
+    """A location or a region as a filter offers it: `name` is a region's full path ("Uusimaa > Helsinki")."""
+
+    pk: int
+    name: str
+    parent_id: int | None = None  # a location's region, a region's parent
+    active: bool = True
+
+    def __str__(self) -> str:
+        return self.name
 
 
 @dataclass(frozen=True)
@@ -16,10 +34,31 @@ class FilterChoices:
     paths: list[ServicePath]  # in use, by name
     personas: list[BuyerPersona]  # archived ones too (old answers keep their persona), active first
     segments: list[Segment]
+    # Archived locations too (their past answers can still be looked at), in use first.
+    locations: list[Place] = field(default_factory=list)
+    # Depth first, each named by its full path.
+    regions: list[Place] = field(default_factory=list)
 
     @property
     def active_personas(self) -> list[BuyerPersona]:
         return [persona for persona in self.personas if persona.is_active]
+
+
+def _region_order(regions: list[Place]) -> list[Place]:
+    """Regions depth first (siblings by name, as read), each with its full path as its name."""
+    children: dict[int | None, list[Place]] = {}
+    for region in regions:
+        children.setdefault(region.parent_id, []).append(region)
+    ordered: list[Place] = []
+
+    def walk(parent_id: int | None, prefix: str) -> None:
+        for region in children.get(parent_id, []):
+            region.name = f"{prefix}{region.name}"
+            ordered.append(region)
+            walk(region.pk, f"{region.name}{REGION_PATH_SEPARATOR}")
+
+    walk(None, "")
+    return ordered
 
 
 def filter_choices() -> FilterChoices:
@@ -29,25 +68,42 @@ def filter_choices() -> FilterChoices:
         return Value(value, output_field=IntegerField())
 
     active = Value(True, output_field=BooleanField())
+    no_parent = Cast(Value(None), output_field=IntegerField())
     paths = (
         ServicePath.objects.filter(archived_at__isnull=True)
-        .annotate(active=active, kind=kind(_PATH))
-        .values_list("id", "name", "active", "kind")
+        .annotate(active=active, kind=kind(_PATH), above=no_parent)
+        .values_list("id", "name", "active", "kind", "above")
     )
-    personas = BuyerPersona.objects.annotate(kind=kind(_PERSONA)).values_list("id", "name", "is_active", "kind")
-    segments = Segment.objects.annotate(active=active, kind=kind(_SEGMENT)).values_list("id", "name", "active", "kind")
-    # Active personas first, then by name (as persona_list orders them), in the database's collation.
+    personas = BuyerPersona.objects.annotate(kind=kind(_PERSONA), above=no_parent).values_list(
+        "id", "name", "is_active", "kind", "above"
+    )
+    segments = Segment.objects.annotate(active=active, kind=kind(_SEGMENT), above=no_parent).values_list(
+        "id", "name", "active", "kind", "above"
+    )
+    locations = Location.objects.annotate(
+        active=ExpressionWrapper(Q(archived_at__isnull=True), output_field=BooleanField()),
+        kind=kind(_LOCATION),
+        above=Cast(F("region_id"), output_field=IntegerField()),
+    ).values_list("id", "name", "active", "kind", "above")
+    regions = Region.objects.annotate(
+        active=active, kind=kind(_REGION), above=Cast(F("parent_id"), output_field=IntegerField())
+    ).values_list("id", "name", "active", "kind", "above")
+    # Active personas and locations first, then by name (as persona_list orders them), in the database's collation.
     rows = list(
         paths.order_by()
-        .union(personas.order_by(), segments.order_by(), all=True)
+        .union(personas.order_by(), segments.order_by(), locations.order_by(), regions.order_by(), all=True)
         .order_by("kind", "-active", "name", "id")
     )
+
+    def of(row_kind: int) -> list[tuple[int, str, bool, int | None]]:
+        return [(pk, name, is_active, parent) for pk, name, is_active, kind_, parent in rows if kind_ == row_kind]
+
     return FilterChoices(
-        paths=[ServicePath(id=pk, name=name) for pk, name, _active, row_kind in rows if row_kind == _PATH],
-        personas=[
-            BuyerPersona(id=pk, name=name, is_active=is_active)
-            for pk, name, is_active, row_kind in rows
-            if row_kind == _PERSONA
+        paths=[ServicePath(id=pk, name=name) for pk, name, _active, _parent in of(_PATH)],
+        personas=[BuyerPersona(id=pk, name=name, is_active=is_active) for pk, name, is_active, _parent in of(_PERSONA)],
+        segments=[Segment(id=pk, name=name) for pk, name, _active, _parent in of(_SEGMENT)],
+        locations=[
+            Place(pk=pk, name=name, parent_id=parent, active=is_active) for pk, name, is_active, parent in of(_LOCATION)
         ],
-        segments=[Segment(id=pk, name=name) for pk, name, _active, row_kind in rows if row_kind == _SEGMENT],
+        regions=_region_order([Place(pk=pk, name=name, parent_id=parent) for pk, name, _active, parent in of(_REGION)]),
     )

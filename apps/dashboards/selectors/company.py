@@ -72,6 +72,8 @@ class CompanyDashboard:
     personas: list[CutRow]
     segments: list[CutRow]
     floor: int
+    # Figures by location are not kept per persona or segment: a located view shows no such cut.
+    audience_cut: bool = True
     # Touchpoints in view: with none, "every touchpoint has an owner" would be an empty truth.
     touchpoint_count: int = 0
 
@@ -111,6 +113,7 @@ def company_dashboard(
             unowned_by_path[item.path_id] = unowned_by_path.get(item.path_id, 0) + 1
     unowned = [item.touchpoint for item in overview.touchpoints if item.touchpoint.owner_id is None]
     since, until = period_bounds(period)
+    located = period.filters.located
     audience = MetricFilter(
         start=period.filters.start,
         end=period.filters.end,
@@ -132,7 +135,15 @@ def company_dashboard(
         unowned=unowned,
         touchpoint_count=len(overview.touchpoints),
         raised=list(
-            encounter_list(user=user, raised_only=True, since=since, until=until, path_id=path_id)[:RAISED_NOTES]
+            encounter_list(
+                user=user,
+                raised_only=True,
+                since=since,
+                until=until,
+                path_id=path_id,
+                location_id=period.filters.location_id,
+                region_id=period.filters.region_id,
+            )[:RAISED_NOTES]
         ),
         paths=[
             PathRow(
@@ -143,17 +154,22 @@ def company_dashboard(
             )
             for path in paths
         ],
-        personas=_cut_rows(
+        personas=[]
+        if located
+        else _cut_rows(
             scores=scores_by(filters=audience, dimension="persona"),
             items=choices.personas,
             none_label=_("No persona"),
             floor=floor,
         ),
-        segments=_cut_rows(
+        segments=[]
+        if located
+        else _cut_rows(
             scores=scores_by(filters=audience, dimension="segment"),
             items=choices.segments,
             none_label=_("No segment"),
             floor=floor,
         ),
         floor=floor,
+        audience_cut=not located,
     )

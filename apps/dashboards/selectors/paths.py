@@ -227,7 +227,14 @@ def touchpoint_dashboard(*, touchpoint: Touchpoint, filters: Period, today: dt.d
         ),
         case_totals=case_counts(now=timezone.now(), touchpoint_ids=[touchpoint.pk]),
         encounters=list(
-            encounter_list(user=user, touchpoint_id=touchpoint.pk, since=since, until=until)[:DRILL_DOWN_ROWS]
+            encounter_list(
+                user=user,
+                touchpoint_id=touchpoint.pk,
+                since=since,
+                until=until,
+                location_id=period.filters.location_id,
+                region_id=period.filters.region_id,
+            )[:DRILL_DOWN_ROWS]
         ),
         floor=answers_floor(),
     )
