@@ -23,6 +23,20 @@
   });
 })();
 
+// The administration panel closes on Escape and on a click elsewhere, like any menu.
+document.addEventListener("click", function (event) {
+  document.querySelectorAll("details.admin-menu[open]").forEach(function (menu) {
+    if (!menu.contains(event.target)) menu.open = false;
+  });
+});
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll("details.admin-menu[open]").forEach(function (menu) {
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+});
+
 // A filter control marked data-autosubmit sends its form as soon as it changes.
 document.addEventListener("change", function (event) {
   var control = event.target;

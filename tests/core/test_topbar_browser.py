@@ -115,3 +115,17 @@ def test_cards_of_a_grid_stand_in_line(browser, live_url) -> None:
             assert len(tops) == 4 and len(set(tops)) == 1, f"{path}: {tops}"
     finally:
         page.context.close()
+
+
+def test_the_company_menu_opens_with_its_links_and_closes_on_escape(browser, live_url) -> None:
+    page = _signed_in(browser, live_url, language="en", width=1280)
+    try:
+        page.goto(f"{live_url}/")
+        users = page.locator(".admin-menu a", has_text="Users")
+        assert not users.is_visible()
+        page.click(".admin-menu > summary")
+        assert users.is_visible()
+        page.keyboard.press("Escape")
+        assert not users.is_visible()
+    finally:
+        page.context.close()
