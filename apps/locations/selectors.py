@@ -12,21 +12,21 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from apps.accounts.models import User
-from apps.locations.models import Location, LocationMembership, Region
+from apps.locations.models import Location, LocationMembership, LocationScope, Region
 
 REGION_PATH_SEPARATOR = " > "
 
 
-def _region_subtree_ids(region_id: int) -> RawSQL:
-    """The ids of `region_id` and every region below it, as a subquery. The table name is the model's
-    own and the id a parameter: nothing from a request is spliced in."""
+def _region_subtree_ids(*region_ids: int) -> RawSQL:
+    """The ids of `region_ids` and every region below them, as a subquery. The table name is the model's
+    own and the ids a parameter: nothing from a request is spliced in."""
     table = Region._meta.db_table
     subtree = (
-        f"WITH RECURSIVE subtree(id) AS (SELECT id FROM {table} WHERE id = %s"  # noqa: S608
+        f"WITH RECURSIVE subtree(id) AS (SELECT id FROM {table} WHERE id = ANY(%s)"  # noqa: S608
         f" UNION SELECT child.id FROM {table} child JOIN subtree ON child.parent_id = subtree.id)"
         " SELECT id FROM subtree"
     )
-    return RawSQL(subtree, [region_id])  # noqa: S611
+    return RawSQL(subtree, [list(region_ids)])  # noqa: S611
 
 
 def region_descendant_ids(*, region_id: int) -> set[int]:
@@ -150,3 +150,29 @@ def location_staff_candidates(*, location: Location) -> QuerySet[User]:
 def location_by_code_map() -> dict[str, Location]:
     """Every location (archived too) by its lower-cased code, for matching imported rows."""
     return {location.code.lower(): location for location in Location.objects.all()}
+
+
+def location_scope_list(*, user: User) -> list[LocationScope]:
+    """The regions and locations `user` is scoped to (none: the whole company), regions first."""
+    return list(
+        LocationScope.objects.filter(user=user)
+        .select_related("region", "location")
+        .order_by("location_id", "region__name", "location__name")
+    )
+
+
+def location_scope_resolve(user: User) -> frozenset[int] | None:
+    """The ids of every location `user`'s scope takes in (archived ones too: their past stays theirs),
+    or None when the user has no scope. A region takes in every location below it, found with the same
+    recursive query as `location_list(region_id=...)`: a station added to the region later is in at
+    once. Registered as apps.accounts.scope's resolver; callers ask `user_location_scope(user)`."""
+    rows = list(LocationScope.objects.filter(user=user).values_list("location_id", "region_id"))
+    if not rows:
+        return None
+    location_ids = {location_id for location_id, _region_id in rows if location_id is not None}
+    region_ids = [region_id for _location_id, region_id in rows if region_id is not None]
+    if region_ids:
+        location_ids |= set(
+            Location.objects.filter(region_id__in=_region_subtree_ids(*region_ids)).values_list("pk", flat=True)
+        )
+    return frozenset(location_ids)

@@ -403,6 +403,7 @@ class ResponseListApi(CapabilityApiMixin, generics.ListAPIView):
             filters.is_valid(raise_exception=True)
         data = filters.validated_data
         return response_list(
+            user=self.request.user,
             survey_id=data.get("survey"),
             touchpoint_id=data.get("touchpoint"),
             path_id=data.get("path"),
