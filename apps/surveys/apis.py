@@ -332,6 +332,7 @@ class InvitationListApi(CapabilityApiMixin, generics.ListAPIView):
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         return invitation_list(
+            user=self.request.user,
             status=data.get("status", ""),
             survey_id=data.get("survey"),
             customer_id=data.get("customer"),

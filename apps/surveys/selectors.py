@@ -261,6 +261,7 @@ def _expired(now: dt.datetime) -> Q:
 
 def invitation_list(
     *,
+    user: User,
     status: str = "",
     survey_id: int | None = None,
     customer_id: int | None = None,
@@ -278,7 +279,7 @@ def invitation_list(
         invitation=OuterRef("pk"), status=EmailStatus.SENDING, outbound__attempts__gt=0
     ).order_by("-id")
     invitations = (
-        Invitation.objects.select_related("survey", "customer", "touchpoint", "campaign")
+        scoped(Invitation.objects.select_related("survey", "customer", "touchpoint", "campaign"), user=user)
         .annotate(
             due_at=Subquery(initial.values("due_at")[:1]),
             error=Subquery(failed.values("last_error")[:1]),
@@ -305,12 +306,12 @@ def invitation_list(
     return invitations
 
 
-def invitation_status_counts(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Invitations per status, in one query; "sent" counts those still awaiting an answer and
-    EXPIRED those whose link expired unanswered."""
+def invitation_status_counts(*, user: User, now: dt.datetime | None = None) -> dict[str, int]:
+    """Invitations `user` may see per status, in one query; "sent" counts those still awaiting an answer
+    and EXPIRED those whose link expired unanswered."""
     now = now or timezone.now()
     rows = (
-        Invitation.objects.order_by()
+        scoped(Invitation.objects.order_by(), user=user)
         .values("status")
         .annotate(count=Count("pk"), expired=Count("pk", filter=_expired(now)))
     )
