@@ -174,7 +174,7 @@ class EncounterListView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_view_dashboards)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        filters = EncounterFilterForm(request.GET)
+        filters = EncounterFilterForm(request.GET, user=request.user)
         encounters = encounter_list(user=request.user, **filters.selector_filters())
         page = Paginator(encounters, PAGE_SIZE).get_page(request.GET.get("page"))
         feedback = encounter_feedback(encounter_ids=[encounter.pk for encounter in page.object_list])

@@ -105,11 +105,22 @@ def region_paths() -> dict[int, str]:
     return {node.region.pk: node.path for node in region_tree().flat()}
 
 
-def region_choices(*, excluding_subtree_of: int | None = None) -> list[tuple[int, str]]:
+def region_choices(
+    *, excluding_subtree_of: int | None = None, holding_any_of: frozenset[int] | None = None
+) -> list[tuple[int, str]]:
     """Regions to pick as a parent or a location's region, by full path; a region's own branch is
-    left out when choosing its new parent."""
+    left out when choosing its new parent. `holding_any_of`: only regions with one of these locations
+    in them or below them (a scoped manager's filter)."""
     excluded = region_descendant_ids(region_id=excluding_subtree_of) if excluding_subtree_of else set()
-    return [(node.region.pk, node.path) for node in region_tree().flat() if node.region.pk not in excluded]
+    tree = region_tree(include_archived=True)
+    if holding_any_of is not None:
+
+        def holds(node: RegionNode) -> bool:
+            here = any(location.pk in holding_any_of for location in node.locations)
+            return here or any(holds(child) for child in node.children)
+
+        excluded |= {node.region.pk for node in tree.flat() if not holds(node)}
+    return [(node.region.pk, node.path) for node in tree.flat() if node.region.pk not in excluded]
 
 
 def location_list(

@@ -265,3 +265,14 @@ def test_the_scoped_encounter_list_and_customer_pages(chain, client_for: Callabl
     assert client.get(f"/customers/{chain['customers']['konala'].pk}/").status_code == 200
     export = b"".join(client.get("/customers/export.csv").streaming_content).decode("utf-8-sig")
     assert "konala@example.fi" in export and "tampere@example.fi" not in export
+
+
+def test_a_scoped_managers_encounter_filters_offer_their_own_places_only(
+    chain, client_for: Callable[..., Any], manager
+) -> None:
+    location_scope_set(user=manager, regions=[chain["helsinki"]], locations=[], acting_user=None)
+    page = client_for(manager).get("/encounters/").content.decode()
+    form = page[page.index('name="location"') : page.index("</select>", page.index('name="location"'))]
+    assert "Konala" in form and "Tampere" not in form and "Espoo" not in form
+    regions = page[page.index('name="region"') : page.index("</select>", page.index('name="region"'))]
+    assert "Uusimaa &gt; Helsinki" in regions and "Pirkanmaa" not in regions
