@@ -26,6 +26,7 @@ from apps.encounters.services import encounter_log
 from apps.journeys.models import Touchpoint
 from apps.locations.models import Location
 from apps.locations.services import location_scope_set
+from apps.personas.models import BuyerPersona
 from apps.privacy.services import personal_data_export_create
 from apps.surveys.models import Answer, Invitation, QuestionType, Response
 from tests.core.test_isolation_matrix import (  # noqa: F401 - alpha_ids is a fixture
@@ -66,7 +67,8 @@ def station_a(alpha_ids: dict[str, Any], frontline: User, company_admin: User) -
     touchpoint = Touchpoint.objects.get(pk=alpha_ids["touchpoint_id"])
     region_a = region_path_build("Etelä", "Asema-alue A")
     station_a = location_build(name="Asema A", code="ASEMAA", region=region_a)
-    customer = customer_create(full_name=f"{SECRET} Asiakas", email="rajaus@example.fi")
+    persona = BuyerPersona.objects.get(pk=alpha_ids["persona_id"])  # its pages list its customers
+    customer = customer_create(full_name=f"{SECRET} Asiakas", email="rajaus@example.fi", persona=persona)
     encounter = encounter_log(
         logged_by=frontline,
         customer=customer,
