@@ -7,6 +7,7 @@ Later domains add their capabilities here, named `can_<verb>_<object>`.
 from typing import Any
 
 from apps.accounts.models import Role
+from apps.accounts.scope import user_is_scoped
 
 
 def _has_role(user: Any, *roles: str) -> bool:
@@ -56,8 +57,9 @@ def can_view_service_paths(user: Any) -> bool:
 
 
 def can_manage_locations(user: Any) -> bool:
-    """Regions, locations and who works at each."""
-    return _has_role(user, Role.ADMIN, Role.MANAGER)
+    """Regions, locations and who works at each. Not a manager scoped to some of them: moving a location
+    into their own region would widen their scope."""
+    return _has_role(user, Role.ADMIN) or (_has_role(user, Role.MANAGER) and not user_is_scoped(user))
 
 
 def can_log_encounters(user: Any) -> bool:
@@ -80,7 +82,8 @@ def can_erase_customers(user: Any) -> bool:
 
 
 def can_use_admin_site(user: Any) -> bool:
-    return _has_role(user, Role.ADMIN, Role.MANAGER)
+    """The admin site lists whole tables: not for a manager scoped to some locations."""
+    return _has_role(user, Role.ADMIN) or (_has_role(user, Role.MANAGER) and not user_is_scoped(user))
 
 
 def capabilities_for(user: Any) -> dict[str, bool]:

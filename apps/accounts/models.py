@@ -97,8 +97,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_staff(self) -> bool:
-        """Admin-site access follows the role; there is no separate flag to forget."""
-        return self.is_active and (self.is_superuser or self.role in (Role.ADMIN, Role.MANAGER))
+        """Admin-site access follows the role; there is no separate flag to forget. The admin lists whole
+        tables, so a manager scoped to some locations has none."""
+        from apps.accounts.capabilities import can_use_admin_site  # the kernel imports this module
+
+        return self.is_active and (self.is_superuser or can_use_admin_site(self))
 
     def has_perm(self, perm: str, obj: object = None) -> bool:
         if not self.is_active:

@@ -85,6 +85,12 @@ class FollowUpCase(TimeStampedModel):
             models.Index(fields=["touchpoint", "status"], name="case_touchpoint_status"),
         ]
 
+    @classmethod
+    def location_scope_q(cls, location_ids: frozenset[int]) -> Q:
+        """For apps.accounts.scope: a case is where its encounter happened. A poor answer's case carries
+        the answer's encounter (apps.surveys.responses), so it follows the same place."""
+        return Q(encounter__location_id__in=location_ids)
+
     def __str__(self) -> str:
         return f"#{self.pk} {self.reason}"
 

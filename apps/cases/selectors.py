@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from apps.accounts.capabilities import can_view_dashboards
 from apps.accounts.models import User
+from apps.accounts.scope import scoped
 from apps.cases.models import CaseStatus, FollowUpCase
 from apps.cases.timeliness import Timeliness
 
@@ -22,11 +23,14 @@ def case_list(
     timeliness: str | None = None,
     now: dt.datetime | None = None,
 ) -> QuerySet[FollowUpCase]:
-    """Cases the user may see: managers and admins all of them, others the ones assigned to them.
+    """Cases the user may see: managers and admins all of them (a scoped manager those of encounters at
+    their locations), others the ones assigned to them.
     `unresolved`: open and contacted; `timeliness`: an apps.cases.timeliness.Timeliness as of `now`."""
     cases = FollowUpCase.objects.select_related("customer", "touchpoint__stage__path", "assignee").order_by(
         "due_at", "id"
     )
+    # A case put on a scoped manager (they own its touchpoint) is theirs to follow up, wherever it happened.
+    cases = scoped(cases, user=user, also=Q(assignee=user))
     if mine or not can_view_dashboards(user):
         cases = cases.filter(assignee=user)
     if status:
@@ -116,9 +120,14 @@ class CaseCounts:
         return self.open + self.contacted
 
 
-def case_counts(*, now: dt.datetime, touchpoint_ids: list[int] | None = None) -> CaseCounts:
-    """The unresolved cases, now: open, contacted, and late."""
+def case_counts(
+    *, now: dt.datetime, touchpoint_ids: list[int] | None = None, location_ids: frozenset[int] | None = None
+) -> CaseCounts:
+    """The unresolved cases, now: open, contacted, and late. `location_ids`: only the cases of those
+    locations (apps.accounts.scope.user_location_scope: None is the whole company)."""
     cases = with_followed_up_at(FollowUpCase.objects.exclude(status=CaseStatus.RESOLVED))
+    if location_ids is not None:
+        cases = cases.filter(FollowUpCase.location_scope_q(location_ids))
     if touchpoint_ids is not None:
         cases = cases.filter(touchpoint_id__in=touchpoint_ids)
     counts = cases.aggregate(

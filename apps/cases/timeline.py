@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
+from apps.accounts.scope import scoped
 from apps.cases.models import FollowUpCase
 from apps.cases.timeliness import Timeliness
 from apps.customers.models import Customer
@@ -15,10 +17,10 @@ from apps.customers.timeline import TimelineEntry, TimelineKind
 LIMIT = 100
 
 
-def case_timeline_entries(customer: Customer) -> Iterator[TimelineEntry]:
+def case_timeline_entries(customer: Customer, user: User) -> Iterator[TimelineEntry]:
     now = timezone.now()
     cases = (
-        FollowUpCase.objects.filter(customer=customer)
+        scoped(FollowUpCase.objects.filter(customer=customer), user=user)
         .select_related("assignee")
         .annotate(opened_at=Min("events__at"))
         .order_by("-created_at")

@@ -24,7 +24,13 @@ from apps.customers.models import (
     Language,
     Segment,
 )
-from apps.customers.selectors import customer_consent_history, customer_list, customer_list_rows, segment_list
+from apps.customers.selectors import (
+    customer_consent_history,
+    customer_list,
+    customer_list_rows,
+    customers_visible,
+    segment_list,
+)
 from apps.customers.services import customer_create, customer_update, segment_get_or_create
 from apps.personas.models import BuyerPersona
 
@@ -172,6 +178,7 @@ class CustomerListApi(CapabilityApiMixin, generics.ListAPIView):
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         return customer_list(
+            user=self.request.user,
             search=data.get("search", ""),
             segment_id=data.get("segment"),
             persona_id=data.get("persona"),
@@ -199,12 +206,12 @@ class CustomerDetailApi(CapabilityApiMixin, APIView):
 
     @extend_schema(responses={200: CustomerDetailOutputSerializer})
     def get(self, request: Request, customer_id: int) -> Response:
-        customer = get_object_or_404(Customer.objects.select_related("segment", "persona"), pk=customer_id)
+        customer = get_object_or_404(customers_visible(user=request.user), pk=customer_id)
         return Response(CustomerDetailOutputSerializer(customer).data)
 
     @extend_schema(request=CustomerInputSerializer, responses={200: CustomerDetailOutputSerializer})
     def patch(self, request: Request, customer_id: int) -> Response:
-        customer = get_object_or_404(Customer, pk=customer_id)
+        customer = get_object_or_404(customers_visible(user=request.user), pk=customer_id)
         if customer.is_erased:
             raise DomainError(
                 _("This customer's personal data was erased; the customer cannot be edited."), code="erased"
@@ -242,7 +249,7 @@ class CustomerConsentRecordApi(CapabilityApiMixin, APIView):
         request=InputSerializer, responses={200: CustomerDetailOutputSerializer, 201: CustomerDetailOutputSerializer}
     )
     def post(self, request: Request, customer_id: int) -> Response:
-        customer = get_object_or_404(Customer.objects.select_related("segment", "persona"), pk=customer_id)
+        customer = get_object_or_404(customers_visible(user=request.user), pk=customer_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         event = customer_consent_record(customer=customer, actor=request.user, **serializer.validated_data)

@@ -4,12 +4,14 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.customers.models import Customer
 from apps.customers.selectors import customer_consent_history
 from apps.customers.timeline import TimelineEntry, TimelineKind
 
 
-def consent_timeline_entries(customer: Customer) -> Iterator[TimelineEntry]:
+def consent_timeline_entries(customer: Customer, user: User) -> Iterator[TimelineEntry]:
+    # Consent belongs to the person, not to a place: whoever may see the profile sees it.
     for event in customer_consent_history(customer=customer):
         wording = _("Wording version %(version)s") % {"version": event.wording.version}
         if event.migrated:

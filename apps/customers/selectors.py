@@ -6,6 +6,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
+from apps.accounts.scope import scoped
 from apps.customers.csv_format import (
     ENCODING_NOTES,
     FIELD_LABELS,
@@ -31,15 +33,23 @@ def customer_search_q(query: str) -> Q:
     return condition
 
 
+def customers_visible(*, user: User | None) -> QuerySet[Customer]:
+    """Every customer `user` may see: a scoped manager those met at their locations. None: no viewer
+    (a send-out, a task), the whole company. Lists, details and exports all start here."""
+    customers = Customer.objects.select_related("segment", "persona")
+    return customers if user is None else scoped(customers, user=user)
+
+
 def customer_list(
     *,
+    user: User | None,
     search: str = "",
     segment_id: int | None = None,
     persona_id: int | None = None,
     consent: bool | None = None,
     unsubscribed: bool | None = None,
 ) -> QuerySet[Customer]:
-    customers = Customer.objects.select_related("segment", "persona").order_by("full_name", "email", "id")
+    customers = customers_visible(user=user).order_by("full_name", "email", "id")
     if search.strip():
         customers = customers.filter(customer_search_q(search))
     if segment_id is not None:
@@ -82,15 +92,15 @@ def customer_list_rows(customers: QuerySet[Customer]) -> list[dict[str, Any]]:
     return list(customers.values(*_LIST_ROW_FIELDS))
 
 
-def customer_search(*, query: str, limit: int = 20) -> list[Customer]:
-    """The first customers whose name, email or phone contains `query` (for pickers)."""
+def customer_search(*, user: User | None, query: str, limit: int = 20) -> list[Customer]:
+    """The first customers `user` may see whose name, email or phone contains `query` (for pickers)."""
     if not query.strip():
         return []
-    return list(customer_list(search=query)[:limit])
+    return list(customer_list(user=user, search=query)[:limit])
 
 
-def customer_get(*, customer_id: int) -> Customer | None:
-    return Customer.objects.select_related("segment", "persona").filter(pk=customer_id).first()
+def customer_get(*, user: User | None, customer_id: int) -> Customer | None:
+    return customers_visible(user=user).filter(pk=customer_id).first()
 
 
 def customer_find(*, external_id: str = "", email: str = "") -> Customer | None:

@@ -3,7 +3,8 @@
 Encounters, survey invitations, answers and follow-up cases live in apps that
 build on customers, so this app cannot import them. Each of those apps registers a
 provider here (in its AppConfig.ready); the profile page shows what they return.
-Until they exist the timeline is empty.
+Until they exist the timeline is empty. A provider gets the viewing user too: a manager scoped to
+some locations sees only the entries of those (apps/accounts/scope.py).
 """
 
 from collections.abc import Callable, Iterable
@@ -13,6 +14,7 @@ from datetime import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.models import User
 from apps.customers.models import Customer
 
 
@@ -33,7 +35,7 @@ class TimelineEntry:
     url: str = ""
 
 
-TimelineProvider = Callable[[Customer], Iterable[TimelineEntry]]
+TimelineProvider = Callable[[Customer, User], Iterable[TimelineEntry]]
 _providers: list[TimelineProvider] = []
 
 
@@ -44,8 +46,8 @@ def timeline_provider_register(provider: TimelineProvider) -> TimelineProvider:
     return provider
 
 
-def customer_timeline(*, customer: Customer, limit: int = 100) -> list[TimelineEntry]:
-    """The customer's newest entries first, from every registered provider."""
-    entries = [entry for provider in _providers for entry in provider(customer)]
+def customer_timeline(*, customer: Customer, user: User, limit: int = 100) -> list[TimelineEntry]:
+    """The customer's newest entries first that `user` may see, from every registered provider."""
+    entries = [entry for provider in _providers for entry in provider(customer, user)]
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries[:limit]

@@ -23,8 +23,13 @@ from apps.customers.import_jobs import (
     customer_import_start,
 )
 from apps.customers.importing import customer_import_discard
-from apps.customers.models import ConsentSource, Customer, CustomerImport, ImportStatus
-from apps.customers.selectors import customer_consent_history, customer_import_report, customer_list
+from apps.customers.models import ConsentSource, CustomerImport, ImportStatus
+from apps.customers.selectors import (
+    customer_consent_history,
+    customer_import_report,
+    customer_list,
+    customers_visible,
+)
 from apps.customers.services import customer_create, customer_unsubscribe, customer_update, segment_get_or_create
 from apps.customers.timeline import TimelineKind, customer_timeline
 
@@ -37,7 +42,7 @@ class CustomerListView(CapabilityRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         filters = CustomerFilterForm(request.GET)
-        customers = customer_list(**filters.selector_filters())
+        customers = customer_list(user=request.user, **filters.selector_filters())
         page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
@@ -60,7 +65,7 @@ class CustomerExportView(CapabilityRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> StreamingHttpResponse:
         filters = CustomerFilterForm(request.GET).selector_filters()
-        customers = customer_list(**filters)
+        customers = customer_list(user=request.user, **filters)
         customer_export_log(customers=customers, filters=filters, user=request.user)
         finnish = (get_language() or "fi").startswith("fi")
         delimiter = csv_format_for(request.GET.get("delimiter")).delimiter
@@ -77,13 +82,13 @@ class CustomerDetailView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_manage_cx_model)
 
     def get(self, request: HttpRequest, customer_id: int) -> HttpResponse:
-        customer = get_object_or_404(Customer.objects.select_related("segment", "persona"), pk=customer_id)
+        customer = get_object_or_404(customers_visible(user=request.user), pk=customer_id)
         return render(
             request,
             "customers/customer_detail.html",
             {
                 "customer": customer,
-                "timeline": customer_timeline(customer=customer),
+                "timeline": customer_timeline(customer=customer, user=request.user),
                 "timeline_kinds": TimelineKind,
                 "consent_history": customer_consent_history(customer=customer),
             },
@@ -121,7 +126,7 @@ class CustomerUpdateView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_manage_cx_model)
 
     def get(self, request: HttpRequest, customer_id: int) -> HttpResponse:
-        customer = get_object_or_404(Customer, pk=customer_id)
+        customer = get_object_or_404(customers_visible(user=request.user), pk=customer_id)
         if customer.is_erased:
             messages.error(request, _("This customer's personal data was erased; the customer cannot be edited."))
             return redirect("customers:detail", customer_id=customer.pk)
@@ -129,7 +134,7 @@ class CustomerUpdateView(CapabilityRequiredMixin, View):
         return render(request, "customers/customer_form.html", {"form": form, "editing": customer})
 
     def post(self, request: HttpRequest, customer_id: int) -> HttpResponse:
-        customer = get_object_or_404(Customer, pk=customer_id)
+        customer = get_object_or_404(customers_visible(user=request.user), pk=customer_id)
         if customer.is_erased:
             messages.error(request, _("This customer's personal data was erased; the customer cannot be edited."))
             return redirect("customers:detail", customer_id=customer.pk)
@@ -152,7 +157,9 @@ class CustomerUnsubscribeView(CapabilityRequiredMixin, View):
 
     def post(self, request: HttpRequest, customer_id: int) -> HttpResponse:
         customer = customer_unsubscribe(
-            customer=get_object_or_404(Customer, pk=customer_id), source=ConsentSource.STAFF, actor=request.user
+            customer=get_object_or_404(customers_visible(user=request.user), pk=customer_id),
+            source=ConsentSource.STAFF,
+            actor=request.user,
         )
         messages.success(request, _("%(customer)s will get no more surveys.") % {"customer": customer})
         return redirect("customers:detail", customer_id=customer.pk)

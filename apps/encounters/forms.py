@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.scope import user_location_scope
 from apps.customers.models import Language
 from apps.encounters.models import Feeling, Outcome
 from apps.encounters.selectors import LocationChoices, TouchpointChoices, encounter_staff_list
@@ -156,10 +157,14 @@ class EncounterFilterForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), required=False, choices=[("", _("All")), *Outcome.choices])
     raised = forms.BooleanField(label=_("Raised notes only"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["touchpoint"].label_from_instance = _touchpoint_label
-        regions = region_choices()
+        # A scoped manager picks among their own places only (the list shows nothing of the others).
+        scope = user_location_scope(user)
+        if scope is not None:
+            self.fields["location"].queryset = self.fields["location"].queryset.filter(pk__in=scope)
+        regions = region_choices(holding_any_of=scope)
         if regions:
             self.fields["region"].choices = [("", _("All")), *regions]
         else:

@@ -109,5 +109,11 @@ class Encounter(TimeStampedModel):
             models.Index(fields=["-occurred_at"], condition=Q(raised_to_management=True), name="encounter_raised"),
         ]
 
+    @classmethod
+    def location_scope_q(cls, location_ids: frozenset[int]) -> Q:
+        """For apps.accounts.scope: an encounter is where it happened; one with no location is no scoped
+        manager's."""
+        return Q(location_id__in=location_ids)
+
     def __str__(self) -> str:
         return f"{self.customer} · {self.touchpoint} · {self.occurred_at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from apps.accounts.capabilities import can_view_dashboards
 from apps.accounts.models import User
+from apps.accounts.scope import scoped
 from apps.accounts.selectors import user_list
 from apps.encounters.models import Encounter
 from apps.journeys.models import Touchpoint
@@ -31,11 +32,13 @@ def encounter_list(
     location_id: int | None = None,
     region_id: int | None = None,
 ) -> QuerySet[Encounter]:
-    """Encounters newest first. Managers and admins see every one; everyone else only their own.
-    `region_id` takes the encounters at any location in the region or below it."""
+    """Encounters newest first. Managers and admins see every one (a scoped manager those at their
+    locations); everyone else only their own. `region_id` takes the encounters at any location in the
+    region or below it."""
     encounters = Encounter.objects.select_related(
         "customer", "touchpoint__stage__path", "logged_by", "location"
     ).order_by("-occurred_at", "-id")
+    encounters = scoped(encounters, user=user)
     if mine or not can_view_dashboards(user):
         encounters = encounters.filter(logged_by=user)
     if since is not None:
@@ -96,10 +99,11 @@ def encounter_get(*, user: User, encounter_id: int) -> Encounter | None:
     return encounter_list(user=user).filter(pk=encounter_id).first()
 
 
-def encounters_of_customer(*, customer_id: int, limit: int = 100) -> QuerySet[Encounter]:
-    """A customer's encounters for their profile timeline (shown to those who may see the profile)."""
+def encounters_of_customer(*, customer_id: int, user: User, limit: int = 100) -> QuerySet[Encounter]:
+    """A customer's encounters for their profile timeline (shown to those who may see the profile), those
+    at `user`'s locations when they are scoped."""
     return (
-        Encounter.objects.filter(customer_id=customer_id)
+        scoped(Encounter.objects.filter(customer_id=customer_id), user=user)
         .select_related("touchpoint", "logged_by")
         .order_by("-occurred_at", "-id")[:limit]
     )

@@ -135,7 +135,7 @@ _CUSTOMER_FIELDS = {"full_name": "customer_name", "email": "customer_email", "ph
 def encounter_customer_resolve(*, ref: CustomerRef, created_by: User | None) -> Customer:
     """The customer `ref` names: by id, else by external id or email, else a new one from its fields."""
     if ref.customer_id is not None:
-        customer = customer_get(customer_id=ref.customer_id)
+        customer = customer_get(user=created_by, customer_id=ref.customer_id)
         if customer is None:
             message = _("No such customer.")
             raise DomainError(message, fields={"customer": [message]})

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.customers.models import Customer
 from apps.customers.timeline import TimelineEntry, TimelineKind
 from apps.encounters.models import Feeling
@@ -15,8 +16,8 @@ def _feeling(value: int | None) -> str:
     return Feeling(value).label if value is not None else "-"
 
 
-def encounter_timeline_entries(customer: Customer) -> Iterator[TimelineEntry]:
-    for encounter in encounters_of_customer(customer_id=customer.pk):
+def encounter_timeline_entries(customer: Customer, user: User) -> Iterator[TimelineEntry]:
+    for encounter in encounters_of_customer(customer_id=customer.pk, user=user):
         parts = [
             _("Peak: %(peak)s, end: %(end)s")
             % {"peak": _feeling(encounter.peak_feeling), "end": _feeling(encounter.end_feeling)}

@@ -50,7 +50,9 @@ class CustomerPickView(CapabilityRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> JsonResponse:
         query = request.GET.get("q", "")[:100]
-        results = customer_search(query=query, limit=SEARCH_RESULTS) if len(query.strip()) >= 2 else []
+        results = (
+            customer_search(user=request.user, query=query, limit=SEARCH_RESULTS) if len(query.strip()) >= 2 else []
+        )
         return JsonResponse({"results": [_customer_summary(customer) for customer in results]})
 
 
@@ -61,7 +63,9 @@ class EncounterLogView(CapabilityRequiredMixin, View):
 
     def _render(self, request: HttpRequest, form: EncounterLogForm, status: int = 200, **extra: Any) -> HttpResponse:
         customer_id = form["customer"].value()
-        selected = customer_get(customer_id=int(customer_id)) if str(customer_id or "").isdigit() else None
+        selected = (
+            customer_get(user=request.user, customer_id=int(customer_id)) if str(customer_id or "").isdigit() else None
+        )
         context = {
             "form": form,
             "new_customer_fields": [
@@ -141,7 +145,7 @@ class EncounterLogView(CapabilityRequiredMixin, View):
         if clear:
             data["q"] = ""
         query = "" if clear else data.get("q", "")
-        results = customer_search(query=query, limit=SEARCH_RESULTS) if query.strip() else []
+        results = customer_search(user=request.user, query=query, limit=SEARCH_RESULTS) if query.strip() else []
         initial = data.dict()
         if len(results) == 1:
             # The single match is preselected, so the survey box follows its consent as with the type-ahead.
@@ -170,7 +174,7 @@ class EncounterListView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_view_dashboards)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        filters = EncounterFilterForm(request.GET)
+        filters = EncounterFilterForm(request.GET, user=request.user)
         encounters = encounter_list(user=request.user, **filters.selector_filters())
         page = Paginator(encounters, PAGE_SIZE).get_page(request.GET.get("page"))
         feedback = encounter_feedback(encounter_ids=[encounter.pk for encounter in page.object_list])

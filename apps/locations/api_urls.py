@@ -13,4 +13,5 @@ urlpatterns = [
         apis.LocationStaffMemberApi.as_view(),
         name="location_staff_member",
     ),
+    path("users/<int:user_id>/location-scope/", apis.UserLocationScopeApi.as_view(), name="user_location_scope"),
 ]

@@ -13,15 +13,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.capabilities import can_log_encounters, can_manage_locations
+from apps.accounts.capabilities import can_log_encounters, can_manage_locations, can_manage_users
 from apps.accounts.models import User
 from apps.core.access import Capability, CapabilityApiMixin
 from apps.locations.models import Location, Region
-from apps.locations.selectors import location_list, location_staff, region_list, region_paths
+from apps.locations.selectors import location_list, location_scope_list, location_staff, region_list, region_paths
 from apps.locations.services import (
     location_archive,
     location_create,
     location_restore,
+    location_scope_set,
     location_staff_add,
     location_staff_remove,
     location_update,
@@ -225,3 +226,51 @@ class LocationStaffMemberApi(CapabilityApiMixin, APIView):
         if not location_staff_remove(location=location, user=user):
             raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LocationScopeSerializer(serializers.Serializer):
+    regions = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Region ids; each takes in the locations below it."
+    )
+    locations = serializers.ListField(child=serializers.IntegerField(), help_text="Location ids.")
+
+
+class LocationScopeInputSerializer(LocationScopeSerializer):
+    def _existing(self, ids: list[int], model: type[Region] | type[Location], field: str) -> list[Any]:
+        found = list(model.objects.filter(pk__in=ids))
+        missing = sorted(set(ids) - {row.pk for row in found})
+        if missing:
+            raise serializers.ValidationError({field: [f"No such id: {', '.join(map(str, missing))}."]})
+        return found
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "regions": self._existing(data["regions"], Region, "regions"),
+            "locations": self._existing(data["locations"], Location, "locations"),
+        }
+
+
+def _scope_output(user: User) -> dict[str, list[int]]:
+    scope = location_scope_list(user=user)
+    return {
+        "regions": [row.region_id for row in scope if row.region_id is not None],
+        "locations": [row.location_id for row in scope if row.location_id is not None],
+    }
+
+
+class UserLocationScopeApi(CapabilityApiMixin, APIView):
+    """The regions and locations a manager is limited to; both empty: the whole company (admins)."""
+
+    capability = staticmethod(can_manage_users)
+
+    @extend_schema(responses={200: LocationScopeSerializer})
+    def get(self, request: Request, user_id: int) -> Response:
+        return Response(_scope_output(get_object_or_404(User, pk=user_id)))
+
+    @extend_schema(request=LocationScopeInputSerializer, responses={200: LocationScopeSerializer})
+    def put(self, request: Request, user_id: int) -> Response:
+        user = get_object_or_404(User, pk=user_id)
+        serializer = LocationScopeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        location_scope_set(user=user, acting_user=request.user, **serializer.validated_data)
+        return Response(_scope_output(user))

@@ -3,8 +3,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.locations.models import Location, Region
-from apps.locations.selectors import region_choices
+from apps.locations.models import Location, LocationScope, Region
+from apps.locations.selectors import location_list, region_choices
 
 
 class RegionForm(forms.Form):
@@ -88,3 +88,39 @@ class LocationImportForm(forms.Form):
         label=_("CSV file"),
         help_text=_("Columns: code, name, region, address, city. Semicolons or commas; Excel's Finnish CSV works."),
     )
+
+
+class LocationScopeForm(forms.Form):
+    """The regions and locations a manager sees; none of either: the whole company."""
+
+    regions = forms.TypedMultipleChoiceField(
+        label=_("Regions"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A region takes in every location in it and in its sub-regions, also ones added later."),
+    )
+    locations = forms.TypedMultipleChoiceField(
+        label=_("Locations"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["regions"].choices = region_choices()
+        self.fields["locations"].choices = [
+            (location.pk, f"{location.name} ({location.code})") for location in location_list(include_archived=True)
+        ]
+
+    @classmethod
+    def for_scope(cls, scope: list[LocationScope], **kwargs: Any) -> "LocationScopeForm":
+        initial = {
+            "regions": [row.region_id for row in scope if row.region_id is not None],
+            "locations": [row.location_id for row in scope if row.location_id is not None],
+        }
+        return cls(initial=initial, **kwargs)
+
+    def clean_regions(self) -> list[Region]:
+        return list(Region.objects.filter(pk__in=self.cleaned_data["regions"]))
+
+    def clean_locations(self) -> list[Location]:
+        return list(Location.objects.filter(pk__in=self.cleaned_data["locations"]))

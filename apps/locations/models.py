@@ -103,3 +103,49 @@ class LocationMembership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.location}"
+
+
+class LocationScope(TimeStampedModel):
+    """A manager sees only part of the company: one row per region or location in their scope.
+
+    A manager with no rows sees the whole company. A region takes in every location below it,
+    resolved when read (apps.locations.selectors.location_scope_resolve), so a station added to
+    the region later is in the scope at once. PROTECT on both: deleting a region or a location
+    that is somebody's scope would silently widen that manager's view to the whole company.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="location_scopes"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="scopes",
+    )
+    location = models.ForeignKey(
+        Location,
+        verbose_name=_("location"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="scopes",
+    )
+
+    class Meta:
+        verbose_name = _("manager's scope")
+        verbose_name_plural = _("managers' scopes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(region__isnull=True, location__isnull=False)
+                | Q(region__isnull=False, location__isnull=True),
+                name="location_scope_region_or_location",
+            ),
+            models.UniqueConstraint(fields=["user", "region"], name="location_scope_unique_region"),
+            models.UniqueConstraint(fields=["user", "location"], name="location_scope_unique_location"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.region or self.location}"

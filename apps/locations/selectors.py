@@ -12,21 +12,21 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from apps.accounts.models import User
-from apps.locations.models import Location, LocationMembership, Region
+from apps.locations.models import Location, LocationMembership, LocationScope, Region
 
 REGION_PATH_SEPARATOR = " > "
 
 
-def _region_subtree_ids(region_id: int) -> RawSQL:
-    """The ids of `region_id` and every region below it, as a subquery. The table name is the model's
-    own and the id a parameter: nothing from a request is spliced in."""
+def _region_subtree_ids(*region_ids: int) -> RawSQL:
+    """The ids of `region_ids` and every region below them, as a subquery. The table name is the model's
+    own and the ids a parameter: nothing from a request is spliced in."""
     table = Region._meta.db_table
     subtree = (
-        f"WITH RECURSIVE subtree(id) AS (SELECT id FROM {table} WHERE id = %s"  # noqa: S608
+        f"WITH RECURSIVE subtree(id) AS (SELECT id FROM {table} WHERE id = ANY(%s)"  # noqa: S608
         f" UNION SELECT child.id FROM {table} child JOIN subtree ON child.parent_id = subtree.id)"
         " SELECT id FROM subtree"
     )
-    return RawSQL(subtree, [region_id])  # noqa: S611
+    return RawSQL(subtree, [list(region_ids)])  # noqa: S611
 
 
 def region_descendant_ids(*, region_id: int) -> set[int]:
@@ -115,11 +115,22 @@ def region_paths() -> dict[int, str]:
     return {node.region.pk: node.path for node in region_tree().flat()}
 
 
-def region_choices(*, excluding_subtree_of: int | None = None) -> list[tuple[int, str]]:
+def region_choices(
+    *, excluding_subtree_of: int | None = None, holding_any_of: frozenset[int] | None = None
+) -> list[tuple[int, str]]:
     """Regions to pick as a parent or a location's region, by full path; a region's own branch is
-    left out when choosing its new parent."""
+    left out when choosing its new parent. `holding_any_of`: only regions with one of these locations
+    in them or below them (a scoped manager's filter)."""
     excluded = region_descendant_ids(region_id=excluding_subtree_of) if excluding_subtree_of else set()
-    return [(node.region.pk, node.path) for node in region_tree().flat() if node.region.pk not in excluded]
+    tree = region_tree(include_archived=True)
+    if holding_any_of is not None:
+
+        def holds(node: RegionNode) -> bool:
+            here = any(location.pk in holding_any_of for location in node.locations)
+            return here or any(holds(child) for child in node.children)
+
+        excluded |= {node.region.pk for node in tree.flat() if not holds(node)}
+    return [(node.region.pk, node.path) for node in tree.flat() if node.region.pk not in excluded]
 
 
 def location_list(
@@ -160,3 +171,29 @@ def location_staff_candidates(*, location: Location) -> QuerySet[User]:
 def location_by_code_map() -> dict[str, Location]:
     """Every location (archived too) by its lower-cased code, for matching imported rows."""
     return {location.code.lower(): location for location in Location.objects.all()}
+
+
+def location_scope_list(*, user: User) -> list[LocationScope]:
+    """The regions and locations `user` is scoped to (none: the whole company), regions first."""
+    return list(
+        LocationScope.objects.filter(user=user)
+        .select_related("region", "location")
+        .order_by("location_id", "region__name", "location__name")
+    )
+
+
+def location_scope_resolve(user: User) -> frozenset[int] | None:
+    """The ids of every location `user`'s scope takes in (archived ones too: their past stays theirs),
+    or None when the user has no scope. A region takes in every location below it, found with the same
+    recursive query as `location_list(region_id=...)`: a station added to the region later is in at
+    once. Registered as apps.accounts.scope's resolver; callers ask `user_location_scope(user)`."""
+    rows = list(LocationScope.objects.filter(user=user).values_list("location_id", "region_id"))
+    if not rows:
+        return None
+    location_ids = {location_id for location_id, _region_id in rows if location_id is not None}
+    region_ids = [region_id for _location_id, region_id in rows if region_id is not None]
+    if region_ids:
+        location_ids |= set(
+            Location.objects.filter(region_id__in=_region_subtree_ids(*region_ids)).values_list("pk", flat=True)
+        )
+    return frozenset(location_ids)

@@ -1,15 +1,19 @@
 """Writes on regions, locations and memberships. Each runs in one transaction and raises DomainError on a
 broken rule."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import User
+from apps.accounts.models import Role, User
+from apps.accounts.scope import location_scope_forget
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_log_record
 from apps.core.exceptions import DomainError
-from apps.locations.models import Location, LocationMembership, Region
+from apps.locations.models import Location, LocationMembership, LocationScope, Region
 from apps.locations.selectors import region_descendant_ids
 
 _LOCATION_FIELDS = {"name", "code", "region", "address", "city"}
@@ -85,6 +89,11 @@ def region_delete(*, region: Region) -> None:
         raise DomainError(
             _("Only an empty region can be removed: move its sub-regions and locations elsewhere first."),
             code="region_not_empty",
+        )
+    if region.scopes.exists():
+        raise DomainError(
+            _("A manager's view is limited to this region: change that on the manager's page first."),
+            code="region_in_scope",
         )
     region.delete()
 
@@ -171,3 +180,41 @@ def location_staff_remove(*, location: Location, user: User) -> bool:
     """Take `user` off the staff of `location`; False when they were not on it."""
     deleted, _rows = LocationMembership.objects.filter(location=location, user=user).delete()
     return bool(deleted)
+
+
+@transaction.atomic
+def location_scope_set(
+    *, user: User, regions: Iterable[Region], locations: Iterable[Location], acting_user: User | None
+) -> list[LocationScope]:
+    """Scope `user` to these regions and locations, replacing their scope; none of either: the whole
+    company. Only a manager is scoped: an admin runs the whole company, and frontline staff see their own
+    work whatever their scope. Audit-logged with the ids before and after."""
+    regions, locations = list(regions), list(locations)
+    if (regions or locations) and user.role != Role.MANAGER:
+        message = _("Only a manager's view can be limited to regions or locations.")
+        raise DomainError(message, code="not_a_manager", fields={"regions": [message]})
+    User.objects.select_for_update().filter(pk=user.pk).first()  # two admins at once: one after the other
+    current = LocationScope.objects.filter(user=user)
+    before = {
+        "region_ids": sorted(row.region_id for row in current if row.region_id is not None),
+        "location_ids": sorted(row.location_id for row in current if row.location_id is not None),
+    }
+    after = {
+        "region_ids": sorted({region.pk for region in regions}),
+        "location_ids": sorted({location.pk for location in locations}),
+    }
+    location_scope_forget(user)
+    if before == after:
+        return list(current)
+    current.delete()
+    rows = [LocationScope(user=user, region_id=region_id) for region_id in after["region_ids"]]
+    rows += [LocationScope(user=user, location_id=location_id) for location_id in after["location_ids"]]
+    created = LocationScope.objects.bulk_create(rows)
+    audit_log_record(
+        event_type=AuditEvent.LOCATION_SCOPE_CHANGED,
+        acting_user=acting_user,
+        modified_user=user,
+        target=user,
+        extra={"old": before, "new": after},
+    )
+    return created

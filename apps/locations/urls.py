@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:location_id>/edit/", views.LocationUpdateView.as_view(), name="update"),
     path("<int:location_id>/archive/", views.LocationArchiveView.as_view(), name="archive"),
     path("<int:location_id>/staff/", views.LocationStaffView.as_view(), name="staff"),
+    path("scope/<int:user_id>/", views.LocationScopeView.as_view(), name="scope"),
     path("<int:location_id>/staff/<int:user_id>/remove/", views.LocationStaffRemoveView.as_view(), name="staff_remove"),
 ]

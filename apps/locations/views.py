@@ -4,19 +4,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from apps.accounts.capabilities import can_manage_locations
+from apps.accounts.capabilities import can_manage_locations, can_manage_users
 from apps.accounts.models import User
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
-from apps.locations.forms import LocationForm, LocationImportForm, LocationStaffAddForm, RegionForm
+from apps.locations.forms import LocationForm, LocationImportForm, LocationScopeForm, LocationStaffAddForm, RegionForm
 from apps.locations.importing import location_import
 from apps.locations.models import Location, Region
-from apps.locations.selectors import location_staff, location_staff_candidates, region_tree
+from apps.locations.selectors import location_scope_list, location_staff, location_staff_candidates, region_tree
 from apps.locations.services import (
     location_archive,
     location_create,
     location_restore,
+    location_scope_set,
     location_staff_add,
     location_staff_remove,
     location_update,
@@ -225,3 +226,36 @@ class LocationImportView(CapabilityRequiredMixin, View):
         return render(
             request, "locations/location_import.html", {"form": LocationImportForm(), "report": report}, status=status
         )
+
+
+class LocationScopeView(CapabilityRequiredMixin, View):
+    """The part of the company a manager sees: regions and locations, or the whole company. Reached from
+    the user's page; admins decide it, as they decide roles."""
+
+    capability = staticmethod(can_manage_users)
+
+    def _render(self, request: HttpRequest, person: User, form: LocationScopeForm, status: int = 200) -> HttpResponse:
+        context = {"person": person, "form": form, "scope": location_scope_list(user=person)}
+        return render(request, "locations/location_scope.html", context, status=status)
+
+    def get(self, request: HttpRequest, user_id: int) -> HttpResponse:
+        person = get_object_or_404(User, pk=user_id)
+        return self._render(request, person, LocationScopeForm.for_scope(location_scope_list(user=person)))
+
+    def post(self, request: HttpRequest, user_id: int) -> HttpResponse:
+        person = get_object_or_404(User, pk=user_id)
+        form = LocationScopeForm(request.POST)
+        if form.is_valid():
+            try:
+                location_scope_set(
+                    user=person,
+                    regions=form.cleaned_data["regions"],
+                    locations=form.cleaned_data["locations"],
+                    acting_user=request.user,
+                )
+            except DomainError as error:
+                form_add_domain_error(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("accounts:user_update", user_id=person.pk)
+        return self._render(request, person, form, status=400)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from apps.accounts.capabilities import can_manage_cx_model, can_view_personas
+from apps.accounts.scope import scoped
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
@@ -36,7 +37,7 @@ class PersonaDetailView(CapabilityRequiredMixin, View):
         context: dict[str, object] = {"persona": persona}
         if manages:
             # Customer profiles are for managers; frontline staff see the persona only.
-            linked = persona.customers.order_by("full_name", "email")
+            linked = scoped(persona.customers.order_by("full_name", "email"), user=request.user)
             context["customers"] = linked[:CUSTOMERS_SHOWN_ON_PERSONA]
             context["customer_count"] = linked.count()
         return render(request, "personas/persona_detail.html", context)

@@ -15,7 +15,8 @@ from rest_framework.views import APIView
 from apps.accounts.capabilities import can_erase_customers, can_export_personal_data
 from apps.audit.models import AuditSource
 from apps.core.access import CapabilityApiMixin
-from apps.customers.models import Customer, Language
+from apps.customers.models import Language
+from apps.customers.selectors import customers_visible
 from apps.privacy.erasure import customer_erase
 from apps.privacy.services import personal_data_document_export, personal_data_export_create
 
@@ -73,7 +74,7 @@ class PersonalDataApi(CapabilityApiMixin, APIView):
 
     @extend_schema(responses={200: PersonalDataDocumentSerializer})
     def get(self, request: Request, customer_id: int) -> Response:
-        customer = get_object_or_404(Customer, pk=customer_id)
+        customer = get_object_or_404(customers_visible(user=request.user), pk=customer_id)
         return Response(personal_data_document_export(customer=customer, user=request.user, source=AuditSource.API))
 
 
@@ -95,7 +96,7 @@ class PersonalDataZipApi(CapabilityApiMixin, APIView):
     def get(self, request: Request, customer_id: int) -> HttpResponse:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        customer = get_object_or_404(Customer, pk=customer_id)
+        customer = get_object_or_404(customers_visible(user=request.user), pk=customer_id)
         export = personal_data_export_create(
             customer=customer,
             created_by=request.user,
@@ -130,6 +131,6 @@ class CustomerEraseApi(CapabilityApiMixin, APIView):
 
     @extend_schema(request=None, responses={200: CustomerErasureOutputSerializer})
     def post(self, request: Request, customer_id: int) -> Response:
-        customer = get_object_or_404(Customer, pk=customer_id)
+        customer = get_object_or_404(customers_visible(user=request.user), pk=customer_id)
         result = customer_erase(customer=customer, acting_user=request.user, source=AuditSource.API)
         return Response(CustomerErasureOutputSerializer(result.as_dict()).data)

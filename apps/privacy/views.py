@@ -11,6 +11,7 @@ from apps.accounts.capabilities import can_erase_customers, can_export_personal_
 from apps.audit.models import AuditSource
 from apps.core.access import CapabilityRequiredMixin
 from apps.customers.models import Customer
+from apps.customers.selectors import customers_visible
 from apps.privacy.erasure import customer_erase
 from apps.privacy.forms import CustomerEraseForm
 from apps.privacy.selectors import personal_data_export_get
@@ -23,7 +24,7 @@ class PersonalDataExportCreateView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_export_personal_data)
 
     def post(self, request: HttpRequest, customer_id: int) -> HttpResponse:
-        customer = get_object_or_404(Customer, pk=customer_id)
+        customer = get_object_or_404(customers_visible(user=request.user), pk=customer_id)
         language = request.POST.get("language") or None
         export = personal_data_export_create(customer=customer, created_by=request.user, language=language)
         messages.success(request, _("The personal data file is ready to download."))
@@ -35,7 +36,8 @@ class PersonalDataExportDownloadView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_export_personal_data)
 
     def get(self, request: HttpRequest, customer_id: int, export_id: int) -> HttpResponse:
-        export = personal_data_export_get(customer_id=customer_id, export_id=export_id)
+        customer = get_object_or_404(customers_visible(user=request.user), pk=customer_id)
+        export = personal_data_export_get(customer_id=customer.pk, export_id=export_id)
         if export is None:
             raise Http404
         try:
@@ -56,11 +58,11 @@ class CustomerEraseView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_erase_customers)
 
     def get(self, request: HttpRequest, customer_id: int) -> HttpResponse:
-        customer = get_object_or_404(Customer, pk=customer_id)
+        customer = get_object_or_404(customers_visible(user=request.user), pk=customer_id)
         return self._render(request, customer, CustomerEraseForm(customer=customer))
 
     def post(self, request: HttpRequest, customer_id: int) -> HttpResponse:
-        customer = get_object_or_404(Customer, pk=customer_id)
+        customer = get_object_or_404(customers_visible(user=request.user), pk=customer_id)
         form = CustomerEraseForm(request.POST, customer=customer)
         if customer.is_erased:
             return redirect("customers:detail", customer_id=customer.pk)

@@ -342,6 +342,7 @@ class InvitationListApi(CapabilityApiMixin, generics.ListAPIView):
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         return invitation_list(
+            user=self.request.user,
             status=data.get("status", ""),
             survey_id=data.get("survey"),
             customer_id=data.get("customer"),
@@ -414,6 +415,7 @@ class ResponseListApi(CapabilityApiMixin, generics.ListAPIView):
             filters.is_valid(raise_exception=True)
         data = filters.validated_data
         return response_list(
+            user=self.request.user,
             survey_id=data.get("survey"),
             touchpoint_id=data.get("touchpoint"),
             path_id=data.get("path"),

@@ -245,6 +245,11 @@ class Invitation(TimeStampedModel):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["customer", "-sent_at"], name="invitation_customer_sent")]
 
+    @classmethod
+    def location_scope_q(cls, location_ids: frozenset[int]) -> Q:
+        """For apps.accounts.scope: where the encounter it follows happened; none for a send-out's."""
+        return Q(encounter__location_id__in=location_ids)
+
     def __str__(self) -> str:
         return f"{self.survey} → {self.customer}"
 
@@ -349,6 +354,11 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey} · {self.customer or _('anonymous')}"
+
+    @classmethod
+    def location_scope_q(cls, location_ids: frozenset[int]) -> Q:
+        """For apps.accounts.scope: where the encounter it follows happened; none for a send-out's."""
+        return Q(encounter__location_id__in=location_ids)
 
 
 class Answer(models.Model):

@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from apps.accounts.models import User
+from apps.accounts.scope import scoped
 from apps.core.content_languages import CONTENT_LANGUAGES
 from apps.customers.models import Customer
 from apps.customers.selectors import customer_list
@@ -68,17 +70,27 @@ class Comment:
     language: str
 
 
-def comments_for(*, touchpoint_id: int, since: dt.datetime, until: dt.datetime, limit: int = 20) -> list[Comment]:
-    """Free-text answers about a touchpoint submitted in [since, until), newest first."""
+def comments_for(
+    *,
+    touchpoint_id: int,
+    since: dt.datetime,
+    until: dt.datetime,
+    limit: int = 20,
+    location_ids: frozenset[int] | None = None,
+) -> list[Comment]:
+    """Free-text answers about a touchpoint submitted in [since, until), newest first. `location_ids`: only
+    answers after encounters at those locations (apps.accounts.scope.user_location_scope: None is all)."""
     nps = Answer.objects.filter(response_id=OuterRef("response_id"), type=QuestionType.NPS).values("score")[:1]
+    answers = Answer.objects.filter(
+        type=QuestionType.TEXT,
+        response__touchpoint_id=touchpoint_id,
+        response__submitted_at__gte=since,
+        response__submitted_at__lt=until,
+    )
+    if location_ids is not None:
+        answers = answers.filter(response__in=Response.objects.filter(Response.location_scope_q(location_ids)))
     answers = (
-        Answer.objects.filter(
-            type=QuestionType.TEXT,
-            response__touchpoint_id=touchpoint_id,
-            response__submitted_at__gte=since,
-            response__submitted_at__lt=until,
-        )
-        .exclude(text="")
+        answers.exclude(text="")
         .annotate(nps=Subquery(nps))
         .select_related("response")
         .order_by("-response__submitted_at", "-id")[:limit]
@@ -149,6 +161,7 @@ def touchpoint_choices_grouped() -> list[PathChoices]:
 def audience_customers(*, audience: dict[str, Any]) -> QuerySet[Customer]:
     """Every customer the filters match, before consent and unsubscribes are applied."""
     customers = customer_list(
+        user=None,
         search=audience.get("search") or "",
         segment_id=audience.get("segment"),
         persona_id=audience.get("persona"),
@@ -289,6 +302,7 @@ def _expired(now: dt.datetime) -> Q:
 
 def invitation_list(
     *,
+    user: User,
     status: str = "",
     survey_id: int | None = None,
     customer_id: int | None = None,
@@ -306,7 +320,7 @@ def invitation_list(
         invitation=OuterRef("pk"), status=EmailStatus.SENDING, outbound__attempts__gt=0
     ).order_by("-id")
     invitations = (
-        Invitation.objects.select_related("survey", "customer", "touchpoint", "campaign")
+        scoped(Invitation.objects.select_related("survey", "customer", "touchpoint", "campaign"), user=user)
         .annotate(
             due_at=Subquery(initial.values("due_at")[:1]),
             error=Subquery(failed.values("last_error")[:1]),
@@ -333,12 +347,12 @@ def invitation_list(
     return invitations
 
 
-def invitation_status_counts(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Invitations per status, in one query; "sent" counts those still awaiting an answer and
-    EXPIRED those whose link expired unanswered."""
+def invitation_status_counts(*, user: User, now: dt.datetime | None = None) -> dict[str, int]:
+    """Invitations `user` may see per status, in one query; "sent" counts those still awaiting an answer
+    and EXPIRED those whose link expired unanswered."""
     now = now or timezone.now()
     rows = (
-        Invitation.objects.order_by()
+        scoped(Invitation.objects.order_by(), user=user)
         .values("status")
         .annotate(count=Count("pk"), expired=Count("pk", filter=_expired(now)))
     )
@@ -351,6 +365,7 @@ def invitation_status_counts(*, now: dt.datetime | None = None) -> dict[str, int
 
 def response_list(
     *,
+    user: User,
     survey_id: int | None = None,
     touchpoint_id: int | None = None,
     path_id: int | None = None,
@@ -359,7 +374,7 @@ def response_list(
 ) -> QuerySet[Response]:
     answers = Prefetch("answers", queryset=Answer.objects.select_related("question").order_by("question__position"))
     responses = (
-        Response.objects.select_related("survey", "customer", "touchpoint", "path")
+        scoped(Response.objects.select_related("survey", "customer", "touchpoint", "path"), user=user)
         .prefetch_related(answers)
         .order_by("-submitted_at", "-id")
     )

@@ -227,6 +227,7 @@ def _campaign_run(campaign: Campaign, *, rules: SurveySettings, now: dt.datetime
         return 0
     audience = campaign.audience or {}
     customers = customer_list(
+        user=None,  # a campaign goes to the company's audience, not to what one viewer sees
         search=audience.get("search", ""),
         segment_id=audience.get("segment"),
         persona_id=audience.get("persona"),

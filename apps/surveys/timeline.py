@@ -4,6 +4,8 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
+from apps.accounts.scope import scoped
 from apps.customers.models import Customer
 from apps.customers.timeline import TimelineEntry, TimelineKind
 from apps.surveys.encounter_feedback import SCORE_LABELS
@@ -14,9 +16,11 @@ from apps.surveys.selectors import survey_settings_get
 LIMIT = 100
 
 
-def invitation_timeline_entries(customer: Customer) -> Iterator[TimelineEntry]:
+def invitation_timeline_entries(customer: Customer, user: User) -> Iterator[TimelineEntry]:
     invitations = (
-        Invitation.objects.filter(customer=customer).select_related("survey", "touchpoint").order_by("-created_at")
+        scoped(Invitation.objects.filter(customer=customer), user=user)
+        .select_related("survey", "touchpoint")
+        .order_by("-created_at")
     )
     for invitation in invitations[:LIMIT]:
         status = invitation.get_status_display()
@@ -31,9 +35,9 @@ def invitation_timeline_entries(customer: Customer) -> Iterator[TimelineEntry]:
         )
 
 
-def answer_timeline_entries(customer: Customer) -> Iterator[TimelineEntry]:
+def answer_timeline_entries(customer: Customer, user: User) -> Iterator[TimelineEntry]:
     responses = (
-        Response.objects.filter(customer=customer)
+        scoped(Response.objects.filter(customer=customer), user=user)
         .select_related("survey", "touchpoint")
         .prefetch_related("answers")
         .order_by("-submitted_at")

@@ -67,7 +67,7 @@ class SurveyHomeView(_ManagerView):
     def get(self, request: HttpRequest) -> HttpResponse:
         context = {
             "surveys": survey_list_with_counts(),
-            "status_counts": invitation_status_counts(),
+            "status_counts": invitation_status_counts(user=request.user),
             "campaigns": campaign_list()[:5],
         }
         return render(request, "surveys/manage/home.html", context)
@@ -348,6 +348,7 @@ class InvitationListView(_ManagerView):
         filters = InvitationFilterForm(request.GET or None)
         data = filters.cleaned_data if filters.is_valid() else {}
         invitations = invitation_list(
+            user=request.user,
             status=data.get("status") or "",
             survey_id=data.get("survey"),
             campaign_id=data.get("campaign"),
@@ -361,7 +362,7 @@ class InvitationListView(_ManagerView):
             "page": page,
             "query": query.urlencode(),
             "filtered": bool(data and any(data.values())),
-            "status_counts": invitation_status_counts(),
+            "status_counts": invitation_status_counts(user=request.user),
             "statuses": InvitationStatus,
         }
         return render(request, "surveys/manage/invitation_list.html", context)

@@ -542,7 +542,8 @@ def test_the_profile_shows_the_consent_history(client_for, tenant_alpha, manager
 
 def test_the_timeline_has_the_consent_events(history, frontline):
     with translation.override("en"):
-        entries = [entry for entry in customer_timeline(customer=history) if entry.kind == TimelineKind.CONSENT]
+        timeline = customer_timeline(customer=history, user=frontline)
+        entries = [entry for entry in timeline if entry.kind == TimelineKind.CONSENT]
     assert [entry.title for entry in entries] == [
         "Subscribed again · Entered by staff",
         "Unsubscribed from surveys · One-click unsubscribe in the email program",
@@ -551,7 +552,8 @@ def test_the_timeline_has_the_consent_events(history, frontline):
     assert entries[2].detail == f"Recorded by {frontline.get_full_name()} · Wording version 1"
     assert entries[1].detail == "The customer themselves · Wording version 1"
     with translation.override("fi"):
-        finnish = [entry for entry in customer_timeline(customer=history) if entry.kind == TimelineKind.CONSENT]
+        timeline = customer_timeline(customer=history, user=frontline)
+        finnish = [entry for entry in timeline if entry.kind == TimelineKind.CONSENT]
     assert finnish[2].title.startswith("Suostumus annettu") and "Sanamuodon versio 1" in finnish[2].detail
 
 

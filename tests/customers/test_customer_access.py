@@ -204,5 +204,5 @@ def test_list_rows_are_what_the_output_serializer_writes(client_for, manager):
     customer_create(full_name="Åke Öhman", email="ake@example.fi", segment=segment, survey_consent=True)
     customer_create(phone="040 765 4321", external_id="TILL-9", language="en")
     body = client_for(manager).get("/api/v1/customers/?page_size=500").json()
-    expected = [CustomerOutputSerializer(customer).data for customer in customer_list()[:500]]
+    expected = [CustomerOutputSerializer(customer).data for customer in customer_list(user=None)[:500]]
     assert body["results"] == expected and body["count"] == len(expected)

@@ -1,6 +1,7 @@
 """Customer profiles: services, search, timeline."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -103,13 +104,13 @@ def test_unsubscribe_keeps_the_first_time():
 def test_search_by_name_email_or_phone():
     aino = customer_create(full_name="Aino Mäkelä", email="aino@example.fi", phone="040 123 4567")
     eino = customer_create(full_name="Eino Virtanen", email="eino.v@yritys.fi", phone="+358 50 765 4321")
-    assert customer_search(query="mäkel") == [aino]
-    assert customer_search(query="MÄKELÄ") == [aino]
-    assert customer_search(query="yritys.fi") == [eino]
-    assert customer_search(query="040 123") == [aino]
-    assert customer_search(query="+358401234567") == [aino]
-    assert customer_search(query="7654321") == [eino]
-    assert customer_search(query="nobody") == []
+    assert customer_search(user=None, query="mäkel") == [aino]
+    assert customer_search(user=None, query="MÄKELÄ") == [aino]
+    assert customer_search(user=None, query="yritys.fi") == [eino]
+    assert customer_search(user=None, query="040 123") == [aino]
+    assert customer_search(user=None, query="+358401234567") == [aino]
+    assert customer_search(user=None, query="7654321") == [eino]
+    assert customer_search(user=None, query="nobody") == []
 
 
 def test_filters_combine():
@@ -117,20 +118,20 @@ def test_filters_combine():
     a = customer_create(email="a@example.fi", segment=consumer, survey_consent=True)
     customer_create(email="b@example.fi", segment=consumer)
     customer_create(email="c@example.fi", survey_consent=True)
-    assert list(customer_list(segment_id=consumer.pk, consent=True)) == [a]
-    assert customer_list(unsubscribed=False).count() == 3
+    assert list(customer_list(user=None, segment_id=consumer.pk, consent=True)) == [a]
+    assert customer_list(user=None, unsubscribed=False).count() == 3
 
 
-def test_timeline_is_empty_until_a_domain_provides_entries():
+def test_timeline_is_empty_until_a_domain_provides_entries(manager):
     customer = customer_create(email="a@example.fi")
-    assert customer_timeline(customer=customer) == []
+    assert customer_timeline(customer=customer, user=manager) == []
 
-    def encounters(of: Customer):
+    def encounters(of: Customer, viewer: Any):
         yield TimelineEntry(kind=TimelineKind.ENCOUNTER, at=datetime(2026, 1, 1, tzinfo=UTC), title="Katsastus")
         yield TimelineEntry(kind=TimelineKind.ANSWER, at=datetime(2026, 1, 2, tzinfo=UTC), title="NPS 9")
 
     timeline_provider_register(encounters)
     try:
-        assert [entry.title for entry in customer_timeline(customer=customer)] == ["NPS 9", "Katsastus"]
+        assert [entry.title for entry in customer_timeline(customer=customer, user=manager)] == ["NPS 9", "Katsastus"]
     finally:
         _providers.remove(encounters)

@@ -44,7 +44,7 @@ def _answered_poorly(*, frontline: Any, customer: Any, touchpoint: Any) -> Any:
 def test_timeline_has_every_kind_newest_first(db: None, frontline: Any, customer: Any, touchpoint: Any) -> None:
     _answered_poorly(frontline=frontline, customer=customer, touchpoint=touchpoint)
     with translation.override("en"):
-        entries = customer_timeline(customer=customer)
+        entries = customer_timeline(customer=customer, user=frontline)
     kinds = [entry.kind for entry in entries]
     assert set(kinds) == {
         TimelineKind.ENCOUNTER,
