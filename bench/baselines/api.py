@@ -100,15 +100,17 @@ CUSTOMER_KEYS = (
     "consent_source",
     "unsubscribed",
     "unsubscribed_at",
+    "sms_stopped",
     "external_id",
     "erased_at",
     "created_at",
     "updated_at",
 )
-CUSTOMER_TIMES = (10, 13, 15, 16, 17)
+CUSTOMER_TIMES = (10, 13, 16, 17, 18)
 CUSTOMER_LIST_SQL = f"""
     SELECT c.id, c.full_name, c.email, c.phone, c.phone_normalized, c.language, g.name, c.persona_id, p.name,
-        c.survey_consent, c.consent_given_at, c.consent_source, c.unsubscribed, c.unsubscribed_at, c.external_id,
+        c.survey_consent, c.consent_given_at, c.consent_source, c.unsubscribed, c.unsubscribed_at, c.sms_stopped,
+        c.external_id,
         c.erased_at, c.created_at, c.updated_at
     FROM customers_customer c
     LEFT JOIN customers_segment g ON g.id = c.segment_id

@@ -19,8 +19,9 @@ from apps.outbox.models import OutboundEmail, OutboundStatus
 from apps.outbox.services import TextMessage, outbound_sms_queue
 from apps.outbox.tasks import outbox_dispatch
 from tests.celery_worker import worker_kill, worker_start, worker_stop
-from tests.outbox.test_crash_worker import WAIT_SECONDS, in_alpha, wait_until
+from tests.outbox.test_crash_worker import WAIT_SECONDS, in_alpha
 from tests.sms.gatewayapi import TOKEN
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.worker
 MESSAGES = 8
@@ -53,7 +54,8 @@ def test_a_worker_killed_mid_send_loses_no_text_and_repeats_only_with_the_same_r
 
         wait_until(
             lambda: gatewayapi.requests == 4 and len(gatewayapi.messages) == 3,
-            what="the fourth text with the provider after the first three",
+            timeout=WAIT_SECONDS,
+            message="the fourth text with the provider after the first three",
         )
         worker_kill(first)
         with in_alpha():
@@ -67,7 +69,7 @@ def test_a_worker_killed_mid_send_loses_no_text_and_repeats_only_with_the_same_r
                 outbox_dispatch.delay().get(timeout=WAIT_SECONDS)
                 return messages().filter(status=OutboundStatus.SENT).count() == MESSAGES
 
-        wait_until(all_sent, what="every text to be sent", every=0.5)
+        wait_until(all_sent, timeout=WAIT_SECONDS, message="every text to be sent", interval=0.5)
         received = defaultdict(list)
         for message in gatewayapi.messages:
             received["+" + str(message["recipients"][0]["msisdn"])].append(message["userref"])
