@@ -256,11 +256,11 @@ def world_create(*, locations: int = 0) -> World:
 _CUSTOMERS_SQL = """
     INSERT INTO customers_customer (
         created_at, updated_at, full_name, email, phone, phone_normalized, language, survey_consent,
-        consent_given_at, consent_source, unsubscribed, external_id, persona_id, segment_id)
+        consent_given_at, consent_source, unsubscribed, sms_stopped, external_id, persona_id, segment_id)
     SELECT %(created)s, %(created)s, first || ' ' || last,
            lower(translate(first || '.' || last, 'äöå', 'aoa')) || '.' || g || '@example.fi',
            '040 ' || lpad(g::text, 7, '0'), '+35840' || lpad(g::text, 7, '0'), language, TRUE,
-           %(created)s, 'frontline', FALSE, '', persona_id, segment_id
+           %(created)s, 'frontline', FALSE, FALSE, '', persona_id, segment_id
     FROM (
         SELECT g,
                (%(first_names)s::text[])[1 + floor(random() * cardinality(%(first_names)s::text[]))::int] AS first,
@@ -357,20 +357,21 @@ _INSERTS_SQL = {
     "surveys_invitation": """
         INSERT INTO surveys_invitation (
             id, created_at, updated_at, language, status, suppression_reason, token_nonce, token_hash,
-            sent_at, expires_at, answered_at, customer_id, encounter_id, touchpoint_id, survey_id)
+            sent_at, expires_at, answered_at, customer_id, encounter_id, touchpoint_id, survey_id, channel)
         SELECT invitation_id, occurred_at, CASE WHEN answered THEN submitted_at ELSE sent_at END, language,
                CASE WHEN answered THEN 'answered' ELSE 'sent' END, '',
                'n' || lpad(to_hex(invitation_id), 15, '0') || md5('nonce' || invitation_id),
                'h' || lpad(to_hex(invitation_id), 15, '0') || md5('hash' || invitation_id),
                sent_at, sent_at + interval '14 days', CASE WHEN answered THEN submitted_at END,
-               customer_id, encounter_id, touchpoint_id, %(survey)s
+               customer_id, encounter_id, touchpoint_id, %(survey)s, 'email'
         FROM bench_chain ORDER BY invitation_id
     """,
     "surveys_response": """
         INSERT INTO surveys_response (
-            id, language, submitted_at, customer_id, encounter_id, invitation_id, path_id, touchpoint_id, survey_id)
+            id, language, submitted_at, customer_id, encounter_id, invitation_id, path_id, touchpoint_id, survey_id,
+            source)
         SELECT b.response_id, b.language, b.submitted_at, b.customer_id, b.encounter_id, b.invitation_id,
-               st.path_id, b.touchpoint_id, %(survey)s
+               st.path_id, b.touchpoint_id, %(survey)s, 'invited'
         FROM bench_chain b
         JOIN journeys_touchpoint t ON t.id = b.touchpoint_id JOIN journeys_stage st ON st.id = t.stage_id
         WHERE b.answered ORDER BY b.response_id

@@ -180,9 +180,9 @@ def company_prepare(emails: int) -> tuple[Any, Any, list[str]]:
             cursor.execute(
                 """
                 INSERT INTO customers_customer (full_name, email, phone, phone_normalized, language, survey_consent,
-                    consent_given_at, consent_source, unsubscribed, external_id, created_at, updated_at)
+                    consent_given_at, consent_source, unsubscribed, sms_stopped, external_id, created_at, updated_at)
                 SELECT 'Asiakas ' || n, 'asiakas' || n || '@posti.example', '', '',
-                       CASE WHEN n %% 3 = 0 THEN 'en' ELSE 'fi' END, true, now(), '', false, '', now(), now()
+                       CASE WHEN n %% 3 = 0 THEN 'en' ELSE 'fi' END, true, now(), '', false, false, '', now(), now()
                 FROM generate_series(0, %s - 1) AS n
                 """,
                 [emails],

@@ -84,7 +84,9 @@ SCRIPT_TIMEOUT = {True: 600, False: 4 * 3600}
 WORKERS = 2
 READY_WAIT = 45
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-TOUCHPOINT_OPTION = re.compile(r'<option value="(\d+)"')
+# The first choice of the named select (a chain's form asks for the location before the touchpoint).
+TOUCHPOINT_OPTION = re.compile(r'<select[^>]*name="touchpoint"[^>]*>.*?<option value="(\d+)"', re.S)
+LOCATION_OPTION = re.compile(r'<select[^>]*name="location"[^>]*>.*?<option value="(\d+)"', re.S)
 
 
 # --- Figures -----------------------------------------------------------------------------------
@@ -768,6 +770,7 @@ def comparisons_build(prepared: dict[str, Any], csrf: dict[str, str]) -> list[Co
             "action": "log",
             "customer": prepared["customer_id"],
             "touchpoint": csrf["touchpoint"],
+            "location": csrf["location"],
             "outcome": "resolved",
             "peak_feeling": 1,
             "end_feeling": 2,
@@ -858,7 +861,13 @@ def csrf_get(port: int, prepared: dict[str, Any]) -> dict[str, str]:
     csrf_cookie = answer.cookie(prepared["csrf_cookie"])
     if answer.status != 200 or not token or not touchpoint or not csrf_cookie:
         raise SystemExit(f"The quick-log form gave {answer.status} without its CSRF token or touchpoints.")
-    return {"cookie": csrf_cookie, "token": token.group(1), "touchpoint": touchpoint.group(1)}
+    location = LOCATION_OPTION.search(page)
+    return {
+        "cookie": csrf_cookie,
+        "token": token.group(1),
+        "touchpoint": touchpoint.group(1),
+        "location": location.group(1) if location else "",
+    }
 
 
 def parse_args() -> argparse.Namespace:
