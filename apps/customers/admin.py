@@ -164,3 +164,7 @@ class CustomerImportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:  # noqa: ANN001
         return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        # An import is a record of what was uploaded and written: the admin shows it, never edits it.
+        return False

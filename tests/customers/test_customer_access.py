@@ -4,6 +4,7 @@ import pytest
 
 from apps.customers.models import Customer
 from apps.customers.services import customer_create, segment_get_or_create
+from tests.factories import CustomerImportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +207,16 @@ def test_list_rows_are_what_the_output_serializer_writes(client_for, manager):
     body = client_for(manager).get("/api/v1/customers/?page_size=500").json()
     expected = [CustomerOutputSerializer(customer).data for customer in customer_list(user=None)[:500]]
     assert body["results"] == expected and body["count"] == len(expected)
+
+
+def test_admin_shows_an_import_but_never_edits_it(client_for, manager):
+    customer_import = CustomerImportFactory(commit_error="")
+    client = client_for(manager)
+    url = f"/admin/customers/customerimport/{customer_import.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b'name="commit_error"' not in page.content
+    assert b'name="_save"' not in page.content
+    assert client.post(url, {"commit_error": "edited", "queued_at": ""}).status_code == 403
+    customer_import.refresh_from_db()
+    assert customer_import.commit_error == ""
