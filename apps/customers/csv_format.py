@@ -271,7 +271,8 @@ def csv_decode(content: bytes) -> DecodedFile:
     return DecodedFile(text=text, encoding=encoding)
 
 
-def _delimiter(header_line: str) -> str:
+def csv_delimiter_sniff(header_line: str) -> str:
+    """The separator of a file from its header line: semicolon (Excel in Finland), comma or tab."""
     try:
         return csv.Sniffer().sniff(header_line, delimiters=";,\t").delimiter
     except csv.Error:
@@ -289,7 +290,7 @@ def csv_table_read(
     decoded = csv_decode(content)
     text = decoded.text
     header_line = text.lstrip("\r\n").split("\n", 1)[0]
-    delimiter = _delimiter(header_line)
+    delimiter = csv_delimiter_sniff(header_line)
     reader = csv.reader(io.StringIO(text.lstrip("\r\n"), newline=""), delimiter=delimiter)
     try:
         headers = next(reader)

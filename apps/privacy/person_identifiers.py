@@ -30,7 +30,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
-from apps.customers.csv_format import WINDOWS_1252, CsvFileError, _delimiter, csv_decode
+from apps.customers.csv_format import WINDOWS_1252, CsvFileError, csv_decode, csv_delimiter_sniff
 from apps.customers.models import Customer, CustomerImport
 from apps.customers.phones import phone_normalize
 from apps.encounters.models import Encounter
@@ -217,7 +217,7 @@ def import_file_read(content: bytes) -> ImportFile | None:
     except CsvFileError:
         return None
     stripped = decoded.text.lstrip("\r\n")
-    delimiter = _delimiter(stripped.split("\n", 1)[0])
+    delimiter = csv_delimiter_sniff(stripped.split("\n", 1)[0])
     # The physical lines, split as the csv reader splits them, so each row keeps its own text.
     lines = io.StringIO(stripped, newline="").readlines()
     reader = csv.reader(io.StringIO(stripped, newline=""), delimiter=delimiter)
