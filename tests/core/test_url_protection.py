@@ -51,6 +51,7 @@ PUBLIC = {
     "urls_tenants /brand/colours.css": "the company's colours for its survey pages, which customers open signed out",
     "urls_public /": "redirects to the operators' admin",
     "urls_public /admin/login/": "the operators' sign-in",
+    "urls_public /language/": "the operators' language switch (POST only; remembered on the account when signed in)",
     "urls_public /health/": "the load balancer's check (readiness); tells only ok or unavailable",
     "urls_public /health/live/": "the liveness probe; tells only ok",
     "urls_public /health/ready/": "the readiness probe; tells only ok or unavailable per check",

@@ -200,3 +200,14 @@ def test_the_invitation_is_written_inside_the_operators_request(tenant_alpha, se
         outbox_deliver_due()
     assert [message.to for message in mail.outbox] == [["new-admin@alpha.example"]]
     assert "http://alpha.testserver:8000/accounts/reset/" in mail.outbox[0].body
+
+
+def test_operator_switches_the_admin_language_and_it_is_remembered(operator_client, operator):
+    page = operator_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="fi")
+    assert b'name="language" value="sv"' in page.content
+    response = operator_client.post("/language/", {"language": "sv", "next": "/admin/"})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    with schema_context("public"):
+        operator.refresh_from_db()
+    assert operator.language == "sv"
+    assert "Företag" in operator_client.get("/admin/").content.decode()
