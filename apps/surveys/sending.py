@@ -26,6 +26,7 @@ from apps.core.hand_out import rows_hand_out
 from apps.customers.models import Customer
 from apps.encounters.models import Encounter
 from apps.outbox.kinds import SEND, SendDecision
+from apps.outbox.rate import RATE_SETTINGS, send_rate
 from apps.surveys.emails import company_address_get, invitation_email_build
 from apps.surveys.models import (
     Campaign,
@@ -293,11 +294,11 @@ BATCH_SECONDS = 20
 
 
 def invitation_batch_size() -> int:
-    """How many emails one send task takes: EMAIL_BATCH_SIZE, or fewer when the provider's rate
-    would make a batch outlast BATCH_SECONDS."""
-    rate = float(settings.EMAIL_SEND_RATE_PER_SECOND)
+    """How many emails one send task takes: EMAIL_BATCH_SIZE, or fewer when a provider's rate (the
+    slower of email's and text messages', a batch may hold both) would make a batch outlast BATCH_SECONDS."""
+    rates = [rate for rate in (send_rate(channel) for channel in RATE_SETTINGS) if rate > 0]
     size = settings.EMAIL_BATCH_SIZE
-    return max(1, min(size, int(rate * BATCH_SECONDS))) if rate > 0 else max(1, size)
+    return max(1, min(size, int(min(rates) * BATCH_SECONDS))) if rates else max(1, size)
 
 
 def invitation_emails_hand_out(*, now: dt.datetime, limit: int = 200) -> list[int]:
