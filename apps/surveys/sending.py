@@ -41,7 +41,12 @@ from apps.surveys.models import (
     SurveySettings,
 )
 from apps.surveys.schedule import is_quiet, quiet_hours_adjust
-from apps.surveys.selectors import channel_reachable_q, claimable_emails_q, survey_settings_get
+from apps.surveys.selectors import (
+    channel_reachable_q,
+    claimable_emails_q,
+    invitation_channel_choice,
+    survey_settings_get,
+)
 from apps.surveys.texts import invitation_sms_build
 from apps.surveys.tokens import token_for, token_hash, token_nonce_new
 
@@ -61,7 +66,8 @@ def _quiet_adjust(moment: dt.datetime, rules: SurveySettings) -> dt.datetime:
 
 
 def invitation_channel_choose(*, customer: Customer, choice: str) -> str:
-    """The channel ("email" or "sms") an invitation goes by, under the company's or send-out's `choice`."""
+    """The channel ("email" or "sms") an invitation goes by, under the send-out's, survey's or company's
+    `choice` (selectors.invitation_channel_choice)."""
     if choice == InvitationChannel.SMS:
         return InvitationChannel.SMS
     if choice == InvitationChannel.EMAIL_ELSE_SMS and not customer.email and customer.phone_normalized:
@@ -147,7 +153,9 @@ def invitation_create(
 ) -> Invitation:
     """An invitation with its first email due at `send_at` (moved out of quiet hours), or a
     suppressed invitation that records why nothing will be sent."""
-    choice = campaign.channel if campaign is not None and campaign.channel else rules.invitation_channel
+    choice = invitation_channel_choice(
+        rules=rules, survey=survey, send_out_channel=campaign.channel if campaign is not None else ""
+    )
     channel = invitation_channel_choose(customer=customer, choice=choice)
     reason = suppression_reason_for(customer=customer, survey=survey, rules=rules, now=now, channel=channel)
     nonce = token_nonce_new()
@@ -234,7 +242,11 @@ def _campaign_run(campaign: Campaign, *, rules: SurveySettings, now: dt.datetime
         persona_id=audience.get("persona"),
         consent=True,
         unsubscribed=False,
-    ).filter(channel_reachable_q(campaign.channel or rules.invitation_channel))
+    ).filter(
+        channel_reachable_q(
+            invitation_channel_choice(rules=rules, survey=campaign.survey, send_out_channel=campaign.channel)
+        )
+    )
     if audience.get("language") in CONTENT_LANGUAGES:
         customers = customers.filter(language=audience["language"])
     customer_ids = list(customers.values_list("id", flat=True))
@@ -249,7 +261,7 @@ def _campaign_invite(campaign: Campaign, *, customer_ids: list[int], rules: Surv
     customers = Customer.objects.in_bulk(customer_ids)
     capped = customers_recently_surveyed(customer_ids=customer_ids, rules=rules, now=now)
     survey = campaign.survey
-    choice = campaign.channel or rules.invitation_channel
+    choice = invitation_channel_choice(rules=rules, survey=survey, send_out_channel=campaign.channel)
     invitations = []
     for customer_id in customer_ids:
         customer = customers[customer_id]
