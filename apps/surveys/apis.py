@@ -73,6 +73,7 @@ class SurveyOutputSerializer(serializers.ModelSerializer):
             "thank_you_sv",
             "thank_you_en",
             "is_active",
+            "channel",
             "questions",
             "created_at",
             "updated_at",
@@ -108,6 +109,14 @@ class SurveyInputSerializer(serializers.Serializer):
     thank_you_sv = serializers.CharField(required=False, allow_blank=True, default="")
     thank_you_en = serializers.CharField(required=False, allow_blank=True, default="")
     is_active = serializers.BooleanField(required=False, default=True)
+    channel = serializers.ChoiceField(
+        choices=InvitationChannel.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="How the survey's invitations go: email, sms or email_else_sms; empty: the company's choice "
+        "(survey settings). A send-out's own choice wins over it.",
+    )
     questions = QuestionInputSerializer(
         many=True, help_text="In order. Empty texts get the standard wording of the type."
     )
@@ -261,7 +270,8 @@ class CampaignInputSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        help_text="email, sms or email_else_sms; empty: the company's choice (survey settings) when it runs.",
+        help_text="email, sms or email_else_sms; empty: the survey's choice, else the company's (survey settings), "
+        "when it runs.",
     )
 
 

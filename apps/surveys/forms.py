@@ -44,6 +44,12 @@ class SurveyForm(forms.Form):
         label=_("Thank-you text (English)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    channel = forms.ChoiceField(
+        label=_("Send invitations by"),
+        required=False,
+        choices=[("", _("The company's choice (survey settings)")), *InvitationChannel.choices],
+        help_text=_("Invitations after an encounter go this way. A send-out may choose otherwise."),
+    )
 
     @classmethod
     def for_survey(cls, survey: Survey, **kwargs: Any) -> "SurveyForm":
@@ -193,7 +199,7 @@ class CampaignForm(AudienceForm):
     channel = forms.ChoiceField(
         label=_("Send by"),
         required=False,
-        choices=[("", _("The company's choice (survey settings)")), *InvitationChannel.choices],
+        choices=[("", _("The survey's choice, else the company's")), *InvitationChannel.choices],
     )
     repeat_every_months = forms.IntegerField(
         label=_("Repeat every (months)"),

@@ -23,11 +23,19 @@ def quiet_hours_end_default() -> dt.time:
 
 
 class InvitationChannel(models.TextChoices):
-    """How invitations reach customers: the company's default, which a send-out may override."""
+    """How invitations reach customers: the company's default, which a survey and a send-out may override."""
 
     EMAIL = "email", _("Email")
     SMS = "sms", _("Text message")
     EMAIL_ELSE_SMS = "email_else_sms", _("Email, or a text message to those without an email address")
+
+
+class ChannelSource(models.TextChoices):
+    """Whose choice decides how an invitation goes: a send-out's own, else the survey's, else the company's."""
+
+    SEND_OUT = "send_out", _("the send-out's choice")
+    SURVEY = "survey", _("the survey's choice")
+    COMPANY = "company", _("the company's choice (survey settings)")
 
 
 class SurveySettings(models.Model):
@@ -86,6 +94,9 @@ class Survey(TimeStampedModel):
     thank_you_sv = models.TextField(_("thank-you text (Swedish)"), blank=True)
     thank_you_en = models.TextField(_("thank-you text (English)"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # How this survey's invitations go out; blank: the company's choice (SurveySettings.invitation_channel).
+    # A send-out's own choice (Campaign.channel) wins over it (selectors.invitation_channel_choice).
+    channel = models.CharField(_("send invitations by"), max_length=16, choices=InvitationChannel.choices, blank=True)
 
     class Meta:
         verbose_name = _("survey")
@@ -181,7 +192,7 @@ class Campaign(TimeStampedModel):
     repeat_every_months = models.PositiveSmallIntegerField(
         _("repeat every (months)"), null=True, blank=True, help_text=_("Empty: send once.")
     )
-    # Blank: the company's choice (SurveySettings.invitation_channel) when the send-out runs.
+    # Blank: the survey's choice, else the company's (SurveySettings.invitation_channel), when the send-out runs.
     channel = models.CharField(_("send by"), max_length=16, choices=InvitationChannel.choices, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     last_run_at = models.DateTimeField(_("last sent"), null=True, blank=True)

@@ -17,6 +17,7 @@ from apps.journeys.selectors import touchpoint_list
 from apps.surveys.models import (
     Answer,
     Campaign,
+    ChannelSource,
     EmailStatus,
     Invitation,
     InvitationChannel,
@@ -171,6 +172,30 @@ def audience_customers(*, audience: dict[str, Any]) -> QuerySet[Customer]:
     return customers
 
 
+def invitation_channel_source(
+    *, rules: SurveySettings, survey: Survey | None = None, send_out_channel: str = ""
+) -> str:
+    """Which choice decides: a send-out's own wins over the survey's, which wins over the company's default."""
+    if send_out_channel:
+        return ChannelSource.SEND_OUT
+    if survey is not None and survey.channel:
+        return ChannelSource.SURVEY
+    return ChannelSource.COMPANY
+
+
+def invitation_channel_choice(
+    *, rules: SurveySettings, survey: Survey | None = None, send_out_channel: str = ""
+) -> str:
+    """The channel choice (InvitationChannel) invitations of `survey` follow, by a send-out whose own
+    choice is `send_out_channel` (blank for an encounter's follow-up, or a send-out that did not choose)."""
+    source = invitation_channel_source(rules=rules, survey=survey, send_out_channel=send_out_channel)
+    if source == ChannelSource.SEND_OUT:
+        return send_out_channel
+    if source == ChannelSource.SURVEY:
+        return survey.channel
+    return rules.invitation_channel
+
+
 def channel_reachable_q(choice: str) -> Q:
     """Customers an invitation can reach under a channel choice (an address for it; no STOP for text)."""
     by_email = ~Q(email="")
@@ -199,6 +224,8 @@ class AudienceSummary:
     no_consent: int
     recently_surveyed: int
     channel: str = InvitationChannel.EMAIL
+    # Whose choice `channel` is (ChannelSource): the send-out's, the survey's or the company's.
+    channel_source: str = ChannelSource.COMPANY
     # Text messages sent now, by the customer's language ({"fi": 120, ...}): the recently surveyed left out.
     texted_by_language: dict[str, int] = field(default_factory=dict)
 
@@ -220,19 +247,33 @@ class AudienceSummary:
     def texted(self) -> int:
         return sum(self.texted_by_language.values())
 
+    @property
+    def channel_label(self) -> str:
+        return InvitationChannel(self.channel).label
+
+    @property
+    def channel_source_label(self) -> str:
+        return ChannelSource(self.channel_source).label
+
 
 def audience_summary(
-    *, audience: dict[str, Any], rules: SurveySettings, now: dt.datetime | None = None, channel: str = ""
+    *,
+    audience: dict[str, Any],
+    rules: SurveySettings,
+    now: dt.datetime | None = None,
+    channel: str = "",
+    survey: Survey | None = None,
 ) -> AudienceSummary:
     """How many customers the filters match, and why some of them will not get the survey.
 
     Each excluded customer is counted once, for the first reason that applies (the
     same order as when sending). Recently surveyed customers are invited but not
     sent to (the frequency cap), so they are counted among the reachable ones.
-    `channel`: the send-out's choice; blank for the company's.
+    `channel`: the send-out's choice; blank for the survey's (`survey`), else the company's.
     """
     now = now or timezone.now()
-    channel = channel or rules.invitation_channel
+    channel_source = invitation_channel_source(rules=rules, survey=survey, send_out_channel=channel)
+    channel = invitation_channel_choice(rules=rules, survey=survey, send_out_channel=channel)
     no_email = ~channel_reachable_q(channel)
     unsubscribed = ~no_email & Q(unsubscribed=True)
     no_consent = ~no_email & Q(unsubscribed=False, survey_consent=False)
@@ -261,6 +302,7 @@ def audience_summary(
     return AudienceSummary(
         recently_surveyed=recently,
         channel=channel,
+        channel_source=channel_source,
         texted_by_language=texted,
         **{key[2:]: value for key, value in counts.items()},
     )

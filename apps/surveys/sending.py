@@ -26,6 +26,7 @@ from apps.core.hand_out import rows_hand_out
 from apps.customers.models import Customer
 from apps.encounters.models import Encounter
 from apps.outbox.kinds import SEND, SendDecision
+from apps.outbox.rate import RATE_SETTINGS, send_rate
 from apps.surveys.emails import company_address_get, invitation_email_build
 from apps.surveys.models import (
     Campaign,
@@ -40,7 +41,12 @@ from apps.surveys.models import (
     SurveySettings,
 )
 from apps.surveys.schedule import is_quiet, quiet_hours_adjust
-from apps.surveys.selectors import channel_reachable_q, claimable_emails_q, survey_settings_get
+from apps.surveys.selectors import (
+    channel_reachable_q,
+    claimable_emails_q,
+    invitation_channel_choice,
+    survey_settings_get,
+)
 from apps.surveys.texts import invitation_sms_build
 from apps.surveys.tokens import token_for, token_hash, token_nonce_new
 
@@ -60,7 +66,8 @@ def _quiet_adjust(moment: dt.datetime, rules: SurveySettings) -> dt.datetime:
 
 
 def invitation_channel_choose(*, customer: Customer, choice: str) -> str:
-    """The channel ("email" or "sms") an invitation goes by, under the company's or send-out's `choice`."""
+    """The channel ("email" or "sms") an invitation goes by, under the send-out's, survey's or company's
+    `choice` (selectors.invitation_channel_choice)."""
     if choice == InvitationChannel.SMS:
         return InvitationChannel.SMS
     if choice == InvitationChannel.EMAIL_ELSE_SMS and not customer.email and customer.phone_normalized:
@@ -146,7 +153,9 @@ def invitation_create(
 ) -> Invitation:
     """An invitation with its first email due at `send_at` (moved out of quiet hours), or a
     suppressed invitation that records why nothing will be sent."""
-    choice = campaign.channel if campaign is not None and campaign.channel else rules.invitation_channel
+    choice = invitation_channel_choice(
+        rules=rules, survey=survey, send_out_channel=campaign.channel if campaign is not None else ""
+    )
     channel = invitation_channel_choose(customer=customer, choice=choice)
     reason = suppression_reason_for(customer=customer, survey=survey, rules=rules, now=now, channel=channel)
     nonce = token_nonce_new()
@@ -233,7 +242,11 @@ def _campaign_run(campaign: Campaign, *, rules: SurveySettings, now: dt.datetime
         persona_id=audience.get("persona"),
         consent=True,
         unsubscribed=False,
-    ).filter(channel_reachable_q(campaign.channel or rules.invitation_channel))
+    ).filter(
+        channel_reachable_q(
+            invitation_channel_choice(rules=rules, survey=campaign.survey, send_out_channel=campaign.channel)
+        )
+    )
     if audience.get("language") in CONTENT_LANGUAGES:
         customers = customers.filter(language=audience["language"])
     customer_ids = list(customers.values_list("id", flat=True))
@@ -248,7 +261,7 @@ def _campaign_invite(campaign: Campaign, *, customer_ids: list[int], rules: Surv
     customers = Customer.objects.in_bulk(customer_ids)
     capped = customers_recently_surveyed(customer_ids=customer_ids, rules=rules, now=now)
     survey = campaign.survey
-    choice = campaign.channel or rules.invitation_channel
+    choice = invitation_channel_choice(rules=rules, survey=survey, send_out_channel=campaign.channel)
     invitations = []
     for customer_id in customer_ids:
         customer = customers[customer_id]
@@ -293,11 +306,11 @@ BATCH_SECONDS = 20
 
 
 def invitation_batch_size() -> int:
-    """How many emails one send task takes: EMAIL_BATCH_SIZE, or fewer when the provider's rate
-    would make a batch outlast BATCH_SECONDS."""
-    rate = float(settings.EMAIL_SEND_RATE_PER_SECOND)
+    """How many emails one send task takes: EMAIL_BATCH_SIZE, or fewer when a provider's rate (the
+    slower of email's and text messages', a batch may hold both) would make a batch outlast BATCH_SECONDS."""
+    rates = [rate for rate in (send_rate(channel) for channel in RATE_SETTINGS) if rate > 0]
     size = settings.EMAIL_BATCH_SIZE
-    return max(1, min(size, int(rate * BATCH_SECONDS))) if rate > 0 else max(1, size)
+    return max(1, min(size, int(min(rates) * BATCH_SECONDS))) if rates else max(1, size)
 
 
 def invitation_emails_hand_out(*, now: dt.datetime, limit: int = 200) -> list[int]:

@@ -71,9 +71,13 @@ def _survey_fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
     for key in ("name", "title_fi", "title_sv", "title_en"):
         if len(cleaned[key]) > 200:
             errors[key] = [_("Keep this under 200 characters.")]
+    channel = fields.get("channel") or ""
+    if not isinstance(channel, str) or (channel and channel not in InvitationChannel.values):
+        errors["channel"] = [_("Select a valid choice.")]
     if errors:
         raise DomainError(_("The survey cannot be saved."), fields=errors)
     cleaned["is_active"] = bool(fields.get("is_active", True))
+    cleaned["channel"] = str(fields.get("channel") or "")
     return cleaned
 
 
@@ -166,7 +170,8 @@ def _questions_save(survey: Survey, questions: list[QuestionInput]) -> None:
 
 @transaction.atomic
 def survey_create(*, questions: list[QuestionInput], company_name: str, **fields: Any) -> Survey:
-    """A survey with its questions. `fields`: name, title_fi/sv/en, intro_fi/sv/en, thank_you_fi/sv/en, is_active."""
+    """A survey with its questions. `fields`: name, title_fi/sv/en, intro_fi/sv/en, thank_you_fi/sv/en, is_active,
+    channel (how its invitations go; blank for the company's choice)."""
     cleaned = _survey_fields_clean(fields)
     questions = _questions_clean(questions, company_name=company_name)
     survey = Survey.objects.create(**cleaned)
@@ -179,7 +184,7 @@ def survey_update(
     *, survey: Survey, questions: list[QuestionInput] | None = None, company_name: str = "", **fields: Any
 ) -> Survey:
     """Change the texts (any subset of the fields) and, when given, replace the question list."""
-    current = {key: getattr(survey, key) for key in (*_SURVEY_TEXT_FIELDS, "is_active")}
+    current = {key: getattr(survey, key) for key in (*_SURVEY_TEXT_FIELDS, "is_active", "channel")}
     unknown = set(fields) - set(current)
     if unknown:
         raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})

@@ -307,7 +307,10 @@ class CampaignCreateView(_ManagerView):
             data = form.cleaned_data
             if request.POST.get("confirm") != "1":
                 summary = audience_summary(
-                    audience=form.audience(), rules=survey_settings_get(), channel=data["channel"]
+                    audience=form.audience(),
+                    rules=survey_settings_get(),
+                    channel=data["channel"],
+                    survey=data["survey"],
                 )
                 return self._render(request, form, summary=summary)
             try:

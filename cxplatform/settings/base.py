@@ -4,7 +4,7 @@ Environment variables (all optional in development):
     SECRET_KEY, DEBUG, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, EMAIL_URL,
     DEFAULT_FROM_EMAIL, BASE_DOMAIN, ANYMAIL_ESP (with the provider's own
     ANYMAIL_* keys), CELERY_TASK_ALWAYS_EAGER, TRUSTED_PROXIES, AXES_FAILURE_LIMIT,
-    AXES_COOLOFF_MINUTES, API_TOKEN_DEFAULT_DAYS, EMAIL_SEND_RATE_PER_SECOND,
+    AXES_COOLOFF_MINUTES, API_TOKEN_DEFAULT_DAYS, EMAIL_SEND_RATE_PER_SECOND, SMS_SEND_RATE_PER_SECOND,
     EMAIL_BATCH_SIZE, EMAIL_SEND_PARALLEL, PERSONAL_DATA_EXPORT_TTL_DAYS,
     CONN_MAX_AGE (seconds a database connection is reused; 0 here, 60 in
     production), CONN_HEALTH_CHECKS (check a reused connection before using it;
@@ -352,6 +352,10 @@ SMS_GATEWAYAPI_TOKEN = env("SMS_GATEWAYAPI_TOKEN", default="")
 SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=10.0)
 # The sender a phone shows when a company has not set one: at most 11 letters and digits.
 SMS_SENDER_DEFAULT = env("SMS_SENDER_DEFAULT", default="Kokemus")
+# The SMS provider's sending limit, text messages a second for the whole platform: a token bucket
+# in Redis of its own (apps/outbox/rate.py), so a slow SMS account never holds email back, nor the
+# other way round; 0 for no limit. Set it to your provider account's.
+SMS_SEND_RATE_PER_SECOND = env.float("SMS_SEND_RATE_PER_SECOND", default=10.0)
 
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {

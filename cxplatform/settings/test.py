@@ -14,3 +14,4 @@ DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=f"test
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="cxtest")
 # No provider rate in tests (tests/surveys/test_sending_batch.py sets one where it is the subject).
 EMAIL_SEND_RATE_PER_SECOND = env.float("EMAIL_SEND_RATE_PER_SECOND", default=0)
+SMS_SEND_RATE_PER_SECOND = env.float("SMS_SEND_RATE_PER_SECOND", default=0)

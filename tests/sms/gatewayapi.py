@@ -1,9 +1,12 @@
-"""A local HTTP server that speaks the part of GatewayAPI's REST API Kokemus uses, for tests.
+"""A local HTTP server that speaks the part of GatewayAPI's REST API Kokemus uses, for tests and the fault drill.
 
 POST /rest/mtsms with a JSON body and the token as the Basic auth user answers
-{"ids": [<id>]} and records the message; `fail_next` makes the next calls answer an
-error status (an outage: 503; a refusal: 400), and `delay_seconds` holds each answer
-back (a provider slower than our timeout). Threaded, on a free port of 127.0.0.1.
+{"ids": [<id>]} and records the message (its payload, with the recipients and the
+client reference `userref`, plus the provider id and when it was accepted); `fail_next`
+makes the next calls answer an error status (an outage: 503; a refusal: 400), and
+`delay_seconds` holds each answer back (a provider slower than our timeout). Threaded,
+on a free port of 127.0.0.1: the `gatewayapi` fixture for tests, `FakeGatewayApi.start()`
+for a script (bench/fault_drill.py).
 """
 
 import base64
@@ -29,9 +32,27 @@ class FakeGatewayApi:
     delay_seconds: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1_000_001))
+    _server: "ThreadingHTTPServer | None" = None
 
     def references(self) -> list[str]:
         return [message["userref"] for message in self.messages]
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.messages)
+
+    def start(self, *, port: int = 0) -> str:
+        """Serve on 127.0.0.1 (a free port unless given) in a thread of this process; returns the API's URL."""
+        self._server = _Server(("127.0.0.1", port), _handler(self))
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/rest/mtsms"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self.url
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
 
 
 class _Server(ThreadingHTTPServer):
@@ -81,7 +102,7 @@ def _handler(state: FakeGatewayApi) -> type[BaseHTTPRequestHandler]:
                 return
             with state.lock:
                 message_id = next(state._ids)
-                state.messages.append({**payload, "id": message_id})
+                state.messages.append({**payload, "id": message_id, "accepted_at": time.monotonic()})
             self._answer(200, {"ids": [message_id], "usage": {"total_cost": 0.0, "currency": "EUR"}})
 
     return Handler
@@ -91,10 +112,7 @@ def _handler(state: FakeGatewayApi) -> type[BaseHTTPRequestHandler]:
 def gatewayapi(settings: object) -> Iterator[FakeGatewayApi]:
     """The fake provider, and settings that send every text message to it."""
     state = FakeGatewayApi()
-    server = _Server(("127.0.0.1", 0), _handler(state))
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/rest/mtsms"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    state.start()
     settings.SMS_BACKEND = "apps.outbox.sms_backends.GatewayApiBackend"
     settings.SMS_GATEWAYAPI_URL = state.url
     settings.SMS_GATEWAYAPI_TOKEN = TOKEN
@@ -102,5 +120,4 @@ def gatewayapi(settings: object) -> Iterator[FakeGatewayApi]:
     try:
         yield state
     finally:
-        server.shutdown()
-        server.server_close()
+        state.stop()
