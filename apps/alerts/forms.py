@@ -47,7 +47,12 @@ class RuleForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     kind = forms.ChoiceField(label=_("When"), choices=RuleKind.choices)
     threshold = forms.IntegerField(
-        label=_("NPS at most"), min_value=0, max_value=10, initial=4, help_text=_("For poor answers only.")
+        label=_("NPS at most"),
+        min_value=0,
+        max_value=10,
+        initial=4,
+        required=False,
+        help_text=_("For poor answers only."),
     )
     touchpoint = forms.ModelChoiceField(
         label=_("Touchpoint"), queryset=Touchpoint.objects.none(), required=False, empty_label=_("Every touchpoint")
@@ -71,6 +76,10 @@ class RuleForm(forms.Form):
             self.fields["kind"].disabled = True
         else:
             del self.fields["active"]
+
+    def clean_threshold(self) -> int:
+        threshold = self.cleaned_data["threshold"]
+        return 4 if threshold is None else threshold
 
     @classmethod
     def for_rule(cls, rule: AlertRule) -> "RuleForm":

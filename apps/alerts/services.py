@@ -14,9 +14,13 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
@@ -28,6 +32,7 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_changes, audit_log_record
 from apps.cases.models import CaseStatus, FollowUpCase
 from apps.core.exceptions import DomainError
+from apps.core.tenancy import company_time_zone
 from apps.journeys.models import Touchpoint
 from apps.locations.models import Location
 from apps.outbox.models import OutboundEmail, OutboundStatus
@@ -227,7 +232,9 @@ def alert_message(event: AlertEvent) -> AlertMessage:
             ]
         else:
             title = _("A follow-up case is late at %(place)s") % {"place": place}
-            lines = [_("Case %(case_id)s was due %(due_at)s.") % data]
+            due_at = parse_datetime(data.get("due_at", ""))
+            due = formats.date_format(due_at.astimezone(company_time_zone()), "SHORT_DATETIME_FORMAT") if due_at else ""
+            lines = [_("Case %(case_id)s was due %(due_at)s.") % {"case_id": data.get("case_id"), "due_at": due}]
     return AlertMessage(title=title, lines=lines, link=data.get("url", ""))
 
 
@@ -246,8 +253,6 @@ def _deliveries_queue(*, event: AlertEvent, destination: Destination, replay: bo
     deliveries = []
     if destination.kind == DestinationKind.EMAIL:
         message = alert_message(event)
-        from django.core.mail import EmailMessage
-
         for address in destination.email_list():
             outbound = outbound_email_queue(
                 kind=OUTBOX_KIND,
@@ -354,10 +359,10 @@ def alerts_case_late_check(*, now: dt.datetime | None = None, limit: int = 500) 
             cases = cases.filter(touchpoint_id=rule.touchpoint_id)
         if rule.location_id:
             cases = cases.filter(encounter__location_id=rule.location_id)
-        already = AlertEvent.objects.filter(rule=rule, source_key__startswith="case:").values_list(
-            "source_key", flat=True
+        fired_for = AlertEvent.objects.filter(
+            rule=rule, source_key=Concat(Value("case:"), Cast(OuterRef("pk"), CharField()))
         )
-        cases = cases.exclude(pk__in=[int(key.split(":")[1]) for key in already])
+        cases = cases.exclude(Exists(fired_for))
         for case in cases.order_by("due_at")[:limit]:
             location = case.encounter.location if case.encounter_id else None
             payload = {

@@ -103,3 +103,11 @@ def test_the_delivery_log_lists_and_replays(client_for, company_admin, destinati
     delivery_id = api["results"][0]["id"]
     refused = client.post(f"/api/v1/alert-destinations/{destination.pk}/deliveries/{delivery_id}/replay/")
     assert refused.status_code == 400, "not while it is still on its way"
+
+
+def test_a_late_case_rule_needs_no_threshold(client_for, company_admin, destination):
+    response = client_for(company_admin).post(
+        "/company/alerts/rules/new/",
+        {"name": "Myöhässä", "kind": "case_late", "threshold": "", "destinations": [destination.pk]},
+    )
+    assert response.status_code == 302

@@ -144,3 +144,19 @@ def test_a_late_case_fires_once(company_admin, destination):
     assert alerts_case_late_check(now=now) == 1
     assert AlertEvent.objects.get().payload["case_id"] == late.pk
     assert alerts_case_late_check(now=now) == 0
+
+
+def test_a_late_case_email_reads_in_the_company_language(company_admin, mailoutbox):
+    from tests.conftest import outbox_deliver_due
+
+    email = destination_build(actor=company_admin, kind="email", emails="vuoropaallikko@alpha.example")
+    rule_build(actor=company_admin, destinations=[email], kind=RuleKind.CASE_LATE)
+    case = FollowUpCaseFactory(due_at=timezone.now() - dt.timedelta(hours=3))
+    alerts_case_late_check()
+    outbox_deliver_due()
+
+    [message] = mailoutbox
+    assert message.to == ["vuoropaallikko@alpha.example"]
+    assert "myöhässä" in message.subject
+    assert f"Tapauksen {case.pk} määräaika oli" in message.body and "T" not in message.body.split("oli ")[1][:16]
+    assert f"/cases/{case.pk}/" in message.body
