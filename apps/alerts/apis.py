@@ -12,14 +12,9 @@ from rest_framework.views import APIView
 from apps.accounts.capabilities import can_manage_alerts
 from apps.alerts.models import AlertDelivery, AlertRule, Destination, DestinationKind, RuleKind
 from apps.alerts.selectors import delivery_get, delivery_list, destination_get, destination_list, rule_get, rule_list
-from apps.alerts.services import (
-    delivery_replay,
-    destination_create,
-    destination_secret_regenerate,
-    destination_update,
-    rule_create,
-    rule_update,
-)
+from apps.alerts.services.alert_rules import rule_create, rule_update
+from apps.alerts.services.deliveries import delivery_replay
+from apps.alerts.services.destinations import destination_create, destination_secret_regenerate, destination_update
 from apps.core.access import CapabilityApiMixin
 from apps.journeys.models import Touchpoint
 from apps.locations.models import Location

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from apps.alerts.services import alerts_answer_check
+from apps.alerts.services.events import alerts_answer_check
 from apps.surveys.models import Response
 from apps.surveys.signals import response_recorded
 

@@ -11,7 +11,7 @@ def alerts_case_late_check_all() -> int:
 
 @app.task
 def alerts_case_late_check() -> int:
-    from apps.alerts.services import alerts_case_late_check as check
+    from apps.alerts.services.events import alerts_case_late_check as check
 
     return check()
 
@@ -23,6 +23,6 @@ def alerts_nps_drop_check_all() -> int:
 
 @app.task
 def alerts_nps_drop_check() -> int:
-    from apps.alerts.services import alerts_nps_drop_check as check
+    from apps.alerts.services.events import alerts_nps_drop_check as check
 
     return check()

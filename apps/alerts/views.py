@@ -9,14 +9,9 @@ from apps.accounts.capabilities import can_manage_alerts
 from apps.alerts.forms import DestinationForm, RuleForm
 from apps.alerts.models import AlertRule, Destination
 from apps.alerts.selectors import delivery_get, delivery_list, destination_get, destination_list, rule_get, rule_list
-from apps.alerts.services import (
-    delivery_replay,
-    destination_create,
-    destination_secret_regenerate,
-    destination_update,
-    rule_create,
-    rule_update,
-)
+from apps.alerts.services.alert_rules import rule_create, rule_update
+from apps.alerts.services.deliveries import delivery_replay
+from apps.alerts.services.destinations import destination_create, destination_secret_regenerate, destination_update
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error

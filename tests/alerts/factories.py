@@ -2,7 +2,8 @@
 
 from apps.accounts.models import User
 from apps.alerts.models import AlertRule, Destination, DestinationKind, RuleKind
-from apps.alerts.services import destination_create, rule_create
+from apps.alerts.services.alert_rules import rule_create
+from apps.alerts.services.destinations import destination_create
 
 
 def destination_build(

@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.alerts.models import AlertDelivery, AlertEvent, AlertRule, Destination
-from apps.alerts.services import alert_fire, destination_create, rule_create
+from apps.alerts.services.alert_rules import rule_create
+from apps.alerts.services.destinations import destination_create
+from apps.alerts.services.events import alert_fire
 from apps.outbox.models import OutboundStatus
 from apps.outbox.tasks import outbox_dispatch
 from tests.celery_worker import worker_kill, worker_start, worker_stop

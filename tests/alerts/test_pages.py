@@ -5,7 +5,7 @@ import pytest
 
 from apps.accounts.models import Role
 from apps.alerts.models import Destination, DestinationKind
-from apps.alerts.services import alert_fire
+from apps.alerts.services.events import alert_fire
 from apps.locations.services import location_scope_set
 from tests.alerts.factories import destination_build, rule_build
 from tests.conftest import make_user

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from apps.alerts.models import AlertDelivery, AlertEvent, RuleKind
 from apps.alerts.rules import NpsCounts, nps_drop_is_beyond_margin
-from apps.alerts.services import alerts_answer_check, alerts_case_late_check, alerts_nps_drop_check
+from apps.alerts.services.events import alerts_answer_check, alerts_case_late_check, alerts_nps_drop_check
 from apps.cases.models import CaseStatus
 from apps.surveys.models import QuestionType
 from apps.surveys.responses import response_submit

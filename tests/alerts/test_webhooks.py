@@ -8,7 +8,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from apps.alerts.models import AlertDelivery, AlertEvent, DestinationKind
-from apps.alerts.services import alert_fire, delivery_replay, destination_secret_regenerate
+from apps.alerts.services.deliveries import delivery_replay
+from apps.alerts.services.destinations import destination_secret_regenerate
+from apps.alerts.services.events import alert_fire
 from apps.audit.models import AuditEvent, AuditLogEntry
 from apps.core.exceptions import DomainError
 from apps.outbox.models import OutboundChannel, OutboundStatus

@@ -29,7 +29,9 @@ from psycopg import sql
 
 from apps.accounts.models import User
 from apps.accounts.services import api_token_issue
-from apps.alerts.services import alert_fire, destination_create, rule_create
+from apps.alerts.services.alert_rules import rule_create
+from apps.alerts.services.destinations import destination_create
+from apps.alerts.services.events import alert_fire
 from apps.cases.reasons import CaseReason
 from apps.cases.services import case_open
 from apps.customers.services import customer_create
