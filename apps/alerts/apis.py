@@ -129,6 +129,12 @@ class RuleInputSerializer(serializers.Serializer):
     active = serializers.BooleanField(default=True)
 
 
+class RuleUpdateSerializer(RuleInputSerializer):
+    """A rule's kind is fixed once made."""
+
+    kind = None
+
+
 class RuleListApi(CapabilityApiMixin, generics.ListAPIView):
     """List the alert rules, or add one."""
 
@@ -169,10 +175,10 @@ class RuleDetailApi(CapabilityApiMixin, APIView):
     def get(self, request: Request, rule_id: int) -> Response:
         return Response(RuleOutputSerializer(self._rule(rule_id)).data)
 
-    @extend_schema(request=RuleInputSerializer, responses={200: RuleOutputSerializer})
+    @extend_schema(request=RuleUpdateSerializer, responses={200: RuleOutputSerializer})
     def put(self, request: Request, rule_id: int) -> Response:
         rule = self._rule(rule_id)
-        serializer = RuleInputSerializer(data={**request.data, "kind": rule.kind})
+        serializer = RuleUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         rule = rule_update(

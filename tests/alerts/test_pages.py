@@ -111,3 +111,15 @@ def test_a_late_case_rule_needs_no_threshold(client_for, company_admin, destinat
         {"name": "Myöhässä", "kind": "case_late", "threshold": "", "destinations": [destination.pk]},
     )
     assert response.status_code == 302
+
+
+def test_the_api_changes_a_rule_but_not_its_kind(client_for, company_admin, destination):
+    rule = rule_build(actor=company_admin, destinations=[destination])
+    response = client_for(company_admin).put(
+        f"/api/v1/alert-rules/{rule.pk}/",
+        {"name": "Uusi nimi", "kind": "case_late", "threshold": 2, "destinations": [destination.pk], "active": False},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    rule.refresh_from_db()
+    assert (rule.name, rule.kind, rule.threshold, rule.active) == ("Uusi nimi", "poor_answer", 2, False)
