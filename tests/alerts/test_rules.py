@@ -160,3 +160,25 @@ def test_a_late_case_email_reads_in_the_company_language(company_admin, mailoutb
     assert "myöhässä" in message.subject
     assert f"Tapauksen {case.pk} määräaika oli" in message.body and "T" not in message.body.split("oli ")[1][:16]
     assert f"/cases/{case.pk}/" in message.body
+
+
+def test_with_no_alert_rules_an_answer_costs_one_query_more():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.alerts.receivers import alerts_on_response
+    from apps.surveys.signals import response_recorded
+
+    def queries_of_one_answer() -> int:
+        invitation, question, comment = _invitation()
+        with CaptureQueriesContext(connection) as captured:
+            _answer(invitation, question, comment, 1)
+        return len(captured)
+
+    with_alerts = queries_of_one_answer()
+    response_recorded.disconnect(dispatch_uid="alerts.answer_check")
+    try:
+        without_alerts = queries_of_one_answer()
+    finally:
+        response_recorded.connect(alerts_on_response, dispatch_uid="alerts.answer_check")
+    assert with_alerts - without_alerts == 1, "only the look-up of active poor-answer rules"
