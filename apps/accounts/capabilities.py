@@ -62,6 +62,12 @@ def can_manage_locations(user: Any) -> bool:
     return _has_role(user, Role.ADMIN) or (_has_role(user, Role.MANAGER) and not user_is_scoped(user))
 
 
+def can_manage_alerts(user: Any) -> bool:
+    """Alert destinations, rules and their delivery log. Not a manager scoped to some locations: a rule
+    over the whole company, or a destination's log, would show them other locations' answers."""
+    return _has_role(user, Role.ADMIN) or (_has_role(user, Role.MANAGER) and not user_is_scoped(user))
+
+
 def can_log_encounters(user: Any) -> bool:
     return _has_role(user, Role.ADMIN, Role.MANAGER, Role.FRONTLINE)
 
@@ -99,6 +105,7 @@ def capabilities_for(user: Any) -> dict[str, bool]:
         "can_view_personas": can_view_personas(user),
         "can_view_service_paths": can_view_service_paths(user),
         "can_manage_locations": can_manage_locations(user),
+        "can_manage_alerts": can_manage_alerts(user),
         "can_log_encounters": can_log_encounters(user),
         "can_work_cases": can_work_cases(user),
         "can_export_personal_data": can_export_personal_data(user),

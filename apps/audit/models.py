@@ -35,6 +35,7 @@ class AuditEvent(models.TextChoices):
     SETTINGS_CHANGED = "settings.changed", _("Settings changed")
     OWNER_CHANGED = "owner.changed", _("Owner changed")
     LOCATION_SCOPE_CHANGED = "user.location_scope_changed", _("Manager's scope changed")
+    ALERT_REPLAYED = "alert.replayed", _("Alert sent again")
     # The log itself
     AUDIT_LOG_EXPORTED = "audit_log.exported", _("Audit log exported")
 

@@ -8,6 +8,8 @@ own rows in step with the message, in the outbox's own transactions:
 - `on_failed(message)` when it is given up (dead letter), `on_cancelled(message)`
   when `before_send` or an admin cancelled it.
 A kind whose body carries a credential sets `redact_after_send`.
+A kind that sends webhooks answers `webhook_target(message)` at every try: where the
+message goes and with which secret (None: nowhere any more, the message fails).
 """
 
 import datetime as dt
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from apps.outbox.models import OutboundEmail
+    from apps.outbox.webhook_sending import WebhookTarget
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class OutboxKind:
     on_cancelled: Hook | None = None
     # The body holds a sign-in link (invitation, password reset): emptied once the message is sent.
     redact_after_send: bool = False
+    webhook_target: Callable[["OutboundEmail"], "WebhookTarget | None"] | None = None
 
 
 _KINDS: dict[str, OutboxKind] = {}

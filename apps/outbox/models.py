@@ -12,6 +12,10 @@ given up by the same code: only the last step, the hand-over to the provider,
 differs (apps/outbox/sms_backends.py). For it the recipient is a phone number in
 E.164 form, the sender the name the phone shows, the text the body, and the
 Message-ID the client reference the provider echoes in its delivery reports.
+
+A webhook (channel "webhook") is one too (apps/outbox/webhook_sending.py): the recipient is
+a name for people to read, the text the JSON body, the headers hold the id the receiver
+deduplicates by, and the receiver's HTTP status of the last try is kept.
 """
 
 from django.db import models
@@ -30,6 +34,7 @@ class OutboundStatus(models.TextChoices):
 class OutboundChannel(models.TextChoices):
     EMAIL = "email", _("Email")
     SMS = "sms", _("Text message")
+    WEBHOOK = "webhook", _("Webhook")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -76,6 +81,8 @@ class OutboundEmail(models.Model):
     delivery_status = models.CharField(_("delivery"), max_length=16, choices=DeliveryStatus.choices, blank=True)
     delivery_detail = models.CharField(_("delivery detail"), max_length=200, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    # A webhook: the HTTP status the receiver answered the last try with (none: no answer, or not a webhook).
+    response_code = models.PositiveSmallIntegerField(_("response code"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

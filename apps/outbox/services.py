@@ -8,9 +8,11 @@ instant between the mail server accepting a message and the row being marked sen
 (a few milliseconds): a worker killed there sends it again, with the same
 Message-ID, so the receiving side can recognise the repeat.
 
-A text message takes the same path; only the hand-over differs (`_transmit`). Its window
+A text message, and a webhook, take the same path; only the hand-over differs (`_transmit`). Its window
 is the provider's answer to the send: lost to a timeout or a killed worker, the message
-is sent again with the same client reference (see apps/outbox/sms_backends.py).
+is sent again with the same client reference (see apps/outbox/sms_backends.py). A webhook's
+window is the receiver's answer: it is sent again with the same webhook-id, which the
+receiver deduplicates by (apps/outbox/webhook_sending.py).
 """
 
 import datetime as dt
@@ -38,6 +40,7 @@ from apps.outbox.models import DeliveryStatus, OutboundChannel, OutboundEmail, O
 from apps.outbox.rate import send_turn_take
 from apps.outbox.selectors import outbound_claimable_q
 from apps.outbox.sms_backends import SmsMessage, SmsRejectedError, SmsTemporaryError, sms_backend_get
+from apps.outbox.webhook_sending import WebhookRejectedError, WebhookTemporaryError, webhook_post
 
 logger = logging.getLogger(__name__)
 
@@ -188,6 +191,47 @@ def outbound_sms_queue_many(*, kind: str, messages: list[TextMessage], due_at: d
     return OutboundEmail.objects.bulk_create(rows)
 
 
+def outbound_webhook_queue(
+    *,
+    kind: str,
+    recipient: str,
+    body: str,
+    webhook_id: str,
+    message_id: str,
+    due_at: dt.datetime | None = None,
+    send_on_commit: bool = True,
+) -> OutboundEmail:
+    """Put one webhook call in the outbox, in the caller's transaction; a worker sends it once that commits.
+
+    `recipient`: a name people read in the logs (the URL and secret come from the kind's
+    `webhook_target` at each try). `webhook_id`: the id the receiver deduplicates by, the same on
+    every try; `message_id`: unique for this row (one event goes to many destinations, and again
+    on a replay). `body`: the JSON text, sent byte for byte as signed.
+    """
+    now = timezone.now()
+    due_at = due_at or now
+    if not webhook_id or not body.strip():
+        raise ValueError("A webhook has an id and a body.")
+    outbound = OutboundEmail(
+        kind=kind,
+        channel=OutboundChannel.WEBHOOK,
+        recipient=recipient[:254],
+        from_email="",
+        subject="",
+        body_text=body,
+        message_id=message_id,
+        headers={"webhook_id": webhook_id},
+        due_at=due_at,
+        handed_out_at=now if due_at <= now else None,
+    )
+    outbound.save(force_insert=True)
+    if send_on_commit:
+        from apps.outbox.tasks import outbox_send_task
+
+        transaction.on_commit(lambda: outbox_send_task.delay(message_ids=[outbound.pk]))
+    return outbound
+
+
 def _as_sms(outbound: OutboundEmail) -> SmsMessage:
     return SmsMessage(
         recipient=outbound.recipient,
@@ -198,15 +242,22 @@ def _as_sms(outbound: OutboundEmail) -> SmsMessage:
     )
 
 
-def _transmit(outbound: OutboundEmail, *, line: "_Line | None") -> str:
-    """Hand the message to the mail server or the SMS provider; returns the provider's id ("" for email)."""
+def _transmit(outbound: OutboundEmail, *, kind: OutboxKind, line: "_Line | None", now: dt.datetime) -> dict:
+    """Hand the message to the mail server, the SMS provider or the webhook's receiver; returns the
+    fields to mark on the sent row (the provider's id, the receiver's status)."""
     if outbound.channel == OutboundChannel.SMS:
-        return sms_backend_get().send(_as_sms(outbound))
+        return {"provider_ref": sms_backend_get().send(_as_sms(outbound))[:64]}
+    if outbound.channel == OutboundChannel.WEBHOOK:
+        target = kind.webhook_target(outbound) if kind.webhook_target else None
+        if target is None:
+            raise WebhookRejectedError("the webhook's destination no longer exists")
+        code = webhook_post(target=target, webhook_id=outbound.headers["webhook_id"], body=outbound.body_text, at=now)
+        return {"response_code": code}
     if line is None:
         _as_email(outbound, connection=None).send()
     else:
         line.send(_as_email(outbound, connection=None))
-    return ""
+    return {}
 
 
 def _as_email(outbound: OutboundEmail, *, connection: BaseEmailBackend | None) -> EmailMultiAlternatives:
@@ -330,18 +381,17 @@ def _claimed_deliver(outbound: OutboundEmail, *, line: _Line | None, now: dt.dat
         return "deferred"
 
     try:
-        provider_ref = _transmit(outbound, line=line)
-    except (smtplib.SMTPRecipientsRefused, AnymailRecipientsRefused, SmsRejectedError) as error:
+        transmitted = _transmit(outbound, kind=kind, line=line, now=now)
+    except (smtplib.SMTPRecipientsRefused, AnymailRecipientsRefused, SmsRejectedError, WebhookRejectedError) as error:
         return _failed(outbound, kind=kind, error=error, permanent=True, now=now)
     except smtplib.SMTPResponseException as error:
         return _failed(outbound, kind=kind, error=error, permanent=500 <= error.smtp_code < 600, now=now)
-    except (smtplib.SMTPException, AnymailError, OSError, SmsTemporaryError) as error:
+    except (smtplib.SMTPException, AnymailError, OSError, SmsTemporaryError, WebhookTemporaryError) as error:
         return _failed(outbound, kind=kind, error=error, permanent=False, now=now)
 
     with transaction.atomic():
         sent = {"status": OutboundStatus.SENT, "sent_at": now, "last_error": "", "lease_until": None}
-        if provider_ref:
-            sent["provider_ref"] = provider_ref[:64]
+        sent.update({name: value for name, value in transmitted.items() if value})
         if kind.redact_after_send:
             sent.update(body_text="", body_html="")
         marked = OutboundEmail.objects.filter(
@@ -360,13 +410,19 @@ def _claimed_deliver(outbound: OutboundEmail, *, line: _Line | None, now: dt.dat
 def _failed(outbound: OutboundEmail, *, kind: OutboxKind, error: Exception, permanent: bool, now: dt.datetime) -> str:
     message = f"{type(error).__name__}: {error}"[:500]
     next_try = None if permanent else retry_at(attempts=outbound.attempts, now=now)
+    # A webhook's receiver answered with this status (none when it did not answer at all).
+    answered = (
+        {"response_code": getattr(error, "status_code", None)} if outbound.channel == OutboundChannel.WEBHOOK else {}
+    )
     if next_try is not None:
         logger.warning("outbound email %s failed (attempt %s), retrying: %s", outbound.pk, outbound.attempts, message)
-        _finish(outbound, status=OutboundStatus.QUEUED, due_at=next_try, last_error=message, handed_out_at=None)
+        _finish(
+            outbound, status=OutboundStatus.QUEUED, due_at=next_try, last_error=message, handed_out_at=None, **answered
+        )
         return "retry"
     logger.error("outbound email %s failed for good: %s", outbound.pk, message)
     with transaction.atomic():
-        _finish(outbound, status=OutboundStatus.FAILED, last_error=message)
+        _finish(outbound, status=OutboundStatus.FAILED, last_error=message, **answered)
         if kind.on_failed:
             kind.on_failed(outbound)
     return "failed"

@@ -29,6 +29,7 @@ from apps.surveys.models import (
 )
 from apps.surveys.poor_answers import poor_limits, poor_scores
 from apps.surveys.selectors import survey_settings_get
+from apps.surveys.signals import response_recorded
 
 MAX_TEXT_LENGTH = 5000
 
@@ -147,6 +148,7 @@ def response_submit(*, invitation_id: int, raw_answers: dict[str, str], now: dt.
                 due_working_days=rules.case_due_working_days,
                 now=now,
             )
+        response_recorded.send(sender=Response, response=response)
     return response
 
 
@@ -205,6 +207,7 @@ def response_record_open(
                 due_working_days=rules.case_due_working_days,
                 now=now,
             )
+        response_recorded.send(sender=Response, response=response)
     return response
 
 

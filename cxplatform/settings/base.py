@@ -109,6 +109,7 @@ TENANT_APPS = [
     "apps.metrics",
     "apps.pos",
     "apps.maturity",
+    "apps.alerts",
     "apps.dashboards",
     "apps.onboarding",
 ]
@@ -357,6 +358,13 @@ SMS_SENDER_DEFAULT = env("SMS_SENDER_DEFAULT", default="Kokemus")
 # other way round; 0 for no limit. Set it to your provider account's.
 SMS_SEND_RATE_PER_SECOND = env.float("SMS_SEND_RATE_PER_SECOND", default=10.0)
 
+# --- Webhooks (docs/alerts.md) --------------------------------------------------
+# The longest a receiver may take to answer one delivery before the try counts as failed (and is retried).
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Plain http and private, loopback and link-local addresses as webhook targets: on in development
+# only. Off, a webhook must be https to a public address, checked again at every send (SSRF).
+WEBHOOK_ALLOW_LOCAL = env.bool("WEBHOOK_ALLOW_LOCAL", default=DEBUG)
+
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: an unauthenticated API call gets 401 with a WWW-Authenticate header.
@@ -441,6 +449,12 @@ CELERY_BEAT_SCHEDULE = {
     "maturity-snapshot": {"task": "apps.maturity.tasks.maturity_snapshot_all", "schedule": crontab(hour=3, minute=30)},
     # Hourly, so each company's Monday 07:00 is caught in its own time zone.
     "leadership-digest": {"task": "apps.dashboards.tasks.digest_dispatch_all", "schedule": crontab(minute=5)},
+    # Alerts: cases past their due time every quarter hour; NPS drops week over week on Mondays.
+    "alerts-cases-late": {"task": "apps.alerts.tasks.alerts_case_late_check_all", "schedule": crontab(minute="*/15")},
+    "alerts-nps-drop": {
+        "task": "apps.alerts.tasks.alerts_nps_drop_check_all",
+        "schedule": crontab(day_of_week=1, hour=6, minute=40),
+    },
     # Nightly, after the roll-ups and the maturity snapshot: anonymise what is past its time.
     "retention-run": {"task": "apps.privacy.tasks.retention_run_all", "schedule": crontab(hour=4, minute=15)},
 }

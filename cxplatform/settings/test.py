@@ -7,6 +7,7 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+WEBHOOK_ALLOW_LOCAL = env.bool("WEBHOOK_ALLOW_LOCAL", default=True)  # the tests' receivers listen on 127.0.0.1
 SMS_BACKEND = env("TEST_SMS_BACKEND", default="apps.outbox.sms_backends.LocmemBackend")
 # The test Celery worker (tests/celery_worker.py) writes its mail to files here.
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=None)

@@ -29,6 +29,9 @@ from psycopg import sql
 
 from apps.accounts.models import User
 from apps.accounts.services import api_token_issue
+from apps.alerts.services.alert_rules import rule_create
+from apps.alerts.services.destinations import destination_create
+from apps.alerts.services.events import alert_fire
 from apps.cases.reasons import CaseReason
 from apps.cases.services import case_open
 from apps.customers.services import customer_create
@@ -89,9 +92,19 @@ def alpha_ids(frontline: User) -> dict[str, str]:
     kiosk, _pairing = kiosk_create(
         name=f"{MARK} kioski", touchpoint=touchpoint, location=location, created_by=frontline
     )
+    destination = destination_create(
+        name=f"{MARK} vastaanottaja", kind="webhook", url="http://127.0.0.1:9/eristys", actor=frontline
+    )
+    rule = rule_create(name=f"{MARK} sääntö", kind="case_late", destinations=[destination], actor=frontline)
+    event = alert_fire(
+        rule=rule, source_key=f"case:{case.pk}", payload={"case_id": case.pk}, occurred_at=timezone.now()
+    )
     return {
         "user_id": frontline.pk,
         "token_id": token.pk,
+        "destination_id": destination.pk,
+        "delivery_id": event.deliveries.get().pk,
+        "rule_id": rule.pk,
         "path_id": path.pk,
         "stage_id": stage.pk,
         "touchpoint_id": touchpoint.pk,
