@@ -58,8 +58,12 @@ RATE_SETTINGS = {
 
 
 def send_rate(channel: str) -> float:
-    """The provider's rate for `channel` ("email" or "sms"), messages a second; 0 for no limit."""
-    return float(getattr(settings, RATE_SETTINGS[channel]))
+    """The provider's rate for `channel` ("email" or "sms"), messages a second; 0 for no limit.
+
+    A channel with no provider shared by every company (webhooks: each goes to its own receiver) has none.
+    """
+    setting = RATE_SETTINGS.get(channel)
+    return float(getattr(settings, setting)) if setting else 0.0
 
 
 def send_rate_key(channel: str = OutboundChannel.EMAIL) -> str:

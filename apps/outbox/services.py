@@ -455,7 +455,8 @@ def _chunks_by_channel(ids: list[int]) -> list[tuple[str, list[int]]]:
     """
     channels = dict(OutboundEmail.objects.filter(pk__in=ids).values_list("pk", "channel"))
     chunks = []
-    for channel in (OutboundChannel.EMAIL, OutboundChannel.SMS):
+    # Every channel, the emails first: a channel left out here would never be sent from a batch.
+    for channel in (OutboundChannel.EMAIL, *(other for other in OutboundChannel if other != OutboundChannel.EMAIL)):
         # A row gone from the table (erased) is still offered to the claim, which counts it not claimed.
         of_channel = [pk for pk in ids if channels.get(pk, OutboundChannel.EMAIL) == channel]
         chunks += [
@@ -481,8 +482,8 @@ def outbound_emails_deliver(
     line = _Line()
     try:
         for channel, chunk in _chunks_by_channel(ids):
-            if channel == OutboundChannel.SMS:
-                line.close()  # the emails are done: the mail server need not wait on the texts' rate
+            if channel != OutboundChannel.EMAIL:
+                line.close()  # the emails are done: the mail server need not wait on the other channels
             send_turn_take(len(chunk), channel=channel)
             chunk_now = now or timezone.now()
             claimed = _claim(chunk, now=chunk_now)

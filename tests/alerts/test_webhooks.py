@@ -4,6 +4,8 @@ signature with the library: delivered, retried with backoff, refused for good, r
 import datetime as dt
 
 import pytest
+from django.core import mail
+from django.core.mail import EmailMessage
 from django.test import override_settings
 from django.utils import timezone
 
@@ -14,7 +16,7 @@ from apps.alerts.services.events import alert_fire
 from apps.audit.models import AuditEvent, AuditLogEntry
 from apps.core.exceptions import DomainError
 from apps.outbox.models import OutboundChannel, OutboundStatus
-from apps.outbox.services import outbound_emails_deliver
+from apps.outbox.services import outbound_email_queue, outbound_emails_deliver
 from apps.outbox.webhook_sending import webhook_url_problem
 from tests.alerts.factories import destination_build, rule_build
 from tests.factories import TouchpointFactory
@@ -211,3 +213,18 @@ def test_a_target_turned_private_after_saving_is_refused_at_send_time(company_ad
     event = _fire(rule_build(actor=company_admin, destinations=[destination]))
     assert _deliver(event) == {"failed": 1}
     assert receiver.calls == []
+
+
+def test_a_batch_holding_an_email_and_a_webhook_sends_both(company_admin, receiver, signed):
+    event = _fire(rule_build(actor=company_admin, destinations=[signed]))
+    email = outbound_email_queue(
+        kind="case_assigned",
+        message=EmailMessage("Aihe", "Teksti", "noreply@example.fi", ["owner@example.fi"]),
+        send_on_commit=False,
+    )
+    webhook_ids = list(AlertDelivery.objects.filter(event=event).values_list("outbound_id", flat=True))
+
+    # One batch, as a worker takes the due rows: each channel in its turn, none left behind.
+    assert outbound_emails_deliver(message_ids=[*webhook_ids, email.pk]) == {"sent": 2}
+    assert len(receiver.calls) == 1 and receiver.calls[0].verified
+    assert [message.to for message in mail.outbox] == [["owner@example.fi"]]
