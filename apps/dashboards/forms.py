@@ -8,9 +8,10 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from apps.accounts.scope import user_location_scope
 from apps.dashboards.periods import DEFAULT_PERIOD, MAX_CUSTOM_DAYS, Period, period_dates, period_of
-from apps.dashboards.selectors.choices import FilterChoices
-from apps.metrics.selectors import MetricFilter
+from apps.dashboards.selectors.choices import FilterChoices, Place
+from apps.metrics.selectors import SCOPED_AUDIENCE_REFUSED, metric_filter_for
 
 PERIOD_CHOICES = [
     ("30", _("Last 30 days")),
@@ -60,9 +61,25 @@ class ListedChoiceField(forms.ModelChoiceField):
         raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
 
 
+def _regions_holding(*, regions: list[Place], locations: list[Place]) -> list[Place]:
+    """The regions with at least one of `locations` in them or in a region below them, in their order."""
+    parents = {region.pk: region.parent_id for region in regions}
+    holding: set[int] = set()
+    for location in locations:
+        region_id = location.parent_id
+        while region_id is not None and region_id not in holding:
+            holding.add(region_id)
+            region_id = parents.get(region_id)
+    return [region for region in regions if region.pk in holding]
+
+
 class DashboardFilterForm(forms.Form):
     """Bound to request.GET. An invalid value is a field error on the page, and the data falls back
-    to the default period (see `view_period`)."""
+    to the default period (see `view_period`).
+
+    A manager scoped to some locations (apps.accounts.scope) is offered only those and the regions holding
+    them, and no persona or segment (figures by location are not kept per persona or segment); whatever
+    they choose, the filter `view_period` builds stays within their scope (`metric_filter_for`)."""
 
     period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, required=False)
     start = forms.DateField(
@@ -89,6 +106,7 @@ class DashboardFilterForm(forms.Form):
         *,
         today: dt.date,
         choices: FilterChoices,
+        user: Any,
         show_path: bool = True,
         show_places: bool = True,
     ) -> None:
@@ -99,21 +117,34 @@ class DashboardFilterForm(forms.Form):
             data["period"] = "custom" if data.get("start") or data.get("end") else DEFAULT_PERIOD
         super().__init__(data)
         self.today = today
+        self.user = user
+        self.scope = user_location_scope(user)
+        locations, regions = choices.locations, choices.regions
+        if self.scope is not None:
+            locations = [place for place in locations if place.pk in self.scope]
+            regions = _regions_holding(regions=regions, locations=locations)
         self.fields["path"].items = choices.paths
         self.fields["persona"].items = choices.active_personas
         self.fields["segment"].items = choices.segments
-        self.fields["location"].items = choices.locations
-        self.fields["region"].items = choices.regions
+        self.fields["location"].items = locations
+        self.fields["region"].items = regions
+        # A scoped manager's figures are read per location, which keeps no persona or segment: nothing to offer.
+        self.audience_refused = self.scope is not None and any(data.get(name) for name in ("persona", "segment"))
+        if self.scope is not None:
+            del self.fields["persona"]
+            del self.fields["segment"]
         if not show_path:
             del self.fields["path"]
         # A company without locations is not asked about them.
-        if not choices.locations or not show_places:
+        if not locations or not show_places:
             del self.fields["location"]
-        if not choices.regions or not show_places:
+        if not regions or not show_places:
             del self.fields["region"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if self.audience_refused:
+            raise forms.ValidationError(SCOPED_AUDIENCE_REFUSED, code="scoped_audience")
         if data.get("location") and data.get("region"):
             self.add_error("region", _("Choose a location or a region, not both."))
         if (data.get("location") or data.get("region")) and (data.get("persona") or data.get("segment")):
@@ -148,7 +179,8 @@ class DashboardFilterForm(forms.Form):
         path = data.get("path")
         persona, segment = data.get("persona"), data.get("segment")
         location, region = data.get("location"), data.get("region")
-        filters = MetricFilter(
+        filters = metric_filter_for(
+            user=self.user,
             start=start,
             end=end,
             path_id=path_id if path_id is not None else (path.pk if path else None),

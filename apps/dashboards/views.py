@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views import View
 
 from apps.accounts.capabilities import can_view_dashboards
+from apps.accounts.scope import user_location_scope
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.csv_export import csv_format_for
 from apps.core.db_routing import replica_reads
@@ -66,6 +67,7 @@ class DashboardView(CapabilityRequiredMixin, View):
             request.GET,
             today=today,
             choices=choices,
+            user=request.user,
             show_path=self.show_path_filter,
             show_places=self.show_place_filter,
         )
@@ -180,7 +182,9 @@ class LocationDashboardView(DashboardView):
 
     def target(self, **kwargs: Any) -> dict[str, Any]:
         location = location_get(location_id=kwargs["location_id"])
-        if location is None:
+        scope = user_location_scope(self.request.user)
+        # Outside a scoped manager's locations the page is not theirs (its figures would be empty anyway).
+        if location is None or (scope is not None and location.pk not in scope):
             raise Http404
         return {"location": location}
 

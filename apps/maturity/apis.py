@@ -153,6 +153,12 @@ class TouchpointMaturityFilterSerializer(serializers.Serializer):
 
 class TouchpointMaturityOutputSerializer(serializers.Serializer):
     as_of = serializers.DateField()
+    company_wide = serializers.BooleanField(
+        help_text=(
+            "Always true: the levels and their evidence (answers, NPS, encounters, late cases) count every "
+            "location, also for a manager scoped to some locations, whose scores API figures are theirs only."
+        )
+    )
     thresholds = ThresholdsSerializer()
     touchpoints = TouchpointMaturitySerializer(many=True)
 
@@ -170,6 +176,7 @@ class TouchpointMaturityApi(CapabilityApiMixin, APIView):
         overview = maturity_overview(as_of=as_of, path_id=params.validated_data.get("path"))
         body = {
             "as_of": as_of,
+            "company_wide": True,
             "thresholds": _thresholds_data(overview.thresholds),
             "touchpoints": [_touchpoint_data(item) for item in overview.touchpoints],
         }
@@ -206,6 +213,12 @@ class MaturitySummaryFilterSerializer(serializers.Serializer):
 
 class MaturitySummaryOutputSerializer(serializers.Serializer):
     as_of = serializers.DateField()
+    company_wide = serializers.BooleanField(
+        help_text=(
+            "Always true: the levels and their evidence (answers, NPS, encounters, late cases) count every "
+            "location, also for a manager scoped to some locations, whose scores API figures are theirs only."
+        )
+    )
     thresholds = ThresholdsSerializer()
     company = RollupSerializer()
     paths = PathRollupSerializer(many=True)
@@ -235,6 +248,7 @@ class MaturitySummaryApi(CapabilityApiMixin, APIView):
         ]
         body = {
             "as_of": as_of,
+            "company_wide": True,
             "thresholds": _thresholds_data(overview.thresholds),
             "company": _rollup_data(overview.company, share_percent=share),
             "paths": paths,

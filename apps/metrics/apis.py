@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.capabilities import can_manage_company_settings, can_view_dashboards
+from apps.accounts.scope import user_location_scope
 from apps.accounts.selectors import team_list, user_list
 from apps.core.access import CapabilityApiMixin
 from apps.core.db_routing import replica_reads
@@ -25,7 +26,15 @@ from apps.metrics.formulas import (
     NPS_SMALL_SAMPLE,
     Scores,
 )
-from apps.metrics.selectors import DIMENSIONS, INTERVALS, MetricFilter, scores_by, scores_series, scores_total
+from apps.metrics.selectors import (
+    DIMENSIONS,
+    INTERVALS,
+    SCOPED_AUDIENCE_REFUSED,
+    metric_filter_for,
+    scores_by,
+    scores_series,
+    scores_total,
+)
 from apps.metrics.services import metrics_recompute_request
 from apps.personas.selectors import persona_list
 from apps.tenants.selectors import company_today
@@ -65,6 +74,11 @@ class ScoresFilterSerializer(serializers.Serializer):
             message = _("The period can be at most %(days)s days.") % {"days": MAX_PERIOD_DAYS}
             raise serializers.ValidationError({"start": [message]})
         audience = attrs.get("persona") or attrs.get("segment") or attrs.get("group_by") in ("persona", "segment")
+        request = self.context.get("request")
+        if audience and request is not None and user_location_scope(request.user) is not None:
+            # A scoped manager's figures are read per location, which keeps no persona or segment.
+            field = "persona" if attrs.get("persona") else "segment" if attrs.get("segment") else "group_by"
+            raise serializers.ValidationError({field: [str(SCOPED_AUDIENCE_REFUSED)]})
         if audience and attrs.get("group_by") in ("employee", "team"):
             message = _("Scores per employee or team cannot be narrowed by persona or segment.")
             raise serializers.ValidationError({"group_by": [message]})
@@ -177,17 +191,22 @@ def _unnamed(dimension: str) -> str:
 
 
 class ScoresApi(CapabilityApiMixin, APIView):
-    """NPS, CSAT, CES, response rate and volumes for a period, optionally per dimension and per period."""
+    """NPS, CSAT, CES, response rate and volumes for a period, optionally per dimension and per period.
+
+    For a manager scoped to some locations every figure counts only the answers and encounters there: a
+    location or region outside the scope gives zeros, and a persona or segment is refused (400)."""
 
     capability = staticmethod(can_view_dashboards)
 
     @extend_schema(parameters=[ScoresFilterSerializer], responses={200: ScoresOutputSerializer})
     @replica_reads()
     def get(self, request: Request) -> Response:
-        params = ScoresFilterSerializer(data=request.query_params)
+        params = ScoresFilterSerializer(data=request.query_params, context={"request": request})
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        filters = MetricFilter(
+        # A scoped manager's figures stay within their locations, whatever the location or region asked for.
+        filters = metric_filter_for(
+            user=request.user,
             start=data["start"],
             end=data["end"],
             path_id=data.get("path"),

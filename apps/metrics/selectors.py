@@ -15,7 +15,9 @@ from typing import Any, Literal
 
 from django.db import connections, router
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from apps.accounts.scope import user_location_scope
 from apps.accounts.selectors import team_by_user_ids
 from apps.core.exceptions import DomainError
 from apps.core.request_memo import memoized_in_scope
@@ -45,6 +47,12 @@ DIMENSIONS: tuple[str, ...] = (
     "region",
 )
 
+# Persona and segment are not kept per location (models.Grain), and a scoped viewer's figures are always read
+# per location: their cuts by persona or segment are refused rather than shown for the whole company.
+SCOPED_AUDIENCE_REFUSED = _lazy(
+    "Your figures cover only your locations, and figures by location are not cut by persona or segment."
+)
+
 _COLUMN = {
     "touchpoint": "touchpoint_id",
     "stage": "touchpoint_id",
@@ -72,6 +80,9 @@ class MetricFilter:
     # Answers at one location, or at any location in a region or the regions below it.
     location_id: int | None = None
     region_id: int | None = None
+    # The locations the viewer may see (apps.accounts.scope.user_location_scope): None, the whole company.
+    # Always intersected with the location or region above; set by `metric_filter_for`, never by hand.
+    scope_location_ids: frozenset[int] | None = None
 
     def shifted(self, *, days: int) -> "MetricFilter":
         """The same view moved in time (the previous period for a comparison)."""
@@ -80,8 +91,13 @@ class MetricFilter:
 
     @property
     def located(self) -> bool:
-        """Whether the view is narrowed to a location or a region."""
-        return self.location_id is not None or self.region_id is not None
+        """Whether the view is narrowed to locations: one, a region's, or a scoped viewer's."""
+        return self.location_id is not None or self.region_id is not None or self.scoped
+
+    @property
+    def scoped(self) -> bool:
+        """Whether the viewer is limited to some locations (a scoped manager)."""
+        return self.scope_location_ids is not None
 
     @property
     def days(self) -> int:
@@ -150,7 +166,9 @@ def _grain(*, filters: MetricFilter, dimension: str | None) -> str:
     if filters.located or dimension in ("location", "region"):
         if audience:
             raise DomainError(
-                _("Scores by location or region cannot be narrowed or cut by persona or segment."),
+                str(SCOPED_AUDIENCE_REFUSED)
+                if filters.scoped
+                else _("Scores by location or region cannot be narrowed or cut by persona or segment."),
                 code="invalid_filter",
             )
         if staff:
@@ -169,13 +187,55 @@ def _region_location_ids(*, region_id: int) -> list[int]:
     return sorted(location_ids_under(region_id=region_id))
 
 
-def _location_ids(filters: MetricFilter) -> list[int]:
-    """The locations a located view covers: the one named, or every location under the region (archived ones
-    too: their past answers still belong to the region)."""
+def filter_location_ids(filters: MetricFilter) -> frozenset[int] | None:
+    """The locations a view covers, None for all of them: the one named, or every location under the region
+    (archived ones too: their past answers still belong to the region), always within the viewer's scope.
+    A location outside the scope gives no locations (empty figures), never the whole company."""
     if filters.location_id is not None:
-        return [filters.location_id]
-    assert filters.region_id is not None
-    return _region_location_ids(region_id=filters.region_id)
+        named: frozenset[int] | None = frozenset([filters.location_id])
+    elif filters.region_id is not None:
+        named = frozenset(_region_location_ids(region_id=filters.region_id))
+    else:
+        named = None
+    scope = filters.scope_location_ids
+    if scope is None:
+        return named
+    return scope if named is None else named & scope
+
+
+def _location_ids(filters: MetricFilter) -> list[int]:
+    location_ids = filter_location_ids(filters)
+    assert location_ids is not None, "a located view names its locations"
+    return sorted(location_ids)
+
+
+def metric_filter_for(
+    *,
+    user: Any,
+    start: dt.date,
+    end: dt.date,
+    path_id: int | None = None,
+    stage_id: int | None = None,
+    touchpoint_id: int | None = None,
+    persona_id: int | None = None,
+    segment_id: int | None = None,
+    location_id: int | None = None,
+    region_id: int | None = None,
+) -> MetricFilter:
+    """The one way a page, an export, the API or an email builds the filter of what `user` looks at: the
+    viewer's location scope is always in it (`user` None: a reader with no viewer, the whole company)."""
+    return MetricFilter(
+        start=start,
+        end=end,
+        path_id=path_id,
+        stage_id=stage_id,
+        touchpoint_id=touchpoint_id,
+        persona_id=persona_id,
+        segment_id=segment_id,
+        location_id=location_id,
+        region_id=region_id,
+        scope_location_ids=user_location_scope(user),
+    )
 
 
 _SELECT_SUMS = ", ".join(f"sum({field})" for field in SCORE_FIELDS)

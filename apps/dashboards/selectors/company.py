@@ -2,7 +2,7 @@
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils import timezone
@@ -32,7 +32,7 @@ from apps.maturity.selectors import (
     maturity_overview,
 )
 from apps.metrics.formulas import Scores
-from apps.metrics.selectors import MetricFilter, scores_by
+from apps.metrics.selectors import filter_location_ids, scores_by
 
 RAISED_NOTES = 6
 
@@ -76,6 +76,8 @@ class CompanyDashboard:
     audience_cut: bool = True
     # Touchpoints in view: with none, "every touchpoint has an owner" would be an empty truth.
     touchpoint_count: int = 0
+    # A scoped manager's figures cover their locations; the maturity levels stay the company's (labelled).
+    scoped: bool = False
 
 
 def _cut_rows(*, scores: dict[int | None, Scores], items: Iterable[Any], none_label: str, floor: int) -> list[CutRow]:
@@ -114,13 +116,8 @@ def company_dashboard(
     unowned = [item.touchpoint for item in overview.touchpoints if item.touchpoint.owner_id is None]
     since, until = period_bounds(period)
     located = period.filters.located
-    audience = MetricFilter(
-        start=period.filters.start,
-        end=period.filters.end,
-        path_id=path_id,
-        persona_id=period.filters.persona_id,
-        segment_id=period.filters.segment_id,
-    )
+    # Only read when the view names no locations, so without a location, region or scope to keep.
+    audience = replace(period.filters, stage_id=None, touchpoint_id=None)
     return CompanyDashboard(
         period=period,
         total=total,
@@ -131,6 +128,7 @@ def company_dashboard(
         cases=case_counts(
             now=timezone.now(),
             touchpoint_ids=[item.touchpoint.pk for item in overview.touchpoints] if path_id is not None else None,
+            location_ids=filter_location_ids(period.filters),
         ),
         unowned=unowned,
         touchpoint_count=len(overview.touchpoints),
@@ -172,4 +170,5 @@ def company_dashboard(
         ),
         floor=floor,
         audience_cut=not located,
+        scoped=period.filters.scoped,
     )

@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.accounts.scope import user_location_scope
 from apps.cases.selectors import CaseCounts, case_counts
 from apps.dashboards.models import DigestSubscription
 from apps.dashboards.selectors.common import answers_floor, too_few
@@ -17,7 +18,7 @@ from apps.journeys.selectors import touchpoint_list
 from apps.maturity.rules import Level
 from apps.maturity.selectors import maturity_overview, maturity_trend, touchpoint_levels_on
 from apps.metrics.formulas import Scores
-from apps.metrics.selectors import MetricFilter, scores_total
+from apps.metrics.selectors import metric_filter_for, scores_total
 from apps.tenants.selectors import company_day_start, company_time_zone
 
 DIGEST_WEEKDAY = 0  # Monday
@@ -79,6 +80,9 @@ class Digest:
     cases: CaseCounts
     notes: list[RaisedNote]
     notes_total: int
+    # The reader is a scoped manager: the figures, cases and notes are their locations'; the maturity
+    # levels and moves stay the company's, and the email says so.
+    scoped: bool = False
 
 
 def _number(value: float | int | Decimal | None, places: int) -> str:
@@ -169,10 +173,14 @@ def digest_build(*, user: User, week_start: dt.date, now: dt.datetime | None = N
     Call it in the reader's language: names of levels and metrics are translated here.
     """
     last_start, last_end = week_start - dt.timedelta(days=7), week_start - dt.timedelta(days=1)
-    current = scores_total(filters=MetricFilter(start=last_start, end=last_end))
+    # The reader's figures: a scoped manager's are their locations' (metric_filter_for applies the scope).
+    current = scores_total(filters=metric_filter_for(user=user, start=last_start, end=last_end))
     previous = scores_total(
-        filters=MetricFilter(start=last_start - dt.timedelta(days=7), end=last_start - dt.timedelta(days=1))
+        filters=metric_filter_for(
+            user=user, start=last_start - dt.timedelta(days=7), end=last_start - dt.timedelta(days=1)
+        )
     )
+    scope = user_location_scope(user)
     company_level, company_shares = _company_maturity(day=last_end)
     notes, notes_total = _raised_notes(
         user=user, since=company_day_start(last_start), until=company_day_start(week_start)
@@ -189,7 +197,8 @@ def digest_build(*, user: User, week_start: dt.date, now: dt.datetime | None = N
         company_level=str(company_level.label),
         company_shares={str(level.label): _number(share, 1) for level, share in company_shares.items()},
         moves=_level_moves(before_day=last_end - dt.timedelta(days=7), after_day=last_end),
-        cases=case_counts(now=now or timezone.now()),
+        cases=case_counts(now=now or timezone.now(), location_ids=scope),
         notes=notes,
         notes_total=notes_total,
+        scoped=scope is not None,
     )

@@ -35,7 +35,7 @@ from apps.maturity.selectors import (
     touchpoint_maturity_of,
 )
 from apps.metrics.formulas import Scores
-from apps.metrics.selectors import scores_by
+from apps.metrics.selectors import filter_location_ids, scores_by
 from apps.surveys.selectors import Comment, comments_for
 
 DRILL_DOWN_ROWS = 20
@@ -85,6 +85,8 @@ class PathDashboard:
     cases: CaseCounts
     unowned: int
     floor: int
+    # A scoped manager's figures cover their locations; the maturity levels stay the company's (labelled).
+    scoped: bool = False
 
     @property
     def cards(self) -> list[TouchpointCard]:
@@ -160,9 +162,14 @@ def path_dashboard(*, path: ServicePath, filters: Period, today: dt.date, user: 
         end_marked=any(card.touchpoint.is_end for card in cards),
         end_scores=end_scores,
         rest_scores=rest_scores,
-        cases=case_counts(now=timezone.now(), touchpoint_ids=[card.touchpoint.pk for card in cards]),
+        cases=case_counts(
+            now=timezone.now(),
+            touchpoint_ids=[card.touchpoint.pk for card in cards],
+            location_ids=filter_location_ids(period.filters),
+        ),
         unowned=sum(1 for card in cards if card.touchpoint.owner_id is None),
         floor=answers_floor(),
+        scoped=period.filters.scoped,
     )
 
 
@@ -185,6 +192,7 @@ class TouchpointDashboard:
     case_totals: CaseCounts
     encounters: list[Encounter]
     floor: int
+    scoped: bool = False
 
 
 def _cases_for_period(
@@ -211,6 +219,8 @@ def touchpoint_dashboard(*, touchpoint: Touchpoint, filters: Period, today: dt.d
     # From the whole company's window reads (not the path's): they need no touchpoint-to-path map.
     maturity = touchpoint_maturity_of(touchpoint=touchpoint, as_of=today)
     since, until = period_bounds(period)
+    # The comments and the case counts of the locations the figures cover (the cut within the viewer's scope).
+    location_ids = filter_location_ids(period.filters)
     return TouchpointDashboard(
         touchpoint=touchpoint,
         period=period,
@@ -221,11 +231,17 @@ def touchpoint_dashboard(*, touchpoint: Touchpoint, filters: Period, today: dt.d
         maturity=maturity,
         thresholds=maturity_thresholds(),
         as_of=today,
-        comments=comments_for(touchpoint_id=touchpoint.pk, since=since, until=until, limit=DRILL_DOWN_COMMENTS),
+        comments=comments_for(
+            touchpoint_id=touchpoint.pk,
+            since=since,
+            until=until,
+            limit=DRILL_DOWN_COMMENTS,
+            location_ids=location_ids,
+        ),
         cases=_cases_for_period(
             user=user, touchpoint_id=touchpoint.pk, opened_from=since, opened_until=until, limit=DRILL_DOWN_ROWS
         ),
-        case_totals=case_counts(now=timezone.now(), touchpoint_ids=[touchpoint.pk]),
+        case_totals=case_counts(now=timezone.now(), touchpoint_ids=[touchpoint.pk], location_ids=location_ids),
         encounters=list(
             encounter_list(
                 user=user,
@@ -237,4 +253,5 @@ def touchpoint_dashboard(*, touchpoint: Touchpoint, filters: Period, today: dt.d
             )[:DRILL_DOWN_ROWS]
         ),
         floor=answers_floor(),
+        scoped=period.filters.scoped,
     )
