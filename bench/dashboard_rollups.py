@@ -1,7 +1,7 @@
 """Company dashboard on the roll-ups versus straight from the raw answers, at growing sizes, in one run.
 
     DATABASE_URL=... python bench/dashboard_rollups.py [--sizes 10000,100000,1000000] [--repeat 15]
-        [--response-rate 100] [--locations 50] [--explain] [--json PATH] [--smoke] [--keep]
+        [--response-rate 100] [--locations 50] [--explain] [--json PATH] [--smoke | --chain] [--keep]
 
 For each size, creates a throwaway company schema ("bench_rollups_<size>") with a map
 of 3 service paths and 25 touchpoints, 8 personas, 4 segments and 20 staff, and
@@ -30,7 +30,12 @@ disabled, both inside rolled-back transactions).
 --locations N: a chain of N locations in five regions; every encounter happens at one of
 the up to three stations its employee works at. The same dashboard reads are then also timed cut by one
 location (and a region's total), on the roll-ups and from the raw answers joined to
-their encounters: "--sizes 1000000 --locations 50" is the chain size of issue 14.
+their encounters.
+
+--chain: the chain size of issue 14, 50 locations at 10,000, 200,000 and 1,000,000 answers,
+5 rounds (the same as "--sizes 10000,200000,1000000 --locations 50 --repeat 5"). Seeding the
+million takes about a quarter of an hour on 2 shared cores (progress per 100,000), the whole
+run about 40 minutes; never part of `bench/run.py --smoke`.
 
 --smoke: 1,000 vs 10,000 answers, 5 rounds, no trigger test (well under a minute).
 --explain: EXPLAIN (ANALYZE, BUFFERS) of each read's roll-up statements at each size,
@@ -1059,7 +1064,7 @@ def _drop_stale() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000,1000000", help="answered surveys, comma-separated")
-    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--repeat", type=int, help="rounds (default 15; 5 with --smoke or --chain)")
     parser.add_argument(
         "--response-rate",
         type=float,
@@ -1070,12 +1075,22 @@ def main() -> None:
         "--locations", type=int, default=0, help="a chain of N locations; also times the reads cut by one (e.g. 50)"
     )
     parser.add_argument("--smoke", action="store_true", help="1,000 vs 10,000 answers, 5 rounds, no trigger test")
+    parser.add_argument(
+        "--chain",
+        action="store_true",
+        help="the chain size of issue 14: 50 locations, 10,000, 200,000 and 1,000,000 answers, 5 rounds",
+    )
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the roll-up reads at each size")
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON to PATH")
     parser.add_argument("--keep", action="store_true", help="keep the bench schemas afterwards")
     args = parser.parse_args()
+    if args.smoke and args.chain:
+        parser.error("--chain is the full chain size; --smoke is the small one")
     if args.smoke:
-        args.sizes, args.repeat = "1000,10000", min(args.repeat, 5)
+        args.sizes, args.repeat = "1000,10000", min(args.repeat or 5, 5)
+    if args.chain:
+        args.sizes, args.locations, args.repeat = "10000,200000,1000000", args.locations or 50, args.repeat or 5
+    args.repeat = args.repeat or 15
     sizes = sorted({int(size.replace("_", "")) for size in args.sizes.split(",")})
     if sizes[0] < 1 or not 0 < args.response_rate <= 100 or args.repeat < 1 or args.locations < 0:
         parser.error("sizes and --repeat must be positive, --response-rate in (0, 100]")

@@ -22,9 +22,15 @@ from apps.accounts.models import Role
 
 LocationScope = frozenset[int] | None
 ScopeResolver = Callable[[Any], frozenset[int] | None]
+ScopePreload = Callable[[QuerySet[Any]], QuerySet[Any]]
 
 _resolver: ScopeResolver | None = None
+_preload: ScopePreload | None = None
 _MEMO = "_location_scope"
+# Where `users_with_location_scope` leaves a user's scope rows (the ids of the locations and of the
+# regions), read with the user in one query; the resolver takes them from there instead of asking.
+SCOPE_LOCATION_IDS = "_location_scope_location_ids"
+SCOPE_REGION_IDS = "_location_scope_region_ids"
 
 M = TypeVar("M", bound=Model)
 
@@ -32,6 +38,18 @@ M = TypeVar("M", bound=Model)
 def location_scope_resolver_set(resolver: ScopeResolver) -> None:
     global _resolver
     _resolver = resolver
+
+
+def location_scope_preload_set(preload: ScopePreload) -> None:
+    """`preload(users)` annotates a User queryset with SCOPE_LOCATION_IDS and SCOPE_REGION_IDS."""
+    global _preload
+    _preload = preload
+
+
+def users_with_location_scope(queryset: QuerySet[M]) -> QuerySet[M]:
+    """`queryset` of users, each loaded with their scope rows: the signed-in user of every page is read
+    this way (apps.accounts.backends), so a manager's scope costs no query of its own."""
+    return _preload(queryset) if _preload is not None else queryset
 
 
 def user_location_scope(user: Any) -> LocationScope:
@@ -49,6 +67,10 @@ def user_location_scope(user: Any) -> LocationScope:
 
 def location_scope_forget(user: Any) -> None:
     user.__dict__.pop(_MEMO, None)
+    # The rows read with the user are stale too (on the user itself, behind request.user's lazy wrapper).
+    for name in (SCOPE_LOCATION_IDS, SCOPE_REGION_IDS):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def user_is_scoped(user: Any) -> bool:

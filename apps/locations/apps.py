@@ -7,7 +7,8 @@ class LocationsConfig(AppConfig):
     verbose_name = _("Locations")
 
     def ready(self) -> None:
-        from apps.accounts.scope import location_scope_resolver_set
-        from apps.locations.selectors import location_scope_resolve
+        from apps.accounts.scope import location_scope_preload_set, location_scope_resolver_set
+        from apps.locations.selectors import location_scope_resolve, users_with_location_scope_rows
 
         location_scope_resolver_set(location_scope_resolve)
+        location_scope_preload_set(users_with_location_scope_rows)

@@ -8,10 +8,12 @@ rewrite (and none to drift out of step).
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from apps.accounts.models import User
+from apps.accounts.scope import SCOPE_LOCATION_IDS, SCOPE_REGION_IDS
 from apps.locations.models import Location, LocationMembership, LocationScope, Region
 
 REGION_PATH_SEPARATOR = " > "
@@ -182,12 +184,31 @@ def location_scope_list(*, user: User) -> list[LocationScope]:
     )
 
 
+def users_with_location_scope_rows(users: QuerySet[User]) -> QuerySet[User]:
+    """`users`, each with their scope rows read in the same query: two arrays over the same rows in
+    the same order (a row names a location or a region, the other is NULL), so that an empty array
+    means no rows. Registered as apps.accounts.scope's preload."""
+    rows = LocationScope.objects.filter(user=OuterRef("pk")).order_by("pk")
+    return users.annotate(
+        **{
+            SCOPE_LOCATION_IDS: ArraySubquery(rows.values("location_id")),
+            SCOPE_REGION_IDS: ArraySubquery(rows.values("region_id")),
+        }
+    )
+
+
 def location_scope_resolve(user: User) -> frozenset[int] | None:
     """The ids of every location `user`'s scope takes in (archived ones too: their past stays theirs),
     or None when the user has no scope. A region takes in every location below it, found with the same
     recursive query as `location_list(region_id=...)`: a station added to the region later is in at
-    once. Registered as apps.accounts.scope's resolver; callers ask `user_location_scope(user)`."""
-    rows = list(LocationScope.objects.filter(user=user).values_list("location_id", "region_id"))
+    once. Registered as apps.accounts.scope's resolver; callers ask `user_location_scope(user)`.
+    A user loaded through `users_with_location_scope_rows` brings their rows along: no query then,
+    unless the scope names a region."""
+    preloaded = getattr(user, SCOPE_LOCATION_IDS, None), getattr(user, SCOPE_REGION_IDS, None)
+    if preloaded[0] is not None and preloaded[1] is not None:
+        rows = list(zip(*preloaded, strict=True))
+    else:
+        rows = list(LocationScope.objects.filter(user=user).values_list("location_id", "region_id"))
     if not rows:
         return None
     location_ids = {location_id for location_id, _region_id in rows if location_id is not None}

@@ -5,8 +5,11 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from apps.accounts.backends import UserBackend
 from apps.accounts.models import User
 from apps.accounts.scope import scoped, user_location_scope
 from apps.audit.models import AuditEvent, AuditLogEntry
@@ -82,6 +85,44 @@ def test_a_region_takes_in_every_location_below_it_also_ones_added_later(chain, 
     later = location_build(name="Vantaa", region=uusimaa)
     manager = User.objects.get(pk=manager.pk)  # the next request's user
     assert later.pk in user_location_scope(manager)
+
+
+def _signed_in(user: User) -> User:
+    """`user` as a page's request loads them (AuthenticationMiddleware through the backend)."""
+    loaded = UserBackend().get_user(user.pk)
+    assert loaded is not None
+    return loaded
+
+
+def _reads(queries: CaptureQueriesContext) -> int:
+    """The statements that read rows (the connection may first set its search path)."""
+    return sum(1 for query in queries.captured_queries if not query["sql"].startswith("SET "))
+
+
+def test_the_signed_in_user_brings_their_scope_along_without_a_query_of_its_own(chain, manager) -> None:
+    places = chain["places"]
+    with CaptureQueriesContext(connection) as queries:
+        assert user_location_scope(_signed_in(manager)) is None
+    assert _reads(queries) == 1  # the user's own row
+    location_scope_set(user=manager, regions=[], locations=[places["tampere"], places["espoo"]], acting_user=None)
+    with CaptureQueriesContext(connection) as queries:
+        assert user_location_scope(_signed_in(manager)) == {places["tampere"].pk, places["espoo"].pk}
+    assert _reads(queries) == 1
+    # A region is resolved when read: one query for the locations below it.
+    location_scope_set(user=manager, regions=[chain["helsinki"]], locations=[places["tampere"]], acting_user=None)
+    with CaptureQueriesContext(connection) as queries:
+        assert user_location_scope(_signed_in(manager)) == {places["konala"].pk, places["tampere"].pk}
+    assert _reads(queries) == 2
+
+
+def test_a_scope_changed_during_the_request_is_read_again_not_taken_from_the_sign_in(chain, manager) -> None:
+    places = chain["places"]
+    signed_in = _signed_in(manager)
+    assert user_location_scope(signed_in) is None
+    location_scope_set(user=signed_in, regions=[], locations=[places["konala"]], acting_user=None)
+    assert user_location_scope(signed_in) == {places["konala"].pk}
+    location_scope_set(user=signed_in, regions=[], locations=[], acting_user=None)
+    assert user_location_scope(signed_in) is None
 
 
 def test_regions_and_locations_add_up(chain, manager) -> None:
