@@ -218,6 +218,8 @@ def chain_world(client_for, tenant_alpha, company_admin, manager, frontline, gat
         walk_in = TenantClient(tenant_alpha, HTTP_ACCEPT_LANGUAGE="sv")
         page = walk_in.get(f"/s/q/{poster.code}/")
         assert page.status_code == 200 and PAGE_WORDS["sv"] in page.content.decode()
+        # The consent box's words, in the walk-in's language.
+        assert "Jag samtycker till att få korta responsenkäter" in page.content.decode()
         answered = walk_in.post(f"/s/q/{poster.code}/", {fields["nps"]: 2, fields["csat"]: 1, fields["ces"]: 1})
         assert answered.status_code == 302
     assert PointAnswer.objects.get().location == tampere
