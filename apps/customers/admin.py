@@ -107,18 +107,23 @@ class CustomerAdmin(admin.ModelAdmin):
             obj.pk = created.pk
 
 
+_WORDING_SHOWN = ["version", "text_fi", "text_sv", "text_en", "created_at", "created_by"]
+
+
 @admin.register(ConsentWording)
 class ConsentWordingAdmin(admin.ModelAdmin):
     """Company admins write a new version of the consent text; a saved version is never edited."""
 
     list_display = ["version", "text_fi", "created_at", "created_by"]
-    fields = ["text_fi", "text_en"]
+    fields = ["text_fi", "text_sv", "text_en"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: ConsentWording | None = None) -> list[str]:
-        return ["version", "text_fi", "text_en", "created_at", "created_by"] if obj is not None else []
+        return _WORDING_SHOWN if obj is not None else []
 
     def get_fields(self, request: HttpRequest, obj: ConsentWording | None = None) -> list[str]:
-        return ["version", "text_fi", "text_en", "created_at", "created_by"] if obj is not None else self.fields
+        return (
+            ["version", "text_fi", "text_sv", "text_en", "created_at", "created_by"] if obj is not None else self.fields
+        )
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return can_manage_company_settings(request.user)
@@ -138,7 +143,10 @@ class ConsentWordingAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: ConsentWording, form: forms.ModelForm, change: bool) -> None:
         # Through the service, which numbers the new version.
         saved = consent_wording_create(
-            text_fi=form.cleaned_data["text_fi"], text_en=form.cleaned_data["text_en"], created_by=request.user
+            text_fi=form.cleaned_data["text_fi"],
+            text_sv=form.cleaned_data.get("text_sv", ""),
+            text_en=form.cleaned_data["text_en"],
+            created_by=request.user,
         )
         obj.pk = saved.pk
         obj.version = saved.version

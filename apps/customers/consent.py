@@ -221,9 +221,10 @@ def customer_consent_record(
 
 
 @transaction.atomic
-def consent_wording_create(*, text_fi: str, text_en: str, created_by: User | None) -> ConsentWording:
-    """A new version of the consent text, in force from now on; the earlier versions stay as they were."""
-    text_fi, text_en = text_fi.strip(), text_en.strip()
+def consent_wording_create(*, text_fi: str, text_en: str, created_by: User | None, text_sv: str = "") -> ConsentWording:
+    """A new version of the consent text, in force from now on; the earlier versions stay as they were.
+    Finnish and English are required; Swedish is optional (a Swedish reader falls back without it)."""
+    text_fi, text_en, text_sv = text_fi.strip(), text_en.strip(), text_sv.strip()
     texts = {"text_fi": text_fi, "text_en": text_en}
     errors = {field: [_("This field is required.")] for field, text in texts.items() if not text}
     if errors:
@@ -232,7 +233,12 @@ def consent_wording_create(*, text_fi: str, text_en: str, created_by: User | Non
     try:
         with transaction.atomic():
             return ConsentWording.objects.create(
-                version=latest + 1, text_fi=text_fi, text_en=text_en, created_at=timezone.now(), created_by=created_by
+                version=latest + 1,
+                text_fi=text_fi,
+                text_sv=text_sv,
+                text_en=text_en,
+                created_at=timezone.now(),
+                created_by=created_by,
             )
     except IntegrityError as error:
         raise DomainError(_("Someone saved a new wording at the same time; try again."), code="conflict") from error

@@ -3,8 +3,10 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.content_languages import content_languages_ordered
 from apps.core.models import TimeStampedModel
 
 
@@ -199,16 +201,20 @@ class CustomerImport(TimeStampedModel):
 
 
 class ConsentWording(models.Model):
-    """A version of the consent text customers are shown, in Finnish and English.
+    """A version of the consent text customers are shown, in Finnish, Swedish and English.
 
     Versions are never edited: a change of the text is a new version, so every consent
     event keeps pointing at the words the customer actually saw. Version 1 (the text
     the encounter form and the survey pages have always meant) is created by migration
-    in every company; the newest version is the one in force.
+    in every company; the newest version is the one in force. The Swedish text came later:
+    version 1 got its translation by migration (the same words, in a third language); a
+    later version may leave it empty, and then the Swedish reader sees the company's
+    language, then Finnish, then English.
     """
 
     version = models.PositiveIntegerField(_("version"), unique=True)
     text_fi = models.TextField(_("text in Finnish"))
+    text_sv = models.TextField(_("text in Swedish"), blank=True, default="")
     text_en = models.TextField(_("text in English"))
     # Null for version 1, which the product ships; a later version is an admin's edit.
     created_at = models.DateTimeField(_("created at"), null=True, blank=True)
@@ -229,8 +235,18 @@ class ConsentWording(models.Model):
     def __str__(self) -> str:
         return _("Consent wording %(version)s") % {"version": self.version}
 
-    def text(self, language: str) -> str:
-        return self.text_en if language == "en" else self.text_fi
+    def text(self, language: str | None) -> str:
+        """The text in `language`, else in the next language that has one (apps.core.content_languages)."""
+        for code in content_languages_ordered(language):
+            text = getattr(self, f"text_{code}", "")
+            if text:
+                return text
+        return self.text_fi
+
+    @property
+    def text_for_reader(self) -> str:
+        """The text in the language of the page being rendered (for templates)."""
+        return self.text(get_language())
 
 
 class AppendOnlyError(Exception):

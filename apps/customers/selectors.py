@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.scope import scoped
+from apps.customers.consent import consent_wording_current
 from apps.customers.csv_format import (
     ENCODING_NOTES,
     FIELD_LABELS,
@@ -15,7 +16,7 @@ from apps.customers.csv_format import (
     file_error_message,
     row_error_message,
 )
-from apps.customers.models import ConsentEvent, Customer, CustomerImport, Segment
+from apps.customers.models import ConsentEvent, ConsentKind, ConsentWording, Customer, CustomerImport, Segment
 from apps.customers.phones import phone_search_digits
 
 _PHONE_LIKE = re.compile(r"^[\d\s+\-().]+$")
@@ -124,6 +125,18 @@ def customer_consent_history(*, customer: Customer) -> list[ConsentEvent]:
     return list(
         ConsentEvent.objects.filter(customer=customer).select_related("actor", "wording").order_by("-at", "-id")
     )
+
+
+def consent_wording_agreed(*, customer: Customer) -> ConsentWording:
+    """The words the customer last agreed to (their latest "given" or "resubscribed" event); the wording
+    in force when the ledger holds no such event."""
+    event = (
+        ConsentEvent.objects.filter(customer=customer, kind__in=[ConsentKind.GIVEN, ConsentKind.RESUBSCRIBED])
+        .select_related("wording")
+        .order_by("-at", "-id")
+        .first()
+    )
+    return event.wording if event is not None else consent_wording_current()
 
 
 def customer_import_report(customer_import: CustomerImport, *, errors_limit: int | None = None) -> dict[str, Any]:

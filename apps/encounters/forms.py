@@ -67,7 +67,7 @@ class EncounterLogForm(forms.Form):
         """The locations to choose from, the user's own first. A company with locations must name one."""
         self.locations = locations
         field = self.fields["location"]
-        field.required = bool(locations.every)
+        field.required = locations.required
         own_ids = {location.pk for location in locations.own}
         choices: list[Any] = [("", _("Choose a location"))]
         if locations.own:

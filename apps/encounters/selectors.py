@@ -8,7 +8,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from apps.accounts.capabilities import can_view_dashboards
 from apps.accounts.models import User
-from apps.accounts.scope import scoped
+from apps.accounts.scope import scoped, user_location_scope
 from apps.accounts.selectors import user_list
 from apps.encounters.models import Encounter
 from apps.journeys.models import Touchpoint
@@ -172,10 +172,12 @@ def touchpoint_choices_for(*, user: User, shortcuts: bool = True) -> TouchpointC
 
 @dataclass
 class LocationChoices:
-    """The log form's location picker: the user's own locations first, then every location in use."""
+    """The log form's location picker: the user's own locations first, then every location in use
+    (for a manager scoped to locations, only those). `required`: a location must be named."""
 
     own: list[Location] = field(default_factory=list)
     every: list[Location] = field(default_factory=list)
+    required: bool = False
 
     @property
     def ids(self) -> set[int]:
@@ -186,8 +188,18 @@ class LocationChoices:
 
 
 def location_choices_for(*, user: User) -> LocationChoices:
-    """Locations in use; empty when the company has none (then the form asks for no location)."""
-    return LocationChoices(own=list(locations_of_user(user=user)), every=list(location_list()))
+    """Locations in use; empty when the company has none (then the form asks for no location).
+
+    A scoped manager is offered only the locations in their scope, and must name one of them: an
+    encounter elsewhere, or at no location, would be out of their sight once logged."""
+    scope = user_location_scope(user)
+    own = locations_of_user(user=user)
+    every = location_list()
+    if scope is not None:
+        own = own.filter(pk__in=scope)
+        every = every.filter(pk__in=scope)
+    every_list = list(every)
+    return LocationChoices(own=list(own), every=every_list, required=bool(every_list) or scope is not None)
 
 
 def location_remembered_for(*, user: User, choices: LocationChoices) -> int | None:

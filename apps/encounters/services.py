@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.accounts.scope import user_location_scope
 from apps.core.exceptions import DomainError
 from apps.customers.models import ConsentSource, Customer, Language
 from apps.customers.selectors import customer_find, customer_get
@@ -29,10 +30,14 @@ def _validate(
     occurred_at: dt.datetime,
     now: dt.datetime,
     location: Location | None,
+    scope: frozenset[int] | None,
 ) -> None:
     errors: dict[str, list[str]] = {}
     if location is not None and not location.is_active:
         errors["location"] = [_("This location is archived: choose one in use.")]
+    elif scope is not None and (location is None or location.pk not in scope):
+        # A manager scoped to locations logs only there: anywhere else the encounter would leave their sight.
+        errors["location"] = [_("Choose one of the locations you are responsible for.")]
     if outcome not in Outcome.values:
         errors["outcome"] = [_("Choose resolved, unresolved or escalated.")]
     for field, value in (("peak_feeling", peak_feeling), ("end_feeling", end_feeling)):
@@ -77,6 +82,7 @@ def encounter_log(
         occurred_at=occurred_at,
         now=now,
         location=location,
+        scope=user_location_scope(logged_by),
     )
     if external_id:
         existing = Encounter.objects.filter(external_id=external_id).first()

@@ -12,7 +12,7 @@ from apps.accounts.capabilities import can_log_encounters, can_manage_cx_model, 
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
-from apps.customers.selectors import customer_get, customer_search
+from apps.customers.selectors import consent_wording_current, customer_get, customer_search
 from apps.encounters.feedback import encounter_feedback, encounter_follow_ups
 from apps.encounters.forms import EncounterFilterForm, EncounterLogForm
 from apps.encounters.models import Feeling, Outcome
@@ -78,6 +78,7 @@ class EncounterLogView(CapabilityRequiredMixin, View):
                 "found": _("Customers found: %(count)s. Use the arrow keys to choose."),
             },
             "selected_customer": selected,
+            "consent_wording": consent_wording_current(),
             "feelings": Feeling.choices,
             "outcomes": Outcome.choices,
             **extra,

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.capabilities import can_manage_company_settings
 from apps.core.access import CapabilityApiMixin
+from apps.core.content_languages import content_language_get
 from apps.onboarding.content import STARTER_TEMPLATES
 from apps.onboarding.models import StarterChoice
 from apps.onboarding.selectors import starter_choice_get, starter_template_preview
@@ -82,7 +83,8 @@ class StarterTemplateTaken(exceptions.APIException):
 
 
 def _language() -> str:
-    return "en" if (get_language() or "").startswith("en") else "fi"
+    """The reader's language for the template texts (Finnish, Swedish or English)."""
+    return content_language_get((get_language() or "")[:2])
 
 
 class StarterTemplateListApi(CapabilityApiMixin, APIView):

@@ -30,7 +30,7 @@ from apps.personas.selectors import persona_by_name_map
 from apps.personas.services import persona_create
 from apps.surveys.services import QuestionInput, survey_create, survey_touchpoints_set
 
-SURVEY_NAME = Text("Palautekysely käynnin jälkeen", "Follow-up survey")
+SURVEY_NAME = Text("Palautekysely käynnin jälkeen", "Follow-up survey", "Responsenkät efter besöket")
 
 
 def _choice_lock() -> StarterChoice:
@@ -44,8 +44,9 @@ def starter_template_take(
 ) -> tuple[StarterChoice, bool]:
     """Write `template_key`'s path, follow-up survey and personas; (choice, True when written now).
 
-    The path and personas are written in `language` (the company's), the survey in both
-    languages. Once a template has been taken, taking any again writes nothing.
+    The path and personas are written in `language` (the company's: Finnish, Swedish or
+    English), the survey in all three, so each customer reads it in their own. Once a template
+    has been taken, taking any again writes nothing.
     """
     template = STARTER_TEMPLATES.get(template_key)
     if template is None:
@@ -98,16 +99,19 @@ def _template_write(
             )
             if seed.follow_up:
                 follow_ups[touchpoint.pk] = None
-    # Empty question texts take the standard wordings of apps.surveys.wordings, in both languages.
+    # Empty question texts take the standard wordings of apps.surveys.wordings, in every language.
     survey = survey_create(
         questions=[QuestionInput(type=kind, required=required) for kind, required in SURVEY_QUESTIONS],
         company_name=company_name,
         name=SURVEY_NAME(language),
         title_fi=SURVEY_TITLE.fi,
+        title_sv=SURVEY_TITLE.sv,
         title_en=SURVEY_TITLE.en,
         intro_fi=SURVEY_INTRO.fi,
+        intro_sv=SURVEY_INTRO.sv,
         intro_en=SURVEY_INTRO.en,
         thank_you_fi=SURVEY_THANK_YOU.fi,
+        thank_you_sv=SURVEY_THANK_YOU.sv,
         thank_you_en=SURVEY_THANK_YOU.en,
     )
     survey_touchpoints_set(survey=survey, delays=follow_ups, acting_user=acting_user)

@@ -7,6 +7,7 @@ from django.views import View
 
 from apps.accounts.capabilities import can_manage_company_settings
 from apps.core.access import CapabilityRequiredMixin
+from apps.core.content_languages import content_language_get
 from apps.core.exceptions import DomainError
 from apps.onboarding.content import STARTER_TEMPLATES
 from apps.onboarding.selectors import starter_choice_get, starter_template_preview
@@ -14,7 +15,8 @@ from apps.onboarding.services import starter_offer_skip, starter_template_take
 
 
 def _language() -> str:
-    return "en" if (get_language() or "").startswith("en") else "fi"
+    """The reader's language for the template texts (Finnish, Swedish or English)."""
+    return content_language_get((get_language() or "")[:2])
 
 
 class StarterTemplateListView(CapabilityRequiredMixin, View):

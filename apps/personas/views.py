@@ -22,7 +22,7 @@ class PersonaListView(CapabilityRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         show_archived = request.GET.get("archived") == "1" and can_manage_cx_model(request.user)
-        personas = persona_list_with_customer_counts(include_archived=show_archived)
+        personas = persona_list_with_customer_counts(user=request.user, include_archived=show_archived)
         return render(request, "personas/persona_list.html", {"personas": personas, "show_archived": show_archived})
 
 

@@ -19,6 +19,7 @@ from apps.core.content_languages import CONTENT_LANGUAGES, content_language_get
 from apps.core.error_pages import too_many_requests
 from apps.core.exceptions import DomainError
 from apps.core.visitor_language import visitor_language
+from apps.customers.selectors import consent_wording_current
 from apps.pos.forms import ContactForm
 from apps.pos.keys import secret_new
 from apps.pos.models import KioskDevice, OpenLink
@@ -86,7 +87,15 @@ class OpenSurveyView(View):
         survey = touchpoint_open_survey(touchpoint=link.touchpoint)
         with translation.override(language):
             context = survey_form_context(survey, language=language, values=values, errors=errors)
-            context.update({"link": link, "contact_form": contact, "other_languages": _languages(language)})
+            context.update(
+                {
+                    "link": link,
+                    "contact_form": contact,
+                    "other_languages": _languages(language),
+                    # The words the consent box records (the wording in force), in the customer's language.
+                    "consent_wording": consent_wording_current(),
+                }
+            )
             response = render(request, "pos/public/open.html", context, status=status)
         if not request.get_signed_cookie(DEVICE_COOKIE, default="", salt=DEVICE_COOKIE_SALT):
             # The per-device limit's cookie: a random id, signed so that a made-up one is ignored.

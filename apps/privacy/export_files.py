@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _lazy
 
 from apps.cases.models import CaseEventKind, CaseStatus
+from apps.core.content_languages import content_languages_ordered
 from apps.customers.models import ConsentKind, ConsentSource, ImportStatus, Language
 from apps.encounters.models import EncounterSource, Feeling, Outcome
 from apps.outbox.models import OutboundStatus
@@ -126,6 +127,15 @@ _RECORDED_BY = {
 }
 
 
+def _wording_text(row: dict[str, Any], language: str | None) -> str:
+    """The consent wording in the reader's language, else the next that has one (an older export has no
+    Swedish text)."""
+    for code in content_languages_ordered(language):
+        if row.get(f"wording_{code}"):
+            return row[f"wording_{code}"]
+    return row.get("wording_fi", "")
+
+
 def _readable(document: dict[str, Any]) -> dict[str, Any]:
     """The document with labels for codes and datetimes for ISO times, for the HTML page."""
     customer = dict(document["customer"], language=_label(Language, document["customer"]["language"]))
@@ -133,7 +143,7 @@ def _readable(document: dict[str, Any]) -> dict[str, Any]:
     consent["consent_source"] = _label(ConsentSource, consent["consent_source"])
     for key in ("consent_given_at", "unsubscribed_at"):
         consent[key] = _when(consent[key])
-    english = translation.get_language() == "en"
+    language = translation.get_language()
     consent["history"] = [
         dict(
             row,
@@ -141,7 +151,7 @@ def _readable(document: dict[str, Any]) -> dict[str, Any]:
             kind=_label(ConsentKind, row["kind"]),
             source=_label(ConsentSource, row["source"]),
             recorded_by=_RECORDED_BY[row["recorded_by"]],
-            wording=row["wording_en"] if english else row["wording_fi"],
+            wording=_wording_text(row, language),
         )
         for row in consent.get("history", [])
     ]

@@ -102,6 +102,7 @@ def _consent_history(customer: Customer) -> list[dict[str, Any]]:
             "recorded_by": "migrated" if event.migrated else "customer" if event.by_customer else "staff",
             "wording_version": event.wording.version,
             "wording_fi": event.wording.text_fi,
+            "wording_sv": event.wording.text_sv,
             "wording_en": event.wording.text_en,
         }
         for event in events

@@ -25,6 +25,7 @@ from apps.core.content_languages import content_language_get
 from apps.core.error_pages import too_many_requests
 from apps.core.exceptions import DomainError
 from apps.core.visitor_language import visitor_language
+from apps.customers.selectors import consent_wording_agreed
 from apps.surveys.models import Invitation, Survey
 from apps.surveys.responses import LinkState, invitation_link_state, invitation_unsubscribe, response_submit
 from apps.surveys.selectors import invitation_by_token
@@ -141,7 +142,12 @@ class SurveyUnsubscribeView(View):
         if invitation is None:
             return _unavailable(request)
         with translation.override(_language(invitation)):
-            return render(request, "surveys/public/unsubscribe.html", {"invitation": invitation, "done": False})
+            context = {
+                "invitation": invitation,
+                "done": False,
+                "consent_wording": consent_wording_agreed(customer=invitation.customer),
+            }
+            return render(request, "surveys/public/unsubscribe.html", context)
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
         if _rate_limited(request, action="unsubscribe", token=token):

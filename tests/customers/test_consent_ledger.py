@@ -8,6 +8,7 @@ from random import Random
 import pytest
 import time_machine
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.utils import timezone, translation
@@ -118,6 +119,44 @@ def test_version_1_of_the_wording_is_there_from_the_migrations():
     assert wording.version == 1
     assert wording.created_by is None and wording.created_at is None
     assert "palautekysely" in wording.text_fi and "feedback surveys" in wording.text_en
+
+
+def test_version_1_reads_in_swedish_and_its_finnish_and_english_are_unchanged():
+    first_events = importlib.import_module("apps.customers.migrations.0004_consent_ledger_first_events")
+    wording = consent_wording_current()
+    assert (wording.text_fi, wording.text_en) == (first_events.WORDING_1_FI, first_events.WORDING_1_EN)
+    assert wording.text("sv").startswith("Jag samtycker till att få korta responsenkäter per e-post")
+    assert (wording.text("fi"), wording.text("en")) == (wording.text_fi, wording.text_en)
+    with translation.override("sv"):
+        assert wording.text_for_reader == wording.text_sv
+
+
+def test_a_new_version_without_swedish_falls_back_for_a_swedish_reader(manager):
+    wording = consent_wording_create(text_fi="Uusi teksti.", text_en="New text.", created_by=manager)
+    assert wording.text_sv == "" and wording.text("sv") == "Uusi teksti."
+    with_swedish = consent_wording_create(
+        text_fi="Kolmas.", text_sv="Den tredje.", text_en="Third.", created_by=manager
+    )
+    assert (with_swedish.version, with_swedish.text("sv")) == (3, "Den tredje.")
+    assert ConsentWording.objects.get(version=1).text_sv.startswith("Jag samtycker")
+
+
+def test_the_staff_and_the_customer_see_the_wording_in_swedish(client_for, manager, eino):
+    from tests.factories import InvitationFactory
+
+    customer_consent_record(customer=eino, kind=ConsentKind.GIVEN, source=ConsentSource.STAFF, actor=manager)
+    swedish = consent_wording_current().text_sv
+    client = client_for(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    assert swedish in client.get(f"/customers/{eino.pk}/").content.decode()
+    assert swedish in client.get("/encounters/log/").content.decode()
+    invitation = InvitationFactory(customer=eino, language="sv")
+    unsubscribe = Client(HTTP_HOST=connection.tenant.get_primary_domain().domain).get(
+        f"/s/{token_for(invitation.token_nonce)}/unsubscribe/"
+    )
+    assert unsubscribe.status_code == 200
+    body = unsubscribe.content.decode()
+    assert "Vad du har samtyckt till" in body and swedish in body
 
 
 def test_the_staff_form_records_given_and_withdrawn_by_the_user(client_for, manager, eino):

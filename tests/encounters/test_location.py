@@ -106,3 +106,73 @@ def test_the_list_shows_and_filters_by_location_and_region(client_for, manager, 
     assert "Konalan käynti" in by_region and "Tampereen käynti" not in by_region
     by_api = client.get("/api/v1/encounters/", {"region": helsinki.parent.pk}).json()["results"]
     assert [row["id"] for row in by_api] == [at_konala.pk]
+
+
+# --- A manager scoped to locations logs only there ------------------------------------------------
+
+
+@pytest.fixture
+def scoped_manager(manager: Any) -> Any:
+    from apps.locations.services import location_scope_set
+
+    own, other = location_build(name="Oma asema"), location_build(name="Vieras asema")
+    location_scope_set(user=manager, regions=[], locations=[own], acting_user=None)
+    manager.own_station, manager.other_station = own, other
+    return manager
+
+
+def test_the_phone_form_offers_a_scoped_manager_only_their_locations(client_for, scoped_manager) -> None:
+    page = client_for(scoped_manager).get(LOG_URL).content.decode()
+    assert f'<option value="{scoped_manager.own_station.pk}"' in page
+    assert "Vieras asema" not in page
+
+
+def test_the_phone_form_refuses_a_location_outside_the_scope(fresh, client_for, scoped_manager, customer, touchpoint):
+    client = client_for(scoped_manager)
+    outside = _post(
+        client,
+        customer_name="Uusi Asiakas",
+        customer_email="uusi@example.fi",
+        touchpoint=touchpoint.pk,
+        location=scoped_manager.other_station.pk,
+    )
+    assert outside.status_code == 400
+    assert 'class="quicklog__section field field--error"' in outside.content.decode()
+    nowhere = _post(client, customer_name="Uusi Asiakas", customer_email="uusi@example.fi", touchpoint=touchpoint.pk)
+    assert nowhere.status_code == 400
+    assert not fresh.encounters().exists()
+    inside = _post(
+        client,
+        customer_name="Uusi Asiakas",
+        customer_email="uusi@example.fi",
+        touchpoint=touchpoint.pk,
+        location=scoped_manager.own_station.pk,
+    )
+    assert inside.status_code == 302
+    assert fresh.encounters().get().location == scoped_manager.own_station
+
+
+def test_the_api_refuses_a_scoped_manager_a_location_outside_the_scope(
+    fresh, client_for, scoped_manager, customer, touchpoint
+) -> None:
+    client = client_for(scoped_manager)
+    body = {
+        "customer_email": "uusi@example.fi",
+        "customer_name": "Uusi Asiakas",
+        "touchpoint": touchpoint.pk,
+        "outcome": "resolved",
+    }
+    for location_id in (scoped_manager.other_station.pk, None):
+        refused = client.post("/api/v1/encounters/", {**body, "location": location_id}, content_type="application/json")
+        assert refused.status_code == 400 and "location" in refused.json()["fields"]
+    assert not fresh.encounters().exists()
+    body["location"] = scoped_manager.own_station.pk
+    assert client.post("/api/v1/encounters/", body, content_type="application/json").status_code == 201
+
+
+def test_frontline_staff_still_log_at_any_location(fresh, client_for, frontline, scoped_manager, customer, touchpoint):
+    client = client_for(frontline)
+    page = client.get(LOG_URL).content.decode()
+    assert "Vieras asema" in page and "Oma asema" in page
+    response = _post(client, customer=customer.pk, touchpoint=touchpoint.pk, location=scoped_manager.other_station.pk)
+    assert response.status_code == 302

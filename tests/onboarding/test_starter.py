@@ -57,6 +57,12 @@ def test_each_template_creates_its_content_once(key: str, company_admin: Any) ->
     assert [stage.name for stage in path.stages.order_by("position")] == [stage.name.fi for stage in template.stages]
     survey = Survey.objects.latest("pk")
     assert survey.title_fi and survey.title_en and survey.intro_fi and survey.intro_en
+    # Swedish always, whatever the company's language: Swedish-speaking customers get a Swedish survey.
+    assert (survey.title_sv, survey.intro_sv, survey.thank_you_sv) == (
+        "Hur lyckades vi?",
+        "Tack för ditt besök. Det tar mindre än en minut att svara, och vi läser varje svar.",
+        "Ditt svar hjälper oss att göra servicen bättre.",
+    )
     questions = list(survey.questions.order_by("position"))
     assert [question.type for question in questions] == ["nps", "text"]
     assert all(question.text_fi and question.text_en for question in questions)
@@ -83,6 +89,54 @@ def test_template_in_english_for_an_english_company(company_admin: Any) -> None:
     assert path.description == template.path_description.en
     assert Touchpoint.objects.filter(stage__path=path, name=template.stages[0].touchpoints[0].name.en).exists()
     assert BuyerPersona.objects.filter(name=template.personas[0].name.en).exists()
+
+
+@pytest.mark.parametrize("key", list(STARTER_TEMPLATES))
+def test_template_in_swedish_for_a_swedish_company(key: str, company_admin: Any) -> None:
+    template = STARTER_TEMPLATES[key]
+    starter_template_take(template_key=key, acting_user=company_admin, company_name="Alpha Ab", language="sv")
+    path = ServicePath.objects.get(name=template.path_name.sv)
+    assert path.description == template.path_description.sv
+    assert [stage.name for stage in path.stages.order_by("position")] == [stage.name.sv for stage in template.stages]
+    written = set(Touchpoint.objects.filter(stage__path=path).values_list("name", "intended_experience"))
+    assert written == {(seed.name.sv, seed.intended.sv) for stage in template.stages for seed in stage.touchpoints}
+    for seed in template.personas:
+        persona = BuyerPersona.objects.get(name=seed.name.sv)
+        assert (persona.description, persona.needs, persona.pains) == (
+            seed.description.sv,
+            seed.needs.sv,
+            seed.pains.sv,
+        )
+    assert Survey.objects.get().name == "Responsenkät efter besöket"
+
+
+def test_every_template_text_is_written_in_swedish() -> None:
+    from dataclasses import fields, is_dataclass
+
+    from apps.onboarding.content import Text
+
+    def texts(value: Any) -> list[Text]:
+        if isinstance(value, Text):
+            return [value]
+        if isinstance(value, tuple):
+            return [text for item in value for text in texts(item)]
+        if is_dataclass(value):
+            return [text for field in fields(value) for text in texts(getattr(value, field.name))]
+        return []
+
+    every = [text for template in STARTER_TEMPLATES.values() for text in texts(template)]
+    assert len(every) > 100
+    assert all(text.sv.strip() and text.sv not in (text.fi, text.en) for text in every if text.en != "Till")
+    assert STARTER_TEMPLATES["vehicle_inspection"].label.sv == "Besiktning"
+
+
+def test_the_preview_reads_in_swedish(client_for: Any, company_admin: Any) -> None:
+    from django.conf import settings
+
+    client = client_for(company_admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    page = client.get("/company/starter/vehicle_inspection/").content.decode()
+    assert "Besiktningsteknikern förklarar anmärkningarna" in page and "Hur lyckades vi?" in page
 
 
 def test_a_persona_of_the_same_name_is_kept_not_duplicated(company_admin: Any) -> None:

@@ -166,3 +166,39 @@ def test_api_of_another_company_does_not_see_the_persona(client_for, outsider, p
     assert client.get("/api/v1/personas/").json()["count"] == 0
     with schema_context("beta"):
         assert not BuyerPersona.objects.exists()
+
+
+# --- Counts under a manager's location scope ---------------------------------------------------------
+
+
+def test_a_scoped_manager_counts_only_the_customers_in_scope(client_for, manager, frontline, persona) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.encounters.services import encounter_log
+    from apps.journeys.models import Touchpoint
+    from apps.locations.services import location_scope_set
+    from apps.personas.selectors import persona_list_with_customer_counts
+    from tests.journeys.factories import map_build
+    from tests.locations.factories import location_build
+
+    map_build(name="Katsastus", stages={"Asemalla": ["Tiski"]})
+    touchpoint = Touchpoint.objects.get(name="Tiski")
+    own, other = location_build(name="Oma"), location_build(name="Muu")
+    second = persona_create(name="Yrittäjä", inbound_stage=InboundStage.CLOSE)
+    for index, (place, linked) in enumerate([(own, persona), (other, persona), (other, persona), (own, second)]):
+        customer = customer_create(full_name=f"Asiakas {index}", email=f"a{index}@example.fi", persona=linked)
+        encounter_log(logged_by=frontline, customer=customer, touchpoint=touchpoint, outcome="resolved", location=place)
+    customer_create(full_name="Ei tavattu", email="none@example.fi", persona=persona)
+
+    counts = {row.name: row.customer_count for row in persona_list_with_customer_counts(user=manager)}
+    assert counts == {"Kiireinen perheellinen": 4, "Yrittäjä": 1}
+    location_scope_set(user=manager, regions=[], locations=[own], acting_user=None)
+    manager = type(manager).objects.get(pk=manager.pk)
+    with CaptureQueriesContext(connection) as queries:
+        counts = {row.name: row.customer_count for row in persona_list_with_customer_counts(user=manager)}
+    assert counts == {"Kiireinen perheellinen": 1, "Yrittäjä": 1}
+    # The scope's resolution and the one list query: no query per persona.
+    assert len([q for q in queries.captured_queries if "personas_buyerpersona" in q["sql"]]) == 1
+    page = client_for(manager).get("/personas/").content.decode()
+    assert "Kiireinen perheellinen" in page
