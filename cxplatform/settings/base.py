@@ -400,6 +400,11 @@ SPECTACULAR_SETTINGS = {
         "ConsentSourceOfClientsEnum": "apps.customers.models.CONSENT_SOURCES_GIVEN_BY_CLIENTS",
         "TouchpointChannelEnum": "apps.journeys.models.Channel.choices",
         "InvitationChannelEnum": "apps.surveys.models.InvitationChannel.choices",
+        "CaseStatusEnum": "apps.cases.models.CaseStatus.choices",
+        "CaseTransitionStatusEnum": "apps.cases.apis.CASE_TRANSITION_STATUSES",
+        "CaseEventKindEnum": "apps.cases.models.CaseEventKind.choices",
+        # The consent ledger's, named before the cases' history brought a second `kind`.
+        "KindEnum": "apps.customers.models.ConsentKind.choices",
     },
 }
 
