@@ -11,6 +11,7 @@ from apps.accounts.models import Role, User
 from apps.cases.escalation import (
     CASE_ESCALATED_EMAIL,
     CASE_REMINDER_EMAIL,
+    case_escalation_days,
     case_escalation_due_at,
     case_remind,
     cases_late_follow_up,
@@ -165,3 +166,17 @@ def test_the_case_page_shows_the_reminder_and_the_escalation(client_for, custome
     assert f"Eskaloitu henkilölle {company_admin}" in page
     assert "Myöhässä: muistutus lähetetty henkilölle Frontline Person" in page
     assert "Muistutettu 10.12.2026" in page
+
+
+def test_the_setting_is_on_the_survey_settings_page(client_for, company_admin):
+    client = client_for(company_admin)
+    page = client.get("/surveys/settings/").content.decode()
+    assert "Myöhästyneen tapauksen eskalointi (työpäivän kuluttua)" in page
+    form = client.get("/surveys/settings/").context["form"]
+    data = {name: value for name, value in form.initial.items() if name in form.fields and value is not None}
+    data["quiet_hours_start"], data["quiet_hours_end"] = "21:00", "08:00"
+    for bad in ("0", "31", "x"):
+        response = client.post("/surveys/settings/", {**data, "case_escalate_after_working_days": bad})
+        assert response.status_code == 400
+    assert client.post("/surveys/settings/", {**data, "case_escalate_after_working_days": "5"}).status_code == 302
+    assert case_escalation_days() == 5
