@@ -25,7 +25,7 @@ import logging
 from collections.abc import Callable
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -35,6 +35,7 @@ from apps.accounts.selectors import user_list
 from apps.cases.models import CaseEvent, CaseEventKind, CaseStatus, FollowUpCase
 from apps.cases.selectors import late_q, with_followed_up_at
 from apps.cases.working_days import add_working_days
+from apps.core.tenancy import company_time_zone
 
 logger = logging.getLogger(__name__)
 
@@ -67,21 +68,31 @@ def _late_unfollowed(*, now: dt.datetime) -> QuerySet[FollowUpCase]:
 
 def case_escalation_due_at(*, due_at: dt.datetime, escalate_after_working_days: int) -> dt.datetime:
     """When a case due at `due_at` and not followed up escalates: that many working days after it."""
-    return add_working_days(due_at, days=escalate_after_working_days, time_zone=connection.tenant.time_zone)
+    return add_working_days(due_at, days=escalate_after_working_days, time_zone=company_time_zone().key)
 
 
-def case_escalation_recipients(*, case: FollowUpCase) -> list[User]:
-    """The assignee's manager (the rule is in this module's docstring)."""
+ScopedManagers = list[tuple[User, frozenset[int]]]
+
+
+def managers_scoped() -> ScopedManagers:
+    """The active managers scoped to some locations, each with the ids of those locations."""
+    managers = user_list(include_inactive=False).filter(role=Role.MANAGER)
+    return [(manager, scope) for manager in managers if (scope := user_location_scope(manager)) is not None]
+
+
+def case_escalation_recipients(*, case: FollowUpCase, managers: ScopedManagers | None = None) -> list[User]:
+    """The assignee's manager (the rule is in this module's docstring). `managers`: managers_scoped(),
+    read once for a run over many cases."""
     assignee_id = case.assignee_id
     location_id = case.encounter.location_id if case.encounter_id is not None else None
     if location_id is not None:
-        managers = [
+        scoped_here = [
             manager
-            for manager in user_list(include_inactive=False).filter(role=Role.MANAGER).exclude(pk=assignee_id)
-            if location_id in (user_location_scope(manager) or ())
+            for manager, scope in (managers if managers is not None else managers_scoped())
+            if location_id in scope and manager.pk != assignee_id
         ]
-        if managers:
-            return managers
+        if scoped_here:
+            return scoped_here
     admins = list(user_list(include_inactive=False).filter(role=Role.ADMIN).order_by("date_joined", "id"))
     others = [admin for admin in admins if admin.pk != assignee_id]
     return others or admins
@@ -119,7 +130,13 @@ def case_remind(*, case_id: int, now: dt.datetime | None = None) -> bool:
     return True
 
 
-def case_escalate(*, case_id: int, escalate_after_working_days: int, now: dt.datetime | None = None) -> bool:
+def case_escalate(
+    *,
+    case_id: int,
+    escalate_after_working_days: int,
+    now: dt.datetime | None = None,
+    managers: ScopedManagers | None = None,
+) -> bool:
     """Escalate a case still not followed up that many working days after its due time, once; returns
     whether this call escalated it."""
     from apps.cases.emails import case_late_email
@@ -132,7 +149,7 @@ def case_escalate(*, case_id: int, escalate_after_working_days: int, now: dt.dat
             return False
         if now < case_escalation_due_at(due_at=case.due_at, escalate_after_working_days=escalate_after_working_days):
             return False
-        recipients = case_escalation_recipients(case=case)
+        recipients = case_escalation_recipients(case=case, managers=managers)
         if not recipients:
             logger.warning("Case %s is late but the company has nobody to escalate it to.", case.pk)
             return False
@@ -159,8 +176,10 @@ def cases_late_follow_up(*, now: dt.datetime | None = None) -> tuple[int, int]:
     # Working days are never shorter than calendar days: a case due less than `days` days ago cannot be
     # due for escalation, so the holiday arithmetic runs only on the rest.
     candidates = late.filter(escalated_at__isnull=True, due_at__lte=now - dt.timedelta(days=days))
+    candidate_ids = list(candidates.values_list("id", flat=True)[:BATCH])
+    managers = managers_scoped() if candidate_ids else []
     escalated = sum(
-        case_escalate(case_id=case_id, escalate_after_working_days=days, now=now)
-        for case_id in candidates.values_list("id", flat=True)[:BATCH]
+        case_escalate(case_id=case_id, escalate_after_working_days=days, now=now, managers=managers)
+        for case_id in candidate_ids
     )
     return reminded, escalated
