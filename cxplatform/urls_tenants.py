@@ -38,6 +38,7 @@ api_v1 = [
     path("", include("apps.privacy.api_urls")),
     path("", include("apps.surveys.api_urls")),
     path("", include("apps.encounters.api_urls")),
+    path("", include("apps.cases.api_urls")),
     path("", include("apps.metrics.api_urls")),
     path("", include("apps.maturity.api_urls")),
     path("", include("apps.audit_log.api_urls")),

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.accounts.selectors import user_language
 from apps.cases.models import FollowUpCase
 from apps.tenants.selectors import company_branding, company_url
@@ -33,6 +34,39 @@ def case_assignment_email(*, case: FollowUpCase) -> EmailMultiAlternatives:
         body=text,
         from_email=branding.from_email(default_from=settings.DEFAULT_FROM_EMAIL),
         to=[assignee.email],
+        headers={"Reply-To": branding.reply_to} if branding.reply_to else {},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def case_late_email(*, case: FollowUpCase, recipient: User, escalated: bool) -> EmailMultiAlternatives:
+    """A late case: the reminder to its assignee, or its escalation to their manager; in the recipient's
+    language and the company's branding, with a link straight to the case."""
+    tenant = connection.tenant
+    site = company_url(tenant=tenant, path="")
+    branding = company_branding(tenant=tenant, site=site)
+    template = "escalated" if escalated else "reminder"
+    with translation.override(user_language(recipient)):
+        context = {
+            "branding": branding,
+            "case": case,
+            "recipient_name": recipient.get_short_name(),
+            "assignee": case.assignee,
+            "company_name": tenant.name,
+            "case_url": site + reverse("cases:detail", kwargs={"case_id": case.pk}),
+        }
+        if escalated:
+            subject = _("Late follow-up case: %(customer)s") % {"customer": case.customer}
+        else:
+            subject = _("Reminder: a follow-up case is late: %(customer)s") % {"customer": case.customer}
+        text = render_to_string(f"cases/email/{template}.txt", context)
+        html = render_to_string(f"cases/email/{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=branding.from_email(default_from=settings.DEFAULT_FROM_EMAIL),
+        to=[recipient.email],
         headers={"Reply-To": branding.reply_to} if branding.reply_to else {},
     )
     message.attach_alternative(html, "text/html")

@@ -72,6 +72,10 @@ class FollowUpCase(TimeStampedModel):
     )
     # Set when the assignee's email is claimed for sending, so it goes out once.
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set with the late reminder to the assignee, and with the escalation, in the transaction that
+    # queues their emails, so each goes out once (apps/cases/escalation.py).
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True, editable=False)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("follow-up case")
@@ -112,10 +116,13 @@ class FollowUpCase(TimeStampedModel):
 class CaseEventKind(models.TextChoices):
     STATUS = "status", _("Status change")
     REASSIGNED = "reassigned", _("Reassigned")
+    REMINDED = "reminded", _("Reminded")
+    ESCALATED = "escalated", _("Escalated")
 
 
 class CaseEvent(models.Model):
-    """The case's history: every status change and note, and every change of assignee, with who and when.
+    """The case's history: every status change and note, every change of assignee, and the late reminder
+    and escalations, with who and when.
 
     What happened is data (`kind`, and for a reassignment the new assignee), put into words
     when read (`description`), so the history reads in the reader's language. `note` is only
@@ -139,6 +146,15 @@ class CaseEvent(models.Model):
         blank=True,
         related_name="+",
     )
+    # Who a late reminder or an escalation was sent to.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     note = models.TextField(blank=True)
 
     class Meta:
@@ -154,4 +170,12 @@ class CaseEvent(models.Model):
             if self.assignee is None:  # the user has since been deleted
                 return gettext("Reassigned to a removed user")
             return gettext("Reassigned to %(name)s") % {"name": self.assignee}
+        if self.kind == CaseEventKind.REMINDED:
+            if self.recipient is None:
+                return gettext("Late: reminder sent to a removed user")
+            return gettext("Late: reminder sent to %(name)s") % {"name": self.recipient}
+        if self.kind == CaseEventKind.ESCALATED:
+            if self.recipient is None:
+                return gettext("Escalated to a removed user")
+            return gettext("Escalated to %(name)s") % {"name": self.recipient}
         return ""

@@ -21,11 +21,15 @@ def case_list(
     encounter_id: int | None = None,
     unresolved: bool = False,
     timeliness: str | None = None,
+    location_id: int | None = None,
+    assignee_id: int | None = None,
+    search: str = "",
     now: dt.datetime | None = None,
 ) -> QuerySet[FollowUpCase]:
     """Cases the user may see: managers and admins all of them (a scoped manager those of encounters at
     their locations), others the ones assigned to them.
-    `unresolved`: open and contacted; `timeliness`: an apps.cases.timeliness.Timeliness as of `now`."""
+    `unresolved`: open and contacted; `timeliness`: an apps.cases.timeliness.Timeliness as of `now`;
+    `location_id`: where the case's encounter happened; `search`: in the customer's name or email."""
     cases = FollowUpCase.objects.select_related("customer", "touchpoint__stage__path", "assignee").order_by(
         "due_at", "id"
     )
@@ -43,6 +47,12 @@ def case_list(
         cases = cases.filter(touchpoint_id=touchpoint_id)
     if encounter_id is not None:
         cases = cases.filter(encounter_id=encounter_id)
+    if location_id is not None:
+        cases = cases.filter(encounter__location_id=location_id)
+    if assignee_id is not None:
+        cases = cases.filter(assignee_id=assignee_id)
+    if search := search.strip():
+        cases = cases.filter(Q(customer__full_name__icontains=search) | Q(customer__email__icontains=search))
     return cases
 
 

@@ -93,7 +93,8 @@ def case_mark_contacted(
     now = now or timezone.now()
     case = FollowUpCase.objects.select_for_update().get(pk=case.pk)
     if case.status != CaseStatus.OPEN:
-        raise DomainError(_("Only an open case can be marked contacted."), code="invalid_status")
+        message = _("Only an open case can be marked contacted.")
+        raise DomainError(message, code="invalid_status", fields={"status": [message]})
     _event(case, at=now, actor=actor, to_status=CaseStatus.CONTACTED, note=note.strip())
     case.status = CaseStatus.CONTACTED
     case.contacted_at = now
@@ -110,7 +111,8 @@ def case_resolve(*, case: FollowUpCase, actor: User, note: str, now: dt.datetime
         raise DomainError(message, fields={"note": [message]})
     case = FollowUpCase.objects.select_for_update().get(pk=case.pk)
     if case.status == CaseStatus.RESOLVED:
-        raise DomainError(_("The case is already resolved."), code="invalid_status")
+        message = _("The case is already resolved.")
+        raise DomainError(message, code="invalid_status", fields={"status": [message]})
     _event(case, at=now, actor=actor, to_status=CaseStatus.RESOLVED, note=note)
     case.status = CaseStatus.RESOLVED
     case.resolved_at = now

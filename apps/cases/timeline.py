@@ -30,6 +30,8 @@ def case_timeline_entries(customer: Customer, user: User) -> Iterator[TimelineEn
         if case.timeliness(now) == Timeliness.LATE:
             status = _("%(status)s, late") % {"status": status}
         parts = [_("Assigned to %(name)s") % {"name": case.assignee}] if case.assignee else []
+        if case.escalated_at:
+            parts.append(_("Escalated"))
         if case.resolution_note:
             parts.append(case.resolution_note)
         yield TimelineEntry(

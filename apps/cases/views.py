@@ -51,7 +51,7 @@ class CaseDetailView(CapabilityRequiredMixin, View):
     def _render(self, request: HttpRequest, case: FollowUpCase, status: int = 200, **forms: object) -> HttpResponse:
         context = {
             "case": case,
-            "events": case.events.select_related("actor", "assignee"),
+            "events": case.events.select_related("actor", "assignee", "recipient"),
             "case_timeliness": case.timeliness(timezone.now()),
             "timeliness": Timeliness,
             "can_open_customer": can_manage_cx_model(request.user),

@@ -16,6 +16,11 @@ class SurveysConfig(AppConfig):
         timeline_provider_register(answer_timeline_entries)
         encounter_feedback_provider_register(encounter_feedback_entries)
 
+        from apps.cases.escalation import case_escalation_days_source_set
+        from apps.surveys.selectors import case_escalation_days
+
+        case_escalation_days_source_set(case_escalation_days)
+
         from apps.outbox.kinds import OutboxKind, outbox_kind_register
         from apps.surveys import sending
 

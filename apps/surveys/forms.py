@@ -126,6 +126,7 @@ class SurveySettingsForm(forms.ModelForm):
             "csat_poor_max",
             "ces_poor_max",
             "case_due_working_days",
+            "case_escalate_after_working_days",
             "invitation_channel",
         ]
         widgets = {
@@ -143,6 +144,9 @@ class SurveySettingsForm(forms.ModelForm):
             "csat_poor_max": _("1-5."),
             "ces_poor_max": _("1-7."),
             "case_due_working_days": _("Weekends and Finnish public holidays are not counted."),
+            "case_escalate_after_working_days": _(
+                "A late case reminds its assignee at once; this many working days later it goes to their manager."
+            ),
         }
 
     def clean(self) -> dict[str, Any]:

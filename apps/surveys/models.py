@@ -68,6 +68,12 @@ class SurveySettings(models.Model):
     case_due_working_days = models.PositiveSmallIntegerField(
         _("follow-up due within (working days)"), default=2, validators=[MinValueValidator(1), MaxValueValidator(30)]
     )
+    # A late case reminds its assignee at once, then escalates after this many working days more (apps.cases).
+    case_escalate_after_working_days = models.PositiveSmallIntegerField(
+        _("escalate a late case after (working days)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
     # Email unless the company chooses otherwise: a text message costs money and needs a provider account.
     invitation_channel = models.CharField(
         _("send invitations by"), max_length=16, choices=InvitationChannel.choices, default=InvitationChannel.EMAIL

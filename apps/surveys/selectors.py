@@ -39,6 +39,11 @@ def survey_settings_get() -> SurveySettings:
     return settings
 
 
+def case_escalation_days() -> int:
+    """For apps.cases.escalation: working days from a case's due time to its escalation."""
+    return survey_settings_get().case_escalate_after_working_days
+
+
 def survey_list(*, active_only: bool = False) -> QuerySet[Survey]:
     surveys = Survey.objects.prefetch_related("questions").order_by("name")
     return surveys.filter(is_active=True) if active_only else surveys

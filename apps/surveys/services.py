@@ -258,6 +258,7 @@ _SETTINGS_FIELDS = (
     "csat_poor_max",
     "ces_poor_max",
     "case_due_working_days",
+    "case_escalate_after_working_days",
     "invitation_channel",
 )
 

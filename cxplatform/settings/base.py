@@ -413,6 +413,11 @@ SPECTACULAR_SETTINGS = {
         "ConsentSourceOfClientsEnum": "apps.customers.models.CONSENT_SOURCES_GIVEN_BY_CLIENTS",
         "TouchpointChannelEnum": "apps.journeys.models.Channel.choices",
         "InvitationChannelEnum": "apps.surveys.models.InvitationChannel.choices",
+        "CaseStatusEnum": "apps.cases.models.CaseStatus.choices",
+        "CaseTransitionStatusEnum": "apps.cases.apis.CASE_TRANSITION_STATUSES",
+        "CaseEventKindEnum": "apps.cases.models.CaseEventKind.choices",
+        # The consent ledger's, named before the cases' history brought a second `kind`.
+        "KindEnum": "apps.customers.models.ConsentKind.choices",
     },
 }
 
@@ -447,6 +452,8 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-dispatch": {"task": "apps.outbox.tasks.outbox_dispatch_all", "schedule": 15.0},
     "metrics-refresh": {"task": "apps.metrics.tasks.metrics_refresh_all", "schedule": 60.0},
     "metrics-recompute": {"task": "apps.metrics.tasks.metrics_recompute_all", "schedule": crontab(hour=2, minute=30)},
+    # Late follow-up cases: the assignee's reminder, then the escalation to their manager.
+    "cases-late-follow-up": {"task": "apps.cases.tasks.cases_late_follow_up_all", "schedule": crontab(minute="*/15")},
     "maturity-snapshot": {"task": "apps.maturity.tasks.maturity_snapshot_all", "schedule": crontab(hour=3, minute=30)},
     # Hourly, so each company's Monday 07:00 is caught in its own time zone.
     "leadership-digest": {"task": "apps.dashboards.tasks.digest_dispatch_all", "schedule": crontab(minute=5)},

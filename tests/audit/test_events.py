@@ -278,6 +278,7 @@ def test_settings_pages_log_changed_fields_with_their_values(client_for, company
         "csat_poor_max": "2",
         "ces_poor_max": "3",
         "case_due_working_days": "2",
+        "case_escalate_after_working_days": "2",
         "invitation_channel": "email",
     }
     before = survey_settings_get()

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 from django.utils import timezone
 
@@ -86,7 +87,8 @@ def test_the_customers_export_says_reassigned_without_naming_the_staff_member(
 # --- Notes written before the reassignment was data ----------------------------------------------------
 
 BEFORE = [("cases", "0004_case_reason_as_data")]
-AFTER = [("cases", "0005_case_event_reassignment_as_data")]
+# Through the data migration to the latest: the test reads the rows with today's models.
+AFTER = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes("cases")
 
 
 def _migrate(targets: list[tuple[str, str]]) -> Any:

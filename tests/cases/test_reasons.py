@@ -14,6 +14,7 @@ import time_machine
 from django.core import mail
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -148,7 +149,8 @@ def test_a_reason_staff_write_is_kept_as_written_and_required(manager: Any) -> N
 # --- Rows written before the reason was data ------------------------------------------------------------
 
 BEFORE = [("cases", "0003_outbound_email_customer_fill")]
-AFTER = [("cases", "0004_case_reason_as_data")]
+# Through the data migration to the latest: the test reads the rows with today's models.
+AFTER = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes("cases")
 
 
 def _migrate(targets: list[tuple[str, str]]) -> Any:

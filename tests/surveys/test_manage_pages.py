@@ -197,6 +197,7 @@ def test_settings_page_saves_and_explains_errors(client_for, company_admin):
         "csat_poor_max": "2",
         "ces_poor_max": "3",
         "case_due_working_days": "2",
+        "case_escalate_after_working_days": "2",
         "invitation_channel": "email",
     }
     assert client.post("/surveys/settings/", data).status_code == 302

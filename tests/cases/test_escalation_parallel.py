@@ -1,0 +1,71 @@
+"""Eight workers running the late-case job at once remind and escalate a case once."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from apps.accounts.models import Role
+from apps.cases.escalation import CASE_ESCALATED_EMAIL, CASE_REMINDER_EMAIL, cases_late_follow_up
+from apps.cases.models import CaseEvent, CaseEventKind, FollowUpCase
+from apps.cases.reasons import CaseReason
+from apps.cases.services import case_open
+from apps.customers.models import Customer
+from apps.customers.services import customer_create
+from apps.outbox.models import OutboundEmail
+from apps.tenants.models import Tenant
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.worker
+
+WORKERS = 8
+
+
+def test_parallel_runs_remind_and_escalate_once(committed):
+    alpha = Tenant.objects.get(schema_name="alpha")
+    owner_email = committed.email("owner")
+    committed.forget_users("alpha", [owner_email])
+    with tenant_context(alpha):
+        owner = make_user(alpha, role=Role.MANAGER, email=owner_email)
+        customer = customer_create(full_name="Rinnakkainen", email=committed.email("customer"))
+        case = case_open(customer=customer, reason=CaseReason.written("Rinnakkain"), due_working_days=1)
+        FollowUpCase.objects.filter(pk=case.pk).update(assignee=owner, due_at=timezone.now() - dt.timedelta(days=30))
+
+    def cleanup() -> None:
+        with tenant_context(alpha):
+            FollowUpCase.objects.filter(pk=case.pk).delete()
+            Customer.objects.filter(pk=customer.pk).delete()
+
+    committed.on_teardown(cleanup)
+
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(WORKERS)
+
+    def run() -> None:
+        try:
+            connection.set_tenant(alpha)
+            barrier.wait()
+            cases_late_follow_up()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(WORKERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    with tenant_context(alpha):
+        events = CaseEvent.objects.filter(case_id=case.pk)
+        assert events.filter(kind=CaseEventKind.REMINDED).count() == 1
+        escalated_to = list(events.filter(kind=CaseEventKind.ESCALATED).values_list("recipient", flat=True))
+        assert escalated_to and len(escalated_to) == len(set(escalated_to))
+        emails = OutboundEmail.objects.filter(customer_id=customer.pk)
+        assert list(emails.filter(kind=CASE_REMINDER_EMAIL).values_list("recipient", flat=True)) == [owner_email]
+        assert emails.filter(kind=CASE_ESCALATED_EMAIL).count() == len(escalated_to)
