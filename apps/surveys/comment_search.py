@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from apps.accounts.scope import scoped
+from apps.accounts.scope import scoped, user_location_scope
 from apps.surveys.models import SEARCH_CONFIG_FALLBACK, SEARCH_CONFIGS, Answer, QuestionType, Response
 
 SEARCH_MAX_LENGTH = 200
@@ -79,7 +79,8 @@ def comment_list(*, user: Any, filters: CommentFilter) -> QuerySet[Answer]:
         response__submitted_at__gte=filters.since,
         response__submitted_at__lt=filters.until,
     ).exclude(text="")
-    answers = answers.filter(response__in=scoped(Response.objects.all(), user=user))
+    if user_location_scope(user) is not None:
+        answers = answers.filter(response__in=scoped(Response.objects.all(), user=user))
     if filters.touchpoint_id is not None:
         answers = answers.filter(response__touchpoint_id=filters.touchpoint_id)
     if filters.path_id is not None:

@@ -110,12 +110,16 @@ def test_finnish_inflections_are_found_by_the_base_form(world: dict[str, Any], c
     comment_add(world, "Odotin jonossa puoli tuntia", language="fi")
     comment_add(world, "Jonot olivat pitkät", language="fi")
     comment_add(world, "Jonotusaika oli pitkä", language="fi")
+    comment_add(world, "Menin jonoon heti", language="fi")
     comment_add(world, "Kaikki sujui hyvin", language="fi")
+    comment_add(world, "Lyhyt odotusjono", language="fi")
     client = client_for(manager)
-    # One word: its inflections (the stemmer), and words that start with it (the prefix).
+    # One word: its inflections (the stemmer), and words that start with it (the prefix); a compound
+    # that ends with it is not found.
     assert sorted(_texts(client, q="jono")) == [
         "Jonot olivat pitkät",
         "Jonotusaika oli pitkä",
+        "Menin jonoon heti",
         "Odotin jonossa puoli tuntia",
     ]
     # More words: the stemmer alone, so the compound is not found.
@@ -298,3 +302,8 @@ def test_blanking_a_comment_empties_its_search_vector(world: dict[str, Any], cli
         cursor.execute("SELECT search_vector::text FROM surveys_answer WHERE id = %s", [answer.pk])
         assert cursor.fetchone() == ("",)
     assert _texts(client_for(manager), q="maija") == []
+
+
+def test_the_api_is_in_the_openapi_schema(client_for: Any, manager: Any) -> None:
+    schema = client_for(manager).get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content.decode()
+    assert "/api/v1/comments/" in schema and "CommentPage" in schema
