@@ -27,6 +27,7 @@ class AuditEvent(models.TextChoices):
     # Personal data
     CUSTOMERS_EXPORTED = "customers.exported", _("Customers exported")
     CUSTOMERS_IMPORTED = "customers.imported", _("Customers imported")
+    COMMENTS_EXPORTED = "comments.exported", _("Comments exported")
     CUSTOMER_DATA_EXPORTED = "customer.data_exported", _("Customer's data exported")
     CUSTOMER_DATA_DOWNLOADED = "customer.data_downloaded", _("Customer's data downloaded")
     CUSTOMER_ERASED = "customer.erased", _("Customer erased")

@@ -11,7 +11,10 @@ from django.utils.translation import pgettext_lazy
 from apps.accounts.scope import user_location_scope
 from apps.dashboards.periods import DEFAULT_PERIOD, MAX_CUSTOM_DAYS, Period, period_dates, period_of
 from apps.dashboards.selectors.choices import FilterChoices, Place
+from apps.dashboards.selectors.comments import SCORE_GROUPS, CommentCriteria
 from apps.metrics.selectors import SCOPED_AUDIENCE_REFUSED, metric_filter_for
+from apps.surveys.comment_search import SEARCH_MAX_LENGTH
+from apps.tenants.selectors import company_day_start
 
 PERIOD_CHOICES = [
     ("30", _("Last 30 days")),
@@ -100,6 +103,10 @@ class DashboardFilterForm(forms.Form):
     location = ListedChoiceField(label=_("Location"), required=False, empty_label=_("All"))
     region = ListedChoiceField(label=_("Region"), required=False, empty_label=_("All"))
 
+    # Figures come from the roll-ups, which keep persona and segment only for the whole company (not per
+    # location): a scoped manager is not offered them. A form over single answers (comments) sets False.
+    audience_needs_rollups = True
+
     def __init__(
         self,
         data: QueryDict | None = None,
@@ -129,8 +136,9 @@ class DashboardFilterForm(forms.Form):
         self.fields["location"].items = locations
         self.fields["region"].items = regions
         # A scoped manager's figures are read per location, which keeps no persona or segment: nothing to offer.
-        self.audience_refused = self.scope is not None and any(data.get(name) for name in ("persona", "segment"))
-        if self.scope is not None:
+        refused = self.scope is not None and self.audience_needs_rollups
+        self.audience_refused = refused and any(data.get(name) for name in ("persona", "segment"))
+        if refused:
             del self.fields["persona"]
             del self.fields["segment"]
         if not show_path:
@@ -145,13 +153,16 @@ class DashboardFilterForm(forms.Form):
         data = super().clean()
         if self.audience_refused:
             raise forms.ValidationError(SCOPED_AUDIENCE_REFUSED, code="scoped_audience")
-        if data.get("location") and data.get("region"):
-            self.add_error("region", _("Choose a location or a region, not both."))
         if (data.get("location") or data.get("region")) and (data.get("persona") or data.get("segment")):
             self.add_error(
                 "persona" if data.get("persona") else "segment",
                 _("Figures by location or region are not cut by persona or segment. Choose one or the other."),
             )
+        return self._clean_places_and_period(data)
+
+    def _clean_places_and_period(self, data: dict[str, Any]) -> dict[str, Any]:
+        if data.get("location") and data.get("region"):
+            self.add_error("region", _("Choose a location or a region, not both."))
         if data.get("period") != "custom":
             return data
         start, end = data.get("start"), data.get("end")
@@ -221,3 +232,105 @@ class DashboardFilterForm(forms.Form):
         return data.get("period") != DEFAULT_PERIOD or any(
             data.get(name) for name in ("path", "persona", "segment", "location", "region")
         )
+
+
+LANGUAGE_CHOICES = [("", _("All")), ("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
+COMMENT_FILTER_FIELDS = (*FILTER_FIELDS, "touchpoint", "score", "language", "q")
+
+
+class CommentFilterForm(DashboardFilterForm):
+    """The comments page's filters (GET): the dashboard's period, path and places, and a touchpoint, a
+    persona, a score group, a language and words to search for. Comments are read one by one, so
+    places and personas combine freely (for a scoped manager too). `after` is the keyset of the page
+    (comment_page)."""
+
+    audience_needs_rollups = False
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH, strip=True)
+    touchpoint = ListedChoiceField(label=_("Touchpoint"), required=False, empty_label=_("All"))
+    score = forms.ChoiceField(label=_("Score group"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=LANGUAGE_CHOICES)
+    after = forms.RegexField(regex=r"^\d{1,20}\.\d{1,12}$", required=False, widget=forms.HiddenInput)
+
+    field_order = ["q", "period", "start", "end", "path", "touchpoint", "persona", "location", "region", "score"]
+
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *,
+        today: dt.date,
+        choices: FilterChoices,
+        user: Any,
+        touchpoints: list[Any],
+    ):
+        super().__init__(data, today=today, choices=choices, user=user)
+        del self.fields["segment"]
+        self.fields["touchpoint"].items = touchpoints
+        self.fields["score"].choices = [("", _("All")), *((key, label) for key, (label, _band) in SCORE_GROUPS.items())]
+        self.order_fields(self.field_order)
+
+    def clean(self) -> dict[str, Any]:
+        return self._clean_places_and_period(forms.Form.clean(self))
+
+    def clean_after(self) -> tuple[dt.datetime, int] | None:
+        value = self.cleaned_data.get("after")
+        if not value:
+            return None
+        micros, answer_id = value.split(".")
+        try:
+            at = dt.datetime.fromtimestamp(int(micros) / 1_000_000, tz=dt.UTC)
+        except (OverflowError, OSError, ValueError):
+            raise forms.ValidationError(_("This page link is not valid.")) from None
+        return at, int(answer_id)
+
+    def criteria(self) -> CommentCriteria:
+        """The filters to read with; the defaults when the form has errors."""
+        period = self.view_period().filters
+        data = self.cleaned_data if self.is_valid() else {}
+
+        def pk(name: str) -> int | None:
+            value = data.get(name)
+            return value.pk if value is not None else None
+
+        return CommentCriteria(
+            since=company_day_start(period.start),
+            until=company_day_start(period.end + dt.timedelta(days=1)),
+            search=data.get("q") or "",
+            touchpoint_id=pk("touchpoint"),
+            path_id=pk("path"),
+            persona_id=pk("persona"),
+            location_id=pk("location"),
+            region_id=pk("region"),
+            language=data.get("language") or "",
+            score_group=data.get("score") or "",
+        )
+
+    def used(self) -> list[str]:
+        """The names of the filters chosen (for the audit log: never their values)."""
+        if not self.is_valid():
+            return []
+        return [name for name in COMMENT_FILTER_FIELDS if name in self.fields and self.cleaned_data.get(name)]
+
+    def query(self, *, without: tuple[str, ...] = ()) -> str:
+        """The valid filters as a query string, the page's position left out."""
+        if not self.is_valid():
+            return ""
+        params = QueryDict(super().query(without=without), mutable=True)
+        for name in ("touchpoint", "score", "language", "q"):
+            value = self.cleaned_data.get(name)
+            if name not in without and value:
+                params[name] = str(value.pk if hasattr(value, "pk") else value)
+        return params.urlencode()
+
+    @property
+    def narrowed(self) -> bool:
+        return super().narrowed or any(self.cleaned_data.get(name) for name in ("touchpoint", "score", "language", "q"))
+
+
+def comment_cursor(following: tuple[dt.datetime, int] | None) -> str:
+    """The `after` value of the next page's link."""
+    if following is None:
+        return ""
+    at, answer_id = following
+    micros = (at - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
+    return f"{micros}.{answer_id}"

@@ -10,5 +10,7 @@ urlpatterns = [
     path("touchpoints/<int:touchpoint_id>/", views.TouchpointDashboardView.as_view(), name="touchpoint"),
     path("perception/", views.PerceptionGapView.as_view(), name="perception"),
     path("league/", views.LeagueTableView.as_view(), name="league"),
+    path("comments/", views.CommentListView.as_view(), name="comments"),
+    path("comments/export/", views.CommentExportView.as_view(), name="comments_export"),
     path("locations/<int:location_id>/", views.LocationDashboardView.as_view(), name="location"),
 ]

@@ -4,23 +4,27 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.text import slugify
 from django.views import View
 
-from apps.accounts.capabilities import can_view_dashboards
+from apps.accounts.capabilities import can_manage_cx_model, can_view_dashboards
 from apps.accounts.scope import user_location_scope
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.csv_export import csv_format_for
 from apps.core.db_routing import replica_reads
 from apps.core.request_memo import read_scope
+from apps.core.tenancy import company_time_zone
 from apps.dashboards import exporting
-from apps.dashboards.forms import DashboardFilterForm
+from apps.dashboards.comment_export import comment_export_lines, comment_export_log
+from apps.dashboards.forms import CommentFilterForm, DashboardFilterForm, comment_cursor
 from apps.dashboards.periods import Period
 from apps.dashboards.selectors import company_dashboard, path_dashboard, perception_gap, touchpoint_dashboard
 from apps.dashboards.selectors.choices import FilterChoices, filter_choices
+from apps.dashboards.selectors.comments import comment_page_build
 from apps.dashboards.selectors.locations import LEAGUES, league_table, location_dashboard
-from apps.journeys.selectors import path_get, touchpoint_get
+from apps.journeys.selectors import path_get, touchpoint_get, touchpoint_list
 from apps.locations.selectors import location_get
 from apps.tenants.selectors import company_today
 
@@ -218,3 +222,64 @@ class LeagueTableView(DashboardView):
 
     def extra_context(self, request: HttpRequest) -> dict[str, Any]:
         return {"of": self._of()}
+
+
+class CommentListView(CapabilityRequiredMixin, View):
+    """What customers wrote, newest first, searched and filtered, a page at a time (docs/comments.md)."""
+
+    capability = staticmethod(can_view_dashboards)
+
+    def form(self, request: HttpRequest) -> CommentFilterForm:
+        return CommentFilterForm(
+            request.GET,
+            today=company_today(),
+            choices=filter_choices(),
+            user=request.user,
+            touchpoints=list(touchpoint_list()),
+        )
+
+    @replica_reads()
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = self.form(request)
+        valid = form.is_valid()
+        after = form.cleaned_data.get("after") if valid else None
+        page = comment_page_build(user=request.user, criteria=form.criteria(), after=after)
+        query = form.query()
+        context = {
+            "form": form,
+            "page": page,
+            "period": form.view_period(),
+            "query": form.query(without=("q", "touchpoint", "score", "language")),
+            "comment_query": query,
+            "next_query": f"{query}&after={comment_cursor(page.following)}"
+            if query
+            else f"after={comment_cursor(page.following)}",
+            "first_page": after is None,
+            "can_see_customers": can_manage_cx_model(request.user),
+            "search": form.criteria().search,
+        }
+        return render(request, "dashboards/comments.html", context, status=400 if form.errors else 200)
+
+
+class CommentExportView(CommentListView):
+    """Every comment the filters select as CSV, streamed; the export is logged first."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = self.form(request)
+        if not form.is_valid():
+            errors = "\n".join(f"{field}: {' '.join(messages)}" for field, messages in form.errors.items())
+            return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+        criteria = form.criteria()
+        comment_export_log(user=request.user, criteria=criteria, filters=form.used())
+        lines = comment_export_lines(
+            user=request.user,
+            criteria=criteria,
+            delimiter=csv_format_for(request.GET.get("delimiter")).delimiter,
+            zone=company_time_zone(),
+        )
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+        name = "-".join(
+            part for part in (slugify(connection.tenant.name), "comments", company_today().isoformat()) if part
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response

@@ -3,6 +3,8 @@ import functools
 import operator
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -378,15 +380,43 @@ class Response(models.Model):
         return Q(encounter__location_id__in=location_ids)
 
 
+# The PostgreSQL text search configuration of a comment in each language the customers answer in; any other
+# language is split into words without stemming ("simple").
+SEARCH_CONFIGS = {"fi": "finnish", "sv": "swedish", "en": "english"}
+SEARCH_CONFIG_FALLBACK = "simple"
+
+
+def _comment_search_vector() -> models.Case:
+    return models.Case(
+        *(
+            models.When(language=code, then=SearchVector("text", config=config))
+            for code, config in SEARCH_CONFIGS.items()
+        ),
+        default=SearchVector("text", config=SEARCH_CONFIG_FALLBACK),
+        output_field=SearchVectorField(),
+    )
+
+
 class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     type = models.CharField(max_length=8, choices=QuestionType.choices)
     score = models.SmallIntegerField(null=True, blank=True)
     text = models.TextField(blank=True)
+    # The response's language, copied by a database trigger on insert (migration 0009) whoever writes the
+    # row, so that the search vector below can be a generated column (it may read only its own row).
+    language = models.CharField(max_length=8, blank=True, editable=False, db_default="")
+    # The comment's words stemmed in its language, for the comments search (docs/comments.md). Generated:
+    # erasure or retention blanking the text empties it in the same statement.
+    search_vector = models.GeneratedField(
+        expression=_comment_search_vector(), output_field=SearchVectorField(), db_persist=True
+    )
 
     class Meta:
         ordering = ["response", "question__position"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="answer_comment_search", condition=Q(type="text")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["response", "question"], name="answer_once_per_question"),
             models.CheckConstraint(
