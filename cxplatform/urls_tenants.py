@@ -40,6 +40,7 @@ api_v1 = [
     path("", include("apps.encounters.api_urls")),
     path("", include("apps.metrics.api_urls")),
     path("", include("apps.maturity.api_urls")),
+    path("", include("apps.pos.api_urls")),
     path("", include("apps.audit_log.api_urls")),
     path("", include("apps.privacy.retention.api_urls")),
     path("", include("apps.onboarding.api_urls")),
