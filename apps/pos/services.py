@@ -41,15 +41,18 @@ def _limited() -> DomainError:
     )
 
 
-def _place_check(*, touchpoint: Touchpoint, location: Location | None, acting_user: User | None) -> None:
-    """A link or kiosk needs a location in use; a manager scoped to some locations places them only at
-    one of those (an "any location" one would be beyond their scope)."""
-    if location is not None and location.archived_at is not None:
-        raise DomainError(_("This location is archived."), fields={"location": [_("This location is archived.")]})
+def _scope_check(*, location: Location | None, acting_user: User | None) -> None:
+    """A manager scoped to some locations places links and kiosks only at one of those (an "any
+    location" one would be beyond their scope), and is not handed another location's existing link."""
     location_ids = user_location_scope(acting_user)
     if location_ids is not None and (location is None or location.pk not in location_ids):
         message = _("Choose one of your own locations.")
         raise DomainError(message, fields={"location": [message]})
+
+
+def _in_use_check(location: Location | None) -> None:
+    if location is not None and location.archived_at is not None:
+        raise DomainError(_("This location is archived."), fields={"location": [_("This location is archived.")]})
 
 
 def _in_use_changed() -> None:
@@ -63,10 +66,11 @@ def _in_use_changed() -> None:
 def open_link_get_or_create(*, touchpoint: Touchpoint, location: Location | None, created_by: User) -> OpenLink:
     """The open link of a touchpoint at a location (or anywhere); the same one every time, so reprinted
     posters keep their code."""
+    _scope_check(location=location, acting_user=created_by)
     existing = OpenLink.objects.filter(touchpoint=touchpoint, location=location).first()
     if existing is not None:
         return existing
-    _place_check(touchpoint=touchpoint, location=location, acting_user=created_by)
+    _in_use_check(location)
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -187,7 +191,8 @@ def kiosk_create(
     if not name:
         message = _("Give the kiosk a name.")
         raise DomainError(message, fields={"name": [message]})
-    _place_check(touchpoint=touchpoint, location=location, acting_user=created_by)
+    _scope_check(location=location, acting_user=created_by)
+    _in_use_check(location)
     kiosk = KioskDevice.objects.create(name=name, touchpoint=touchpoint, location=location, created_by=created_by)
     audit_log_record(
         event_type=AuditEvent.SETTINGS_CHANGED, acting_user=created_by, target=kiosk, extra={"created": True}

@@ -277,6 +277,9 @@ def test_a_scoped_manager_sees_and_manages_only_links_and_kiosks_at_their_locati
         refused = _post(client, f"{API}/kiosks/", {"name": "Uusi", **data})
         assert refused.status_code == 400 and "location" in refused.json()["fields"], data
     assert KioskDevice.objects.count() == 2
+    # Nor are they handed another location's existing link.
+    existing = _post(client, f"{API}/links/", {"touchpoint": touchpoint.pk, "location": other_location.pk})
+    assert existing.status_code == 400 and theirs.code not in existing.content.decode()
     made = _post(client, f"{API}/kiosks/", {"name": "Uusi", "touchpoint": touchpoint.pk, "location": location.pk})
     assert made.status_code == 201
     assert client.delete(f"{API}/links/{mine.pk}/").status_code == 204
