@@ -42,6 +42,7 @@ api_v1 = [
     path("", include("apps.metrics.api_urls")),
     path("", include("apps.maturity.api_urls")),
     path("", include("apps.dashboards.api_urls")),
+    path("", include("apps.pos.api_urls")),
     path("", include("apps.audit_log.api_urls")),
     path("", include("apps.alerts.api_urls")),
     path("", include("apps.privacy.retention.api_urls")),

@@ -23,9 +23,11 @@ from apps.dashboards.periods import Period
 from apps.dashboards.selectors import company_dashboard, path_dashboard, perception_gap, touchpoint_dashboard
 from apps.dashboards.selectors.choices import FilterChoices, filter_choices
 from apps.dashboards.selectors.comments import comment_page_build
+from apps.dashboards.selectors.common import period_bounds
 from apps.dashboards.selectors.locations import LEAGUES, league_table, location_dashboard
 from apps.journeys.selectors import path_get, touchpoint_get, touchpoint_list
 from apps.locations.selectors import location_get
+from apps.pos.selectors import point_summary
 from apps.tenants.selectors import company_today
 
 
@@ -111,7 +113,20 @@ class CompanyDashboardView(DashboardView):
     export_name = "dashboard"
 
     def build(self, *, period: Period, today: dt.date, user: Any, choices: FilterChoices, **target: Any) -> Any:
+        # Point-of-service answers apart from the invited ones (docs/point-of-service.md): none, and no
+        # query, when the company has no open link or kiosk.
+        since, until = period_bounds(period)
+        self.point_of_service = point_summary(
+            since=since,
+            until=until,
+            location_ids=user_location_scope(user),
+            location_id=period.filters.location_id,
+            region_id=period.filters.region_id,
+        )
         return company_dashboard(filters=period, today=today, user=user, choices=choices)
+
+    def extra_context(self, request: HttpRequest) -> dict[str, Any]:
+        return {"point_of_service": self.point_of_service}
 
     def rows(self, data: Any) -> list[list[Any]]:
         return exporting.company_rows(data)

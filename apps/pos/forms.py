@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.scope import user_location_scope
 from apps.core.content_languages import CONTENT_LANGUAGES
 from apps.journeys.models import Touchpoint
 from apps.journeys.selectors import touchpoint_get
@@ -30,12 +31,19 @@ class _PlaceForm(forms.Form):
         label=_("Location"), coerce=int, empty_value=None, required=False, help_text=_("Empty: any location.")
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.locations = location_list()
+        location_ids = user_location_scope(user)
+        anywhere: list[tuple[Any, Any]] = [("", _("(any location)"))]
+        if location_ids is not None:
+            # A scoped manager places links and kiosks at their own locations only.
+            self.locations = self.locations.filter(pk__in=location_ids)
+            anywhere = [("", "—")]
+            self.fields["location"].required = True
+            self.fields["location"].help_text = ""
         self.fields["touchpoint"].choices = _touchpoint_choices()
-        self.fields["location"].choices = [("", _("(any location)"))] + [
-            (location.pk, location.name) for location in location_list()
-        ]
+        self.fields["location"].choices = anywhere + [(location.pk, location.name) for location in self.locations]
 
     def clean_touchpoint(self) -> Touchpoint:
         touchpoint = touchpoint_get(touchpoint_id=self.cleaned_data["touchpoint"])
@@ -47,7 +55,7 @@ class _PlaceForm(forms.Form):
         location_id = self.cleaned_data["location"]
         if location_id is None:
             return None
-        location = location_list().filter(pk=location_id).first()
+        location = self.locations.filter(pk=location_id).first()
         if location is None:
             raise forms.ValidationError(_("Choose a location in use."))
         return location

@@ -40,6 +40,11 @@ class OpenLink(TimeStampedModel):
     def __str__(self) -> str:
         return self.code
 
+    @classmethod
+    def location_scope_q(cls, location_ids: frozenset[int]) -> Q:
+        """For apps.accounts.scope: a link is at its location; an "any location" link is no scoped manager's."""
+        return Q(location_id__in=location_ids)
+
 
 class KioskDevice(TimeStampedModel):
     """A tablet at a counter that shows one touchpoint's survey. It signs in with its own key, not a
@@ -73,6 +78,11 @@ class KioskDevice(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def location_scope_q(cls, location_ids: frozenset[int]) -> Q:
+        """For apps.accounts.scope: a kiosk is at its location; one with none is no scoped manager's."""
+        return Q(location_id__in=location_ids)
 
 
 class PointAnswer(models.Model):
@@ -109,3 +119,8 @@ class PointAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.touchpoint_id} · {self.submitted_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def location_scope_q(cls, location_ids: frozenset[int]) -> Q:
+        """For apps.accounts.scope: an answer is where its link or kiosk stood."""
+        return Q(location_id__in=location_ids)

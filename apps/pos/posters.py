@@ -15,6 +15,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from apps.pos.models import OpenLink
+from apps.pos.selectors import touchpoint_open_survey
+from apps.surveys.models import QuestionType
+
 # Millimetres; fpdf2 warns when the "A5" name is used, as its dimensions were fixed in 2.8.5.
 PAGE_SIZES = {"a4": (210, 297), "a5": (148, 210)}
 _QUIET_ZONE = 4
@@ -106,3 +110,25 @@ def poster_pdf(
         if place:
             pdf.multi_cell(width, 5 * scale, _latin1(place), align="C", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def open_link_poster(*, link: OpenLink, company: str, url: str, size: str, language: str) -> bytes | None:
+    """The poster of `link` (its absolute `url`), or None when its touchpoint has no active follow-up
+    survey. The question is the survey's NPS question, else its first, else its title."""
+    survey = touchpoint_open_survey(touchpoint=link.touchpoint)
+    if survey is None:
+        return None
+    questions = survey.questions.order_by("position")
+    chosen = questions.filter(type=QuestionType.NPS).first() or questions.first()
+    question = chosen.text(language) if chosen else survey.text("title", language)
+    place = " · ".join(part for part in (link.touchpoint.name, link.location.name if link.location else "") if part)
+    return poster_pdf(
+        company=company,
+        question=question,
+        url=url,
+        short_url=url.split("://", 1)[-1].rstrip("/"),
+        code=link.code,
+        place=place,
+        size=size,
+        language=language,
+    )

@@ -8,6 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.accounts.scope import user_location_scope
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_changes, audit_log_record
 from apps.core.exceptions import DomainError
 from apps.customers.consent import customer_consent_record
 from apps.customers.models import ConsentKind, ConsentSource, Customer
@@ -25,7 +28,7 @@ from apps.pos.limits import (
     KIOSK_WINDOW,
 )
 from apps.pos.models import KioskDevice, OpenLink, PointAnswer
-from apps.pos.selectors import touchpoint_open_survey
+from apps.pos.selectors import pos_in_use_forget, touchpoint_open_survey
 from apps.surveys.models import Response, ResponseSource
 from apps.surveys.responses import response_record_open
 
@@ -38,19 +41,40 @@ def _limited() -> DomainError:
     )
 
 
+def _scope_check(*, location: Location | None, acting_user: User | None) -> None:
+    """A manager scoped to some locations places links and kiosks only at one of those (an "any
+    location" one would be beyond their scope), and is not handed another location's existing link."""
+    location_ids = user_location_scope(acting_user)
+    if location_ids is not None and (location is None or location.pk not in location_ids):
+        message = _("Choose one of your own locations.")
+        raise DomainError(message, fields={"location": [message]})
+
+
+def _in_use_check(location: Location | None) -> None:
+    if location is not None and location.archived_at is not None:
+        raise DomainError(_("This location is archived."), fields={"location": [_("This location is archived.")]})
+
+
+def _in_use_changed() -> None:
+    """Forget the company's "has open links or kiosks" flag now and again at commit, so that a request
+    reading it in between cannot keep a stale answer."""
+    pos_in_use_forget()
+    transaction.on_commit(pos_in_use_forget)
+
+
 @transaction.atomic
 def open_link_get_or_create(*, touchpoint: Touchpoint, location: Location | None, created_by: User) -> OpenLink:
     """The open link of a touchpoint at a location (or anywhere); the same one every time, so reprinted
     posters keep their code."""
+    _scope_check(location=location, acting_user=created_by)
     existing = OpenLink.objects.filter(touchpoint=touchpoint, location=location).first()
     if existing is not None:
         return existing
-    if location is not None and location.archived_at is not None:
-        raise DomainError(_("This location is archived."), fields={"location": [_("This location is archived.")]})
+    _in_use_check(location)
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                return OpenLink.objects.create(
+                link = OpenLink.objects.create(
                     code=open_code_new(), touchpoint=touchpoint, location=location, created_by=created_by
                 )
         except IntegrityError:
@@ -58,7 +82,29 @@ def open_link_get_or_create(*, touchpoint: Touchpoint, location: Location | None
             existing = OpenLink.objects.filter(touchpoint=touchpoint, location=location).first()
             if existing is not None:
                 return existing
+        else:
+            audit_log_record(
+                event_type=AuditEvent.SETTINGS_CHANGED, acting_user=created_by, target=link, extra={"created": True}
+            )
+            _in_use_changed()
+            return link
     raise DomainError(_("The link could not be created; please try again."))
+
+
+@transaction.atomic
+def open_link_update(*, link: OpenLink, is_active: bool, acting_user: User | None) -> OpenLink:
+    """Open or close a link: a closed link's poster answers "not available"; its answers stay."""
+    if link.is_active != is_active:
+        before = {"is_active": link.is_active}
+        link.is_active = is_active
+        link.save(update_fields=["is_active", "updated_at"])
+        audit_log_record(
+            event_type=AuditEvent.SETTINGS_CHANGED,
+            acting_user=acting_user,
+            target=link,
+            extra=audit_changes(before=before, after={"is_active": is_active}, values_kept=["is_active"]),
+        )
+    return link
 
 
 @dataclass(frozen=True)
@@ -145,19 +191,33 @@ def kiosk_create(
     if not name:
         message = _("Give the kiosk a name.")
         raise DomainError(message, fields={"name": [message]})
+    _scope_check(location=location, acting_user=created_by)
+    _in_use_check(location)
     kiosk = KioskDevice.objects.create(name=name, touchpoint=touchpoint, location=location, created_by=created_by)
-    return kiosk, kiosk_pairing_renew(kiosk=kiosk, now=now)
+    audit_log_record(
+        event_type=AuditEvent.SETTINGS_CHANGED, acting_user=created_by, target=kiosk, extra={"created": True}
+    )
+    _in_use_changed()
+    return kiosk, _pairing_token_set(kiosk=kiosk, now=now)
 
 
-@transaction.atomic
-def kiosk_pairing_renew(*, kiosk: KioskDevice, now: dt.datetime | None = None) -> str:
-    """A new one-time pairing token for the kiosk; a tablet paired before stops working when the new one pairs."""
+def _pairing_token_set(*, kiosk: KioskDevice, now: dt.datetime | None) -> str:
     now = now or timezone.now()
-    if kiosk.revoked_at is not None:
-        raise DomainError(_("This kiosk has been revoked."), code="revoked")
     token = secret_new()
     KioskDevice.objects.filter(pk=kiosk.pk).update(
         pairing_hash=secret_hash(token), pairing_expires_at=now + PAIRING_VALID
+    )
+    return token
+
+
+@transaction.atomic
+def kiosk_pairing_renew(*, kiosk: KioskDevice, acting_user: User | None = None, now: dt.datetime | None = None) -> str:
+    """A new one-time pairing token for the kiosk; a tablet paired before stops working when the new one pairs."""
+    if kiosk.revoked_at is not None:
+        raise DomainError(_("This kiosk has been revoked."), code="revoked")
+    token = _pairing_token_set(kiosk=kiosk, now=now)
+    audit_log_record(
+        event_type=AuditEvent.SETTINGS_CHANGED, acting_user=acting_user, target=kiosk, extra={"changed": ["pairing"]}
     )
     return token
 
@@ -175,12 +235,19 @@ def kiosk_pair(*, pairing_token: str, now: dt.datetime | None = None) -> tuple[K
 
 
 @transaction.atomic
-def kiosk_revoke(*, kiosk: KioskDevice, now: dt.datetime | None = None) -> KioskDevice:
-    """The kiosk's key and pairing link stop working at once; its answers stay."""
+def kiosk_revoke(*, kiosk: KioskDevice, acting_user: User | None = None, now: dt.datetime | None = None) -> KioskDevice:
+    """The kiosk's key and pairing link stop working at once; its answers stay. Revoking twice is a no-op."""
     now = now or timezone.now()
-    KioskDevice.objects.filter(pk=kiosk.pk, revoked_at__isnull=True).update(
+    revoked = KioskDevice.objects.filter(pk=kiosk.pk, revoked_at__isnull=True).update(
         revoked_at=now, key_hash=None, pairing_hash=None, pairing_expires_at=None
     )
+    if revoked:
+        audit_log_record(
+            event_type=AuditEvent.SETTINGS_CHANGED,
+            acting_user=acting_user,
+            target=kiosk,
+            extra={"changed": ["revoked_at"]},
+        )
     kiosk.refresh_from_db()
     return kiosk
 

@@ -19,7 +19,7 @@ from apps.core.forms import form_add_domain_error
 from apps.pos.forms import KioskForm, OpenLinkForm, PosterForm
 from apps.pos.limits import ADDRESS_LIMIT, BURST_ANSWERS, BURST_WINDOW, DEVICE_LIMIT, KIOSK_LIMIT, REPORT_DAYS
 from apps.pos.models import KioskDevice, OpenLink
-from apps.pos.posters import poster_pdf
+from apps.pos.posters import open_link_poster
 from apps.pos.selectors import (
     kiosk_get,
     kiosk_list,
@@ -27,10 +27,8 @@ from apps.pos.selectors import (
     open_link_list,
     point_figures,
     point_source_counts,
-    touchpoint_open_survey,
 )
 from apps.pos.services import kiosk_create, kiosk_pairing_renew, kiosk_revoke, open_link_get_or_create
-from apps.surveys.models import QuestionType
 
 # Both forms are on one page and share field names: their ids must differ.
 LINK_FORM_IDS, KIOSK_FORM_IDS = "link_%s", "kiosk_%s"
@@ -55,16 +53,18 @@ def _page(
     since = timezone.now() - dt.timedelta(days=REPORT_DAYS)
     links = [
         {"link": link, "url": open_link_url(request, link), "figures": point_figures(since=since, open_link=link)}
-        for link in open_link_list()
+        for link in open_link_list(user=request.user)
     ]
-    kiosks = [{"kiosk": kiosk, "figures": point_figures(since=since, kiosk=kiosk)} for kiosk in kiosk_list()]
+    kiosks = [
+        {"kiosk": kiosk, "figures": point_figures(since=since, kiosk=kiosk)} for kiosk in kiosk_list(user=request.user)
+    ]
     context = {
         "links": links,
         "kiosks": kiosks,
-        "link_form": link_form or OpenLinkForm(auto_id=LINK_FORM_IDS),
-        "kiosk_form": kiosk_form or KioskForm(auto_id=KIOSK_FORM_IDS),
+        "link_form": link_form or OpenLinkForm(auto_id=LINK_FORM_IDS, user=request.user),
+        "kiosk_form": kiosk_form or KioskForm(auto_id=KIOSK_FORM_IDS, user=request.user),
         "poster_form": PosterForm(initial={"language": getattr(connection.tenant, "language", "fi")}),
-        "source_counts": point_source_counts(since=since),
+        "source_counts": point_source_counts(since=since, user=request.user),
         "report_days": REPORT_DAYS,
         "limits": {
             "device": DEVICE_LIMIT,
@@ -89,7 +89,7 @@ class OpenLinkCreateView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_manage_cx_model)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = OpenLinkForm(request.POST, auto_id=LINK_FORM_IDS)
+        form = OpenLinkForm(request.POST, auto_id=LINK_FORM_IDS, user=request.user)
         if form.is_valid():
             try:
                 link = open_link_get_or_create(**form.cleaned_data, created_by=request.user)
@@ -107,7 +107,7 @@ class PosterView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_manage_cx_model)
 
     def get(self, request: HttpRequest, link_id: int) -> HttpResponse:
-        link = open_link_get(link_id=link_id)
+        link = open_link_get(user=request.user, link_id=link_id)
         if link is None:
             raise Http404
         form = PosterForm(request.GET)
@@ -115,25 +115,12 @@ class PosterView(CapabilityRequiredMixin, View):
             messages.error(request, _("Choose the poster's size and language."))
             return redirect("pos:home")
         size, language = form.cleaned_data["size"], form.cleaned_data["language"]
-        survey = touchpoint_open_survey(touchpoint=link.touchpoint)
-        if survey is None:
+        pdf = open_link_poster(
+            link=link, company=request.tenant.name, url=open_link_url(request, link), size=size, language=language
+        )
+        if pdf is None:
             messages.error(request, _("This touchpoint has no active follow-up survey."))
             return redirect("pos:home")
-        first = survey.questions.order_by("position").first()
-        nps = survey.questions.filter(type=QuestionType.NPS).order_by("position").first()
-        question = (nps or first).text(language) if (nps or first) else survey.text("title", language)
-        url = open_link_url(request, link)
-        place = " · ".join(part for part in (link.touchpoint.name, link.location.name if link.location else "") if part)
-        pdf = poster_pdf(
-            company=request.tenant.name,
-            question=question,
-            url=url,
-            short_url=url.split("://", 1)[-1].rstrip("/"),
-            code=link.code,
-            place=place,
-            size=size,
-            language=language,
-        )
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="poster-{link.code}-{size}-{language}.pdf"'
         return response
@@ -143,7 +130,7 @@ class KioskCreateView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_manage_cx_model)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = KioskForm(request.POST, auto_id=KIOSK_FORM_IDS)
+        form = KioskForm(request.POST, auto_id=KIOSK_FORM_IDS, user=request.user)
         if form.is_valid():
             try:
                 kiosk, token = kiosk_create(**form.cleaned_data, created_by=request.user)
@@ -161,11 +148,11 @@ class KioskPairingView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_manage_cx_model)
 
     def post(self, request: HttpRequest, kiosk_id: int) -> HttpResponse:
-        kiosk = kiosk_get(kiosk_id=kiosk_id)
+        kiosk = kiosk_get(user=request.user, kiosk_id=kiosk_id)
         if kiosk is None:
             raise Http404
         try:
-            token = kiosk_pairing_renew(kiosk=kiosk)
+            token = kiosk_pairing_renew(kiosk=kiosk, acting_user=request.user)
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("pos:home")
@@ -176,9 +163,9 @@ class KioskRevokeView(CapabilityRequiredMixin, View):
     capability = staticmethod(can_manage_cx_model)
 
     def post(self, request: HttpRequest, kiosk_id: int) -> HttpResponse:
-        kiosk = kiosk_get(kiosk_id=kiosk_id)
+        kiosk = kiosk_get(user=request.user, kiosk_id=kiosk_id)
         if kiosk is None:
             raise Http404
-        kiosk_revoke(kiosk=kiosk)
+        kiosk_revoke(kiosk=kiosk, acting_user=request.user)
         messages.success(request, _("The kiosk %(name)s can no longer take answers.") % {"name": kiosk.name})
         return redirect("pos:home")

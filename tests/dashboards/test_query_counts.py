@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,6 +14,10 @@ from django.utils import timezone
 from apps.encounters.models import Encounter
 from apps.journeys.models import Touchpoint
 from apps.metrics.services import metrics_refresh_dirty
+from apps.pos.models import PointAnswer
+from apps.pos.services import open_link_get_or_create
+from apps.surveys.models import QuestionType, ResponseSource
+from apps.surveys.responses import response_record_open
 from tests.dashboards.test_views import _visit, client_for, world  # noqa: F401 - fixtures
 from tests.factories import FollowUpCaseFactory, PersonaFactory, SegmentFactory
 from tests.journeys.factories import map_build
@@ -89,3 +94,38 @@ def test_each_page_stays_within_15_queries_and_one_set_search_path(
         assert small[name][0] <= MAX_QUERIES, (name, small[name])
         assert small[name][1] == 1, (name, small[name])
         assert grown[name] == small[name], (name, small[name], grown[name])
+
+
+def test_the_point_of_service_card_costs_one_query_and_none_without_links_or_kiosks(
+    client_for: Any,  # noqa: F811
+    manager: Any,
+    world: dict[str, Any],  # noqa: F811
+) -> None:
+    """The card's "has open links or kiosks" flag is cached (both answers); its figures are one query."""
+    cache.clear()
+    client = client_for(manager)
+    dashboard = {"dashboard": reverse("dashboards:company")}
+    without = _counts(client, dashboard)["dashboard"]
+    link = open_link_get_or_create(touchpoint=world["leaving"], location=None, created_by=manager)
+    nps_question = world["survey"].questions.get(type=QuestionType.NPS)
+    for number in range(3):
+        at = timezone.now() - dt.timedelta(days=number + 1)
+        response = response_record_open(
+            survey=world["survey"],
+            touchpoint=world["leaving"],
+            source=ResponseSource.QR,
+            raw_answers={f"q{nps_question.pk}": str(8 + number)},
+            language="fi",
+            now=at,
+        )
+        PointAnswer.objects.create(
+            response=response,
+            open_link=link,
+            touchpoint=world["leaving"],
+            address_hash=f"osoite-{number}",
+            submitted_at=at,
+        )
+    with_card = _counts(client, dashboard)["dashboard"]
+    assert with_card[0] == without[0] + 1 and with_card[1] == 1, (without, with_card)
+    assert with_card[0] <= MAX_QUERIES + 1, with_card
+    cache.clear()

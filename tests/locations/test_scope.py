@@ -212,9 +212,10 @@ def test_a_model_that_names_no_scope_is_refused_not_shown_whole(chain, manager) 
 def test_every_model_read_by_location_names_its_scope() -> None:
     from apps.cases.models import FollowUpCase
     from apps.encounters.models import Encounter
+    from apps.pos.models import KioskDevice, OpenLink, PointAnswer
     from apps.surveys.models import Invitation, Response
 
-    for model in (Encounter, Customer, FollowUpCase, Invitation, Response):
+    for model in (Encounter, Customer, FollowUpCase, Invitation, Response, OpenLink, KioskDevice, PointAnswer):
         assert callable(getattr(model, "location_scope_q", None)), model
 
 

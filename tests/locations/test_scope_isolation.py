@@ -28,6 +28,7 @@ from apps.locations.models import Location
 from apps.locations.services import location_scope_set
 from apps.metrics.services import metrics_refresh_dirty
 from apps.personas.models import BuyerPersona
+from apps.pos.models import KioskDevice, OpenLink, PointAnswer
 from apps.privacy.services import personal_data_export_create
 from apps.surveys.models import Answer, Invitation, QuestionType, Response
 from tests.core.test_isolation_matrix import (  # noqa: F401 - alpha_ids is a fixture
@@ -45,7 +46,8 @@ from tests.metrics.factories import scored_survey_build
 pytestmark = pytest.mark.django_db
 
 SECRET = "Rajausmerkki"  # only in what happened at station A, or at no station
-OBJECT_PARAMETERS = {"customer_id", "encounter_id", "case_id", "export_id"}  # A's rows: a detail is a 404
+# A's rows (the open link and kiosk are at the company matrix's location, not B): a detail is a 404.
+OBJECT_PARAMETERS = {"customer_id", "encounter_id", "case_id", "export_id", "link_id", "kiosk_id"}
 REFUSED = {403, 404}  # not found, or refused before looking (a capability the manager lacks)
 
 # Routes that show station A's rows to a station B manager today, and who fixes them. Strict: when one
@@ -53,7 +55,19 @@ REFUSED = {403, 404}  # not found, or refused before looking (a capability the m
 KNOWN_GAPS: dict[str, str] = {}
 # The rows of what happens at a location. A scoped manager still runs the company's CX model (paths,
 # personas, surveys) and their writes there are theirs to make; these tables must not move.
-SCOPED_MODELS = (Customer, ConsentEvent, Encounter, FollowUpCase, CaseEvent, Invitation, Response, Answer)
+SCOPED_MODELS = (
+    Customer,
+    ConsentEvent,
+    Encounter,
+    FollowUpCase,
+    CaseEvent,
+    Invitation,
+    Response,
+    Answer,
+    OpenLink,
+    KioskDevice,
+    PointAnswer,
+)
 
 
 @pytest.fixture
@@ -248,5 +262,8 @@ def test_the_walk_covers_lists_details_exports_and_the_api() -> None:
         "cases/",
         "encounters/",
         "api/v1/surveys/responses/",
+        "api/v1/point-of-service/links/<int:link_id>/",
+        "api/v1/point-of-service/kiosks/<int:kiosk_id>/",
+        "point-of-service/links/<int:link_id>/poster/",
     ):
         assert expected in walked, expected
