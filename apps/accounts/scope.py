@@ -16,7 +16,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.db.models import Model, Q, QuerySet
+from django_tenants.utils import get_public_schema_name
 
 from apps.accounts.models import Role
 
@@ -49,7 +51,10 @@ def location_scope_preload_set(preload: ScopePreload) -> None:
 def users_with_location_scope(queryset: QuerySet[M]) -> QuerySet[M]:
     """`queryset` of users, each loaded with their scope rows: the signed-in user of every page is read
     this way (apps.accounts.backends), so a manager's scope costs no query of its own."""
-    return _preload(queryset) if _preload is not None else queryset
+    # Location scopes live in the company schemas only: the operators' users (public schema) have none.
+    if _preload is None or connection.schema_name == get_public_schema_name():
+        return queryset
+    return _preload(queryset)
 
 
 def user_location_scope(user: Any) -> LocationScope:

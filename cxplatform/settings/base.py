@@ -416,6 +416,8 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "apps.cases.models.CaseStatus.choices",
         "CaseTransitionStatusEnum": "apps.cases.apis.CASE_TRANSITION_STATUSES",
         "CaseEventKindEnum": "apps.cases.models.CaseEventKind.choices",
+        "AlertDestinationKindEnum": "apps.alerts.models.DestinationKind.choices",
+        "AlertRuleKindEnum": "apps.alerts.models.RuleKind.choices",
         # The consent ledger's, named before the cases' history brought a second `kind`.
         "KindEnum": "apps.customers.models.ConsentKind.choices",
     },

@@ -32,6 +32,14 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Version 1 was written by a data migration. When every migration runs in one transaction (a
+        # company migrated inside a test), those rows' deferred foreign-key checks are still pending, and
+        # PostgreSQL refuses to ALTER a table with pending trigger events: run the checks now, then defer
+        # again. In a migration's own transaction (production) there is nothing pending and this is a no-op.
+        migrations.RunSQL(
+            "SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED;",
+            reverse_sql="SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED;",
+        ),
         migrations.AddField(
             model_name="consentwording",
             name="text_sv",
