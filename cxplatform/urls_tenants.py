@@ -40,6 +40,7 @@ api_v1 = [
     path("", include("apps.encounters.api_urls")),
     path("", include("apps.metrics.api_urls")),
     path("", include("apps.maturity.api_urls")),
+    path("", include("apps.initiatives.api_urls")),
     path("", include("apps.audit_log.api_urls")),
     path("", include("apps.privacy.retention.api_urls")),
     path("", include("apps.onboarding.api_urls")),
@@ -73,6 +74,7 @@ urlpatterns = [
     # A survey link in a text message: public, the token is the key (apps.surveys.public_views).
     path("r/<str:short>/", login_not_required(SurveyShortLinkView.as_view()), name="survey_short_link"),
     path("dashboard/maturity-settings/", include("apps.maturity.urls")),
+    path("initiatives/", include("apps.initiatives.urls")),
     path("dashboard/digest/", include("apps.dashboards.digest_urls")),
     path("dashboard/", include("apps.dashboards.urls")),
     path("admin/", admin.site.urls),

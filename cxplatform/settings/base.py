@@ -109,6 +109,7 @@ TENANT_APPS = [
     "apps.metrics",
     "apps.pos",
     "apps.maturity",
+    "apps.initiatives",
     "apps.dashboards",
     "apps.onboarding",
 ]

@@ -33,6 +33,7 @@ from apps.cases.reasons import CaseReason
 from apps.cases.services import case_open
 from apps.customers.services import customer_create
 from apps.encounters.services import encounter_log
+from apps.initiatives.models import Initiative
 from apps.journeys.models import Stage, Touchpoint
 from apps.locations.services import location_create, location_staff_add, region_create
 from apps.personas.services import persona_create
@@ -89,9 +90,15 @@ def alpha_ids(frontline: User) -> dict[str, str]:
     kiosk, _pairing = kiosk_create(
         name=f"{MARK} kioski", touchpoint=touchpoint, location=location, created_by=frontline
     )
+    initiative = Initiative.objects.create(
+        title=f"{MARK} parannus", owner=frontline, started_on=timezone.localdate() - dt.timedelta(days=10)
+    )
+    initiative.touchpoints.set([touchpoint])
+    initiative.locations.set([location])
     return {
         "user_id": frontline.pk,
         "token_id": token.pk,
+        "initiative_id": initiative.pk,
         "path_id": path.pk,
         "stage_id": stage.pk,
         "touchpoint_id": touchpoint.pk,
