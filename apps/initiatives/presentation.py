@@ -16,7 +16,7 @@ DIGITS = {Metric.NPS: 1, Metric.CSAT: 1, Metric.CES: 2}
 
 
 def metric_label(metric: Metric) -> str:
-    return {Metric.NPS: _("NPS"), Metric.CSAT: _("CSAT (%)"), Metric.CES: _("CES (1\u20137)")}[metric]
+    return {Metric.NPS: _("NPS"), Metric.CSAT: _("CSAT (%)"), Metric.CES: _("CES (1-7)")}[metric]
 
 
 def verdict_label(verdict: Verdict) -> str:
@@ -176,15 +176,19 @@ def effect_page(effect: InitiativeEffect) -> dict[str, Any]:
             }
         )
     warnings = []
-    for period, label in (("before", _("before")), ("after", _("after"))):
+    texts = {
+        "before": _(
+            "Few answers before: %(count)s NPS answers, fewer than the %(floor)s the company needs to judge a "
+            "figure. Read the difference with care."
+        ),
+        "after": _(
+            "Few answers after: %(count)s NPS answers, fewer than the %(floor)s the company needs to judge a "
+            "figure. Read the difference with care."
+        ),
+    }
+    for period, text in texts.items():
         if effect.small[period]:
-            warnings.append(
-                _(
-                    "Few answers %(period)s: %(count)s NPS answers, fewer than the %(floor)s the company needs "
-                    "to judge a figure. Read the difference with care."
-                )
-                % {"period": label, "count": effect.counts[period].nps_n, "floor": effect.min_answers}
-            )
+            warnings.append(text % {"count": effect.counts[period].nps_n, "floor": effect.min_answers})
     mix = [mix_sentence(effect, shift) for shift in effect.mix]
     season = effect.season
     season_text = ""
@@ -248,7 +252,7 @@ def effect_chart(effect: InitiativeEffect) -> dict[str, Any]:
                 "kind": str(nps.verdict),
             }
         )
-    return {"rows": rows, "axis": _("NPS points, with the 95 % interval"), "valueLabel": _("Figure")}
+    return {"rows": rows, "axis": _("NPS points, each with its interval (95 %)"), "valueLabel": _("Figure")}
 
 
 def dashboard_card(*, user: Any, today: dt.date) -> list[dict[str, Any]]:

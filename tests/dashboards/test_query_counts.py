@@ -1,5 +1,6 @@
-"""The dashboard, path and touchpoint pages as a manager: at most 16 queries, exactly one SET search_path,
-with a small company and with one of more paths, stages, touchpoints, personas, segments, answers and cases."""
+"""The dashboard, path and touchpoint pages as a manager: at most 16 queries (the dashboard 17), exactly one
+SET search_path, with a small company and with one of more paths, stages, touchpoints, personas, segments,
+answers, cases and initiatives."""
 
 import datetime as dt
 from typing import Any
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.encounters.models import Encounter
+from apps.initiatives.services import initiative_create
 from apps.journeys.models import Touchpoint
 from apps.metrics.services import metrics_refresh_dirty
 from tests.dashboards.test_views import _visit, client_for, world  # noqa: F401 - fixtures
@@ -22,6 +24,9 @@ pytestmark = pytest.mark.django_db
 # 16 since a manager's location scope is read once per request (apps/accounts/scope.py): what the
 # menu and the capabilities offer a manager depends on it. The count must not grow with the data.
 MAX_QUERIES = 16
+# The company dashboard also lists the running and recent initiatives with their verdicts: one
+# statement more (apps/initiatives/selectors.py, initiative_card), however many there are.
+MAX_QUERIES_BY_PAGE = {"dashboard": MAX_QUERIES + 1}
 
 
 def _pages(company: dict[str, Any]) -> dict[str, str]:
@@ -73,6 +78,14 @@ def _grow(company: dict[str, Any], manager: Any) -> None:
         )
     Encounter.objects.filter(touchpoint__stage__path__name__startswith="Polku").update(raised_to_management=True)
     metrics_refresh_dirty()
+    for number, touchpoint in enumerate(Touchpoint.objects.filter(stage__path__name__startswith="Polku")[:4]):
+        initiative_create(
+            acting_user=manager,
+            title=f"Parannus {number}",
+            owner=manager,
+            touchpoints=[touchpoint, company["leaving"]],
+            started_on=timezone.localdate() - dt.timedelta(days=3 + number),
+        )
 
 
 def test_each_page_stays_within_16_queries_and_one_set_search_path(
@@ -86,6 +99,6 @@ def test_each_page_stays_within_16_queries_and_one_set_search_path(
     _grow(world, manager)
     grown = _counts(client, urls)
     for name in urls:
-        assert small[name][0] <= MAX_QUERIES, (name, small[name])
+        assert small[name][0] <= MAX_QUERIES_BY_PAGE.get(name, MAX_QUERIES), (name, small[name])
         assert small[name][1] == 1, (name, small[name])
         assert grown[name] == small[name], (name, small[name], grown[name])
