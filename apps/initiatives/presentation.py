@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
@@ -37,17 +37,18 @@ def season_label(season: str) -> str:
     }[Season(season)]
 
 
+def plain(value: float | None, digits: int = 1) -> str:
+    """A localised number (decimal comma in Finnish and Swedish) with a real minus sign, or a dash."""
+    if value is None:
+        return DASH
+    return number_format(round(value, digits), decimal_pos=digits, use_l10n=True).replace("-", MINUS)
+
+
 def signed(value: float | None, digits: int = 1) -> str:
     if value is None:
         return DASH
-    text = f"{value:+.{digits}f}".replace("-", MINUS)
-    return text
-
-
-def plain(value: float | None, digits: int = 1) -> str:
-    if value is None:
-        return DASH
-    return f"{value:.{digits}f}".replace("-", MINUS)
+    text = plain(value, digits)
+    return text if text.startswith(MINUS) else "+" + text
 
 
 def window_text(window: Window) -> str:
@@ -67,7 +68,12 @@ def verdict_sentence(difference: Difference) -> str:
         }
     values = {
         "metric": label,
-        "difference": signed(difference.difference, digits),
+        # "rose by 12.5", "fell by 3.0": the verb carries the sign; "moved by" keeps it.
+        "difference": (
+            signed(difference.difference, digits)
+            if difference.verdict is Verdict.CANNOT_TELL
+            else plain(abs(difference.difference or 0.0), digits)
+        ),
         "low": signed(difference.low, digits),
         "high": signed(difference.high, digits),
     }

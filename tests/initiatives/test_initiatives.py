@@ -3,6 +3,7 @@ mix and season warnings; roles, location scope, form and API errors, the audit l
 
 import datetime as dt
 import math
+import re
 from typing import Any
 
 import pytest
@@ -314,5 +315,6 @@ def test_pages_in_finnish(client_for, manager, measured) -> None:
     client = client_for(manager, language="fi")
     page = client.get(f"/initiatives/{measured['initiative'].pk}/").content.decode()
     assert "Parani" in page and "erottuu kohinasta" in page
+    assert re.search(r"\+\d+,\d \u2026 \+\d+,\d", page)  # decimal commas in Finnish
     assert "Parannukset" in client.get("/initiatives/").content.decode()
     assert "Parannukset" in client.get("/dashboard/").content.decode()
