@@ -49,6 +49,25 @@ class InitiativeOutputSerializer(serializers.ModelSerializer):
         ]
 
 
+class InitiativeListItemSerializer(InitiativeOutputSerializer):
+    verdict = serializers.CharField(allow_null=True, help_text="The NPS verdict on the caller's cut.")
+
+    class Meta(InitiativeOutputSerializer.Meta):
+        fields = [*InitiativeOutputSerializer.Meta.fields, "verdict"]
+
+
+class InitiativeListOutputSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = InitiativeListItemSerializer(many=True)
+
+
+class InitiativeDetailOutputSerializer(InitiativeOutputSerializer):
+    effect = serializers.DictField(help_text="The measured effect; see docs/initiatives.md.")
+
+    class Meta(InitiativeOutputSerializer.Meta):
+        fields = [*InitiativeOutputSerializer.Meta.fields, "effect"]
+
+
 class InitiativeInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=160)
     description = serializers.CharField(required=False, allow_blank=True, default="")
@@ -144,7 +163,9 @@ class InitiativeListApi(CapabilityApiMixin, APIView):
     class FilterSerializer(serializers.Serializer):
         include_archived = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(parameters=[FilterSerializer], responses={200: InitiativeOutputSerializer(many=True)})
+    @extend_schema(
+        operation_id="initiatives_list", parameters=[FilterSerializer], responses={200: InitiativeListOutputSerializer}
+    )
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -175,7 +196,7 @@ class InitiativeDetailApi(CapabilityApiMixin, APIView):
 
     capability = staticmethod(can_manage_initiatives)
 
-    @extend_schema(responses={200: InitiativeOutputSerializer})
+    @extend_schema(responses={200: InitiativeDetailOutputSerializer})
     def get(self, request: Request, initiative_id: int) -> Response:
         initiative = _visible_or_404(request, initiative_id)
         effect = initiative_effect(initiative=initiative, user=request.user, today=company_today())

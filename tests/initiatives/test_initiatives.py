@@ -318,3 +318,20 @@ def test_pages_in_finnish(client_for, manager, measured) -> None:
     assert re.search(r"\+\d+,\d \u2026 \+\d+,\d", page)  # decimal commas in Finnish
     assert "Parannukset" in client.get("/initiatives/").content.decode()
     assert "Parannukset" in client.get("/dashboard/").content.decode()
+
+
+def test_the_dashboard_card_of_a_scoped_manager(client_for, company_admin, manager, measured, world) -> None:
+    """The north station's initiative is not on a south manager's card; one for every station is, with
+    the south station's figures only (five detractors after, nothing before: no verdict)."""
+    location_scope_set(user=manager, regions=[], locations=[world["south"]], acting_user=company_admin)
+    initiative_create(
+        acting_user=company_admin,
+        title="Kaikki asemat",
+        owner=company_admin,
+        touchpoints=[world["checkout"]],
+        started_on=world["today"] - dt.timedelta(days=40),
+        window_days=30,
+    )
+    page = client_for(manager).get("/dashboard/").content.decode()
+    assert "Kaikki asemat" in page and "Kassajonon purku" not in page
+    assert "verdict-badge--no_data" in page and "verdict-badge--improved" not in page
