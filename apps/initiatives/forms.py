@@ -10,6 +10,13 @@ from apps.journeys.selectors import touchpoint_list
 from apps.locations.selectors import location_list
 
 
+class TouchpointChoiceField(forms.ModelMultipleChoiceField):
+    """Touchpoints named with their path: two paths may both have a "Checkout"."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.stage.path.name} \u203a {obj.name}"
+
+
 class InitiativeForm(forms.Form):
     """Input for an initiative; the service checks the rules (scope, at least one touchpoint)."""
 
@@ -21,7 +28,7 @@ class InitiativeForm(forms.Form):
         help_text=_("What you changed, so that readers know what the figures measure."),
     )
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
-    touchpoints = forms.ModelMultipleChoiceField(
+    touchpoints = TouchpointChoiceField(
         label=_("Touchpoints"), queryset=touchpoint_list(), widget=forms.SelectMultiple(attrs={"size": 8})
     )
     locations = forms.ModelMultipleChoiceField(

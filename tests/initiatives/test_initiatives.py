@@ -335,3 +335,8 @@ def test_the_dashboard_card_of_a_scoped_manager(client_for, company_admin, manag
     page = client_for(manager).get("/dashboard/").content.decode()
     assert "Kaikki asemat" in page and "Kassajonon purku" not in page
     assert "verdict-badge--no_data" in page and "verdict-badge--improved" not in page
+
+
+def test_the_menu_links_initiatives_for_managers_only(client_for, company_admin, manager, frontline) -> None:
+    for user, shown in ((company_admin, True), (manager, True), (frontline, False)):
+        assert ('href="/initiatives/"' in client_for(user).get("/").content.decode()) is shown, user.role
