@@ -115,13 +115,19 @@ def verdict_sentence(difference: Difference) -> str:
 
 
 def mix_sentence(effect: InitiativeEffect, shift: MixShift) -> str:
-    name = effect.mix_name(shift) or _("none")
+    numbers = {"before": plain(shift.before_percent, 0), "after": plain(shift.after_percent, 0)}
+    if shift.key is None:
+        group = {
+            "persona": _("Customers without a persona"),
+            "segment": _("Customers without a segment"),
+            "location": _("Answers without a location"),
+        }[shift.dimension]
+        return _("%(group)s: %(before)s %% of answers before, %(after)s %% after") % {"group": group, **numbers}
     dimension = {"persona": _("persona"), "segment": _("segment"), "location": _("location")}[shift.dimension]
     return _("%(dimension)s %(name)s: %(before)s %% of answers before, %(after)s %% after") % {
         "dimension": dimension.capitalize(),
-        "name": name,
-        "before": plain(shift.before_percent, 0),
-        "after": plain(shift.after_percent, 0),
+        "name": effect.mix_name(shift),
+        **numbers,
     }
 
 
