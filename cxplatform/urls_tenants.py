@@ -43,6 +43,7 @@ api_v1 = [
     path("", include("apps.maturity.api_urls")),
     path("", include("apps.dashboards.api_urls")),
     path("", include("apps.pos.api_urls")),
+    path("", include("apps.initiatives.api_urls")),
     path("", include("apps.audit_log.api_urls")),
     path("", include("apps.alerts.api_urls")),
     path("", include("apps.privacy.retention.api_urls")),
@@ -78,6 +79,7 @@ urlpatterns = [
     # A survey link in a text message: public, the token is the key (apps.surveys.public_views).
     path("r/<str:short>/", login_not_required(SurveyShortLinkView.as_view()), name="survey_short_link"),
     path("dashboard/maturity-settings/", include("apps.maturity.urls")),
+    path("initiatives/", include("apps.initiatives.urls")),
     path("dashboard/digest/", include("apps.dashboards.digest_urls")),
     path("dashboard/", include("apps.dashboards.urls")),
     path("admin/", admin.site.urls),

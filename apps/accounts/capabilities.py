@@ -92,6 +92,11 @@ def can_use_admin_site(user: Any) -> bool:
     return _has_role(user, Role.ADMIN) or (_has_role(user, Role.MANAGER) and not user_is_scoped(user))
 
 
+def can_manage_initiatives(user: Any) -> bool:
+    """Record improvements and read their measured effect (a scoped manager within their locations)."""
+    return _has_role(user, Role.ADMIN, Role.MANAGER)
+
+
 def capabilities_for(user: Any) -> dict[str, bool]:
     """Every capability of `user`, by name, for templates and the /me endpoint."""
     return {
@@ -111,4 +116,5 @@ def capabilities_for(user: Any) -> dict[str, bool]:
         "can_export_personal_data": can_export_personal_data(user),
         "can_erase_customers": can_erase_customers(user),
         "can_use_admin_site": can_use_admin_site(user),
+        "can_manage_initiatives": can_manage_initiatives(user),
     }

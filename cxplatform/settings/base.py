@@ -110,6 +110,7 @@ TENANT_APPS = [
     "apps.pos",
     "apps.maturity",
     "apps.alerts",
+    "apps.initiatives",
     "apps.dashboards",
     "apps.onboarding",
 ]

@@ -36,6 +36,7 @@ from apps.cases.reasons import CaseReason
 from apps.cases.services import case_open
 from apps.customers.services import customer_create
 from apps.encounters.services import encounter_log
+from apps.initiatives.models import Initiative
 from apps.journeys.models import Stage, Touchpoint
 from apps.locations.services import location_create, location_staff_add, region_create
 from apps.personas.services import persona_create
@@ -99,12 +100,18 @@ def alpha_ids(frontline: User) -> dict[str, str]:
     event = alert_fire(
         rule=rule, source_key=f"case:{case.pk}", payload={"case_id": case.pk}, occurred_at=timezone.now()
     )
+    initiative = Initiative.objects.create(
+        title=f"{MARK} parannus", owner=frontline, started_on=timezone.localdate() - dt.timedelta(days=10)
+    )
+    initiative.touchpoints.set([touchpoint])
+    initiative.locations.set([location])
     return {
         "user_id": frontline.pk,
         "token_id": token.pk,
         "destination_id": destination.pk,
         "delivery_id": event.deliveries.get().pk,
         "rule_id": rule.pk,
+        "initiative_id": initiative.pk,
         "path_id": path.pk,
         "stage_id": stage.pk,
         "touchpoint_id": touchpoint.pk,

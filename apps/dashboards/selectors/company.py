@@ -2,7 +2,7 @@
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils import timezone
@@ -26,6 +26,7 @@ from apps.dashboards.selectors.common import (
 )
 from apps.encounters.models import Encounter
 from apps.encounters.selectors import encounter_list
+from apps.initiatives.presentation import dashboard_card
 from apps.journeys.models import ServicePath, Touchpoint
 from apps.maturity.rules import Rollup
 from apps.maturity.selectors import (
@@ -78,6 +79,8 @@ class CompanyDashboard:
     touchpoint_count: int = 0
     # A scoped manager's figures cover their locations; the maturity levels stay the company's (labelled).
     scoped: bool = False
+    # Running and recent initiatives with their NPS verdicts (apps/initiatives), in one query.
+    initiatives: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _cut_rows(*, scores: dict[int | None, Scores], items: Iterable[Any], none_label: str, floor: int) -> list[CutRow]:
@@ -171,4 +174,5 @@ def company_dashboard(
         floor=floor,
         audience_cut=not located,
         scoped=period.filters.scoped,
+        initiatives=dashboard_card(user=user, today=today),
     )
