@@ -6,4 +6,6 @@ app_name = "digest"
 
 urlpatterns = [
     path("", digest_views.DigestSettingsView.as_view(), name="settings"),
+    path("preview/", digest_views.DigestPreviewView.as_view(), name="preview"),
+    path("send/", digest_views.DigestSendNowView.as_view(), name="send_now"),
 ]

@@ -13,11 +13,14 @@ from apps.dashboards.selectors.digest import digest_build
 from apps.tenants.selectors import company_time_zone, company_url
 
 
-def digest_email(*, user: User, week_start: dt.date) -> EmailMultiAlternatives:
-    """The Monday digest for one manager, in their language (the company's, else the app's)."""
+def digest_email(*, user: User, week_start: dt.date, now: dt.datetime | None = None) -> EmailMultiAlternatives:
+    """The Monday digest for one manager, in their language (the company's, else the app's).
+
+    The digest page's preview shows this very message, and "send now" sends it.
+    """
     tenant = connection.tenant
     with translation.override(user_language(user)), timezone.override(company_time_zone()):
-        digest = digest_build(user=user, week_start=week_start)
+        digest = digest_build(user=user, week_start=week_start, now=now)
         context = {
             "digest": digest,
             "reader_name": user.get_short_name(),

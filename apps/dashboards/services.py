@@ -7,6 +7,10 @@ both send. A task started when the claim commits claims the row once more
 (sent_at still null) and writes the email into the outbox in the same
 transaction, so a task delivered twice queues one email; the outbox sends it.
 What the email says is read by `apps.dashboards.selectors.digest`.
+
+The digest is on by default for managers and admins (no row needed); a subscription row with
+`subscribed=False` is an opt-out that stays. "Send now" on the digest page sends this week's
+digest to the reader at once, once per click (`digest_send_now`).
 """
 
 import datetime as dt
@@ -18,9 +22,16 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.capabilities import can_view_dashboards
 from apps.accounts.models import User
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_log_record
 from apps.core.exceptions import DomainError
-from apps.dashboards.models import DigestDelivery, DigestSubscription
-from apps.dashboards.selectors.digest import digest_is_subscribed, digest_week_due
+from apps.dashboards.models import DigestDelivery, DigestManualSend, DigestSubscription
+from apps.dashboards.selectors.digest import (
+    digest_is_subscribed,
+    digest_recipients,
+    digest_week_current,
+    digest_week_due,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -33,13 +44,14 @@ LEADERSHIP_DIGEST_EMAIL = "leadership_digest"
 def digest_subscribe(*, user: User) -> DigestSubscription:
     if not can_view_dashboards(user):
         raise DomainError(_("The weekly digest is for managers and admins."), code="not_allowed")
-    subscription, _created = DigestSubscription.objects.get_or_create(user=user)
+    subscription, _created = DigestSubscription.objects.update_or_create(user=user, defaults={"subscribed": True})
     return subscription
 
 
 @transaction.atomic
 def digest_unsubscribe(*, user: User) -> None:
-    DigestSubscription.objects.filter(user=user).delete()
+    """An explicit opt-out: kept as a row, so the default (on) never switches the digest back on."""
+    DigestSubscription.objects.update_or_create(user=user, defaults={"subscribed": False})
 
 
 def _send_later(delivery_id: int) -> None:
@@ -56,18 +68,14 @@ def digest_deliveries_claim(*, now: dt.datetime) -> list[int]:
     week_start = digest_week_due(now=now)
     if week_start is None:
         return []
-    subscriptions = (
-        DigestSubscription.objects.select_related("user")
-        .exclude(user__digest_deliveries__week_start=week_start)
-        .order_by("id")
-    )
+    recipients = digest_recipients().exclude(digest_deliveries__week_start=week_start)
     queued = []
-    for subscription in subscriptions:
-        if not can_view_dashboards(subscription.user):
+    for user in recipients:
+        if not can_view_dashboards(user):
             continue
         try:
             with transaction.atomic():
-                delivery = DigestDelivery.objects.create(user=subscription.user, week_start=week_start)
+                delivery = DigestDelivery.objects.create(user=user, week_start=week_start)
                 _send_later(delivery.pk)
         except IntegrityError:
             continue  # another run claimed it first
@@ -103,4 +111,35 @@ def digest_send(*, delivery_id: int) -> bool:
         outbound_email_queue(
             kind=LEADERSHIP_DIGEST_EMAIL, message=digest_email(user=user, week_start=delivery.week_start)
         )
+    return True
+
+
+def digest_send_now(*, user: User, key: str, now: dt.datetime | None = None) -> bool:
+    """Send this week's digest to `user` now, through the outbox; returns whether this call sent it.
+
+    `key` is the one the form carried: the row with it is the claim, so a second POST of the same
+    form queues nothing. The email is the one the preview shows and Monday's job sends.
+    """
+    from apps.dashboards.emails import digest_email
+    from apps.outbox.services import outbound_email_queue
+
+    if not can_view_dashboards(user):
+        raise DomainError(_("The weekly digest is for managers and admins."), code="not_allowed")
+    if not user.email:
+        raise DomainError(_("Your account has no email address."), code="no_email")
+    week_start = digest_week_current(now=now)
+    try:
+        with transaction.atomic():
+            sent = DigestManualSend.objects.create(key=key, user=user, week_start=week_start)
+            outbound_email_queue(
+                kind=LEADERSHIP_DIGEST_EMAIL, message=digest_email(user=user, week_start=week_start, now=now)
+            )
+            audit_log_record(
+                event_type=AuditEvent.DIGEST_SENT_NOW,
+                acting_user=user,
+                target=sent,
+                extra={"week_start": week_start.isoformat()},
+            )
+    except IntegrityError:
+        return False  # the same click again
     return True

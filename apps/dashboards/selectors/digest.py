@@ -5,10 +5,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import User
+from apps.accounts.models import Role, User
 from apps.accounts.scope import user_location_scope
 from apps.cases.selectors import CaseCounts, case_counts
 from apps.dashboards.models import DigestSubscription
@@ -19,7 +20,7 @@ from apps.maturity.rules import Level
 from apps.maturity.selectors import maturity_overview, maturity_trend, touchpoint_levels_on
 from apps.metrics.formulas import Scores
 from apps.metrics.selectors import metric_filter_for, scores_total
-from apps.tenants.selectors import company_day_start, company_time_zone
+from apps.tenants.selectors import company_day_start, company_time_zone, company_today
 
 DIGEST_WEEKDAY = 0  # Monday
 DIGEST_HOUR = 7
@@ -27,7 +28,27 @@ DIGEST_NOTES = 5
 
 
 def digest_is_subscribed(*, user: User) -> bool:
-    return DigestSubscription.objects.filter(user=user).exists()
+    """On by default for managers and admins; off only for those who turned it off."""
+    return not DigestSubscription.objects.filter(user=user, subscribed=False).exists()
+
+
+def digest_recipients() -> QuerySet[User]:
+    """Everyone the Monday digest goes to: active managers and admins with an email who did not opt out.
+
+    `can_view_dashboards` is asked again when each email is written (a role may change in between).
+    """
+    return (
+        User.objects.filter(is_active=True, role__in=(Role.ADMIN, Role.MANAGER))
+        .exclude(email="")
+        .exclude(digest_subscription__subscribed=False)
+        .order_by("id")
+    )
+
+
+def digest_week_current(*, now: dt.datetime | None = None) -> dt.date:
+    """The Monday of the company's current week: the digest due this week (the one previewed and sent now)."""
+    today = company_today(now=now)
+    return today - dt.timedelta(days=(today.weekday() - DIGEST_WEEKDAY) % 7)
 
 
 def digest_week_due(*, now: dt.datetime) -> dt.date | None:
