@@ -79,6 +79,7 @@ urlpatterns = [
     path("r/<str:short>/", login_not_required(SurveyShortLinkView.as_view()), name="survey_short_link"),
     path("dashboard/maturity-settings/", include("apps.maturity.urls")),
     path("dashboard/digest/", include("apps.dashboards.digest_urls")),
+    path("shared/", include("apps.dashboards.shared_urls")),
     path("dashboard/", include("apps.dashboards.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

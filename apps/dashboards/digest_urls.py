@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.dashboards import digest_views
+from apps.dashboards import digest_views, sharing_views
 
 app_name = "digest"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("", digest_views.DigestSettingsView.as_view(), name="settings"),
     path("preview/", digest_views.DigestPreviewView.as_view(), name="preview"),
     path("send/", digest_views.DigestSendNowView.as_view(), name="send_now"),
+    path("share/", sharing_views.ShareLinkCreateView.as_view(), name="share"),
+    path("share/<int:link_id>/revoke/", sharing_views.ShareLinkRevokeView.as_view(), name="share_revoke"),
 ]

@@ -16,6 +16,7 @@ from apps.core.access import CapabilityRequiredMixin
 from apps.core.exceptions import DomainError
 from apps.dashboards.emails import digest_email
 from apps.dashboards.selectors.digest import digest_is_subscribed, digest_week_current
+from apps.dashboards.selectors.sharing import ShareStatus, share_link_list, share_link_status
 from apps.dashboards.services import digest_send_now, digest_subscribe, digest_unsubscribe
 
 
@@ -44,6 +45,11 @@ class DigestSettingsView(CapabilityRequiredMixin, View):
             "subscribed": subscribed,
             "preview_subject": preview.subject,
             "send_form": DigestSendNowForm(initial={"key": secrets.token_hex(16)}),
+            "share_links": [
+                (link, share_link_status(link=link) is ShareStatus.OPEN)
+                for link in share_link_list(user=request.user)[:50]
+            ],
+            "share_link_new": request.session.pop("share_link_new", None),
         }
         return render(request, self.template_name, context)
 

@@ -59,3 +59,37 @@ class DigestManualSend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.week_start}"
+
+
+class DashboardShareLink(models.Model):
+    """A read-only link to the company dashboard for a period and cut, for people without an account.
+
+    Only the SHA-256 of the token is kept (the link is shown once, when made). The view is frozen when
+    the link is made: the filters (`query`) and the creator's location scope (`scope_location_ids`,
+    null: the whole company), so a link never shows more than its creator could see then."""
+
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.CASCADE,
+        related_name="dashboard_share_links",
+    )
+    query = models.CharField(_("filters"), max_length=500, blank=True)
+    cut = models.CharField(_("filters in words"), max_length=300, blank=True)
+    scope_location_ids = models.JSONField(_("location scope"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("shared dashboard link")
+        verbose_name_plural = _("shared dashboard links")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_by} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None

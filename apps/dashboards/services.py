@@ -15,6 +15,7 @@ digest to the reader at once, once per click (`digest_send_now`).
 
 import datetime as dt
 import logging
+import secrets
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,10 +23,12 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.capabilities import can_view_dashboards
 from apps.accounts.models import User
+from apps.accounts.scope import user_location_scope
+from apps.accounts.token_keys import key_digest
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_log_record
 from apps.core.exceptions import DomainError
-from apps.dashboards.models import DigestDelivery, DigestManualSend, DigestSubscription
+from apps.dashboards.models import DashboardShareLink, DigestDelivery, DigestManualSend, DigestSubscription
 from apps.dashboards.selectors.digest import (
     digest_is_subscribed,
     digest_recipients,
@@ -143,3 +146,53 @@ def digest_send_now(*, user: User, key: str, now: dt.datetime | None = None) -> 
     except IntegrityError:
         return False  # the same click again
     return True
+
+
+# 32 random bytes: 256 bits, stored only as their SHA-256.
+_SHARE_TOKEN_BYTES = 32
+
+
+@transaction.atomic
+def share_link_create(
+    *, user: User, query: str, cut: str, days: int, now: dt.datetime | None = None
+) -> tuple[DashboardShareLink, str]:
+    """A read-only link to the dashboard as `user` sees it now; returns the link and its token (shown once).
+
+    `query` is the dashboard's valid filters (DashboardFilterForm.query), `cut` the same in words."""
+    from apps.dashboards.selectors.sharing import SHARE_DAYS_MAX
+
+    if not can_view_dashboards(user):
+        raise DomainError(_("Only managers and admins may share the dashboard."), code="not_allowed")
+    if not 1 <= days <= SHARE_DAYS_MAX:
+        raise DomainError(
+            _("A link is valid for 1 to %(max)s days.") % {"max": SHARE_DAYS_MAX}, code="invalid", fields={"days": []}
+        )
+    token = secrets.token_urlsafe(_SHARE_TOKEN_BYTES)
+    scope = user_location_scope(user)
+    link = DashboardShareLink.objects.create(
+        token_hash=key_digest(token),
+        created_by=user,
+        query=query[:500],
+        cut=cut[:300],
+        scope_location_ids=sorted(scope) if scope is not None else None,
+        expires_at=(now or timezone.now()) + dt.timedelta(days=days),
+    )
+    audit_log_record(event_type=AuditEvent.SHARE_LINK_CREATED, acting_user=user, target=link, extra={"days": days})
+    return link, token
+
+
+@transaction.atomic
+def share_link_revoke(*, user: User, link_id: int) -> DashboardShareLink:
+    """Revoke a link at once; an admin may revoke any of the company's, a manager their own."""
+    from apps.dashboards.selectors.sharing import share_link_list
+
+    link = (
+        share_link_list(user=user).select_for_update().filter(pk=link_id).first() if can_view_dashboards(user) else None
+    )
+    if link is None:
+        raise DomainError(_("No such link."), code="not_found")
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+        audit_log_record(event_type=AuditEvent.SHARE_LINK_REVOKED, acting_user=user, target=link)
+    return link

@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 from django.views import View
@@ -26,6 +26,7 @@ from apps.dashboards.selectors.choices import FilterChoices, filter_choices
 from apps.dashboards.selectors.comments import comment_page_build
 from apps.dashboards.selectors.common import period_bounds
 from apps.dashboards.selectors.locations import LEAGUES, league_table, location_dashboard
+from apps.dashboards.selectors.sharing import SHARE_DAYS_DEFAULT, SHARE_DAYS_MAX
 from apps.journeys.selectors import path_get, touchpoint_get, touchpoint_list
 from apps.locations.selectors import location_get
 from apps.pos.selectors import point_summary
@@ -116,6 +117,9 @@ class DashboardView(CapabilityRequiredMixin, View):
             "path_query": form.query(without=("path",)),
             "export_query": f"{query}&export=csv" if query else "export=csv",
             "pdf_query": f"{query}&export=pdf" if query else "export=pdf",
+            "query_items": list(QueryDict(query).items()),
+            "share_days": SHARE_DAYS_DEFAULT,
+            "share_days_max": SHARE_DAYS_MAX,
             **target,
         }
         return render(request, self.template_name, context, status=400 if form.errors else 200)
