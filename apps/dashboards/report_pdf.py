@@ -84,6 +84,8 @@ class _Report(FPDF):
         self.multi_cell(_CONTENT, size * 0.5, pdf_latin1(text), new_x="LMARGIN", new_y="NEXT")
 
     def heading(self, text: str) -> None:
+        if self.will_page_break(30):  # a heading keeps some of what follows with it
+            self.add_page()
         self.ln(4)
         self.set_draw_color(*self.accent)
         self.set_line_width(0.6)
@@ -114,14 +116,14 @@ class _Report(FPDF):
 def _kpi_tiles(pdf: _Report, dashboard: CompanyDashboard) -> None:
     per_row, gap, height = 3, 4, 30
     width = (_CONTENT - gap * (per_row - 1)) / per_row
+    top = pdf.get_y()
     for index, kpi in enumerate(dashboard.kpis):
         column = index % per_row
-        if column == 0:
-            if index:
-                pdf.ln(height + gap)
-            if pdf.will_page_break(height):
+        if column == 0 and index:
+            top += height + gap
+            if top + height > pdf.h - 18:
                 pdf.add_page()
-            top = pdf.get_y()
+                top = pdf.get_y()
         x = _MARGIN + column * (width + gap)
         pdf.set_draw_color(*_RULE)
         pdf.set_line_width(0.3)
@@ -137,13 +139,12 @@ def _kpi_tiles(pdf: _Report, dashboard: CompanyDashboard) -> None:
         pdf.cell(width - 6, 8, pdf_latin1(f"{value}{_FEW if kpi.small_sample else ''}"))
         pdf.set_font("Helvetica", "", 7.5)
         pdf.set_text_color(*_MUTED)
-        pdf.set_xy(x + 3, top + 17)
-        pdf.cell(width - 6, 4, pdf_latin1(kpi.answers_text))
+        lines = [*kpi.notes[:1], kpi.answers_text]
         if kpi.direction:
-            pdf.set_xy(x + 3, top + 21.5)
-            pdf.cell(
-                width - 6, 4, pdf_latin1(_("%(change)s against the period before") % {"change": kpi.delta_display})
-            )
+            lines.append(_("%(change)s against the period before") % {"change": kpi.delta_display})
+        for number_, line in enumerate(lines):
+            pdf.set_xy(x + 3, top + 16.5 + number_ * 4)
+            pdf.cell(width - 6, 4, pdf_latin1(line))
     if dashboard.kpis:
         pdf.set_xy(_MARGIN, top + height + 2)
 
@@ -193,7 +194,8 @@ def trend_rows(dashboard: CompanyDashboard) -> list[list[str]]:
     floor = dashboard.floor
     return [
         [
-            formats.date_format(day, "SHORT_DATE_FORMAT"),
+            # The first interval starts with the period (a short first week holds its days too).
+            formats.date_format(dashboard.period.filters.start if index == 0 else day, "SHORT_DATE_FORMAT"),
             number(scores.encounters),
             number(scores.responses),
             _judged(scores.nps, answers=scores.nps_n, floor=floor),
@@ -201,7 +203,7 @@ def trend_rows(dashboard: CompanyDashboard) -> list[list[str]]:
             _judged(scores.ces, answers=scores.ces_n, floor=floor, digits=2),
             number(scores.response_rate, 0),
         ]
-        for day, scores in dashboard.series
+        for index, (day, scores) in enumerate(dashboard.series)
     ]
 
 
