@@ -1,23 +1,39 @@
+import re
 import secrets
 
 from csp.constants import SELF, UNSAFE_INLINE
 from django import forms
 from django.contrib import messages
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csrf import csrf_exempt
+from django_ratelimit.core import is_ratelimited
 
-from apps.accounts.capabilities import can_view_dashboards
+from apps.accounts.capabilities import can_manage_users, can_view_dashboards
+from apps.accounts.selectors import user_language
 from apps.core.access import CapabilityRequiredMixin
+from apps.core.error_pages import too_many_requests
 from apps.core.exceptions import DomainError
-from apps.dashboards.emails import digest_email
-from apps.dashboards.selectors.digest import digest_is_subscribed, digest_week_current
+from apps.dashboards.emails import digest_email, digest_unsubscribe_recipient_id
+from apps.dashboards.selectors.digest import digest_external_recipients, digest_is_subscribed, digest_week_current
 from apps.dashboards.selectors.sharing import ShareStatus, share_link_list, share_link_status
-from apps.dashboards.services import digest_send_now, digest_subscribe, digest_unsubscribe
+from apps.dashboards.services import (
+    DIGEST_EXTERNAL_MAX,
+    digest_recipient_remove,
+    digest_recipient_unsubscribe,
+    digest_recipients_add,
+    digest_send_now,
+    digest_subscribe,
+    digest_unsubscribe,
+)
 
 
 class DigestSettingsForm(forms.Form):
@@ -50,6 +66,10 @@ class DigestSettingsView(CapabilityRequiredMixin, View):
                 for link in share_link_list(user=request.user)[:50]
             ],
             "share_link_new": request.session.pop("share_link_new", None),
+            "can_manage_recipients": can_manage_users(request.user),
+            "recipients": list(digest_external_recipients()) if can_manage_users(request.user) else [],
+            "recipients_form": DigestRecipientsForm(),
+            "recipients_max": DIGEST_EXTERNAL_MAX,
         }
         return render(request, self.template_name, context)
 
@@ -102,3 +122,73 @@ class DigestSendNowView(CapabilityRequiredMixin, View):
         else:
             messages.info(request, _("This digest was already sent."))
         return redirect("digest:settings")
+
+
+class DigestRecipientsForm(forms.Form):
+    emails = forms.CharField(
+        label=gettext_lazy("Addresses without an account"),
+        help_text=gettext_lazy("One a line, or separated by commas."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+
+    def addresses(self) -> list[str]:
+        return re.split(r"[\s,;]+", self.cleaned_data["emails"])
+
+
+class DigestRecipientsView(CapabilityRequiredMixin, View):
+    """An admin adds addresses without an account to the company's digest list (POST only)."""
+
+    capability = staticmethod(can_manage_users)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = DigestRecipientsForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+            return redirect(f"{reverse('digest:settings')}#recipients")
+        try:
+            added = digest_recipients_add(acting_user=request.user, emails=form.addresses())
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect(f"{reverse('digest:settings')}#recipients")
+        messages.success(request, _("%(count)s addresses added.") % {"count": len(added)})
+        return redirect(f"{reverse('digest:settings')}#recipients")
+
+
+class DigestRecipientRemoveView(CapabilityRequiredMixin, View):
+    capability = staticmethod(can_manage_users)
+
+    def post(self, request: HttpRequest, recipient_id: int) -> HttpResponse:
+        digest_recipient_remove(acting_user=request.user, recipient_id=recipient_id)
+        messages.success(request, _("The address was removed from the list."))
+        return redirect(f"{reverse('digest:settings')}#recipients")
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class DigestUnsubscribeView(View):
+    """Public: the unsubscribe link of an address without an account. A GET asks (mail scanners follow
+    links); a POST, the page's button or a mail program's one-click (RFC 8058), unsubscribes. No CSRF
+    check: the signed token is the credential, and all it can do is stop emails to its own address."""
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        return self._page(request, token, done=False)
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        if is_ratelimited(request, group="digest-unsubscribe", key="ip", rate="30/m", method="POST", increment=True):
+            return too_many_requests(request)
+        recipient_id = digest_unsubscribe_recipient_id(token)
+        if recipient_id is not None:
+            digest_recipient_unsubscribe(recipient_id=recipient_id)
+        return self._page(request, token, done=True)
+
+    def _page(self, request: HttpRequest, token: str, *, done: bool) -> HttpResponse:
+        valid = digest_unsubscribe_recipient_id(token) is not None
+        with translation.override(user_language(None)):
+            response = render(
+                request,
+                "dashboards/digest_unsubscribe.html",
+                {"done": done, "valid": valid, "company_name": connection.tenant.name},
+                status=200 if valid else 404,
+            )
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response

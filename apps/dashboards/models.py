@@ -93,3 +93,44 @@ class DashboardShareLink(models.Model):
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class DigestExternalRecipient(models.Model):
+    """An address outside the company's accounts (a board member, a partner) that gets the company-wide
+    digest. Staff or partner addresses, not customers (docs/personal-data.md); removing the row erases it."""
+
+    email = models.EmailField(_("email"), unique=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("digest recipient without an account")
+        verbose_name_plural = _("digest recipients without an account")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class DigestExternalDelivery(models.Model):
+    """One external recipient's digest of one week: the row is the claim, sent_at the send."""
+
+    recipient = models.ForeignKey(
+        DigestExternalRecipient, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    week_start = models.DateField(_("week starting"))
+    created_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("digest delivery without an account")
+        verbose_name_plural = _("digest deliveries without an account")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "week_start"], name="digest_external_delivery_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.week_start}"

@@ -17,18 +17,27 @@ import datetime as dt
 import logging
 import secrets
 
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.capabilities import can_view_dashboards
+from apps.accounts.capabilities import can_manage_users, can_view_dashboards
 from apps.accounts.models import User
 from apps.accounts.scope import user_location_scope
 from apps.accounts.token_keys import key_digest
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_log_record
 from apps.core.exceptions import DomainError
-from apps.dashboards.models import DashboardShareLink, DigestDelivery, DigestManualSend, DigestSubscription
+from apps.dashboards.models import (
+    DashboardShareLink,
+    DigestDelivery,
+    DigestExternalDelivery,
+    DigestExternalRecipient,
+    DigestManualSend,
+    DigestSubscription,
+)
 from apps.dashboards.selectors.digest import (
     digest_is_subscribed,
     digest_recipients,
@@ -90,7 +99,119 @@ def digest_deliveries_claim(*, now: dt.datetime) -> list[int]:
         with transaction.atomic():
             _send_later(delivery_id)
         queued.append(delivery_id)
+    return queued + _external_deliveries_claim(week_start=week_start, now=now)
+
+
+def _external_send_later(delivery_id: int) -> None:
+    from apps.dashboards.tasks import digest_external_send_task
+
+    transaction.on_commit(lambda: digest_external_send_task.delay(delivery_id=delivery_id))
+
+
+def _external_deliveries_claim(*, week_start: dt.date, now: dt.datetime) -> list[int]:
+    """The same claim for the company's addresses without an account (company-wide figures)."""
+    recipients = DigestExternalRecipient.objects.filter(unsubscribed_at__isnull=True).exclude(
+        deliveries__week_start=week_start
+    )
+    queued = []
+    for recipient in recipients.order_by("id"):
+        try:
+            with transaction.atomic():
+                delivery = DigestExternalDelivery.objects.create(recipient=recipient, week_start=week_start)
+                _external_send_later(delivery.pk)
+        except IntegrityError:
+            continue
+        queued.append(delivery.pk)
+    stalled = DigestExternalDelivery.objects.filter(
+        week_start=week_start, sent_at__isnull=True, created_at__lt=now - RESEND_AFTER
+    ).values_list("pk", flat=True)
+    for delivery_id in stalled:
+        with transaction.atomic():
+            _external_send_later(delivery_id)
+        queued.append(delivery_id)
     return queued
+
+
+def digest_external_send(*, delivery_id: int) -> bool:
+    """Queue one claimed external digest once (as `digest_send`)."""
+    from apps.dashboards.emails import digest_email_external
+    from apps.outbox.services import outbound_email_queue
+
+    with transaction.atomic():
+        claimed = DigestExternalDelivery.objects.filter(pk=delivery_id, sent_at__isnull=True).update(
+            sent_at=timezone.now()
+        )
+        if not claimed:
+            return False
+        delivery = DigestExternalDelivery.objects.select_related("recipient").get(pk=delivery_id)
+        if delivery.recipient.unsubscribed_at is not None:
+            return False
+        outbound_email_queue(
+            kind=LEADERSHIP_DIGEST_EMAIL,
+            message=digest_email_external(recipient=delivery.recipient, week_start=delivery.week_start),
+        )
+    return True
+
+
+DIGEST_EXTERNAL_MAX = 50
+
+
+@transaction.atomic
+def digest_recipients_add(*, acting_user: User, emails: list[str]) -> list[DigestExternalRecipient]:
+    """Add addresses without an account to the company's digest list: each checked, duplicates (also
+    ones already listed) skipped, at most DIGEST_EXTERNAL_MAX in all. All or nothing."""
+    if not can_manage_users(acting_user):
+        raise DomainError(_("Only admins manage the digest's list."), code="not_allowed")
+    validate = EmailValidator()
+    wanted: dict[str, str] = {}
+    for raw in emails:
+        email = raw.strip()
+        if not email:
+            continue
+        try:
+            validate(email)
+        except ValidationError:
+            raise DomainError(
+                _("%(email)s is not an email address.") % {"email": email[:100]},
+                fields={"emails": [_("%(email)s is not an email address.") % {"email": email[:100]}]},
+            ) from None
+        wanted.setdefault(email.lower(), email)
+    existing = {email.lower() for email in DigestExternalRecipient.objects.values_list("email", flat=True)}
+    new = [email for key, email in wanted.items() if key not in existing]
+    if len(existing) + len(new) > DIGEST_EXTERNAL_MAX:
+        message = _("The list holds at most %(max)s addresses.") % {"max": DIGEST_EXTERNAL_MAX}
+        raise DomainError(message, fields={"emails": [message]})
+    added = [DigestExternalRecipient.objects.create(email=email, added_by=acting_user) for email in new]
+    if added:
+        audit_log_record(
+            event_type=AuditEvent.SETTINGS_CHANGED,
+            acting_user=acting_user,
+            extra={"digest_recipients_added": len(added)},
+        )
+    return added
+
+
+@transaction.atomic
+def digest_recipient_remove(*, acting_user: User, recipient_id: int) -> None:
+    """Remove an address and its deliveries: the erasure of a recipient (the outbox's copies of sent
+    emails go with the outbox's own 30 days)."""
+    if not can_manage_users(acting_user):
+        raise DomainError(_("Only admins manage the digest's list."), code="not_allowed")
+    deleted, _rows = DigestExternalRecipient.objects.filter(pk=recipient_id).delete()
+    if deleted:
+        audit_log_record(
+            event_type=AuditEvent.SETTINGS_CHANGED, acting_user=acting_user, extra={"digest_recipients_removed": 1}
+        )
+
+
+@transaction.atomic
+def digest_recipient_unsubscribe(*, recipient_id: int) -> bool:
+    """The recipient's own unsubscribe (the email's link or a mail program's one-click POST)."""
+    return bool(
+        DigestExternalRecipient.objects.filter(pk=recipient_id, unsubscribed_at__isnull=True).update(
+            unsubscribed_at=timezone.now()
+        )
+    )
 
 
 def digest_send(*, delivery_id: int) -> bool:
