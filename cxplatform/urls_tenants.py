@@ -81,6 +81,8 @@ urlpatterns = [
     path("dashboard/maturity-settings/", include("apps.maturity.urls")),
     path("initiatives/", include("apps.initiatives.urls")),
     path("dashboard/digest/", include("apps.dashboards.digest_urls")),
+    path("shared/", include("apps.dashboards.shared_urls")),
+    path("digest/", include("apps.dashboards.digest_public_urls")),
     path("dashboard/", include("apps.dashboards.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

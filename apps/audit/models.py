@@ -37,6 +37,9 @@ class AuditEvent(models.TextChoices):
     OWNER_CHANGED = "owner.changed", _("Owner changed")
     LOCATION_SCOPE_CHANGED = "user.location_scope_changed", _("Manager's scope changed")
     ALERT_REPLAYED = "alert.replayed", _("Alert sent again")
+    DIGEST_SENT_NOW = "digest.sent_now", _("Weekly digest sent by hand")
+    SHARE_LINK_CREATED = "share_link.created", _("Dashboard link shared")
+    SHARE_LINK_REVOKED = "share_link.revoked", _("Shared dashboard link revoked")
     # The log itself
     AUDIT_LOG_EXPORTED = "audit_log.exported", _("Audit log exported")
 

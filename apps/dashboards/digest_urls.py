@@ -1,9 +1,19 @@
 from django.urls import path
 
-from apps.dashboards import digest_views
+from apps.dashboards import digest_views, sharing_views
 
 app_name = "digest"
 
 urlpatterns = [
     path("", digest_views.DigestSettingsView.as_view(), name="settings"),
+    path("preview/", digest_views.DigestPreviewView.as_view(), name="preview"),
+    path("send/", digest_views.DigestSendNowView.as_view(), name="send_now"),
+    path("recipients/", digest_views.DigestRecipientsView.as_view(), name="recipients"),
+    path(
+        "recipients/<int:recipient_id>/remove/",
+        digest_views.DigestRecipientRemoveView.as_view(),
+        name="recipient_remove",
+    ),
+    path("share/", sharing_views.ShareLinkCreateView.as_view(), name="share"),
+    path("share/<int:link_id>/revoke/", sharing_views.ShareLinkRevokeView.as_view(), name="share_revoke"),
 ]

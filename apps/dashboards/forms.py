@@ -223,6 +223,16 @@ class DashboardFilterForm(forms.Form):
             params[name] = str(value)
         return params.urlencode()
 
+    def cut_lines(self) -> list[str]:
+        """The narrowing chosen, in words ("Service path: Katsastus"), for a report of the view."""
+        if not self.is_valid():
+            return []
+        return [
+            f"{self.fields[name].label}: {self.cleaned_data[name]}"
+            for name in ("path", "persona", "segment", "location", "region")
+            if name in self.fields and self.cleaned_data.get(name)
+        ]
+
     @property
     def narrowed(self) -> bool:
         """Whether anything beyond the default period is chosen (the Clear button shows)."""

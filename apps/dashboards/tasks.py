@@ -25,3 +25,10 @@ def digest_send_task(*, delivery_id: int) -> bool:
     from apps.dashboards.services import digest_send
 
     return digest_send(delivery_id=delivery_id)
+
+
+@app.task(acks_late=True, **DATABASE_AWAY_RETRY)
+def digest_external_send_task(*, delivery_id: int) -> bool:
+    from apps.dashboards.services import digest_external_send
+
+    return digest_external_send(delivery_id=delivery_id)

@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 from django.views import View
@@ -20,11 +20,13 @@ from apps.dashboards import exporting
 from apps.dashboards.comment_export import comment_export_lines, comment_export_log
 from apps.dashboards.forms import CommentFilterForm, DashboardFilterForm, comment_cursor
 from apps.dashboards.periods import Period
+from apps.dashboards.report_pdf import ReportHeading, dashboard_pdf, pdf_response
 from apps.dashboards.selectors import company_dashboard, path_dashboard, perception_gap, touchpoint_dashboard
 from apps.dashboards.selectors.choices import FilterChoices, filter_choices
 from apps.dashboards.selectors.comments import comment_page_build
 from apps.dashboards.selectors.common import period_bounds
 from apps.dashboards.selectors.locations import LEAGUES, league_table, location_dashboard
+from apps.dashboards.selectors.sharing import SHARE_DAYS_DEFAULT, SHARE_DAYS_MAX
 from apps.journeys.selectors import path_get, touchpoint_get, touchpoint_list
 from apps.locations.selectors import location_get
 from apps.pos.selectors import point_summary
@@ -59,6 +61,10 @@ class DashboardView(CapabilityRequiredMixin, View):
     def filters_left_out(self) -> tuple[str, ...]:
         return ()
 
+    def pdf(self, *, data: Any, form: DashboardFilterForm, period: Period, today: dt.date) -> bytes | None:
+        """The view as a PDF (`?export=pdf`), where the page has one."""
+        return None
+
     @replica_reads()
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         # A page of reads: a read that several parts of it need runs once (apps/core/request_memo.py).
@@ -80,12 +86,19 @@ class DashboardView(CapabilityRequiredMixin, View):
         for name in self.filters_left_out():
             form.fields.pop(name, None)
         period = self.period_for(form, **target)
-        exporting_csv = request.GET.get("export") == "csv"
-        if exporting_csv and not form.is_valid():
+        export = request.GET.get("export")
+        exporting_csv = export == "csv"
+        if export in ("csv", "pdf") and not form.is_valid():
             errors = "\n".join(f"{field}: {' '.join(messages)}" for field, messages in form.errors.items())
             return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
         data = self.build(period=period, today=today, user=request.user, choices=choices, **target)
         target = {**target, **self.extra_context(request)}
+        if export == "pdf":
+            document = self.pdf(data=data, form=form, period=period, today=today)
+            if document is not None:
+                return pdf_response(
+                    document=document, company=connection.tenant.name, view=self.export_name, today=today
+                )
         if exporting_csv:
             return exporting.csv_response(
                 rows=self.rows(data),
@@ -103,6 +116,10 @@ class DashboardView(CapabilityRequiredMixin, View):
             "query": query,
             "path_query": form.query(without=("path",)),
             "export_query": f"{query}&export=csv" if query else "export=csv",
+            "pdf_query": f"{query}&export=pdf" if query else "export=pdf",
+            "query_items": list(QueryDict(query).items()),
+            "share_days": SHARE_DAYS_DEFAULT,
+            "share_days_max": SHARE_DAYS_MAX,
             **target,
         }
         return render(request, self.template_name, context, status=400 if form.errors else 200)
@@ -127,6 +144,17 @@ class CompanyDashboardView(DashboardView):
 
     def extra_context(self, request: HttpRequest) -> dict[str, Any]:
         return {"point_of_service": self.point_of_service}
+
+    def pdf(self, *, data: Any, form: DashboardFilterForm, period: Period, today: dt.date) -> bytes | None:
+        tenant = connection.tenant
+        heading = ReportHeading(
+            company=tenant.name,
+            period=period.label,
+            cut=form.cut_lines(),
+            made_on=today,
+            brand_colour=getattr(tenant, "brand_colour", ""),
+        )
+        return dashboard_pdf(dashboard=data, heading=heading)
 
     def rows(self, data: Any) -> list[list[Any]]:
         return exporting.company_rows(data)

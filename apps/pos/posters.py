@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from apps.core.pdf_text import pdf_latin1 as _latin1
 from apps.pos.models import OpenLink
 from apps.pos.selectors import touchpoint_open_survey
 from apps.surveys.models import QuestionType
@@ -22,23 +23,6 @@ from apps.surveys.models import QuestionType
 # Millimetres; fpdf2 warns when the "A5" name is used, as its dimensions were fixed in 2.8.5.
 PAGE_SIZES = {"a4": (210, 297), "a5": (148, 210)}
 _QUIET_ZONE = 4
-# Typographic punctuation outside Latin-1, as the nearest plain character.
-_PUNCTUATION = str.maketrans(
-    {
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2026": "...",
-        "\u00a0": " ",
-    }
-)
-
-
-def _latin1(text: str) -> str:
-    return text.translate(_PUNCTUATION).encode("latin-1", "replace").decode("latin-1")
 
 
 def poster_qr(url: str) -> segno.QRCode:

@@ -127,6 +127,8 @@ def alpha_ids(frontline: User) -> dict[str, str]:
         "export_id": export.pk,
         "link_id": open_link.pk,
         "kiosk_id": kiosk.pk,
+        # Admins only; refused before looking, so any id will do.
+        "recipient_id": frontline.pk,
         "language": "fi",
         "template_key": "clinic",
         # The admin's: any object (it refuses before looking), a model, an app, an unknown page.

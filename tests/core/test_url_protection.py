@@ -36,6 +36,8 @@ PUBLIC = {
     "urls_tenants /s/<str:token>/": "a customer's survey link; the token is the key",
     "urls_tenants /s/<str:token>/thanks/": "the survey's thank-you page",
     "urls_tenants /s/<str:token>/unsubscribe/": "a customer's unsubscribe link",
+    "urls_tenants /shared/<str:token>/": "a read-only dashboard link someone shared; the token is the key, it expires",
+    "urls_tenants /digest/unsubscribe/<str:token>/": "the digest's unsubscribe link for an address without an account",
     "urls_tenants /r/<str:short>/": "a survey link in a text message; the token is the key",
     "urls_tenants /sms/hooks/<str:secret>/status/": "SMS delivery reports; the company's secret is the key",
     "urls_tenants /sms/hooks/<str:secret>/inbound/": "replies to text messages (STOP); the company's secret is the key",

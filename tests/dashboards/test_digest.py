@@ -1,4 +1,4 @@
-"""The weekly leadership digest: opt-in page, one email per subscriber per week, what it says."""
+"""The weekly leadership digest: on by default, the opt-out page, one email per subscriber per week, what it says."""
 
 import datetime as dt
 from collections.abc import Iterator
@@ -11,7 +11,8 @@ from django.core import mail
 from django.db import connection
 
 from apps.dashboards.models import DigestDelivery
-from apps.dashboards.services import digest_send, digest_subscribe
+from apps.dashboards.selectors.digest import digest_is_subscribed, digest_recipients
+from apps.dashboards.services import digest_send, digest_subscribe, digest_unsubscribe
 from apps.dashboards.tasks import digest_dispatch
 from apps.maturity.models import MaturitySnapshot, TouchpointLevel
 from apps.maturity.services import maturity_settings_update
@@ -101,7 +102,11 @@ def world(db: None) -> dict[str, Any]:
     )
     subscriber = ManagerFactory(email="johtaja@alpha.example", full_name="Jaana Johtaja", language="en")
     digest_subscribe(user=subscriber)
+    # On by default; this manager turned it off, and that choice stays.
     bystander = ManagerFactory(email="ei-tilaa@alpha.example", language="en")
+    digest_unsubscribe(user=bystander)
+    for other in digest_recipients().exclude(pk=subscriber.pk):  # the map's owners and the like
+        digest_unsubscribe(user=other)
     return {"subscriber": subscriber, "bystander": bystander}
 
 
@@ -222,12 +227,13 @@ def test_manager_turns_it_on_and_off(client_for: Any, manager: Any) -> None:
     client = client_for(manager)
     page = client.get(URL)
     assert page.status_code == 200
+    assert digest_is_subscribed(user=manager)  # on by default
+    client.post(URL, {})
+    assert not digest_is_subscribed(user=manager)
     response = client.post(URL, {"subscribed": "on"})
     assert response.status_code == 302
     assert DigestDelivery.objects.count() == 0
-    assert manager.__class__.objects.get(pk=manager.pk).digest_subscription
-    client.post(URL, {})
-    assert not manager.__class__.objects.filter(pk=manager.pk, digest_subscription__isnull=False).exists()
+    assert digest_is_subscribed(user=manager)
 
 
 def test_frontline_cannot_subscribe(client_for: Any, frontline: Any) -> None:

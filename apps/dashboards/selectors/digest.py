@@ -5,13 +5,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import User
+from apps.accounts.models import Role, User
 from apps.accounts.scope import user_location_scope
 from apps.cases.selectors import CaseCounts, case_counts
-from apps.dashboards.models import DigestSubscription
+from apps.dashboards.models import DigestExternalRecipient, DigestSubscription
 from apps.dashboards.selectors.common import answers_floor, too_few
 from apps.encounters.selectors import encounter_list
 from apps.journeys.selectors import touchpoint_list
@@ -19,7 +20,7 @@ from apps.maturity.rules import Level
 from apps.maturity.selectors import maturity_overview, maturity_trend, touchpoint_levels_on
 from apps.metrics.formulas import Scores
 from apps.metrics.selectors import metric_filter_for, scores_total
-from apps.tenants.selectors import company_day_start, company_time_zone
+from apps.tenants.selectors import company_day_start, company_time_zone, company_today
 
 DIGEST_WEEKDAY = 0  # Monday
 DIGEST_HOUR = 7
@@ -27,7 +28,32 @@ DIGEST_NOTES = 5
 
 
 def digest_is_subscribed(*, user: User) -> bool:
-    return DigestSubscription.objects.filter(user=user).exists()
+    """On by default for managers and admins; off only for those who turned it off."""
+    return not DigestSubscription.objects.filter(user=user, subscribed=False).exists()
+
+
+def digest_recipients() -> QuerySet[User]:
+    """Everyone the Monday digest goes to: active managers and admins with an email who did not opt out.
+
+    `can_view_dashboards` is asked again when each email is written (a role may change in between).
+    """
+    return (
+        User.objects.filter(is_active=True, role__in=(Role.ADMIN, Role.MANAGER))
+        .exclude(email="")
+        .exclude(digest_subscription__subscribed=False)
+        .order_by("id")
+    )
+
+
+def digest_external_recipients() -> QuerySet[DigestExternalRecipient]:
+    """The company's list of addresses without an account, those unsubscribed included (shown as such)."""
+    return DigestExternalRecipient.objects.order_by("email")
+
+
+def digest_week_current(*, now: dt.datetime | None = None) -> dt.date:
+    """The Monday of the company's current week: the digest due this week (the one previewed and sent now)."""
+    today = company_today(now=now)
+    return today - dt.timedelta(days=(today.weekday() - DIGEST_WEEKDAY) % 7)
 
 
 def digest_week_due(*, now: dt.datetime) -> dt.date | None:
@@ -83,6 +109,8 @@ class Digest:
     # The reader is a scoped manager: the figures, cases and notes are their locations'; the maturity
     # levels and moves stay the company's, and the email says so.
     scoped: bool = False
+    # A reader without an account: no notes, no link into the app, an unsubscribe link of their own.
+    external: bool = False
 
 
 def _number(value: float | int | Decimal | None, places: int) -> str:
@@ -167,10 +195,11 @@ def _raised_notes(*, user: User, since: dt.datetime, until: dt.datetime) -> tupl
     return notes, raised.count()
 
 
-def digest_build(*, user: User, week_start: dt.date, now: dt.datetime | None = None) -> Digest:
+def digest_build(*, user: User | None, week_start: dt.date, now: dt.datetime | None = None) -> Digest:
     """The digest due on `week_start` (a Monday): the week that just ended against the week before.
 
-    Call it in the reader's language: names of levels and metrics are translated here.
+    Call it in the reader's language: names of levels and metrics are translated here. `user` None: a
+    reader without an account (the company-wide figures, and none of the notes staff raised).
     """
     last_start, last_end = week_start - dt.timedelta(days=7), week_start - dt.timedelta(days=1)
     # The reader's figures: a scoped manager's are their locations' (metric_filter_for applies the scope).
@@ -182,8 +211,10 @@ def digest_build(*, user: User, week_start: dt.date, now: dt.datetime | None = N
     )
     scope = user_location_scope(user)
     company_level, company_shares = _company_maturity(day=last_end)
-    notes, notes_total = _raised_notes(
-        user=user, since=company_day_start(last_start), until=company_day_start(week_start)
+    notes, notes_total = (
+        _raised_notes(user=user, since=company_day_start(last_start), until=company_day_start(week_start))
+        if user is not None
+        else ([], 0)
     )
     return Digest(
         week_start=last_start,
@@ -201,4 +232,5 @@ def digest_build(*, user: User, week_start: dt.date, now: dt.datetime | None = N
         notes=notes,
         notes_total=notes_total,
         scoped=scope is not None,
+        external=user is None,
     )
