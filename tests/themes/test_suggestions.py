@@ -104,7 +104,11 @@ def test_the_statistic_matches_an_independent_computation(world: dict[str, Any],
     assert words
     for row in words:
         delta, _variance, z = _independent(row["word"], y_i, y_j, prior)
-        assert (row["detractors"], row["promoters"], row["all"]) == (y_i[row["word"]], y_j[row["word"]], prior[row["word"]])
+        assert (row["detractors"], row["promoters"], row["all"]) == (
+            y_i[row["word"]],
+            y_j[row["word"]],
+            prior[row["word"]],
+        )
         assert row["delta"] == pytest.approx(delta, abs=1e-6)
         assert row["z"] == pytest.approx(z, abs=1e-4)
     detractor_words = [row["word"] for row in body["detractors"]]
@@ -133,7 +137,9 @@ def test_too_few_comments_suggest_nothing(db: None, client_for: Any, manager: An
     assert body == {"enough": False, "detractor_comments": 1, "promoter_comments": 1, "detractors": [], "promoters": []}
 
 
-def test_a_scoped_manager_gets_words_of_their_locations_only(world: dict[str, Any], client_for: Any, manager: Any) -> None:
+def test_a_scoped_manager_gets_words_of_their_locations_only(
+    world: dict[str, Any], client_for: Any, manager: Any
+) -> None:
     location_scope_set(user=manager, regions=[], locations=[world["turku"]], acting_user=None)
     body = client_for(manager).get(API, HTTP_ACCEPT="application/json").json()
     assert body["detractor_comments"] == 0 and not body["enough"]

@@ -40,7 +40,12 @@ def test_finnish_inflections_and_the_prefix(world: dict[str, Any]) -> None:
     ]
     _tag_all(*(comment_add(world, text) for text in texts))
     # The stemmer: jonossa, jonot, jonoon; the prefix: jonotusaika. A compound ending in it is not caught.
-    assert _tagged(theme) == ["Jonot olivat pitkät", "Jonotusaika oli pitkä", "Menin jonoon heti", "Odotin jonossa puoli tuntia"]
+    assert _tagged(theme) == [
+        "Jonot olivat pitkät",
+        "Jonotusaika oli pitkä",
+        "Menin jonoon heti",
+        "Odotin jonossa puoli tuntia",
+    ]
 
 
 def test_what_the_stemmer_alone_catches(world: dict[str, Any]) -> None:
@@ -89,7 +94,9 @@ def test_an_inactive_theme_tags_nothing(world: dict[str, Any]) -> None:
     assert _tagged(theme) == []
 
 
-def test_retagging_replaces_the_tags_of_the_theme_only(world: dict[str, Any], django_capture_on_commit_callbacks: Any) -> None:
+def test_retagging_replaces_the_tags_of_the_theme_only(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks() as scheduled:
         theme = theme_create(name="Hinta", terms=["hinta"])
         other = theme_create(name="Jonotus", terms=["jono"])
