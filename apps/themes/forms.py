@@ -2,6 +2,8 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.surveys.models import SEARCH_CONFIGS
@@ -9,6 +11,13 @@ from apps.themes.models import TERM_MAX_LENGTH, TERMS_MAX
 from apps.themes.services import terms_clean
 
 PERIOD_DAYS = (30, 90, 365)
+
+
+def _last_days(days: int) -> str:
+    return gettext("Last %(days)s days") % {"days": days}
+
+
+_last_days_lazy = lazy(_last_days, str)  # the choices are made once, at import: translated when shown
 
 
 class ThemeForm(forms.Form):
@@ -49,7 +58,7 @@ class PeriodForm(forms.Form):
         coerce=int,
         required=False,
         empty_value=90,
-        choices=[(days, _("Last %(days)s days") % {"days": days}) for days in PERIOD_DAYS],
+        choices=[(days, _last_days_lazy(days)) for days in PERIOD_DAYS],
     )
     language = forms.ChoiceField(
         label=_("Language"),

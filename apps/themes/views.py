@@ -32,7 +32,9 @@ def _theme_or_404(theme_id: int) -> Theme:
 
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, int]:
-    form = PeriodForm(request.GET)
+    data = request.GET.copy()
+    data.setdefault("days", "90")  # the default period, shown as chosen
+    form = PeriodForm(data)
     return form, (200 if form.is_valid() else 400)
 
 

@@ -130,3 +130,13 @@ def test_another_companys_theme_is_not_found(world: dict[str, Any], client_for: 
 
 def test_the_dashboard_links_to_the_themes(world: dict[str, Any], client_for: Any, manager: Any) -> None:
     assert 'href="/dashboard/themes/"' in client_for(manager).get("/dashboard/comments/").content.decode()
+
+
+def test_a_bad_period_on_a_page_is_a_field_error(world: dict[str, Any], client_for: Any, manager: Any) -> None:
+    response = client_for(manager).get("/dashboard/themes/", {"days": "7"})
+    assert response.status_code == 400 and "days" in response.context["period"].errors
+
+
+def test_the_period_choices_follow_the_language(world: dict[str, Any], client_for: Any, manager: Any) -> None:
+    page = client_for(manager).get("/dashboard/themes/").content.decode()
+    assert "Last 90 days" in page and 'value="90" selected' in page
