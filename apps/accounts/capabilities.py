@@ -68,6 +68,12 @@ def can_manage_alerts(user: Any) -> bool:
     return _has_role(user, Role.ADMIN) or (_has_role(user, Role.MANAGER) and not user_is_scoped(user))
 
 
+def can_manage_themes(user: Any) -> bool:
+    """The themes of the comments (words and phrases), their figures and the suggested words. A scoped
+    manager too: a theme holds no answers, and its figures and suggestions are read within their scope."""
+    return _has_role(user, Role.ADMIN, Role.MANAGER)
+
+
 def can_log_encounters(user: Any) -> bool:
     return _has_role(user, Role.ADMIN, Role.MANAGER, Role.FRONTLINE)
 
@@ -111,6 +117,7 @@ def capabilities_for(user: Any) -> dict[str, bool]:
         "can_view_service_paths": can_view_service_paths(user),
         "can_manage_locations": can_manage_locations(user),
         "can_manage_alerts": can_manage_alerts(user),
+        "can_manage_themes": can_manage_themes(user),
         "can_log_encounters": can_log_encounters(user),
         "can_work_cases": can_work_cases(user),
         "can_export_personal_data": can_export_personal_data(user),

@@ -108,6 +108,7 @@ TENANT_APPS = [
     "apps.surveys",
     "apps.metrics",
     "apps.pos",
+    "apps.themes",
     "apps.maturity",
     "apps.alerts",
     "apps.initiatives",

@@ -43,6 +43,7 @@ from apps.personas.services import persona_create
 from apps.pos.services import kiosk_create, open_link_get_or_create
 from apps.privacy.services import personal_data_export_create
 from apps.surveys.services import campaign_create
+from apps.themes.services import theme_create
 from tests.core.test_url_protection import PUBLIC
 from tests.core.url_walk import Protection, Route, protection, routes
 from tests.factories import CustomerImportFactory
@@ -105,7 +106,9 @@ def alpha_ids(frontline: User) -> dict[str, str]:
     )
     initiative.touchpoints.set([touchpoint])
     initiative.locations.set([location])
+    theme = theme_create(name=f"{MARK} teema", terms=[f"{MARK.lower()}sana"])
     return {
+        "theme_id": theme.pk,
         "user_id": frontline.pk,
         "token_id": token.pk,
         "destination_id": destination.pk,

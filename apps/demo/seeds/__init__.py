@@ -4,7 +4,7 @@ Each module has `seed(*, context: DemoContext) -> None` and must be idempotent:
 running the demo command twice leaves one copy of everything.
 """
 
-from apps.demo.seeds import customer_dates, customers, encounters, journeys, locations, personas, users
+from apps.demo.seeds import customer_dates, customers, encounters, journeys, locations, personas, themes, users
 
 SEEDERS = [
     users,
@@ -14,4 +14,5 @@ SEEDERS = [
     encounters,
     locations,
     customer_dates,
+    themes,
 ]
