@@ -237,13 +237,13 @@ class LocationStaffMemberApi(CapabilityApiMixin, APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class TeamOutputSerializer(serializers.Serializer):
+class LocationTeamOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     member_count = serializers.IntegerField(help_text="Active members")
 
 
-class TeamInputSerializer(serializers.Serializer):
+class LocationTeamInputSerializer(serializers.Serializer):
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), help_text="Team id.")
 
 
@@ -253,7 +253,7 @@ class LocationTeamsApi(CapabilityApiMixin, generics.ListAPIView):
     takes no new team (400 with `location`)."""
 
     capability = staticmethod(can_manage_locations)
-    serializer_class = TeamOutputSerializer
+    serializer_class = LocationTeamOutputSerializer
     pagination_class = None
 
     def get_queryset(self) -> QuerySet[Team]:
@@ -261,14 +261,14 @@ class LocationTeamsApi(CapabilityApiMixin, generics.ListAPIView):
             return Team.objects.none()
         return location_teams(location=get_object_or_404(Location, pk=self.kwargs["location_id"]))
 
-    @extend_schema(request=TeamInputSerializer, responses={201: TeamOutputSerializer})
+    @extend_schema(request=LocationTeamInputSerializer, responses={201: LocationTeamOutputSerializer})
     def post(self, request: Request, location_id: int) -> Response:
         location = get_object_or_404(Location, pk=location_id)
-        serializer = TeamInputSerializer(data=request.data)
+        serializer = LocationTeamInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         placement = location_team_add(location=location, team=serializer.validated_data["team"])
         team = location_teams(location=location).get(pk=placement.team_id)
-        return Response(TeamOutputSerializer(team).data, status=status.HTTP_201_CREATED)
+        return Response(LocationTeamOutputSerializer(team).data, status=status.HTTP_201_CREATED)
 
 
 class LocationTeamApi(CapabilityApiMixin, APIView):

@@ -189,12 +189,16 @@ class LocationStaffView(CapabilityRequiredMixin, View):
         team_form: LocationTeamAddForm | None = None,
         status: int = 200,
     ) -> HttpResponse:
+        if form is None:
+            form = LocationStaffAddForm(candidates=location_staff_candidates(location=location))
+        if team_form is None:
+            team_form = LocationTeamAddForm(candidates=location_team_candidates(location=location))
         context = {
             "location": location,
             "staff": location_staff(location=location),
             "teams": location_teams(location=location),
-            "form": form or LocationStaffAddForm(candidates=location_staff_candidates(location=location)),
-            "team_form": team_form or LocationTeamAddForm(candidates=location_team_candidates(location=location)),
+            "form": form,
+            "team_form": team_form,
         }
         return render(request, "locations/location_staff.html", context, status=status)
 

@@ -233,4 +233,4 @@ def test_the_schema_has_the_teams_api(client_for, manager) -> None:
     assert {"/api/v1/locations/{location_id}/teams/", "/api/v1/locations/{location_id}/teams/{team_id}/"} <= set(
         schema["paths"]
     )
-    assert "member_count" in schema["components"]["schemas"]["TeamOutput"]["properties"]
+    assert "member_count" in schema["components"]["schemas"]["LocationTeamOutput"]["properties"]
