@@ -203,7 +203,8 @@ def location_choices_for(*, user: User) -> LocationChoices:
 
 
 def location_remembered_for(*, user: User, choices: LocationChoices) -> int | None:
-    """The location to preselect: where the user last logged an encounter, else their only location."""
+    """The location to preselect: where the user last logged an encounter, else their only location (their
+    own memberships and their team's locations together, `locations_of_user`)."""
     last = (
         Encounter.objects.filter(logged_by=user, location__isnull=False)
         .order_by("-occurred_at", "-id")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.locations.models import Location, LocationMembership, Region
+from apps.locations.models import Location, LocationMembership, Region, TeamLocation
 
 
 @admin.register(Region)
@@ -16,13 +16,18 @@ class LocationMembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class TeamLocationInline(admin.TabularInline):
+    model = TeamLocation
+    extra = 0
+
+
 @admin.register(Location)
 class LocationAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "region", "city", "archived_at"]
     list_filter = ["region"]
     search_fields = ["name", "code", "city"]
     fields = ["name", "code", "region", "address", "city", "archived_at"]
-    inlines = [LocationMembershipInline]
+    inlines = [LocationMembershipInline, TeamLocationInline]
 
     def has_delete_permission(self, request, obj: Location | None = None) -> bool:  # noqa: ANN001
         # Archive instead: encounters point at their location.

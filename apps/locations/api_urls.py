@@ -13,5 +13,7 @@ urlpatterns = [
         apis.LocationStaffMemberApi.as_view(),
         name="location_staff_member",
     ),
+    path("locations/<int:location_id>/teams/", apis.LocationTeamsApi.as_view(), name="location_teams"),
+    path("locations/<int:location_id>/teams/<int:team_id>/", apis.LocationTeamApi.as_view(), name="location_team"),
     path("users/<int:user_id>/location-scope/", apis.UserLocationScopeApi.as_view(), name="user_location_scope"),
 ]

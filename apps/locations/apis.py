@@ -14,10 +14,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.capabilities import can_log_encounters, can_manage_locations, can_manage_users
-from apps.accounts.models import User
+from apps.accounts.models import Team, User
 from apps.core.access import Capability, CapabilityApiMixin
 from apps.locations.models import Location, Region
-from apps.locations.selectors import location_list, location_scope_list, location_staff, region_list, region_paths
+from apps.locations.selectors import (
+    location_list,
+    location_scope_list,
+    location_staff,
+    location_teams,
+    region_list,
+    region_paths,
+)
 from apps.locations.services import (
     location_archive,
     location_create,
@@ -25,6 +32,8 @@ from apps.locations.services import (
     location_scope_set,
     location_staff_add,
     location_staff_remove,
+    location_team_add,
+    location_team_remove,
     location_update,
     region_create,
     region_delete,
@@ -224,6 +233,54 @@ class LocationStaffMemberApi(CapabilityApiMixin, APIView):
         location = get_object_or_404(Location, pk=location_id)
         user = get_object_or_404(User, pk=user_id)
         if not location_staff_remove(location=location, user=user):
+            raise Http404
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LocationTeamOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    member_count = serializers.IntegerField(help_text="Active members")
+
+
+class LocationTeamInputSerializer(serializers.Serializer):
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), help_text="Team id.")
+
+
+class LocationTeamsApi(CapabilityApiMixin, generics.ListAPIView):
+    """The teams placed at a location, with their active members counted (managers), or place a team
+    there: its members work at the location. Placing a team again changes nothing; an archived location
+    takes no new team (400 with `location`)."""
+
+    capability = staticmethod(can_manage_locations)
+    serializer_class = LocationTeamOutputSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[Team]:
+        if getattr(self, "swagger_fake_view", False):
+            return Team.objects.none()
+        return location_teams(location=get_object_or_404(Location, pk=self.kwargs["location_id"]))
+
+    @extend_schema(request=LocationTeamInputSerializer, responses={201: LocationTeamOutputSerializer})
+    def post(self, request: Request, location_id: int) -> Response:
+        location = get_object_or_404(Location, pk=location_id)
+        serializer = LocationTeamInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        placement = location_team_add(location=location, team=serializer.validated_data["team"])
+        team = location_teams(location=location).get(pk=placement.team_id)
+        return Response(LocationTeamOutputSerializer(team).data, status=status.HTTP_201_CREATED)
+
+
+class LocationTeamApi(CapabilityApiMixin, APIView):
+    """Take a team away from a location."""
+
+    capability = staticmethod(can_manage_locations)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request, location_id: int, team_id: int) -> Response:
+        location = get_object_or_404(Location, pk=location_id)
+        team = get_object_or_404(Team, pk=team_id)
+        if not location_team_remove(location=location, team=team):
             raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)
 

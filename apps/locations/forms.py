@@ -83,6 +83,20 @@ class LocationStaffAddForm(forms.Form):
         return self.candidates[self.cleaned_data["user"]]
 
 
+class LocationTeamAddForm(forms.Form):
+    team = forms.TypedChoiceField(label=_("Team"), coerce=int)
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = {team.pk: team for team in candidates}
+        self.fields["team"].choices = [("", _("Choose a team"))] + [
+            (team.pk, team.name) for team in self.candidates.values()
+        ]
+
+    def clean_team(self) -> Any:
+        return self.candidates[self.cleaned_data["team"]]
+
+
 class LocationImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),

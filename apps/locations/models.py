@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.models import Team
 from apps.core.models import TimeStampedModel
 
 
@@ -103,6 +104,28 @@ class LocationMembership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.location}"
+
+
+class TeamLocation(TimeStampedModel):
+    """A team works at a location; a team may work at several, and a location have several teams.
+
+    Its members count as working there (the phone form preselects it), without a membership row each.
+    CASCADE on both sides, as with memberships: removing a team removes its placements, and a location
+    is archived, never deleted, in the product (a placement records no history: nothing counts on it).
+    """
+
+    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="placements")
+    location = models.ForeignKey(
+        Location, verbose_name=_("location"), on_delete=models.CASCADE, related_name="team_placements"
+    )
+
+    class Meta:
+        verbose_name = _("team's location")
+        verbose_name_plural = _("teams' locations")
+        constraints = [models.UniqueConstraint(fields=["team", "location"], name="team_location_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.location}"
 
 
 class LocationScope(TimeStampedModel):

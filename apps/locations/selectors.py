@@ -12,9 +12,9 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from apps.accounts.models import User
+from apps.accounts.models import Team, User
 from apps.accounts.scope import SCOPE_LOCATION_IDS, SCOPE_REGION_IDS
-from apps.locations.models import Location, LocationMembership, LocationScope, Region
+from apps.locations.models import Location, LocationMembership, LocationScope, Region, TeamLocation
 
 REGION_PATH_SEPARATOR = " > "
 
@@ -86,7 +86,9 @@ class RegionTree:
 def region_tree(*, include_archived: bool = False) -> RegionTree:
     """Every region with its locations, in two queries (the tree is small: built in memory)."""
     regions = list(Region.objects.order_by("name", "pk"))
-    locations = location_list(include_archived=include_archived).annotate(staff_count=Count("memberships"))
+    locations = location_list(include_archived=include_archived).annotate(
+        staff_count=Count("memberships", distinct=True), team_count=Count("team_placements", distinct=True)
+    )
     nodes = {region.pk: RegionNode(region=region, depth=0, path=region.name) for region in regions}
     roots: list[RegionNode] = []
     for region in regions:
@@ -155,8 +157,35 @@ def location_get(*, location_id: int) -> Location | None:
 
 
 def locations_of_user(*, user: User, include_archived: bool = False) -> QuerySet[Location]:
-    """The locations `user` works at."""
-    return location_list(include_archived=include_archived).filter(memberships__user=user)
+    """The locations `user` works at: their own memberships and the locations of their team. The phone
+    form lists these first and preselects the only one."""
+    own = LocationMembership.objects.filter(user_id=user.pk).values("location_id")
+    locations = location_list(include_archived=include_archived)
+    if user.team_id is None:
+        return locations.filter(pk__in=own)
+    of_team = TeamLocation.objects.filter(team_id=user.team_id).values("location_id")
+    return locations.filter(Q(pk__in=own) | Q(pk__in=of_team))
+
+
+def location_teams(*, location: Location) -> QuerySet[Team]:
+    """The teams placed at `location`, by name, each with `member_count` (its active members)."""
+    return (
+        Team.objects.filter(placements__location=location)
+        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
+        .order_by("name", "pk")
+    )
+
+
+def location_team_candidates(*, location: Location) -> QuerySet[Team]:
+    """Teams not yet placed at `location`, to add."""
+    placed = TeamLocation.objects.filter(location=location).values("team_id")
+    return Team.objects.exclude(pk__in=placed).order_by("name", "pk")
+
+
+def team_locations(*, team: Team, include_archived: bool = False) -> QuerySet[Location]:
+    """The locations `team` is placed at, by name."""
+    placed = TeamLocation.objects.filter(team=team).values("location_id")
+    return location_list(include_archived=include_archived).filter(pk__in=placed)
 
 
 def location_staff(*, location: Location) -> QuerySet[User]:

@@ -8,12 +8,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import Role, Team, User
 from apps.accounts.scope import location_scope_forget
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_log_record
 from apps.core.exceptions import DomainError
-from apps.locations.models import Location, LocationMembership, LocationScope, Region
+from apps.locations.models import Location, LocationMembership, LocationScope, Region, TeamLocation
 from apps.locations.selectors import region_descendant_ids
 
 _LOCATION_FIELDS = {"name", "code", "region", "address", "city"}
@@ -179,6 +179,25 @@ def location_staff_add(*, location: Location, user: User) -> LocationMembership:
 def location_staff_remove(*, location: Location, user: User) -> bool:
     """Take `user` off the staff of `location`; False when they were not on it."""
     deleted, _rows = LocationMembership.objects.filter(location=location, user=user).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def location_team_add(*, location: Location, team: Team) -> TeamLocation:
+    """Place `team` at `location`: its members work there (placing it again changes nothing). An archived
+    location takes no new team: it is out of use."""
+    location = Location.objects.select_for_update().get(pk=location.pk)  # not archived meanwhile
+    if not location.is_active:
+        message = _("An archived location takes no new teams. Restore it first.")
+        raise DomainError(message, code="location_archived", fields={"location": [message]})
+    placement, _created = TeamLocation.objects.get_or_create(location=location, team=team)
+    return placement
+
+
+@transaction.atomic
+def location_team_remove(*, location: Location, team: Team) -> bool:
+    """Take `team` away from `location`; False when it was not placed there."""
+    deleted, _rows = TeamLocation.objects.filter(location=location, team=team).delete()
     return bool(deleted)
 
 

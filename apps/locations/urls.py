@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:location_id>/staff/", views.LocationStaffView.as_view(), name="staff"),
     path("scope/<int:user_id>/", views.LocationScopeView.as_view(), name="scope"),
     path("<int:location_id>/staff/<int:user_id>/remove/", views.LocationStaffRemoveView.as_view(), name="staff_remove"),
+    path("<int:location_id>/teams/<int:team_id>/remove/", views.LocationTeamRemoveView.as_view(), name="team_remove"),
 ]

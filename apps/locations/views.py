@@ -5,14 +5,28 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from apps.accounts.capabilities import can_manage_locations, can_manage_users
-from apps.accounts.models import User
+from apps.accounts.models import Team, User
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
-from apps.locations.forms import LocationForm, LocationImportForm, LocationScopeForm, LocationStaffAddForm, RegionForm
+from apps.locations.forms import (
+    LocationForm,
+    LocationImportForm,
+    LocationScopeForm,
+    LocationStaffAddForm,
+    LocationTeamAddForm,
+    RegionForm,
+)
 from apps.locations.importing import location_import
 from apps.locations.models import Location, Region
-from apps.locations.selectors import location_scope_list, location_staff, location_staff_candidates, region_tree
+from apps.locations.selectors import (
+    location_scope_list,
+    location_staff,
+    location_staff_candidates,
+    location_team_candidates,
+    location_teams,
+    region_tree,
+)
 from apps.locations.services import (
     location_archive,
     location_create,
@@ -20,6 +34,8 @@ from apps.locations.services import (
     location_scope_set,
     location_staff_add,
     location_staff_remove,
+    location_team_add,
+    location_team_remove,
     location_update,
     region_create,
     region_delete,
@@ -159,21 +175,40 @@ class LocationArchiveView(CapabilityRequiredMixin, View):
 
 
 class LocationStaffView(CapabilityRequiredMixin, View):
-    """Who works at a location: add and remove people."""
+    """Who works at a location: people and teams, added and removed. One form each, told apart by the
+    button pressed (`add`)."""
 
     capability = staticmethod(can_manage_locations)
 
-    def _render(self, request: HttpRequest, location: Location, form: LocationStaffAddForm, status: int = 200):
-        context = {"location": location, "staff": location_staff(location=location), "form": form}
+    def _render(
+        self,
+        request: HttpRequest,
+        location: Location,
+        *,
+        form: LocationStaffAddForm | None = None,
+        team_form: LocationTeamAddForm | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
+        if form is None:
+            form = LocationStaffAddForm(candidates=location_staff_candidates(location=location))
+        if team_form is None:
+            team_form = LocationTeamAddForm(candidates=location_team_candidates(location=location))
+        context = {
+            "location": location,
+            "staff": location_staff(location=location),
+            "teams": location_teams(location=location),
+            "form": form,
+            "team_form": team_form,
+        }
         return render(request, "locations/location_staff.html", context, status=status)
 
     def get(self, request: HttpRequest, location_id: int) -> HttpResponse:
-        location = get_object_or_404(Location, pk=location_id)
-        form = LocationStaffAddForm(candidates=location_staff_candidates(location=location))
-        return self._render(request, location, form)
+        return self._render(request, get_object_or_404(Location, pk=location_id))
 
     def post(self, request: HttpRequest, location_id: int) -> HttpResponse:
         location = get_object_or_404(Location, pk=location_id)
+        if request.POST.get("add") == "team":
+            return self._team_add(request, location)
         form = LocationStaffAddForm(request.POST, candidates=location_staff_candidates(location=location))
         if form.is_valid():
             try:
@@ -187,7 +222,36 @@ class LocationStaffView(CapabilityRequiredMixin, View):
                     _("%(person)s works at %(location)s.") % {"person": user.get_full_name(), "location": location},
                 )
                 return redirect("locations:staff", location_id=location.pk)
-        return self._render(request, location, form, status=400)
+        return self._render(request, location, form=form, status=400)
+
+    def _team_add(self, request: HttpRequest, location: Location) -> HttpResponse:
+        form = LocationTeamAddForm(request.POST, candidates=location_team_candidates(location=location))
+        if form.is_valid():
+            try:
+                location_team_add(location=location, team=form.cleaned_data["team"])
+            except DomainError as error:
+                form_add_domain_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Team %(team)s works at %(location)s.")
+                    % {"team": form.cleaned_data["team"], "location": location},
+                )
+                return redirect("locations:staff", location_id=location.pk)
+        return self._render(request, location, team_form=form, status=400)
+
+
+class LocationTeamRemoveView(CapabilityRequiredMixin, View):
+    capability = staticmethod(can_manage_locations)
+
+    def post(self, request: HttpRequest, location_id: int, team_id: int) -> HttpResponse:
+        location = get_object_or_404(Location, pk=location_id)
+        team = get_object_or_404(Team, pk=team_id)
+        if location_team_remove(location=location, team=team):
+            messages.success(
+                request, _("Team %(team)s no longer works at %(location)s.") % {"team": team, "location": location}
+            )
+        return redirect("locations:staff", location_id=location.pk)
 
 
 class LocationStaffRemoveView(CapabilityRequiredMixin, View):

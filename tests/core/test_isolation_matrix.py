@@ -27,7 +27,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from psycopg import sql
 
-from apps.accounts.models import User
+from apps.accounts.models import Team, User
 from apps.accounts.services import api_token_issue
 from apps.alerts.services.alert_rules import rule_create
 from apps.alerts.services.destinations import destination_create
@@ -38,7 +38,7 @@ from apps.customers.services import customer_create
 from apps.encounters.services import encounter_log
 from apps.initiatives.models import Initiative
 from apps.journeys.models import Stage, Touchpoint
-from apps.locations.services import location_create, location_staff_add, region_create
+from apps.locations.services import location_create, location_staff_add, location_team_add, region_create
 from apps.personas.services import persona_create
 from apps.pos.services import kiosk_create, open_link_get_or_create
 from apps.privacy.services import personal_data_export_create
@@ -75,6 +75,8 @@ def alpha_ids(frontline: User) -> dict[str, str]:
     region = region_create(name=f"{MARK} alue")
     location = location_create(name=f"{MARK} asema", code="ERISTYS1", region=region)
     location_staff_add(location=location, user=frontline)
+    team = Team.objects.create(name=f"{MARK} tiimi")
+    location_team_add(location=location, team=team)
     persona = persona_create(name=f"{MARK} persona")
     customer = customer_create(full_name=f"{MARK} Asiakas", email="eristys@example.fi", persona=persona)
     encounter = encounter_log(
@@ -121,6 +123,7 @@ def alpha_ids(frontline: User) -> dict[str, str]:
         "persona_id": persona.pk,
         "region_id": region.pk,
         "location_id": location.pk,
+        "team_id": team.pk,
         "customer_id": customer.pk,
         "encounter_id": encounter.pk,
         "case_id": case.pk,

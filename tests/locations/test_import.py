@@ -6,9 +6,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import translation
 
+from apps.accounts.models import Team
 from apps.locations.importing import location_import
-from apps.locations.models import Location, Region
+from apps.locations.models import Location, Region, TeamLocation
 from apps.locations.selectors import region_paths
+from apps.locations.services import location_archive, location_team_add
 from tests.locations.factories import location_build
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +108,27 @@ def test_the_command_imports_into_a_company(tmp_path, tenant_alpha, capsys) -> N
     call_command("locations_import", tenant_alpha.schema_name, str(file))
     assert Location.objects.count() == 3
     assert "3" in capsys.readouterr().out
+
+
+def test_a_teams_column_places_the_named_teams_and_an_unknown_name_is_a_problem_of_its_row() -> None:
+    crew, office = Team.objects.create(name="Katsastajat"), Team.objects.create(name="Toimisto")
+    archived = location_archive(location=location_build(code="OLD1"))
+    location_team_add(location=location_build(code="HKI1"), team=office)
+    bad = b"koodi;nimi;tiimit\nHKI1;Konala;Katsastajat|toimisto\nTRE1;Tampere;Katsastajat|Siivous\nOLD1;;Katsastajat\n"
+    report = location_import(content=bad)
+    assert [(problem.row, problem.code) for problem in report.problems] == [(3, "unknown_team"), (4, "archived_teams")]
+    with translation.override("en"):
+        assert report.problems[0].message == "There is no team called 'Siivous'."
+    assert not TeamLocation.objects.filter(team=crew).exists() and not Location.objects.filter(code="TRE1").exists()
+
+    good = 'code,name,teams\nHKI1,Konala,Katsastajat|Toimisto\nTRE1,Tampere,"Katsastajat; katsastajat"\nOLD1,,\n'
+    report = location_import(content=good.encode())
+    assert report.ok, report.as_dict()
+    assert report.teams_placed == ["HKI1: Katsastajat", "TRE1: Katsastajat"]
+    assert set(TeamLocation.objects.values_list("location__code", "team__name")) == {
+        ("HKI1", "Katsastajat"),
+        ("HKI1", "Toimisto"),
+        ("TRE1", "Katsastajat"),
+    }
+    assert not TeamLocation.objects.filter(location=archived).exists()
+    assert location_import(content=good.encode()).teams_placed == []
