@@ -104,7 +104,7 @@ def _claim(*, case_id: int, now: dt.datetime, field: str) -> FollowUpCase | None
         _late_unfollowed(now=now)
         .filter(pk=case_id, **{f"{field}__isnull": True})
         .select_related("assignee", "customer", "touchpoint", "encounter")
-        .select_for_update(of=("self",), skip_locked=True)
+        .select_for_update(of=("self",), no_key=True, skip_locked=True)
         .first()
     )
 
