@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -351,9 +352,37 @@ def initiative_verdicts(*, user: User, today: dt.date, initiative_ids: list[int]
     return {row.initiative_id: row for row in rows}
 
 
+# How long the "has initiatives" flag is kept; every write of an initiative forgets it at once.
+INITIATIVES_IN_USE_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def initiatives_in_use_cache_key() -> str:
+    """The company's "has an initiative that is not archived" flag. The schema name is already in every key
+    (the cache's key function); the company's id keeps a company recreated under the same schema name from
+    inheriting its predecessor's flag."""
+    return f"initiatives:in_use:v1:{getattr(connection.tenant, 'pk', '')}"
+
+
+def initiatives_in_use() -> bool:
+    """Whether the company has any initiative that is not archived: read once, then from the cache (both
+    answers are kept), so the dashboard of a company without initiatives asks nothing for its card."""
+    cached = cache.get(initiatives_in_use_cache_key())
+    if cached is not None:
+        return bool(cached)
+    in_use = Initiative.objects.filter(archived=False).exists()
+    cache.set(initiatives_in_use_cache_key(), in_use, timeout=INITIATIVES_IN_USE_CACHE_SECONDS)
+    return in_use
+
+
+def initiatives_in_use_forget() -> None:
+    cache.delete(initiatives_in_use_cache_key())
+
+
 def initiative_card(*, user: User, today: dt.date) -> list[VerdictRow]:
     """Running and recently ended initiatives the user may see, newest first, with their NPS verdicts:
-    one statement (the dashboard's query budget)."""
+    one statement (the dashboard's query budget), and none once the company is known to have none."""
+    if not initiatives_in_use():
+        return []
     initiative_filter = (
         "NOT i.archived AND i.started_on < %(today)s::date "
         "AND i.started_on + i.window_days >= %(today)s::date - %(recent)s"

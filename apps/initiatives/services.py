@@ -15,6 +15,7 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_changes, audit_log_record
 from apps.core.exceptions import DomainError
 from apps.initiatives.models import WINDOW_DAYS_MAX, WINDOW_DAYS_MIN, Initiative
+from apps.initiatives.selectors import initiatives_in_use_forget
 from apps.journeys.models import Touchpoint
 from apps.locations.models import Location
 
@@ -102,6 +103,8 @@ def initiative_create(
     locations: Iterable[Any] = (),
     window_days: int = 90,
 ) -> Initiative:
+    initiatives_in_use_forget()
+    transaction.on_commit(initiatives_in_use_forget)
     _check_may_manage(acting_user=acting_user, initiative=None)
     fields = _validated(
         acting_user=acting_user,
@@ -132,6 +135,8 @@ def initiative_create(
 
 @transaction.atomic
 def initiative_update(*, acting_user: User, initiative: Initiative, **changes: Any) -> Initiative:
+    initiatives_in_use_forget()
+    transaction.on_commit(initiatives_in_use_forget)
     unknown = set(changes) - set(_EDITABLE)
     if unknown:
         raise DomainError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -168,6 +173,8 @@ def initiative_update(*, acting_user: User, initiative: Initiative, **changes: A
 @transaction.atomic
 def initiative_archive(*, acting_user: User, initiative: Initiative, archived: bool = True) -> Initiative:
     """Archive (or restore) an initiative: it leaves the lists and the dashboard; its figures stay readable."""
+    initiatives_in_use_forget()
+    transaction.on_commit(initiatives_in_use_forget)
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
     _check_may_manage(acting_user=acting_user, initiative=initiative)
     if initiative.archived == archived:
