@@ -154,12 +154,20 @@ def theme_retag(*, theme_id: int, run: int, batch: int = RETAG_BATCH) -> bool:
         return False
     after = 0
     while after < last_id:
-        upper = after + batch
         with transaction.atomic(), connection.cursor() as cursor:
             theme = Theme.objects.filter(pk=theme_id, run=run).values("is_active").first()
             if theme is None:
                 return False
             if not theme["is_active"]:
+                break
+            # The next `batch` answers by id (the primary key's index), however sparse the ids are: ids come
+            # from a sequence that gaps and jumps, so stepping through the id range could take any time.
+            cursor.execute(
+                "SELECT max(id) FROM (SELECT id FROM surveys_answer WHERE id > %s AND id <= %s ORDER BY id LIMIT %s) s",
+                [after, last_id, batch],
+            )
+            (upper,) = cursor.fetchone()
+            if upper is None:
                 break
             cursor.execute(
                 "INSERT INTO themes_themetagstage (theme_id, run, answer_id, response_id)"  # noqa: S608  (constants and placeholders only)
