@@ -135,7 +135,8 @@ def test_a_retag_walks_the_answers_not_the_id_range(world: dict[str, Any]) -> No
     comment_add(world, "Hinta oli kova")
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT setval(pg_get_serial_sequence('surveys_answer', 'id'), nextval(pg_get_serial_sequence('surveys_answer', 'id')) + 50000000)"
+            "SELECT setval(pg_get_serial_sequence('surveys_answer', 'id'),"
+            " nextval(pg_get_serial_sequence('surveys_answer', 'id')) + 50000000)"
         )
     comment_add(world, "Hinta nousi")
 
