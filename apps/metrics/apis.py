@@ -26,6 +26,8 @@ from apps.metrics.formulas import (
     NPS_SMALL_SAMPLE,
     Scores,
 )
+from apps.metrics.key_driver_stats import DriverRow
+from apps.metrics.key_drivers import key_drivers_for
 from apps.metrics.selectors import (
     DIMENSIONS,
     INTERVALS,
@@ -263,3 +265,127 @@ class MetricsRecomputeApi(CapabilityApiMixin, APIView):
             {"message": _("The scores are being recomputed; this can take a few minutes.")},
             status=status.HTTP_202_ACCEPTED,
         )
+
+
+class KeyDriversFilterSerializer(serializers.Serializer):
+    start = serializers.DateField(
+        required=False, help_text="First day of the relationship answers (company time). Default: 90 days before end."
+    )
+    end = serializers.DateField(required=False, help_text="Last day, included (company time). Default: today.")
+    path = serializers.IntegerField(required=False, min_value=1, help_text="Service path id: its touchpoints only.")
+    persona = serializers.IntegerField(required=False, min_value=1, help_text="Buyer persona id: its customers only.")
+    segment = serializers.IntegerField(required=False, min_value=1, help_text="Segment id: its customers only.")
+    location = serializers.IntegerField(
+        required=False, min_value=1, help_text="Location id: only the experiences of encounters at that location."
+    )
+    region = serializers.IntegerField(
+        required=False, min_value=1, help_text="Region id: only the experiences at locations in it or below it."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        end = attrs.get("end") or company_today()
+        start = attrs.get("start") or end - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+        if end < start:
+            raise serializers.ValidationError({"end": [_("The period ends before it starts.")]})
+        if (end - start).days + 1 > MAX_PERIOD_DAYS:
+            message = _("The period can be at most %(days)s days.") % {"days": MAX_PERIOD_DAYS}
+            raise serializers.ValidationError({"start": [message]})
+        if attrs.get("location") and attrs.get("region"):
+            raise serializers.ValidationError({"region": [_("Choose a location or a region, not both.")]})
+        if attrs.get("location") and location_get(location_id=attrs["location"]) is None:
+            raise serializers.ValidationError({"location": [_("No such location.")]})
+        if attrs.get("region") and region_get(region_id=attrs["region"]) is None:
+            raise serializers.ValidationError({"region": [_("No such region.")]})
+        return {**attrs, "start": start, "end": end}
+
+
+class KeyDriverRowSerializer(serializers.Serializer):
+    touchpoint = serializers.IntegerField(help_text="Touchpoint id.")
+    name = serializers.CharField()
+    path = serializers.CharField(allow_null=True, help_text="Its service path's name.")
+    customers = serializers.IntegerField(help_text="Customers with both a relationship NPS and an experience here.")
+    r = serializers.FloatField(
+        allow_null=True, help_text="Spearman rank correlation, -1..1; null: too few customers or no spread."
+    )
+    low = serializers.FloatField(allow_null=True, help_text="95 % interval of r, lower end (Fisher z, Bonett-Wright).")
+    high = serializers.FloatField(allow_null=True, help_text="95 % interval of r, upper end.")
+    rank = serializers.IntegerField(allow_null=True, help_text="Place by r among the ranked rows.")
+    best_rank = serializers.IntegerField(allow_null=True, help_text="Best place the intervals allow.")
+    worst_rank = serializers.IntegerField(allow_null=True, help_text="Worst place the intervals allow.")
+    performance = serializers.FloatField(help_text="Mean experience here of these customers, 0..100.")
+    clear_link = serializers.BooleanField(help_text="The interval lies above 0.")
+    fix_first = serializers.BooleanField(help_text="A clear, stronger than average link and a below-average score.")
+
+
+class KeyDriversOutputSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    lookback_days = serializers.IntegerField(help_text="Touchpoint answers of this many days before each answer.")
+    min_customers = serializers.IntegerField(help_text="Rows with fewer customers are listed apart, not ranked.")
+    respondents = serializers.IntegerField(help_text="Customers with a relationship NPS answer in the period.")
+    relationship_nps = serializers.IntegerField(allow_null=True, help_text="NPS of their latest answers.")
+    relationship_nps_margin = serializers.FloatField(allow_null=True, help_text="95 % margin, in points.")
+    linked_customers = serializers.IntegerField(help_text="Of them, customers with touchpoint answers in the window.")
+    ranked = KeyDriverRowSerializer(many=True, help_text="Strongest link first.")
+    too_few = KeyDriverRowSerializer(many=True, help_text="Too few customers (or no spread) to rank.")
+
+
+def _driver_data(row: DriverRow[int], paths: dict[int, str]) -> dict[str, Any]:
+    def rounded(value: float | None) -> float | None:
+        return round(value, 3) if value is not None else None
+
+    return {
+        "touchpoint": row.key,
+        "name": row.name,
+        "path": paths.get(row.key),
+        "customers": row.customers,
+        "r": rounded(row.r),
+        "low": rounded(row.low),
+        "high": rounded(row.high),
+        "rank": row.place,
+        "best_rank": row.best_rank,
+        "worst_rank": row.worst_rank,
+        "performance": round(row.performance, 1),
+        "clear_link": row.clear_link,
+        "fix_first": row.fix_first,
+    }
+
+
+class KeyDriversApi(CapabilityApiMixin, APIView):
+    """Which touchpoints' experience goes with the relationship NPS most: Spearman correlation per touchpoint,
+    its 95 % interval and rank range (docs/key-drivers.md). An association, not proof of cause.
+
+    For a manager scoped to some locations only the experiences at their locations count."""
+
+    capability = staticmethod(can_view_dashboards)
+
+    @extend_schema(parameters=[KeyDriversFilterSerializer], responses={200: KeyDriversOutputSerializer})
+    @replica_reads()
+    def get(self, request: Request) -> Response:
+        params = KeyDriversFilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        filters = metric_filter_for(
+            user=request.user,
+            start=data["start"],
+            end=data["end"],
+            path_id=data.get("path"),
+            persona_id=data.get("persona"),
+            segment_id=data.get("segment"),
+            location_id=data.get("location"),
+            region_id=data.get("region"),
+        )
+        drivers = key_drivers_for(filters=filters)
+        body = {
+            "start": drivers.start,
+            "end": drivers.end,
+            "lookback_days": drivers.lookback_days,
+            "min_customers": drivers.min_customers,
+            "respondents": drivers.respondents,
+            "relationship_nps": drivers.nps,
+            "relationship_nps_margin": drivers.nps_margin,
+            "linked_customers": drivers.linked,
+            "ranked": [_driver_data(row, drivers.paths) for row in drivers.table.ranked],
+            "too_few": [_driver_data(row, drivers.paths) for row in drivers.table.apart],
+        }
+        return Response(KeyDriversOutputSerializer(body).data)
