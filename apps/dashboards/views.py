@@ -29,6 +29,7 @@ from apps.dashboards.selectors.locations import LEAGUES, league_table, location_
 from apps.dashboards.selectors.sharing import SHARE_DAYS_DEFAULT, SHARE_DAYS_MAX
 from apps.journeys.selectors import path_get, touchpoint_get, touchpoint_list
 from apps.locations.selectors import location_get
+from apps.metrics.key_drivers import key_drivers_for
 from apps.pos.selectors import point_summary
 from apps.tenants.selectors import company_today
 
@@ -140,10 +141,12 @@ class CompanyDashboardView(DashboardView):
             location_id=period.filters.location_id,
             region_id=period.filters.region_id,
         )
+        # The key drivers card (docs/key-drivers.md): from the cache, no query, until an answer arrives.
+        self.key_drivers = key_drivers_for(filters=period.filters)
         return company_dashboard(filters=period, today=today, user=user, choices=choices)
 
     def extra_context(self, request: HttpRequest) -> dict[str, Any]:
-        return {"point_of_service": self.point_of_service}
+        return {"point_of_service": self.point_of_service, "key_drivers": self.key_drivers}
 
     def pdf(self, *, data: Any, form: DashboardFilterForm, period: Period, today: dt.date) -> bytes | None:
         tenant = connection.tenant
