@@ -5,12 +5,13 @@ from collections.abc import Callable
 from random import Random
 
 from django.db import transaction
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, tenant_context
 
 from apps.demo.seeds import SEEDERS
 from apps.demo.seeds.context import DemoContext
 from apps.demo.seeds.users import DEMO_PASSWORD, DEMO_STAFF
 from apps.maturity.services import maturity_history_backfill
+from apps.metrics.key_drivers import key_drivers_forget
 from apps.metrics.services import metrics_recompute_full
 from apps.tenants.models import Tenant
 from apps.tenants.selectors import company_today
@@ -54,6 +55,10 @@ def demo_company_seed(
         metrics_recompute_full(trigger="demo")
         say("Computing the maturity trend...")
         maturity_history_backfill(until=company_today(), progress=say)
+    # The answers were written in bulk, without the signal that forgets the cached key drivers (keyed by the
+    # company, so read with the company row, not only its schema).
+    with tenant_context(tenant):
+        key_drivers_forget()
     return tenant
 
 

@@ -4,7 +4,17 @@ Each module has `seed(*, context: DemoContext) -> None` and must be idempotent:
 running the demo command twice leaves one copy of everything.
 """
 
-from apps.demo.seeds import customer_dates, customers, encounters, journeys, locations, personas, themes, users
+from apps.demo.seeds import (
+    customer_dates,
+    customers,
+    encounters,
+    journeys,
+    locations,
+    personas,
+    relationship,
+    themes,
+    users,
+)
 
 SEEDERS = [
     users,
@@ -14,5 +24,6 @@ SEEDERS = [
     encounters,
     locations,
     customer_dates,
+    relationship,
     themes,
 ]
