@@ -53,10 +53,11 @@ def _nps_answers(*, since: dt.datetime) -> dict[str, list[int]]:
 
 
 def _scores(kind: str, *, since: dt.datetime) -> dict[str, list[int]]:
+    """The answers at each touchpoint (the relationship send-out's answers follow no touchpoint)."""
     scores: dict[str, list[int]] = defaultdict(list)
-    rows = Answer.objects.filter(type=kind, response__submitted_at__gte=since).values_list(
-        "response__touchpoint__name", "score"
-    )
+    rows = Answer.objects.filter(
+        type=kind, response__submitted_at__gte=since, response__touchpoint__isnull=False
+    ).values_list("response__touchpoint__name", "score")
     for name, score in rows:
         scores[name].append(score)
     return scores
@@ -118,7 +119,8 @@ def test_the_last_90_days_show_every_maturity_level_a_weak_ending_and_a_percepti
     touchpoints = {touchpoint.name: touchpoint for touchpoint in Touchpoint.objects.select_related("stage__path")}
     recent = _nps_answers(since=window)
     late = defaultdict(int)
-    for case in FollowUpCase.objects.filter(created_at__gte=window).select_related("touchpoint"):
+    at_touchpoints = FollowUpCase.objects.filter(created_at__gte=window, touchpoint__isnull=False)
+    for case in at_touchpoints.select_related("touchpoint"):
         if case.timeliness(now) == Timeliness.LATE:
             late[case.touchpoint.name] += 1
 
@@ -131,7 +133,9 @@ def test_the_last_90_days_show_every_maturity_level_a_weak_ending_and_a_percepti
         assert late[name] == 0, name
     # ... while in the first quarter of the year most of them missed their target: the maturity trend rises.
     early: dict[str, list[int]] = defaultdict(list)
-    first_quarter = Answer.objects.filter(type="nps", response__submitted_at__lt=now - dt.timedelta(days=270))
+    first_quarter = Answer.objects.filter(
+        type="nps", response__submitted_at__lt=now - dt.timedelta(days=270), response__touchpoint__isnull=False
+    )
     for name, score in first_quarter.values_list("response__touchpoint__name", "score"):
         early[name].append(score)
     assert sum(_nps(early[name]) < touchpoints[name].target_nps for name in MANAGED) >= 3
@@ -173,8 +177,8 @@ def test_customers_find_it_easy_where_things_go_well_and_hard_on_the_complaint_c
     window = timezone.now() - dt.timedelta(days=90)
     touchpoints = {touchpoint.name: touchpoint for touchpoint in Touchpoint.objects.select_related("stage__path")}
     recent = _scores("ces", since=window)
-    # Every answer has its effort score, on the 1-7 scale.
-    assert Answer.objects.filter(type="ces").count() == Response.objects.count()
+    # Every answer after an encounter has its effort score, on the 1-7 scale.
+    assert Answer.objects.filter(type="ces").count() == Response.objects.filter(encounter__isnull=False).count()
     assert set(Answer.objects.filter(type="ces").values_list("score", flat=True)) <= set(range(1, 8))
 
     # Mostly 5-7 where things go well.
@@ -235,7 +239,10 @@ def test_teams_have_enough_contributors_for_the_perception_gap(demo_year):
 
 def test_bulk_written_history_matches_what_the_services_write(demo_year):
     rules = survey_settings_get()
-    invitations = list(Invitation.objects.select_related("encounter__touchpoint__stage", "response"))
+    # The encounters' invitations (the relationship send-out's: test_the_relationship_send_out_...).
+    invitations = list(
+        Invitation.objects.filter(campaign__isnull=True).select_related("encounter__touchpoint__stage", "response")
+    )
     assert invitations
     for invitation in invitations:
         assert invitation.token_hash == token_hash(token_for(invitation.token_nonce))
@@ -264,7 +271,10 @@ def test_bulk_written_history_matches_what_the_services_write(demo_year):
             assert sent_emails[invitation.pk] == invitation.sent_at
 
     # Every poor answer opened one case, due in working days, for the touchpoint's owner.
-    responses = {response.invitation_id: response for response in Response.objects.prefetch_related("answers")}
+    responses = {
+        response.invitation_id: response
+        for response in Response.objects.filter(encounter__isnull=False).prefetch_related("answers")
+    }
     cases = {case.source_key: case for case in FollowUpCase.objects.prefetch_related("events")}
     for invitation_id, response in responses.items():
         scores = {answer.type: answer.score for answer in response.answers.all()}
@@ -323,3 +333,32 @@ def test_demo_customers_were_added_over_the_year_before_they_first_appear(demo_y
     for row in customers:
         for first in (first_visit.get(row["pk"]), first_consent.get(row["pk"])):
             assert first is None or row["created_at"] < first
+
+
+def test_the_relationship_send_out_is_written_as_the_services_would(demo_year):
+    """Twice a year to the customers who may be surveyed; the frequency cap holds; poor answers open cases."""
+    rules = survey_settings_get()
+    invitations = list(Invitation.objects.filter(campaign__isnull=False).select_related("response"))
+    assert len({invitation.created_at for invitation in invitations}) == 2
+    cases = {case.source_key: case for case in FollowUpCase.objects.filter(touchpoint__isnull=True)}
+    answered = 0
+    for invitation in invitations:
+        assert invitation.token_hash == token_hash(token_for(invitation.token_nonce))
+        assert invitation.encounter_id is None and invitation.touchpoint_id is None
+        if invitation.status == InvitationStatus.SUPPRESSED:
+            assert invitation.suppression_reason == "frequency_cap" and invitation.sent_at is None
+            continue
+        assert invitation.expires_at == invitation.sent_at + dt.timedelta(days=rules.link_valid_days)
+        if invitation.status != InvitationStatus.ANSWERED:
+            continue
+        answered += 1
+        response = invitation.response
+        assert invitation.sent_at < invitation.answered_at == response.submitted_at < invitation.expires_at
+        assert (response.encounter_id, response.touchpoint_id, response.path_id) == (None, None, None)
+        score = response.answers.get(type="nps").score
+        case = cases.get(f"invitation:{invitation.pk}")
+        assert (case is not None) == (score <= rules.nps_poor_max)
+        if case is not None:
+            assert case.reason_scores == [{"measure": "nps", "score": score}]
+            assert case.created_at == response.submitted_at and case.assignee is not None
+    assert answered >= 300
