@@ -322,7 +322,9 @@ class KeyDriversOutputSerializer(serializers.Serializer):
     end = serializers.DateField()
     lookback_days = serializers.IntegerField(help_text="Touchpoint answers of this many days before each answer.")
     min_customers = serializers.IntegerField(help_text="Rows with fewer customers are listed apart, not ranked.")
-    respondents = serializers.IntegerField(help_text="Customers with a relationship NPS answer in the period.")
+    respondents = serializers.IntegerField(
+        help_text="Customers with a relationship NPS answer in the period (a location cut: those met there)."
+    )
     relationship_nps = serializers.IntegerField(allow_null=True, help_text="NPS of their latest answers.")
     relationship_nps_margin = serializers.FloatField(allow_null=True, help_text="95 % margin, in points.")
     linked_customers = serializers.IntegerField(help_text="Of them, customers with touchpoint answers in the window.")

@@ -23,7 +23,6 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection, connections, router
 
-from apps.journeys.selectors import touchpoint_list
 from apps.metrics.formulas import nps_is_detractor, nps_is_promoter, nps_margin, nps_score
 from apps.metrics.key_driver_stats import MIN_CUSTOMERS, DriverInput, DriverTable, drivers_rank
 from apps.metrics.models import DailyRollup
@@ -44,7 +43,8 @@ class KeyDrivers:
     start: dt.date
     end: dt.date
     table: DriverTable[int]
-    # Customers with a relationship NPS answer in the period (with or without touchpoint answers) and their NPS.
+    # Customers with a relationship NPS answer in the period and their NPS: with or without touchpoint answers,
+    # except in a view of some locations, where only those with touchpoint answers there.
     respondents: int
     promoters: int
     detractors: int
@@ -74,11 +74,12 @@ def _scale_sql(params: dict[str, Any]) -> tuple[str, str]:
     return f"CASE a.type {' '.join(lows)} END", f"CASE a.type {' '.join(widths)} END"
 
 
-Pair = tuple[int, int, int | None, float | None]
+# (customer, relationship NPS answer, touchpoint, its name, its path's name, mean experience 0..1)
+Pair = tuple[int, int, int | None, str | None, str | None, float | None]
 
 
-def _pairs(*, filters: MetricFilter, touchpoint_ids: list[int] | None) -> list[Pair]:
-    """(customer, relationship NPS answer, touchpoint, mean experience 0..1) rows; one statement.
+def _pairs(*, filters: MetricFilter) -> list[Pair]:
+    """The customers' relationship answers with their experience at each touchpoint; one statement.
 
     A customer with no touchpoint answer in the window has one row with touchpoint None.
     """
@@ -97,9 +98,15 @@ def _pairs(*, filters: MetricFilter, touchpoint_ids: list[int] | None) -> list[P
         params["segment"] = filters.segment_id
         audience.append("c.segment_id = %(segment)s")
     places = []
-    if touchpoint_ids is not None:
-        params["touchpoints"] = touchpoint_ids
-        places.append("r.touchpoint_id = ANY(%(touchpoints)s)")
+    if filters.path_id is not None:
+        params["path"] = filters.path_id
+        places.append("s.path_id = %(path)s")
+    if filters.stage_id is not None:
+        params["stage"] = filters.stage_id
+        places.append("t.stage_id = %(stage)s")
+    if filters.touchpoint_id is not None:
+        params["touchpoint"] = filters.touchpoint_id
+        places.append("r.touchpoint_id = %(touchpoint)s")
     location_ids = filter_location_ids(filters)
     if location_ids is not None:
         # Only the experiences at the view's locations count, so only their customers appear.
@@ -125,11 +132,14 @@ def _pairs(*, filters: MetricFilter, touchpoint_ids: list[int] | None) -> list[P
             ORDER BY r.customer_id, r.submitted_at DESC, r.id DESC, q.position
         ),
         experience AS (
-            SELECT DISTINCT ON (r.id) r.customer_id, r.touchpoint_id,
-                   (a.score - {low})::float / {width} AS value
+            SELECT DISTINCT ON (r.id) r.customer_id, r.touchpoint_id, t.name AS touchpoint_name,
+                   p.name AS path_name, (a.score - {low})::float / {width} AS value
             FROM relationship rel
             JOIN surveys_response r ON r.customer_id = rel.customer_id
             JOIN encounters_encounter e ON e.id = r.encounter_id
+            JOIN journeys_touchpoint t ON t.id = r.touchpoint_id
+            JOIN journeys_stage s ON s.id = t.stage_id
+            JOIN journeys_servicepath p ON p.id = s.path_id
             JOIN surveys_answer a ON a.response_id = r.id
             JOIN surveys_question q ON q.id = a.question_id
             WHERE r.source = 'invited' AND r.touchpoint_id IS NOT NULL
@@ -137,9 +147,9 @@ def _pairs(*, filters: MetricFilter, touchpoint_ids: list[int] | None) -> list[P
               AND a.type = ANY(%(scored)s) AND a.score IS NOT NULL{places_where}
             ORDER BY r.id, q.position
         )
-        SELECT rel.customer_id, rel.score, x.touchpoint_id, avg(x.value)
+        SELECT rel.customer_id, rel.score, x.touchpoint_id, x.touchpoint_name, x.path_name, avg(x.value)
         FROM relationship rel LEFT JOIN experience x ON x.customer_id = rel.customer_id
-        GROUP BY rel.customer_id, rel.score, x.touchpoint_id
+        GROUP BY rel.customer_id, rel.score, x.touchpoint_id, x.touchpoint_name, x.path_name
     """  # noqa: S608
     with connections[router.db_for_read(DailyRollup)].cursor() as cursor:
         cursor.execute(sql, params)
@@ -147,26 +157,18 @@ def _pairs(*, filters: MetricFilter, touchpoint_ids: list[int] | None) -> list[P
 
 
 def key_drivers_compute(*, filters: MetricFilter) -> KeyDrivers:
-    """The key drivers of a view, computed from the answers (two statements: the pairs and the touchpoints)."""
-    touchpoints = list(touchpoint_list(include_archived=True))
-    in_view = [
-        touchpoint.pk
-        for touchpoint in touchpoints
-        if (filters.path_id is None or touchpoint.stage.path_id == filters.path_id)
-        and (filters.stage_id is None or touchpoint.stage_id == filters.stage_id)
-        and (filters.touchpoint_id is None or touchpoint.pk == filters.touchpoint_id)
-    ]
-    narrowed = filters.path_id is not None or filters.stage_id is not None or filters.touchpoint_id is not None
-    rows = _pairs(filters=filters, touchpoint_ids=in_view if narrowed else None)
+    """The key drivers of a view, computed from the answers in one statement (the dashboard's query budget)."""
     scores: dict[int, int] = {}
     linked: set[int] = set()
     by_touchpoint: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for customer_id, score, touchpoint_id, value in rows:
+    names: dict[int, str] = {}
+    paths: dict[int, str] = {}
+    for customer_id, score, touchpoint_id, touchpoint_name, path_name, value in _pairs(filters=filters):
         scores[customer_id] = score
         if touchpoint_id is not None and value is not None:
             linked.add(customer_id)
             by_touchpoint[touchpoint_id].append((float(value), score))
-    names = {touchpoint.pk: touchpoint.name for touchpoint in touchpoints}
+            names[touchpoint_id], paths[touchpoint_id] = touchpoint_name, path_name
     inputs = [
         DriverInput(
             key=touchpoint_id,
@@ -176,15 +178,18 @@ def key_drivers_compute(*, filters: MetricFilter) -> KeyDrivers:
         )
         for touchpoint_id, pairs in sorted(by_touchpoint.items())
     ]
+    # A view of some locations (a scoped manager's always) counts only the customers met there: a send-out's
+    # answer has no location of its own.
+    counted = [score for customer_id, score in scores.items() if customer_id in linked or not filters.located]
     return KeyDrivers(
         start=filters.start,
         end=filters.end,
         table=drivers_rank(inputs=inputs),
-        respondents=len(scores),
-        promoters=sum(1 for score in scores.values() if nps_is_promoter(score)),
-        detractors=sum(1 for score in scores.values() if nps_is_detractor(score)),
+        respondents=len(counted),
+        promoters=sum(1 for score in counted if nps_is_promoter(score)),
+        detractors=sum(1 for score in counted if nps_is_detractor(score)),
         linked=len(linked),
-        paths={touchpoint.pk: touchpoint.stage.path.name for touchpoint in touchpoints},
+        paths=paths,
     )
 
 

@@ -69,9 +69,11 @@ def key_driver_world(*, customers: int = 48) -> dict[str, Any]:
     relationship_survey = _survey(QuestionType.TEXT, QuestionType.NPS)
     campaign = CampaignFactory(survey=relationship_survey)
     plan = Planned()
+    at_konala: set[int] = set()
 
     def visit(customer: Any, touchpoint: Any, at: dt.datetime, survey: Survey, scores: dict[str, int]) -> None:
-        location = konala if touchpoint == check and customer.pk % 2 else tampere
+        # Half the customers (every other one) visit Tarkastus at Konala; everything else is at Tampere.
+        location = konala if touchpoint == check and customer.pk in at_konala else tampere
         encounter = EncounterFactory(customer=customer, touchpoint=touchpoint, occurred_at=at, location=location)
         _answer(survey=survey, customer=customer, at=at, scores=scores, encounter=encounter)
         headline = next(
@@ -83,6 +85,8 @@ def key_driver_world(*, customers: int = 48) -> dict[str, Any]:
 
     for number in range(customers):
         customer = CustomerFactory(email=f"asiakas{number}@example.fi")
+        if number % 2:
+            at_konala.add(customer.pk)
         loyalty = random.randint(0, 10)
         answered_at = SEND_OUT + dt.timedelta(hours=number)
         for visit_number in range(random.randint(1, 2)):

@@ -8,13 +8,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from apps.customers.models import Customer
 from apps.locations.services import location_scope_set
 from apps.metrics.key_drivers import key_drivers_forget
 from apps.surveys.models import Question, QuestionType
 from apps.surveys.responses import response_submit
 from apps.tenants.selectors import company_day_start
 from tests.accounts.test_access import _token_for
-from tests.factories import CampaignFactory, CustomerFactory, InvitationFactory, SurveyFactory
+from tests.factories import CampaignFactory, CustomerFactory, InvitationFactory, PersonaFactory, SurveyFactory
 from tests.metrics.key_driver_data import PERIOD, SEND_OUT, expected_pairs, key_driver_world
 from tests.metrics.test_key_driver_stats import interval_by_hand, spearman_by_hand
 
@@ -85,6 +86,15 @@ def test_a_path_narrows_the_touchpoints(client_for: Any, manager: Any, world: di
     assert [row["name"] for row in body["ranked"]] == ["Tarkastus", "Maksu"] and body["too_few"] == []
 
 
+def test_a_persona_narrows_the_customers(client_for: Any, manager: Any, world: dict[str, Any]) -> None:
+    persona = PersonaFactory()
+    chosen = sorted(world["plan"].relationship)[::2]
+    Customer.objects.filter(pk__in=chosen).update(persona=persona)
+    body = client_for(manager).get(URL, {**PERIOD, "persona": persona.pk}).json()
+    assert body["respondents"] == body["linked_customers"] == len(chosen) == 24
+    assert {row["customers"] for row in [*body["ranked"], *body["too_few"]]} <= set(range(25))
+
+
 def test_a_scoped_manager_counts_the_experiences_at_their_locations_only(
     client_for: Any, manager: Any, world: dict[str, Any]
 ) -> None:
@@ -94,6 +104,8 @@ def test_a_scoped_manager_counts_the_experiences_at_their_locations_only(
     # Only Tarkastus had encounters at Konala: half the customers.
     assert set(expected) == {world["check"].pk}
     assert body["linked_customers"] == len(expected[world["check"].pk]) == 24
+    # The relationship answers counted are those of the customers met at their locations.
+    assert body["respondents"] == 24
     # 24 customers are too few to rank: listed apart.
     assert body["ranked"] == []
     (row,) = body["too_few"]
