@@ -293,3 +293,13 @@ def test_the_preview_shows_an_unknown_placeholder_to_the_author(client_for, mana
     page = client_for(manager).post(f"/surveys/{survey.pk}/preview/en/", {keys[1]: "8", keys[3]: "1"})
     assert page.status_code == 200
     assert "Thanks! You gave 8, sorted: Yes. You chose: .{answer:9}" in page.content.decode()
+
+
+def test_the_customer_timeline_reads_the_yes_no_and_choice_answers(
+    anonymous_client, sent_invitation, survey, client_for, manager
+):
+    invitation, token = sent_invitation
+    keys = _keys(survey)
+    anonymous_client.post(f"/s/{token}/", {keys[1]: "9", keys[3]: "1", keys[4]: _option(survey, 4, "Nopeus")})
+    page = client_for(manager).get(f"/customers/{invitation.customer_id}/").content.decode()
+    assert "Saitko asiasi hoidettua? Kyllä" in page and "Mikä sujui hyvin? Nopeus" in page
