@@ -202,7 +202,10 @@ class SurveyThanksView(View):
             return _unavailable(request)
         language = _language(invitation)
         with translation.override(language):
-            thank_you = thank_you_text(survey=invitation.survey, language=language, response=invitation.response)
+            # An answered invitation has its response (recorded in the same transaction); getattr keeps an
+            # odd row without one (old data) from failing the page.
+            response = getattr(invitation, "response", None)
+            thank_you = thank_you_text(survey=invitation.survey, language=language, response=response)
             context = {"invitation": invitation, "thank_you": thank_you}
             return render(request, "surveys/public/thanks.html", context)
 
