@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from apps.journeys.models import Channel
 from apps.personas.models import InboundStage, PersonaColour, PersonaIcon
-from apps.surveys.models import QuestionType
+from apps.surveys.models import QuestionType, ShowIfGroup
 
 
 @dataclass(frozen=True)
@@ -70,10 +70,40 @@ class StarterTemplate:
         return sum(len(stage.touchpoints) for stage in self.stages)
 
 
-# The default follow-up survey: the standard NPS and free-text questions (their wording comes
-# from apps.surveys.wordings), with a title, an introduction and a thank-you in every language.
-# (question type, required), in order.
-SURVEY_QUESTIONS = ((QuestionType.NPS, True), (QuestionType.TEXT, False))
+@dataclass(frozen=True)
+class QuestionSeed:
+    type: str
+    required: bool
+    # None: the standard wording of the type (apps.surveys.wordings).
+    text: Text | None = None
+    # A follow-up: shown only when the answer to the question at this position is in the group.
+    show_if_position: int | None = None
+    show_if_group: str = ""
+
+
+# The default follow-up survey: the standard NPS question; whether the customer's matter was taken care
+# of (yes/no, counted apart from the scores); a "what let you down" for NPS detractors only; and the
+# standard free-text question. With a title, an introduction and a thank-you in every language.
+SURVEY_QUESTIONS = (
+    QuestionSeed(QuestionType.NPS, True),
+    QuestionSeed(
+        QuestionType.YESNO,
+        True,
+        Text("Saitko asiasi hoidettua?", "Did you get your matter taken care of?", "Blev ditt ärende ordnat?"),
+    ),
+    QuestionSeed(
+        QuestionType.TEXT,
+        False,
+        Text(
+            "Mikä jäi harmittamaan? Kerro omin sanoin.",
+            "What let you down? Tell us in your own words.",
+            "Vad var du missnöjd med? Berätta med egna ord.",
+        ),
+        show_if_position=1,
+        show_if_group=ShowIfGroup.DETRACTORS,
+    ),
+    QuestionSeed(QuestionType.TEXT, False),
+)
 SURVEY_TITLE = Text("Miten onnistuimme?", "How did we do?", "Hur lyckades vi?")
 SURVEY_INTRO = Text(
     "Kiitos käynnistäsi. Vastaamiseen menee alle minuutti, ja luemme jokaisen vastauksen.",

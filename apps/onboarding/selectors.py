@@ -134,7 +134,10 @@ def starter_template_preview(*, template: StarterTemplate, language: str, compan
             "intro": SURVEY_INTRO(language),
             "thank_you": SURVEY_THANK_YOU(language),
             "questions": [
-                question_default_text(kind, language, company_name=company_name) for kind in SURVEY_QUESTIONS
+                seed.text(language)
+                if seed.text
+                else question_default_text(seed.type, language, company_name=company_name)
+                for seed in SURVEY_QUESTIONS
             ],
         },
         "personas": [

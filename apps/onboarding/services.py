@@ -101,7 +101,18 @@ def _template_write(
                 follow_ups[touchpoint.pk] = None
     # Empty question texts take the standard wordings of apps.surveys.wordings, in every language.
     survey = survey_create(
-        questions=[QuestionInput(type=kind, required=required) for kind, required in SURVEY_QUESTIONS],
+        questions=[
+            QuestionInput(
+                type=seed.type,
+                required=seed.required,
+                text_fi=seed.text.fi if seed.text else "",
+                text_sv=seed.text.sv if seed.text else "",
+                text_en=seed.text.en if seed.text else "",
+                show_if_position=seed.show_if_position,
+                show_if_group=seed.show_if_group,
+            )
+            for seed in SURVEY_QUESTIONS
+        ],
         company_name=company_name,
         name=SURVEY_NAME(language),
         title_fi=SURVEY_TITLE.fi,

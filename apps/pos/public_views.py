@@ -25,7 +25,9 @@ from apps.pos.keys import secret_new
 from apps.pos.models import KioskDevice, OpenLink
 from apps.pos.selectors import kiosk_by_key, kiosk_by_pairing_token, open_link_by_code, touchpoint_open_survey
 from apps.pos.services import ContactDetails, kiosk_answer_submit, kiosk_pair, open_answer_submit
-from apps.surveys.public_views import survey_form_context
+from apps.surveys.public_views import posted_answers, survey_form_context
+from apps.surveys.responses import RawAnswers
+from apps.surveys.thank_you import thank_you_text
 
 DEVICE_COOKIE = "kokemus_device"
 DEVICE_COOKIE_SALT = "kokemus.pos.device"
@@ -65,8 +67,8 @@ def _post_flooded(request: HttpRequest, *, group: str) -> bool:
     return is_ratelimited(request, group=group, key="ip", rate=POST_RATE, method="POST", increment=True)
 
 
-def _answers(request: HttpRequest) -> dict[str, str]:
-    return {key: value for key, value in request.POST.items() if key.startswith("q") and key[1:].isdigit()}
+def _answers(request: HttpRequest) -> RawAnswers:
+    return posted_answers(request.POST)
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -177,7 +179,11 @@ class OpenSurveyThanksView(View):
             return _unavailable(request)
         language = _language(request)
         with translation.override(language):
-            context = {"link": link, "language": language, "thank_you": survey.text("thank_you", language)}
+            context = {
+                "link": link,
+                "language": language,
+                "thank_you": thank_you_text(survey=survey, language=language),
+            }
             return render(request, "pos/public/open_thanks.html", context)
 
 
@@ -264,5 +270,5 @@ class KioskView(View):
         with translation.override(language):
             context = _kiosk_context(kiosk, language=language, values={}, errors={})
             survey = touchpoint_open_survey(touchpoint=kiosk.touchpoint)
-            context["thank_you"] = survey.text("thank_you", language) if survey else ""
+            context["thank_you"] = thank_you_text(survey=survey, language=language) if survey else ""
             return render(request, "pos/public/kiosk_thanks.html", context)

@@ -30,7 +30,7 @@ from apps.pos.limits import (
 from apps.pos.models import KioskDevice, OpenLink, PointAnswer
 from apps.pos.selectors import pos_in_use_forget, touchpoint_open_survey
 from apps.surveys.models import Response, ResponseSource
-from apps.surveys.responses import response_record_open
+from apps.surveys.responses import RawAnswers, response_record_open
 
 PAIRING_VALID = dt.timedelta(hours=24)
 
@@ -131,7 +131,7 @@ def _customer_for_contact(*, contact: ContactDetails, language: str, now: dt.dat
 def open_answer_submit(
     *,
     link: OpenLink,
-    raw_answers: dict[str, str],
+    raw_answers: RawAnswers,
     language: str,
     address: str,
     device_id: str,
@@ -253,7 +253,7 @@ def kiosk_revoke(*, kiosk: KioskDevice, acting_user: User | None = None, now: dt
 
 
 def kiosk_answer_submit(
-    *, kiosk: KioskDevice, raw_answers: dict[str, str], language: str, now: dt.datetime | None = None
+    *, kiosk: KioskDevice, raw_answers: RawAnswers, language: str, now: dt.datetime | None = None
 ) -> Response:
     """Record an answer given on a kiosk, within the kiosk's hourly limit. Always anonymous: a shared
     tablet is no place to type an email address."""

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -19,12 +19,15 @@ from apps.core.access import CapabilityApiMixin
 from apps.customers.models import Language
 from apps.surveys.models import (
     Answer,
+    AnswerChoice,
     Campaign,
     Invitation,
     InvitationChannel,
     InvitationStatus,
     Question,
+    QuestionOption,
     QuestionType,
+    ShowIfGroup,
     Survey,
     SurveySettings,
 )
@@ -39,6 +42,7 @@ from apps.surveys.selectors import (
 )
 from apps.surveys.services import (
     MAX_REPEAT_MONTHS,
+    OptionInput,
     QuestionInput,
     campaign_create,
     survey_create,
@@ -49,10 +53,36 @@ from apps.surveys.services import (
 # --- Surveys -----------------------------------------------------------------
 
 
+class OptionOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QuestionOption
+        fields = ["id", "position", "label_fi", "label_sv", "label_en", "is_hidden"]
+
+
 class QuestionOutputSerializer(serializers.ModelSerializer):
+    options = OptionOutputSerializer(many=True, read_only=True)
+    show_if_position = serializers.SerializerMethodField(
+        help_text="A follow-up: the position of the earlier question it depends on; null: always shown."
+    )
+
     class Meta:
         model = Question
-        fields = ["id", "position", "type", "text_fi", "text_sv", "text_en", "required"]
+        fields = [
+            "id",
+            "position",
+            "type",
+            "text_fi",
+            "text_sv",
+            "text_en",
+            "required",
+            "options",
+            "show_if_position",
+            "show_if_group",
+        ]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_show_if_position(self, question: Question) -> int | None:
+        return question.show_if_question.position if question.show_if_question_id else None
 
 
 class SurveyOutputSerializer(serializers.ModelSerializer):
@@ -80,6 +110,14 @@ class SurveyOutputSerializer(serializers.ModelSerializer):
         ]
 
 
+class OptionInputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(required=False, allow_null=True, help_text="An existing option; omit for a new one.")
+    label_fi = serializers.CharField(max_length=200)
+    label_sv = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    label_en = serializers.CharField(max_length=200)
+    is_hidden = serializers.BooleanField(required=False, default=False)
+
+
 class QuestionInputSerializer(serializers.Serializer):
     id = serializers.IntegerField(
         required=False, allow_null=True, help_text="An existing question to keep; omit for a new one."
@@ -95,6 +133,22 @@ class QuestionInputSerializer(serializers.Serializer):
     )
     text_en = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     required = serializers.BooleanField(required=False, default=True)
+    options = OptionInputSerializer(
+        many=True,
+        required=False,
+        default=list,
+        help_text="Single and multiple choice only, in order, at least two shown. Keep an option's id to keep "
+        "its answers; an option with answers cannot be left out, only hidden or renamed.",
+    )
+    show_if_position = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        help_text="A follow-up: the position (1 = first) in this list of an earlier NPS, CSAT, CES or yes/no "
+        "question; shown only when its answer is in show_if_group.",
+    )
+    show_if_group = serializers.ChoiceField(choices=ShowIfGroup.choices, required=False, allow_blank=True, default="")
 
 
 class SurveyInputSerializer(serializers.Serializer):
@@ -123,7 +177,10 @@ class SurveyInputSerializer(serializers.Serializer):
 
 
 def _question_inputs(rows: list[dict[str, Any]]) -> list[QuestionInput]:
-    return [QuestionInput(**row) for row in rows]
+    return [
+        QuestionInput(**{**row, "options": tuple(OptionInput(**option) for option in row.get("options", []))})
+        for row in rows
+    ]
 
 
 def _survey_data(survey: Survey) -> dict[str, Any]:
@@ -143,7 +200,13 @@ class SurveyListApi(CapabilityApiMixin, generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Survey]:
         filters = self.FilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        surveys = Survey.objects.prefetch_related("questions").order_by("name", "id")
+        questions = Prefetch(
+            "questions",
+            queryset=Question.objects.order_by("position")
+            .select_related("show_if_question")
+            .prefetch_related("options"),
+        )
+        surveys = Survey.objects.prefetch_related(questions).order_by("name", "id")
         active = filters.validated_data.get("is_active")
         return surveys if active is None else surveys.filter(is_active=active)
 
@@ -367,12 +430,25 @@ class InvitationListApi(CapabilityApiMixin, generics.ListAPIView):
 # --- Responses -----------------------------------------------------------------
 
 
+class AnswerChoiceOutputSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="option.id", read_only=True)
+    label_fi = serializers.CharField(source="option.label_fi", read_only=True)
+    label_en = serializers.CharField(source="option.label_en", read_only=True)
+
+    class Meta:
+        model = AnswerChoice
+        fields = ["id", "label_fi", "label_en"]
+
+
 class AnswerOutputSerializer(serializers.ModelSerializer):
     question_text = serializers.CharField(source="question.text_fi", read_only=True)
+    choices = AnswerChoiceOutputSerializer(
+        many=True, read_only=True, help_text="The options chosen (single and multiple choice); yes/no: score 1 or 0."
+    )
 
     class Meta:
         model = Answer
-        fields = ["question", "question_text", "type", "score", "text"]
+        fields = ["question", "question_text", "type", "score", "text", "choices"]
 
 
 class ResponseOutputSerializer(serializers.ModelSerializer):

@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 from django import forms
@@ -6,9 +7,32 @@ from django.utils.translation import gettext_lazy as _
 from apps.customers.models import Language
 from apps.customers.selectors import segment_list
 from apps.personas.selectors import persona_list
-from apps.surveys.models import InvitationChannel, InvitationStatus, QuestionType, Survey, SurveySettings
+from apps.surveys.branching import group_fits
+from apps.surveys.models import (
+    CHOICE_TYPES,
+    CONDITION_TYPES,
+    InvitationChannel,
+    InvitationStatus,
+    QuestionType,
+    ShowIfGroup,
+    Survey,
+    SurveySettings,
+)
 from apps.surveys.selectors import EXPIRED
-from apps.surveys.services import AUDIENCE_KEYS, MAX_REPEAT_MONTHS, QuestionInput
+from apps.surveys.services import (
+    AUDIENCE_KEYS,
+    MAX_OPTIONS,
+    MAX_QUESTIONS,
+    MAX_REPEAT_MONTHS,
+    OptionInput,
+    QuestionInput,
+)
+
+PIPING_HELP = _(
+    "You can show the customer their own answers: {answer:2} is replaced by the answer to question 2 (the score, "
+    "yes or no, or the options chosen, in the customer's language). A follow-up question may use it too: "
+    "“Why did you give {answer:1}?”. A number that is no question of the survey shows in the preview only."
+)
 
 
 class SurveyForm(forms.Form):
@@ -35,13 +59,22 @@ class SurveyForm(forms.Form):
         label=_("Introduction (English)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     thank_you_fi = forms.CharField(
-        label=_("Thank-you text (Finnish)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Thank-you text (Finnish)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=PIPING_HELP,
     )
     thank_you_sv = forms.CharField(
-        label=_("Thank-you text (Swedish)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Thank-you text (Swedish)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=PIPING_HELP,
     )
     thank_you_en = forms.CharField(
-        label=_("Thank-you text (English)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Thank-you text (English)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=PIPING_HELP,
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
     channel = forms.ChoiceField(
@@ -81,6 +114,76 @@ class QuestionForm(forms.Form):
         help_text=_("Empty: the standard wording of the type."),
     )
     required = forms.BooleanField(label=_("Answer required"), required=False, initial=True)
+    show_if_position = forms.IntegerField(
+        label=_("Show only when question no."),
+        required=False,
+        min_value=1,
+        max_value=MAX_QUESTIONS,
+        help_text=_("A follow-up: the number of an earlier NPS, CSAT, CES or yes/no question. Empty: always shown."),
+    )
+    show_if_group = forms.ChoiceField(
+        label=_("was answered in"), required=False, choices=[("", _("Always shown")), *ShowIfGroup.choices]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Option rows: at least OPTION_ROWS, and room for every option the question has or the page posted.
+        mine = [*self.initial, *(key for key in (self.data or {}) if key.startswith(f"{self.prefix}-"))]
+        used = [int(match.group(1)) for key in mine if (match := _OPTION_KEY.search(key))]
+        self.option_rows = min(MAX_OPTIONS, max(OPTION_ROWS, max(used, default=-1) + 3))
+        for row in range(self.option_rows):
+            self.fields[f"option_{row}_id"] = forms.IntegerField(required=False, widget=forms.HiddenInput)
+            for language, label in (("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))):
+                self.fields[f"option_{row}_{language}"] = forms.CharField(label=label, required=False, max_length=200)
+            self.fields[f"option_{row}_hidden"] = forms.BooleanField(label=_("Hidden"), required=False)
+
+    def option_fields(self) -> list[dict[str, Any]]:
+        """The option rows for the template."""
+        return [
+            {
+                "id": self[f"option_{row}_id"],
+                "labels": [self[f"option_{row}_{language}"] for language in ("fi", "sv", "en")],
+                "hidden": self[f"option_{row}_hidden"],
+            }
+            for row in range(self.option_rows)
+        ]
+
+    def _options(self) -> list[OptionInput]:
+        data = self.cleaned_data
+        options = []
+        for row in range(self.option_rows):
+            labels = {language: (data.get(f"option_{row}_{language}") or "").strip() for language in ("fi", "sv", "en")}
+            if not any(labels.values()):
+                # A row emptied of its labels removes its option (refused when it has answers).
+                continue
+            options.append(
+                OptionInput(
+                    id=data.get(f"option_{row}_id"),
+                    label_fi=labels["fi"],
+                    label_sv=labels["sv"],
+                    label_en=labels["en"],
+                    is_hidden=bool(data.get(f"option_{row}_hidden")),
+                )
+            )
+        return options
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("type") in CHOICE_TYPES:
+            for row in range(self.option_rows):
+                labels = [(data.get(f"option_{row}_{language}") or "").strip() for language in ("fi", "sv", "en")]
+                if any(labels):
+                    if not labels[0]:
+                        self.add_error(f"option_{row}_fi", _("Write the option in Finnish."))
+                    if not labels[2]:
+                        self.add_error(f"option_{row}_en", _("Write the option in English."))
+            if not self.errors and sum(not option.is_hidden for option in self._options()) < 2:
+                self.add_error(None, _("A choice question needs at least two options shown."))
+        if data.get("show_if_position") and not data.get("show_if_group"):
+            self.add_error("show_if_group", _("Choose the answers that show this question."))
+        if data.get("show_if_group") and not data.get("show_if_position"):
+            self.add_error("show_if_position", _("Give the number of the earlier question."))
+        return data
 
     def as_input(self) -> QuestionInput:
         data = self.cleaned_data
@@ -91,20 +194,49 @@ class QuestionForm(forms.Form):
             text_sv=data.get("text_sv", ""),
             text_en=data.get("text_en", ""),
             required=data.get("required", False),
+            options=tuple(self._options()) if data["type"] in CHOICE_TYPES else (),
+            show_if_position=data.get("show_if_position"),
+            show_if_group=data.get("show_if_group") or "",
         )
 
 
+_OPTION_KEY = re.compile(r"option_(\d+)_")
+# The empty option rows a question shows in the builder.
+OPTION_ROWS = 5
+
+
 class _QuestionFormSetBase(forms.BaseFormSet):
+    def _kept_forms(self) -> list[forms.Form]:
+        """The valid rows in the order chosen, without the removed ones and untouched blank rows."""
+        forms_ = [form for form in self.forms if form.is_valid()]
+        if self.can_order:
+            forms_.sort(key=lambda form: (form.cleaned_data.get("ORDER") is None, form.cleaned_data.get("ORDER") or 0))
+        return [
+            form
+            for form in forms_
+            if not (self.can_delete and self._should_delete_form(form))
+            and (form.has_changed() or form.cleaned_data.get("id"))
+        ]
+
+    def clean(self) -> None:
+        """A follow-up names an earlier question of a type with groups, and one of its groups."""
+        kept = self._kept_forms()
+        for number, form in enumerate(kept, start=1):
+            position, group = form.cleaned_data.get("show_if_position"), form.cleaned_data.get("show_if_group")
+            if not position or not group:
+                continue
+            if position >= number or position > len(kept):
+                form.add_error("show_if_position", _("Give the number of an earlier question."))
+                continue
+            target_type = kept[position - 1].cleaned_data["type"]
+            if target_type not in CONDITION_TYPES:
+                form.add_error("show_if_position", _("A follow-up can depend on an NPS, CSAT, CES or yes/no question."))
+            elif not group_fits(question_type=target_type, group=group):
+                form.add_error("show_if_group", _("Choose a group of that question's answers."))
+
     def question_inputs(self) -> list[QuestionInput]:
         """The questions in the order chosen, without the removed ones and untouched blank rows."""
-        rows = []
-        for form in self.ordered_forms if self.can_order else self.forms:
-            if self.can_delete and self._should_delete_form(form):
-                continue
-            if not form.has_changed() and not form.cleaned_data.get("id"):
-                continue
-            rows.append(form.as_input())
-        return rows
+        return [form.as_input() for form in self._kept_forms()]
 
 
 QuestionFormSet = forms.formset_factory(

@@ -131,14 +131,38 @@ class QuestionType(models.TextChoices):
     CSAT = "csat", _("CSAT (1-5)")
     CES = "ces", _("CES (1-7)")
     TEXT = "text", _("Free text")
+    SINGLE = "single", _("Single choice")
+    MULTI = "multi", _("Multiple choice")
+    YESNO = "yesno", _("Yes or no")
 
 
-# The scale of each scored question type.
+# The scale of each scored question type: the types that make NPS, CSAT and CES.
 QUESTION_SCALES: dict[str, tuple[int, int]] = {
     QuestionType.NPS: (0, 10),
     QuestionType.CSAT: (1, 5),
     QuestionType.CES: (1, 7),
 }
+# A yes/no answer is stored as a score, 1 for yes and 0 for no, so that its share is a count in SQL; it is
+# kept out of QUESTION_SCALES, so it never enters the NPS, CSAT or CES figures.
+YESNO_SCALE = (0, 1)
+STORED_SCORE_RANGES: dict[str, tuple[int, int]] = {**QUESTION_SCALES, QuestionType.YESNO: YESNO_SCALE}
+CHOICE_TYPES = (QuestionType.SINGLE, QuestionType.MULTI)
+# The questions a follow-up may depend on: those whose answer falls in a group (apps.surveys.branching).
+CONDITION_TYPES = (QuestionType.NPS, QuestionType.CSAT, QuestionType.CES, QuestionType.YESNO)
+
+
+class ShowIfGroup(models.TextChoices):
+    """When a follow-up question is shown: the earlier question's answer is in this group."""
+
+    DETRACTORS = "detractors", _("NPS detractors (0-6)")
+    PASSIVES = "passives", _("NPS passives (7-8)")
+    PROMOTERS = "promoters", _("NPS promoters (9-10)")
+    DISSATISFIED = "dissatisfied", _("CSAT not satisfied (1-3)")
+    SATISFIED = "satisfied", _("CSAT satisfied (4-5)")
+    EFFORTFUL = "effortful", _("CES not easy (1-4)")
+    EASY = "easy", _("CES easy (5-7)")
+    NO = "no", _("Answered no")
+    YES = "yes", _("Answered yes")
 
 
 class Question(models.Model):
@@ -149,12 +173,29 @@ class Question(models.Model):
     text_sv = models.CharField(_("question (Swedish)"), max_length=500, blank=True)
     text_en = models.CharField(_("question (English)"), max_length=500)
     required = models.BooleanField(_("required"), default=True)
+    # A follow-up: shown (and required, when required) only when the earlier question's answer is in the group.
+    show_if_question = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("show only when the answer to"),
+    )
+    show_if_group = models.CharField(_("is in"), max_length=16, choices=ShowIfGroup.choices, blank=True)
 
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         ordering = ["survey", "position"]
-        constraints = [models.UniqueConstraint(fields=["survey", "position"], name="question_position_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "position"], name="question_position_unique"),
+            models.CheckConstraint(
+                condition=Q(show_if_question__isnull=True, show_if_group="")
+                | Q(~Q(show_if_group=""), show_if_question__isnull=False),
+                name="question_condition_complete",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text_fi or self.text_en
@@ -163,11 +204,38 @@ class Question(models.Model):
         return _text_in(self, "text", language)
 
     @property
+    def is_choice(self) -> bool:
+        return self.type in CHOICE_TYPES
+
+    @property
     def scale_options(self) -> list[int]:
         if self.type not in QUESTION_SCALES:
             return []
         low, high = QUESTION_SCALES[self.type]
         return list(range(low, high + 1))
+
+
+class QuestionOption(models.Model):
+    """One option of a single- or multiple-choice question. An option with answers is never deleted (its
+    answers point at it): it can be renamed or hidden from new respondents."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveIntegerField(_("position"))
+    label_fi = models.CharField(_("option (Finnish)"), max_length=200)
+    label_sv = models.CharField(_("option (Swedish)"), max_length=200, blank=True)
+    label_en = models.CharField(_("option (English)"), max_length=200)
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+
+    class Meta:
+        verbose_name = _("answer option")
+        verbose_name_plural = _("answer options")
+        ordering = ["question", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.label_fi or self.label_en
+
+    def label(self, language: str) -> str:
+        return _text_in(self, "label", language)
 
 
 class TouchpointSurvey(models.Model):
@@ -424,7 +492,7 @@ class Answer(models.Model):
                     operator.or_,
                     (
                         Q(type=str(kind), score__gte=low, score__lte=high)
-                        for kind, (low, high) in QUESTION_SCALES.items()
+                        for kind, (low, high) in STORED_SCORE_RANGES.items()
                     ),
                     Q(score__isnull=True),
                 ),
@@ -434,3 +502,19 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type}: {self.score if self.score is not None else self.text[:40]}"
+
+
+class AnswerChoice(models.Model):
+    """One option chosen in a choice answer: a row per option (not an array on the answer), so that the
+    options are counted with a plain GROUP BY, each row keeps its option by a foreign key that refuses
+    the option's deletion, and a renamed option's answers follow the new name."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="choices")
+    option = models.ForeignKey(QuestionOption, on_delete=models.PROTECT, related_name="choices")
+
+    class Meta:
+        ordering = ["answer", "option__position"]
+        constraints = [models.UniqueConstraint(fields=["answer", "option"], name="answer_choice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.answer_id} → {self.option}"

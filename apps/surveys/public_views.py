@@ -12,10 +12,15 @@ client address (generously: a household or an office shares one) and per link
 (tightly: a customer corrects a form a few times, a script does not stop).
 """
 
-from django.http import HttpRequest, HttpResponse
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -26,9 +31,19 @@ from apps.core.error_pages import too_many_requests
 from apps.core.exceptions import DomainError
 from apps.core.visitor_language import visitor_language
 from apps.customers.selectors import consent_wording_agreed
-from apps.surveys.models import Invitation, Survey
-from apps.surveys.responses import LinkState, invitation_link_state, invitation_unsubscribe, response_submit
+from apps.surveys.branching import GROUP_RANGES, group_range
+from apps.surveys.models import Invitation, Question, QuestionType, Survey
+from apps.surveys.piping import PLACEHOLDER
+from apps.surveys.responses import (
+    LinkState,
+    RawAnswers,
+    answer_questions,
+    invitation_link_state,
+    invitation_unsubscribe,
+    response_submit,
+)
 from apps.surveys.selectors import invitation_by_token
+from apps.surveys.thank_you import thank_you_text
 from apps.surveys.tokens import token_from_short
 
 ADDRESS_RATE = "60/m"
@@ -62,29 +77,88 @@ def _unavailable(request: HttpRequest) -> HttpResponse:
         return render(request, "surveys/public/unavailable.html", {"language": language}, status=404)
 
 
-def _form_context(invitation: Invitation, *, values: dict[str, str], errors: dict[str, list[str]]) -> dict:
+def _form_context(invitation: Invitation, *, values: RawAnswers, errors: dict[str, list[str]]) -> dict:
     context = survey_form_context(invitation.survey, language=_language(invitation), values=values, errors=errors)
     return {**context, "invitation": invitation}
 
 
-def survey_form_context(survey: Survey, *, language: str, values: dict[str, str], errors: dict[str, list[str]]) -> dict:
-    """What the survey form shows, for a customer's link and for a manager's preview alike."""
-    questions = [
-        {
-            "question": question,
-            "key": f"q{question.pk}",
-            "text": question.text(language),
-            "value": values.get(f"q{question.pk}", ""),
-            "errors": errors.get(f"q{question.pk}", []),
+def posted_answers(post: QueryDict) -> RawAnswers:
+    """The form's answers keyed "q<question id>": one value each, or every box ticked of a multiple choice."""
+    return {
+        key: values if len(values) > 1 else values[-1]
+        for key, values in post.lists()
+        if key.startswith("q") and key[1:].isdigit() and values
+    }
+
+
+def _condition(question: Question, numbers: dict[int, int]) -> dict[str, Any] | None:
+    """What the page needs to show a follow-up live, and the hint it shows without JavaScript."""
+    if question.show_if_question_id is None or question.show_if_group not in GROUP_RANGES:
+        return None
+    low, high = group_range(question.show_if_group)
+    number = numbers.get(question.show_if_question_id)
+    if GROUP_RANGES[question.show_if_group][0] == QuestionType.YESNO:
+        hint = _("Answer this only if you answered “%(answer)s” to question %(number)s.") % {
+            "answer": _("Yes") if high == 1 else _("No"),
+            "number": number,
         }
-        for question in survey.questions.order_by("position")
-    ]
+    else:
+        hint = _("Answer this only if you answered from %(low)s to %(high)s to question %(number)s.") % {
+            "low": low,
+            "high": high,
+            "number": number,
+        }
+    return {"key": f"q{question.show_if_question_id}", "low": low, "high": high, "hint": hint}
+
+
+def _question_text_html(text: str, keys: dict[int, str]) -> SafeString:
+    """A question's text with `{answer:N}` (an earlier question's answer) as a slot the page's script fills as
+    the customer answers; an ellipsis without JavaScript. Everything else is escaped."""
+    pieces = PLACEHOLDER.split(text)
+    html = [escape(pieces[0])]
+    for position, rest in zip(pieces[1::2], pieces[2::2], strict=True):
+        key = keys.get(int(position))
+        if key is not None:
+            html.append(format_html('<span class="question__piped" data-answer-of="{}">…</span>', key))
+        html.append(escape(rest))
+    return mark_safe("".join(html))  # noqa: S308 - every piece above is escaped or built by format_html
+
+
+def survey_form_context(survey: Survey, *, language: str, values: RawAnswers, errors: dict[str, list[str]]) -> dict:
+    """What the survey form shows, for a customer's link and for a manager's preview alike."""
+    questions = answer_questions(survey)
+    numbers = {question.pk: question.position for question in questions}
+    earlier: dict[int, str] = {}
+    items = []
+    for question in questions:
+        key = f"q{question.pk}"
+        value = values.get(key, "")
+        chosen = value if isinstance(value, list) else [value] if value else []
+        items.append(
+            {
+                "question": question,
+                "key": key,
+                "number": question.position,
+                "text": PLACEHOLDER.sub("…", question.text(language)),
+                "text_html": _question_text_html(question.text(language), earlier),
+                "value": chosen[-1] if chosen else "",
+                "chosen": chosen,
+                "options": [
+                    {"value": str(option.pk), "label": option.label(language)}
+                    for option in question.options.all()
+                    if not option.is_hidden
+                ],
+                "condition": _condition(question, numbers),
+                "errors": errors.get(key, []),
+            }
+        )
+        earlier[question.position] = key
     return {
         "survey_title": survey.text("title", language),
         "survey_intro": survey.text("intro", language),
-        "questions": questions,
+        "questions": items,
         "has_errors": bool(errors),
-        "any_required": any(item["question"].required for item in questions),
+        "any_required": any(item["question"].required for item in items),
         "language": language,
     }
 
@@ -106,7 +180,7 @@ class SurveyAnswerView(View):
         invitation = invitation_by_token(token=token)
         if invitation_link_state(invitation=invitation, now=timezone.now()) != LinkState.OPEN:
             return _unavailable(request)
-        values = {key: value for key, value in request.POST.items() if key.startswith("q")}
+        values = posted_answers(request.POST)
         try:
             # The validation messages speak the customer's language.
             with translation.override(_language(invitation)):
@@ -128,7 +202,11 @@ class SurveyThanksView(View):
             return _unavailable(request)
         language = _language(invitation)
         with translation.override(language):
-            context = {"invitation": invitation, "thank_you": invitation.survey.text("thank_you", language)}
+            # An answered invitation has its response (recorded in the same transaction); getattr keeps an
+            # odd row without one (old data) from failing the page.
+            response = getattr(invitation, "response", None)
+            thank_you = thank_you_text(survey=invitation.survey, language=language, response=response)
+            context = {"invitation": invitation, "thank_you": thank_you}
             return render(request, "surveys/public/thanks.html", context)
 
 

@@ -1,9 +1,11 @@
 """Recording a customer's answers: once per invitation, and a poor answer opens a follow-up case."""
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,15 +15,19 @@ from apps.core.exceptions import DomainError
 from apps.customers.models import ConsentSource, Customer
 from apps.customers.services import customer_unsubscribe
 from apps.journeys.models import Touchpoint
+from apps.surveys.branching import condition_met
 from apps.surveys.models import (
-    QUESTION_SCALES,
+    CHOICE_TYPES,
+    STORED_SCORE_RANGES,
     Answer,
+    AnswerChoice,
     EmailStatus,
     Invitation,
     InvitationChannel,
     InvitationEmail,
     InvitationStatus,
     Question,
+    QuestionOption,
     QuestionType,
     Response,
     ResponseSource,
@@ -57,40 +63,95 @@ class CleanAnswer:
     question: Question
     score: int | None
     text: str
+    options: tuple[QuestionOption, ...] = ()
 
 
-def answers_clean(*, questions: list[Question], raw: dict[str, str]) -> list[CleanAnswer]:
-    """Validate raw form values keyed "q<question id>"; DomainError names every bad field."""
+# What a form posts: one value per key, or a list of them (the boxes of a multiple-choice question).
+RawAnswers = Mapping[str, str | list[str]]
+
+
+def answer_questions(survey: Survey) -> list[Question]:
+    """The survey's questions in order, with their options, as answering needs them."""
+    options = Prefetch("options", queryset=QuestionOption.objects.order_by("position", "id"))
+    return list(Question.objects.filter(survey=survey).order_by("position").prefetch_related(options))
+
+
+def _values(raw: RawAnswers, key: str) -> list[str]:
+    value = raw.get(key)
+    values = value if isinstance(value, list) else [value or ""]
+    return [item.strip() for item in values if item and item.strip()]
+
+
+def answers_clean(*, questions: list[Question], raw: RawAnswers) -> list[CleanAnswer]:
+    """Validate raw form values keyed "q<question id>"; DomainError names every bad field.
+
+    A follow-up whose condition is not met (apps.surveys.branching) is neither required nor kept:
+    its answer is dropped, whatever the page sent.
+    """
     errors: dict[str, list[str]] = {}
     cleaned: list[CleanAnswer] = []
+    scores: dict[int, int] = {}
     for question in questions:
         key = f"q{question.pk}"
-        value = (raw.get(key) or "").strip()
-        if not value:
+        if question.show_if_question_id is not None and not condition_met(
+            group=question.show_if_group, score=scores.get(question.show_if_question_id)
+        ):
+            continue
+        values = _values(raw, key)
+        if not values:
             if question.required:
                 errors[key] = [_("Please answer this question.")]
             continue
+        value = values[-1]
         if question.type == QuestionType.TEXT:
             if len(value) > MAX_TEXT_LENGTH:
                 errors[key] = [_("Please keep the answer under %(count)s characters.") % {"count": MAX_TEXT_LENGTH}]
                 continue
             cleaned.append(CleanAnswer(question=question, score=None, text=value))
             continue
-        low, high = QUESTION_SCALES[question.type]
+        if question.type in CHOICE_TYPES:
+            # Hidden options are not offered to new respondents, so they cannot be chosen either.
+            offered = {str(option.pk): option for option in question.options.all() if not option.is_hidden}
+            chosen = list(dict.fromkeys(values if question.type == QuestionType.MULTI else [value]))
+            if any(item not in offered for item in chosen):
+                errors[key] = [_("Choose from the options given.")]
+                continue
+            options = tuple(sorted((offered[item] for item in chosen), key=lambda option: option.position))
+            cleaned.append(CleanAnswer(question=question, score=None, text="", options=options))
+            continue
+        low, high = STORED_SCORE_RANGES[question.type]
         try:
             score = int(value)
         except ValueError:
             score = None
         if score is None or not low <= score <= high:
-            errors[key] = [_("Choose a value from %(low)s to %(high)s.") % {"low": low, "high": high}]
+            if question.type == QuestionType.YESNO:
+                errors[key] = [_("Answer yes or no.")]
+            else:
+                errors[key] = [_("Choose a value from %(low)s to %(high)s.") % {"low": low, "high": high}]
             continue
+        scores[question.pk] = score
         cleaned.append(CleanAnswer(question=question, score=score, text=""))
     if errors:
         raise DomainError(_("Some answers need attention."), fields=errors)
     return cleaned
 
 
-def response_submit(*, invitation_id: int, raw_answers: dict[str, str], now: dt.datetime | None = None) -> Response:
+def _answers_save(response: Response, answers: list[CleanAnswer]) -> None:
+    rows = Answer.objects.bulk_create(
+        Answer(
+            response=response, question=answer.question, type=answer.question.type, score=answer.score, text=answer.text
+        )
+        for answer in answers
+    )
+    AnswerChoice.objects.bulk_create(
+        AnswerChoice(answer=row, option=option)
+        for row, answer in zip(rows, answers, strict=True)
+        for option in answer.options
+    )
+
+
+def response_submit(*, invitation_id: int, raw_answers: RawAnswers, now: dt.datetime | None = None) -> Response:
     """Record the answers of an open invitation, once.
 
     The invitation row is claimed with a conditional UPDATE, so a second submit
@@ -100,7 +161,7 @@ def response_submit(*, invitation_id: int, raw_answers: dict[str, str], now: dt.
     invitation = Invitation.objects.select_related("survey", "customer", "encounter", "touchpoint__stage").get(
         pk=invitation_id
     )
-    questions = list(invitation.survey.questions.order_by("position"))
+    questions = answer_questions(invitation.survey)
     answers = answers_clean(questions=questions, raw=raw_answers)
     rules = survey_settings_get()
     with transaction.atomic():
@@ -120,16 +181,7 @@ def response_submit(*, invitation_id: int, raw_answers: dict[str, str], now: dt.
             language=invitation.language,
             submitted_at=now,
         )
-        Answer.objects.bulk_create(
-            Answer(
-                response=response,
-                question=answer.question,
-                type=answer.question.type,
-                score=answer.score,
-                text=answer.text,
-            )
-            for answer in answers
-        )
+        _answers_save(response, answers)
         InvitationEmail.objects.filter(invitation=invitation, status=EmailStatus.SCHEDULED).update(
             status=EmailStatus.CANCELLED
         )
@@ -157,7 +209,7 @@ def response_record_open(
     survey: Survey,
     touchpoint: Touchpoint,
     source: str,
-    raw_answers: dict[str, str],
+    raw_answers: RawAnswers,
     language: str,
     customer: Customer | None = None,
     now: dt.datetime | None = None,
@@ -171,7 +223,7 @@ def response_record_open(
     if source == ResponseSource.INVITED:
         raise ValueError("an invited answer goes through response_submit")
     now = now or timezone.now()
-    questions = list(survey.questions.order_by("position"))
+    questions = answer_questions(survey)
     answers = answers_clean(questions=questions, raw=raw_answers)
     rules = survey_settings_get()
     with transaction.atomic():
@@ -184,16 +236,7 @@ def response_record_open(
             language=language,
             submitted_at=now,
         )
-        Answer.objects.bulk_create(
-            Answer(
-                response=response,
-                question=answer.question,
-                type=answer.question.type,
-                score=answer.score,
-                text=answer.text,
-            )
-            for answer in answers
-        )
+        _answers_save(response, answers)
         poor = poor_scores(
             answers=[(answer.question.type, answer.score) for answer in answers], limits=poor_limits(rules)
         )

@@ -122,7 +122,10 @@ def survey_list_with_counts(*, include_inactive: bool = True) -> QuerySet[Survey
 
 
 def survey_get(*, survey_id: int) -> Survey | None:
-    questions = Prefetch("questions", queryset=Question.objects.order_by("position"))
+    questions = Prefetch(
+        "questions",
+        queryset=Question.objects.order_by("position").select_related("show_if_question").prefetch_related("options"),
+    )
     return Survey.objects.prefetch_related(questions).filter(pk=survey_id).first()
 
 
@@ -419,7 +422,12 @@ def response_list(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
 ) -> QuerySet[Response]:
-    answers = Prefetch("answers", queryset=Answer.objects.select_related("question").order_by("question__position"))
+    answers = Prefetch(
+        "answers",
+        queryset=Answer.objects.select_related("question")
+        .prefetch_related("choices__option")
+        .order_by("question__position"),
+    )
     responses = (
         scoped(Response.objects.select_related("survey", "customer", "touchpoint", "path"), user=user)
         .prefetch_related(answers)

@@ -21,10 +21,15 @@ from apps.core.content_languages import CONTENT_LANGUAGES
 from apps.core.deletion import rows_delete
 from apps.core.exceptions import DomainError
 from apps.journeys.models import Touchpoint
+from apps.surveys.branching import group_fits
 from apps.surveys.models import (
+    CHOICE_TYPES,
+    CONDITION_TYPES,
+    AnswerChoice,
     Campaign,
     InvitationChannel,
     Question,
+    QuestionOption,
     QuestionType,
     Survey,
     SurveySettings,
@@ -50,9 +55,27 @@ MAX_REPEAT_MONTHS = 24
 AUDIENCE_KEYS = ("segment", "persona", "language", "search")
 
 
+MAX_OPTIONS = 20
+
+
+@dataclass(frozen=True)
+class OptionInput:
+    """One option of a choice question as the editor sends it; `id` is None for a new option."""
+
+    label_fi: str = ""
+    label_sv: str = ""
+    label_en: str = ""
+    is_hidden: bool = False
+    id: int | None = None
+
+
 @dataclass(frozen=True)
 class QuestionInput:
-    """One question as the editor sends it; `id` is None for a new question."""
+    """One question as the editor sends it; `id` is None for a new question.
+
+    `show_if_position`: a follow-up names the earlier question it depends on by its position in the
+    list sent (1 = the first), since a new question has no id yet; `show_if_group` the answers that show it.
+    """
 
     type: str
     text_fi: str = ""
@@ -60,6 +83,9 @@ class QuestionInput:
     text_en: str = ""
     required: bool = True
     id: int | None = None
+    options: tuple[OptionInput, ...] = ()
+    show_if_position: int | None = None
+    show_if_group: str = ""
 
 
 def _survey_fields_clean(fields: dict[str, Any]) -> dict[str, Any]:
@@ -103,6 +129,9 @@ def _questions_clean(questions: list[QuestionInput], *, company_name: str) -> li
         texts["sv"] = (question.text_sv or "").strip() or (
             question_default_text(question.type, "sv", company_name=company_name) if standard else ""
         )
+        if not texts["fi"] or not texts["en"]:
+            # A choice or yes/no question has no standard wording: the company writes its own.
+            raise _question_error(index, _("write the question in Finnish and in English."))
         if any(len(text) > 500 for text in texts.values()):
             raise DomainError(_("Question %(number)s: keep the text under 500 characters.") % {"number": index})
         cleaned.append(
@@ -113,9 +142,67 @@ def _questions_clean(questions: list[QuestionInput], *, company_name: str) -> li
                 text_sv=texts["sv"],
                 text_en=texts["en"],
                 required=bool(question.required),
+                options=_options_clean(question, number=index),
+                show_if_position=question.show_if_position,
+                show_if_group=(question.show_if_group or "").strip(),
             )
         )
+    for index, question in enumerate(cleaned, start=1):
+        _condition_check(question, number=index, questions=cleaned)
     return cleaned
+
+
+def _question_error(number: int, message: str) -> DomainError:
+    text = _("Question %(number)s: %(problem)s") % {"number": number, "problem": message}
+    return DomainError(text, fields={"questions": [text]}, code="question_invalid")
+
+
+def _options_clean(question: QuestionInput, *, number: int) -> tuple[OptionInput, ...]:
+    """A choice question's options, trimmed; at least two shown, each with a Finnish and an English label."""
+    if question.type not in CHOICE_TYPES:
+        if question.options:
+            raise _question_error(number, _("only single- and multiple-choice questions have options."))
+        return ()
+    options = tuple(
+        OptionInput(
+            id=option.id,
+            label_fi=(option.label_fi or "").strip(),
+            label_sv=(option.label_sv or "").strip(),
+            label_en=(option.label_en or "").strip(),
+            is_hidden=bool(option.is_hidden),
+        )
+        for option in question.options
+    )
+    if len(options) > MAX_OPTIONS:
+        raise _question_error(number, _("a question can have at most %(count)s options.") % {"count": MAX_OPTIONS})
+    for option in options:
+        if not option.label_fi or not option.label_en:
+            raise _question_error(number, _("each option needs a Finnish and an English label."))
+        if any(len(label) > 200 for label in (option.label_fi, option.label_sv, option.label_en)):
+            raise _question_error(number, _("keep each option under 200 characters."))
+    if sum(not option.is_hidden for option in options) < 2:
+        raise _question_error(number, _("a choice question needs at least two options shown."))
+    return options
+
+
+def _condition_check(question: QuestionInput, *, number: int, questions: list[QuestionInput]) -> None:
+    """A follow-up names an earlier NPS, CSAT, CES or yes/no question and one of that type's groups."""
+    position, group = question.show_if_position, question.show_if_group
+    if position is None and not group:
+        return
+    if position is None or not group:
+        raise _question_error(number, _("a follow-up needs both the earlier question and the answers that show it."))
+    if not 1 <= position < number:
+        raise _question_error(number, _("a follow-up can only depend on an earlier question."))
+    target = questions[position - 1]
+    if target.type not in CONDITION_TYPES:
+        raise _question_error(number, _("a follow-up can only depend on an NPS, CSAT, CES or yes/no question."))
+    if not group_fits(question_type=target.type, group=group):
+        raise _question_error(
+            number,
+            _("“%(group)s” is not a group of the answers to question %(position)s.")
+            % {"group": group, "position": position},
+        )
 
 
 def _questions_save(survey: Survey, questions: list[QuestionInput]) -> None:
@@ -153,6 +240,7 @@ def _questions_save(survey: Survey, questions: list[QuestionInput]) -> None:
     offset = 10_000
     for question_id in kept_ids:
         Question.objects.filter(pk=question_id).update(position=existing[question_id].position + offset)
+    saved: list[int] = []
     for position, question in enumerate(questions, start=1):
         values = {
             "position": position,
@@ -161,11 +249,52 @@ def _questions_save(survey: Survey, questions: list[QuestionInput]) -> None:
             "text_sv": question.text_sv,
             "text_en": question.text_en,
             "required": question.required,
+            "show_if_question": None,
+            "show_if_group": "",
         }
         if question.id is None:
-            Question.objects.create(survey=survey, **values)
+            saved.append(Question.objects.create(survey=survey, **values).pk)
         else:
             Question.objects.filter(pk=question.id).update(**values)
+            saved.append(question.id)
+        _options_save(saved[-1], question.options, number=position)
+    # The conditions last: a follow-up may name a question created just above.
+    for question_id, question in zip(saved, questions, strict=True):
+        if question.show_if_position is not None:
+            Question.objects.filter(pk=question_id).update(
+                show_if_question_id=saved[question.show_if_position - 1], show_if_group=question.show_if_group
+            )
+
+
+def _options_save(question_id: int, options: tuple[OptionInput, ...], *, number: int) -> None:
+    """Replace the question's options with `options`, in that order. An option already chosen in an answer
+    cannot be removed (its answers keep meaning what they meant): it can be renamed or hidden."""
+    existing = {option.pk: option for option in QuestionOption.objects.filter(question_id=question_id)}
+    kept_ids = {option.id for option in options if option.id is not None}
+    if kept_ids - set(existing):
+        raise _question_error(number, _("an option does not belong to this question."))
+    removed = [option for pk, option in existing.items() if pk not in kept_ids]
+    chosen = set(AnswerChoice.objects.filter(option__in=removed).values_list("option_id", flat=True).distinct())
+    for option in removed:
+        if option.pk in chosen:
+            raise _question_error(
+                number,
+                _("the option “%(label)s” already has answers and cannot be removed; hide it instead.")
+                % {"label": option.label_fi or option.label_en},
+            )
+    rows_delete(rows=QuestionOption.objects.filter(pk__in=[option.pk for option in removed]))
+    for position, option in enumerate(options, start=1):
+        values = {
+            "position": position,
+            "label_fi": option.label_fi,
+            "label_sv": option.label_sv,
+            "label_en": option.label_en,
+            "is_hidden": option.is_hidden,
+        }
+        if option.id is None:
+            QuestionOption.objects.create(question_id=question_id, **values)
+        else:
+            QuestionOption.objects.filter(pk=option.id).update(**values)
 
 
 @transaction.atomic

@@ -15,5 +15,6 @@ urlpatterns = [
     path("<int:survey_id>/", views.SurveyDetailView.as_view(), name="detail"),
     path("<int:survey_id>/edit/", views.SurveyUpdateView.as_view(), name="update"),
     path("<int:survey_id>/touchpoints/", views.SurveyTouchpointsView.as_view(), name="touchpoints"),
+    path("<int:survey_id>/answers.csv", views.SurveyAnswerExportView.as_view(), name="answers_export"),
     path("<int:survey_id>/preview/<str:language>/", views.SurveyPreviewView.as_view(), name="preview"),
 ]

@@ -1,5 +1,7 @@
 """The survey management pages for managers: builder, preview, touchpoints, settings, send-outs, invitations."""
 
+import csv
+import io
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,8 +16,10 @@ from django.views import View
 from apps.accounts.capabilities import can_manage_cx_model
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.content_languages import CONTENT_LANGUAGES
+from apps.core.csv_export import csv_format_for
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
+from apps.surveys.distributions import answer_export_rows, choice_distributions
 from apps.surveys.forms import (
     CampaignForm,
     InvitationFilterForm,
@@ -23,9 +27,9 @@ from apps.surveys.forms import (
     SurveyForm,
     SurveySettingsForm,
 )
-from apps.surveys.models import Campaign, InvitationStatus, QuestionType, Survey
-from apps.surveys.public_views import survey_form_context
-from apps.surveys.responses import answers_clean
+from apps.surveys.models import Campaign, InvitationStatus, Question, QuestionType, Survey
+from apps.surveys.public_views import posted_answers, survey_form_context
+from apps.surveys.responses import answer_questions, answers_clean
 from apps.surveys.selectors import (
     audience_summary,
     campaign_list,
@@ -47,6 +51,7 @@ from apps.surveys.services import (
     survey_update,
 )
 from apps.surveys.texts import send_out_sms_preview
+from apps.surveys.thank_you import thank_you_preview
 from apps.surveys.wordings import question_defaults
 
 INVITATIONS_PER_PAGE = 50
@@ -142,23 +147,39 @@ class SurveyCreateView(_SurveyEditorMixin, _ManagerView):
 class SurveyUpdateView(_SurveyEditorMixin, _ManagerView):
     def get(self, request: HttpRequest, survey_id: int) -> HttpResponse:
         survey = _survey_or_404(survey_id)
-        initial = [
-            {
-                "id": question.pk,
-                "type": question.type,
-                "text_fi": question.text_fi,
-                "text_sv": question.text_sv,
-                "text_en": question.text_en,
-                "required": question.required,
-                "ORDER": question.position,
-            }
-            for question in survey.questions.all()
-        ]
+        questions = list(survey.questions.prefetch_related("options").select_related("show_if_question"))
+        initial = [_question_initial(question) for question in questions]
         form = SurveyForm.for_survey(survey)
         return self._render(request, form=form, questions=QuestionFormSet(initial=initial), survey=survey)
 
     def post(self, request: HttpRequest, survey_id: int) -> HttpResponse:
         return self._save(request, _survey_or_404(survey_id))
+
+
+def _question_initial(question: Question) -> dict[str, Any]:
+    """A saved question as its builder row: texts, condition and option rows."""
+    row: dict[str, Any] = {
+        "id": question.pk,
+        "type": question.type,
+        "text_fi": question.text_fi,
+        "text_sv": question.text_sv,
+        "text_en": question.text_en,
+        "required": question.required,
+        "ORDER": question.position,
+        "show_if_position": question.show_if_question.position if question.show_if_question else None,
+        "show_if_group": question.show_if_group,
+    }
+    for index, option in enumerate(question.options.all()):
+        row.update(
+            {
+                f"option_{index}_id": option.pk,
+                f"option_{index}_fi": option.label_fi,
+                f"option_{index}_sv": option.label_sv,
+                f"option_{index}_en": option.label_en,
+                f"option_{index}_hidden": option.is_hidden,
+            }
+        )
+    return row
 
 
 class SurveyDetailView(_ManagerView):
@@ -169,8 +190,33 @@ class SurveyDetailView(_ManagerView):
             "links": survey_touchpoint_links(survey=survey),
             "campaigns": campaign_list(survey_id=survey.pk),
             "rules": survey_settings_get(),
+            "distributions": choice_distributions(
+                user=request.user, survey=survey, language=translation.get_language() or "fi"
+            ),
         }
         return render(request, "surveys/manage/survey_detail.html", context)
+
+
+# A cell starting with one of these is a formula to a spreadsheet: such a cell is written as text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class SurveyAnswerExportView(_ManagerView):
+    """The survey's answers as CSV, one row per response (scores, yes/no and chosen options; no free text)."""
+
+    def get(self, request: HttpRequest, survey_id: int) -> HttpResponse:
+        survey = _survey_or_404(survey_id)
+        csv_format = csv_format_for(request.GET.get("delimiter"))
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer, delimiter=csv_format.delimiter, lineterminator="\r\n")
+        with timezone.override(ZoneInfo(request.tenant.time_zone)):
+            rows = answer_export_rows(user=request.user, survey=survey, language=translation.get_language() or "fi")
+            for row in rows:
+                writer.writerow([f"'{cell}" if cell.startswith(_FORMULA_STARTS) else cell for cell in row])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-answers.csv"'
+        return response
 
 
 # Each language named in itself, as a customer would look for it.
@@ -198,15 +244,16 @@ class SurveyPreviewView(_ManagerView):
 
     def post(self, request: HttpRequest, survey_id: int, language: str) -> HttpResponse:
         survey, language = _survey_or_404(survey_id), self._language(language)
-        values = {key: value for key, value in request.POST.items() if key.startswith("q")}
+        values = posted_answers(request.POST)
         with translation.override(language):
             try:
-                answers_clean(questions=list(survey.questions.all()), raw=values)
+                answers = answers_clean(questions=answer_questions(survey), raw=values)
             except DomainError as error:
                 context = survey_form_context(survey, language=language, values=values, errors=error.fields)
                 context = self._context(survey, language, **context)
                 return render(request, "surveys/public/answer.html", context, status=400)
-            context = self._context(survey, language, language=language, thank_you=survey.text("thank_you", language))
+            thank_you = thank_you_preview(survey=survey, language=language, answers=answers)
+            context = self._context(survey, language, language=language, thank_you=thank_you)
             return render(request, "surveys/public/thanks.html", context)
 
 

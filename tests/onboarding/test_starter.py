@@ -45,7 +45,7 @@ def test_each_template_creates_its_content_once(key: str, company_admin: Any) ->
         "stages": len(template.stages),
         "touchpoints": template.touchpoint_count,
         "surveys": 1,
-        "questions": 2,
+        "questions": 4,
         "rules": follow_ups,
         "personas": len(template.personas),
     }
@@ -64,7 +64,7 @@ def test_each_template_creates_its_content_once(key: str, company_admin: Any) ->
         "Ditt svar hjälper oss att göra servicen bättre.",
     )
     questions = list(survey.questions.order_by("position"))
-    assert [question.type for question in questions] == ["nps", "text"]
+    assert [question.type for question in questions] == ["nps", "yesno", "text", "text"]
     assert all(question.text_fi and question.text_en for question in questions)
     assert "Alpha Oy" in questions[0].text_fi and "Alpha Oy" in questions[0].text_en
     assert set(TouchpointSurvey.objects.filter(survey=survey).values_list("touchpoint__stage__path", flat=True)) == {
@@ -228,3 +228,12 @@ def test_the_audit_log_reads_the_choice(client_for: Any, company_admin: Any) -> 
     page = client.get(reverse("audit:log"))
     assert page.status_code == 200
     assert "Template: \N{EN DASH} → clinic" in page.content.decode()
+
+
+def test_the_starter_survey_asks_detractors_why(company_admin: Any) -> None:
+    starter_template_take(template_key="clinic", acting_user=company_admin, company_name="Alpha Oy", language="fi")
+    survey = Survey.objects.get()
+    follow_up = survey.questions.get(position=3)
+    assert (follow_up.show_if_question.type, follow_up.show_if_group) == ("nps", "detractors")
+    assert follow_up.text_sv == "Vad var du missnöjd med? Berätta med egna ord."
+    assert survey.questions.get(position=2).type == "yesno"

@@ -40,7 +40,14 @@ def test_the_list_says_what_each_template_adds_in_the_readers_language(client_fo
     assert len(touchpoints) == clinic["touchpoint_count"] == template.touchpoint_count
     assert sum(touchpoint["end"] for touchpoint in touchpoints) == 1
     assert [persona["name"] for persona in clinic["personas"]] == [seed.name.en for seed in template.personas]
-    assert len(clinic["survey"]["questions"]) == 2 and clinic["survey"]["title"] == "How did we do?"
+    assert clinic["survey"]["title"] == "How did we do?"
+    # The standard wordings and the starter's own: a yes/no question and a follow-up for detractors.
+    assert clinic["survey"]["questions"] == [
+        "How likely are you to recommend Alpha Katsastus Oy to a friend or colleague?",
+        "Did you get your matter taken care of?",
+        "What let you down? Tell us in your own words.",
+        "What could we do better?",
+    ]
     finnish = client.get(LIST_URL, HTTP_ACCEPT_LANGUAGE="fi").json()
     assert next(row for row in finnish if row["key"] == "clinic")["label"] == template.label.fi
 

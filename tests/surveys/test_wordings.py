@@ -14,8 +14,12 @@ from tests.surveys.conftest import survey_build
 COMPANY_NAMES = ["Katsastus Kivi Oy", "Kokemus", "Ääni & Kuva Ky", "AutoCare"]
 
 
+# Choice and yes/no questions have no standard wording: the company writes its own.
+STANDARD_TYPES = [QuestionType.NPS, QuestionType.CSAT, QuestionType.CES, QuestionType.TEXT]
+
+
 @pytest.mark.parametrize("language", ["fi", "en"])
-@pytest.mark.parametrize("question_type", list(QuestionType))
+@pytest.mark.parametrize("question_type", STANDARD_TYPES)
 def test_the_company_name_stands_as_written_whatever_it_is(question_type, language):
     shapes = set()
     for name in COMPANY_NAMES:

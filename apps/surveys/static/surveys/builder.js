@@ -32,10 +32,14 @@
 
   function showDefaults(row, previousType) {
     var type = field(row, "type").value;
+    var finnish = field(row, "text_fi");
     ["fi", "sv", "en"].forEach(function (language) {
       var text = field(row, "text_" + language);
       var before = previousType && defaults[previousType] ? defaults[previousType][language] : null;
       text.placeholder = defaults[type] ? defaults[type][language] : "";
+      // An empty Swedish text takes the standard wording only beside the standard Finnish one: a question of
+      // the company's own must not get a different question in Swedish (as the server decides, services.py).
+      if (language === "sv" && defaults[type] && finnish.value && finnish.value !== defaults[type].fi) return;
       if (!text.value || text.value === before) text.value = text.placeholder;
     });
   }
@@ -55,10 +59,17 @@
     });
     var type = field(row, "type");
     var previous = type.value;
+    // Option rows belong to choice questions only; without JavaScript they show for every question.
+    var options = row.querySelector("[data-options]");
+    function showOptions() {
+      options.hidden = type.value !== "single" && type.value !== "multi";
+    }
     type.addEventListener("change", function () {
       showDefaults(row, previous);
       previous = type.value;
+      showOptions();
     });
+    showOptions();
     var remove = field(row, "DELETE");
     remove.addEventListener("change", function () {
       if (!remove.checked) return;
