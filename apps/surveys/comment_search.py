@@ -122,20 +122,6 @@ def comment_list(*, user: Any, filters: CommentFilter) -> QuerySet[Answer]:
     return answers.order_by("-response__submitted_at", "-id")
 
 
-def comment_page(
-    *, comments: QuerySet[Answer], after: tuple[dt.datetime, int] | None, size: int
-) -> tuple[list[Answer], tuple[dt.datetime, int] | None]:
-    """One page of `comments` (comment_list) after the keyset `after` (the last row's submission time and
-    id), with the rows to show, and the keyset of the next page or None on the last one."""
-    if after is not None:
-        at, answer_id = after
-        comments = comments.filter(Q(response__submitted_at__lt=at) | Q(response__submitted_at=at, id__lt=answer_id))
-    ids = list(comments.values_list("id", "response__submitted_at")[: size + 1])
-    rows = comment_rows(answer_ids=[answer_id for answer_id, _at in ids[:size]])
-    following = (ids[size - 1][1], ids[size - 1][0]) if len(ids) > size else None
-    return rows, following
-
-
 @dataclass(frozen=True)
 class CommentCount:
     """How many comments match: exactly `value`, or, when `more` is set, more than `value` (COUNT_LIMIT)."""
@@ -148,13 +134,56 @@ class CommentCount:
         return None if self.more else self.value
 
 
-def comment_count(*, comments: QuerySet[Answer], limit: int | None = None) -> CommentCount:
-    """How many of `comments` (comment_list) there are, counting no further than `limit` (COUNT_LIMIT)
-    + 1: one statement, `SELECT count(*) FROM (... LIMIT limit + 1)`, without the ordering, so that
-    PostgreSQL may take the matches in whatever order is cheapest and stop."""
+@dataclass(frozen=True)
+class CommentMatches:
+    """How many of a comment_list match, and, when no more than the limit do, every match's keyset
+    (submission time, id): then a page needs no other query."""
+
+    count: CommentCount
+    keys: list[tuple[dt.datetime, int]] | None
+
+
+def comment_matches(*, comments: QuerySet[Answer], limit: int | None = None) -> CommentMatches:
+    """The keysets of `comments` (comment_list), no more than `limit` (COUNT_LIMIT) + 1 of them: one
+    statement without the ordering, so that PostgreSQL may take the matches in whatever order is
+    cheapest (for a rare word, the GIN index) and stop at the limit."""
     limit = COUNT_LIMIT if limit is None else limit
-    found = comments.order_by().values("pk")[: limit + 1].count()
-    return CommentCount(value=min(found, limit), more=found > limit)
+    keys = list(comments.order_by().values_list("response__submitted_at", "id")[: limit + 1])
+    if len(keys) > limit:
+        return CommentMatches(count=CommentCount(value=limit, more=True), keys=None)
+    return CommentMatches(count=CommentCount(value=len(keys), more=False), keys=keys)
+
+
+def comment_page_ids(
+    *, comments: QuerySet[Answer], after: tuple[dt.datetime, int] | None, size: int, matches: CommentMatches
+) -> tuple[list[int], tuple[dt.datetime, int] | None]:
+    """The ids of one page of `comments` after the keyset `after`, and the keyset of the next page (None
+    on the last one). With every match's keyset at hand (a few matches) they are sorted here; otherwise
+    (many matches) PostgreSQL walks the responses newest first and stops after the page, which is quick
+    because matches are then common."""
+    if matches.keys is not None:
+        keys = sorted(matches.keys, reverse=True)  # newest first, ties by id: the list's ordering
+        if after is not None:
+            keys = [key for key in keys if key < after]
+        found = [(answer_id, at) for at, answer_id in keys[: size + 1]]
+    else:
+        if after is not None:
+            at, answer_id = after
+            comments = comments.filter(
+                Q(response__submitted_at__lt=at) | Q(response__submitted_at=at, id__lt=answer_id)
+            )
+        found = list(comments.values_list("id", "response__submitted_at")[: size + 1])
+    following = (found[size - 1][1], found[size - 1][0]) if len(found) > size else None
+    return [answer_id for answer_id, _at in found[:size]], following
+
+
+def comment_page(
+    *, comments: QuerySet[Answer], after: tuple[dt.datetime, int] | None, size: int, matches: CommentMatches
+) -> tuple[list[Answer], tuple[dt.datetime, int] | None]:
+    """One page of `comments` (comment_list) after the keyset `after` (the last row's submission time and
+    id), with the rows to show, and the keyset of the next page or None on the last one."""
+    ids, following = comment_page_ids(comments=comments, after=after, size=size, matches=matches)
+    return comment_rows(answer_ids=ids), following
 
 
 def _score(type_: str) -> Subquery:

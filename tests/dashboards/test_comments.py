@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from apps.audit.models import AuditEvent, AuditLogEntry
 from apps.locations.services import location_scope_set
-from apps.surveys.models import Answer, QuestionType
+from apps.surveys.comment_search import CommentFilter, comment_list, comment_matches, comment_page_ids
+from apps.surveys.models import Answer, QuestionType, Response
 from tests.factories import (
     CustomerFactory,
     EncounterFactory,
@@ -239,6 +240,30 @@ def test_the_count_is_exact_up_to_the_limit_and_more_than_it_past_it(
     assert "more than 3 comments" in client.get(PAGE).content.decode()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
     assert "yli 3 kommenttia" in client.get(PAGE).content.decode()
+
+
+def test_a_page_sorted_from_the_matches_equals_the_page_read_newest_first(world: dict[str, Any]) -> None:
+    """Few matches: the page is sorted in Python from the capped read; many: PostgreSQL reads it newest
+    first. Both give the same pages, ties on the submission time by id."""
+    answers = [comment_add(world, f"jonossa {index}", days_ago=1 + index % 3) for index in range(6)]
+    Response.objects.filter(pk__in=[answers[0].response_id, answers[3].response_id]).update(
+        submitted_at=Response.objects.get(pk=answers[1].response_id).submitted_at
+    )
+    since, until = timezone.now() - dt.timedelta(days=30), timezone.now()
+    comments = comment_list(user=None, filters=CommentFilter(since=since, until=until, search="jono"))
+
+    def pages(limit: int) -> list[list[int]]:
+        matches = comment_matches(comments=comments, limit=limit)
+        assert (matches.keys is None) == (limit < 6)
+        seen, after = [], None
+        while True:
+            ids, after = comment_page_ids(comments=comments, after=after, size=2, matches=matches)
+            seen.append(ids)
+            if after is None:
+                return seen
+
+    assert pages(limit=1000) == pages(limit=2)
+    assert sorted(answer_id for page in pages(limit=1000) for answer_id in page) == sorted(a.pk for a in answers)
 
 
 def test_bad_filters_are_field_errors(world: dict[str, Any], client_for: Any, manager: Any) -> None:

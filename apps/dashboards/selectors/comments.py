@@ -18,10 +18,10 @@ from apps.surveys.comment_search import (
     CommentCount,
     CommentFilter,
     ScoreBand,
-    comment_count,
     comment_details,
     comment_highlights,
     comment_list,
+    comment_matches,
     comment_page,
 )
 from apps.surveys.models import QUESTION_SCALES, Answer, QuestionType
@@ -113,12 +113,13 @@ def comment_page_build(
     """One page of comments with their scores, places and (when searching) the matches highlighted
     (`answer.highlighted`, safe HTML), and how many match in all (exactly up to COUNT_LIMIT)."""
     comments = comments_matching(user=user, criteria=criteria)
-    rows, following = comment_page(comments=comments, after=after, size=size)
+    matches = comment_matches(comments=comments)
+    rows, following = comment_page(comments=comments, after=after, size=size, matches=matches)
     highlights = comment_highlights(answer_ids=[row.pk for row in rows], search=criteria.search)
     for row in rows:
         row.highlighted = highlights.get(row.pk)
         row.nps_group = nps_group(row.nps)
-    return CommentPage(rows=rows, total=comment_count(comments=comments), following=following)
+    return CommentPage(rows=rows, total=matches.count, following=following)
 
 
 def comment_export_rows(*, user: Any, criteria: CommentCriteria) -> Iterator[Answer]:
