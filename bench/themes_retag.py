@@ -6,12 +6,15 @@ suggested words of a period.
 Seeds the comments as bench/comments_search.py does (its own throwaway schema, "bench_themes"): anonymous
 answers over a year in Finnish, Swedish and English, each with an NPS score. Then it creates a theme of
 three words and a phrase and times its retag run (batches of answer ids, the swap), one arriving answer's
-tagging with five themes, and `theme_suggestions` over the last 365 days. Drops the schema unless --keep.
+tagging with five themes, and `theme_suggestions` over the last 365 days: with the two-word phrases and
+with the words alone (as before the phrases), alternated, medians of --repeat. Drops the schema unless
+--keep.
 """
 
 import argparse
 import datetime as dt
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -41,6 +44,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--comments", type=int, default=50_000)
     parser.add_argument("--keep", action="store_true", help="keep the bench schema afterwards")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of the suggestions, each way")
+    parser.add_argument("--suggestions-only", action="store_true", help="time the suggestions, not the retag")
     args = parser.parse_args()
     tenant = Tenant.objects.filter(schema_name=SCHEMA).first()
     if tenant is None:
@@ -58,36 +63,51 @@ def main() -> None:
                 started = time.perf_counter()
                 comments_search.seed(args.comments)
                 print(f"Seeded {args.comments:,} comments in {time.perf_counter() - started:.1f} s", flush=True)
-            Theme.objects.all().delete()
-            for name, terms in (("b", ["hinta"]), ("c", ["kö"]), ("d", ["staff"]), ("e", ["ystävällinen"])):
-                theme = theme_create(name=name, terms=terms)
+            retag = arrival = 0.0
+            tags = 0
+            if not args.suggestions_only:
+                Theme.objects.all().delete()
+                for name, terms in (("b", ["hinta"]), ("c", ["kö"]), ("d", ["staff"]), ("e", ["ystävällinen"])):
+                    theme = theme_create(name=name, terms=terms)
+                    theme_retag(theme_id=theme.pk, run=theme.run)
+                theme = theme_create(name="Jonotus", terms=["jono", "odottaa", "queue", "liian pitkä"])
+                started = time.perf_counter()
                 theme_retag(theme_id=theme.pk, run=theme.run)
-            theme = theme_create(name="Jonotus", terms=["jono", "odottaa", "queue", "liian pitkä"])
-            started = time.perf_counter()
-            theme_retag(theme_id=theme.pk, run=theme.run)
-            retag = time.perf_counter() - started
-            tags = ThemeTag.objects.filter(theme=theme).count()
-            response_id = (
-                Answer.objects.filter(type=QuestionType.TEXT).order_by("-id").values_list("response_id", flat=True)[0]
-            )
-            started = time.perf_counter()
-            for _ in range(20):
-                response_tag(response_id=response_id)
-            arrival = (time.perf_counter() - started) / 20
+                retag = time.perf_counter() - started
+                tags = ThemeTag.objects.filter(theme=theme).count()
+                response_id = (
+                    Answer.objects.filter(type=QuestionType.TEXT)
+                    .order_by("-id")
+                    .values_list("response_id", flat=True)[0]
+                )
+                started = time.perf_counter()
+                for _ in range(20):
+                    response_tag(response_id=response_id)
+                arrival = (time.perf_counter() - started) / 20
             until = timezone.now() + dt.timedelta(days=1)
-            started = time.perf_counter()
-            suggestions = theme_suggestions(user=None, since=until - dt.timedelta(days=366), until=until)
-            suggest = time.perf_counter() - started
+            samples: dict[bool, list[float]] = {True: [], False: []}
+            for _ in range(args.repeat):
+                for phrases in (False, True):
+                    started = time.perf_counter()
+                    suggestions = theme_suggestions(
+                        user=None, since=until - dt.timedelta(days=366), until=until, phrases=phrases
+                    )
+                    samples[phrases].append(time.perf_counter() - started)
+            shown = [s.display for s in suggestions.detractor_words[:5] + suggestions.promoter_words[:5]]
     finally:
         if not args.keep:
             tenant.delete(force_drop=True)
     print(f"\nThemes, {args.comments:,} comments")
-    print(f"retag of a theme of 4 terms: {retag:.2f} s, {tags:,} tagged")
-    print(f"tagging one arriving answer with 5 themes: {arrival * 1000:.1f} ms")
+    if not args.suggestions_only:
+        print(f"retag of a theme of 4 terms: {retag:.2f} s, {tags:,} tagged")
+        print(f"tagging one arriving answer with 5 themes: {arrival * 1000:.1f} ms")
+    words, both = statistics.median(samples[False]), statistics.median(samples[True])
     print(
-        f"suggested words over a year: {suggest:.2f} s "
-        f"({suggestions.detractor_comments:,} detractor and {suggestions.promoter_comments:,} promoter comments)"
+        f"suggestions over a year ({suggestions.detractor_comments:,} detractor and "
+        f"{suggestions.promoter_comments:,} promoter comments), medians of {args.repeat}: "
+        f"words alone {words:.2f} s, words and two-word phrases {both:.2f} s ({both / words:.2f}x)"
     )
+    print(f"top of each list: {', '.join(shown)}")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from apps.core.db_routing import replica_reads
 from apps.dashboards.forms import LANGUAGE_CHOICES, comment_cursor
 from apps.dashboards.periods import MAX_CUSTOM_DAYS
 from apps.dashboards.selectors.comments import PAGE_SIZE, SCORE_GROUPS, CommentCriteria, comment_page_build
-from apps.surveys.comment_search import SEARCH_MAX_LENGTH
+from apps.surveys.comment_search import COUNT_LIMIT, SEARCH_MAX_LENGTH
 from apps.tenants.selectors import company_day_start, company_today
 
 DEFAULT_PERIOD_DAYS = 90
@@ -127,7 +127,15 @@ class CommentListApi(CapabilityApiMixin, APIView):
         responses=inline_serializer(
             "CommentPage",
             {
-                "count": serializers.IntegerField(),
+                "count": serializers.IntegerField(
+                    allow_null=True,
+                    help_text="How many comments match in all (every page, not just this one): exact up to "
+                    "`count_limit`; null when more match than that.",
+                ),
+                "count_limit": serializers.IntegerField(
+                    help_text=f"The largest number counted exactly ({COUNT_LIMIT}): a null `count` means more "
+                    "than this many match."
+                ),
                 "next": serializers.URLField(allow_null=True),
                 "results": CommentOutputSerializer(many=True),
             },
@@ -156,4 +164,11 @@ class CommentListApi(CapabilityApiMixin, APIView):
             query = request.query_params.copy()
             query["after"] = comment_cursor(page.following)
             following = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-        return Response({"count": page.total, "next": following, "results": [_row(row) for row in page.rows]})
+        return Response(
+            {
+                "count": page.total.exact,
+                "count_limit": COUNT_LIMIT,
+                "next": following,
+                "results": [_row(row) for row in page.rows],
+            }
+        )

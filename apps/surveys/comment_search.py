@@ -5,18 +5,21 @@ A comment is an answer of type text that says something. Its words are indexed i
 language (`Answer.search_vector`, a generated column with a GIN index): Finnish, Swedish and English
 with PostgreSQL's snowball stemmers, any other language word for word ("simple"). A search is parsed
 with each language's configuration and matched against the comments of that language only, so that a
-query's Finnish stem is compared with Finnish stems; each of the ORed parts is a plain `@@` on the
-index.
+query's Finnish stem is compared with Finnish stems: one GIN index scan with the search read in every
+language, then each row found checked in its own. How many match is counted exactly up to
+COUNT_LIMIT, "more than" past it.
 """
 
 import datetime as dt
+import operator
 import re
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery
+from django.contrib.postgres.search import SearchQuery, SearchVectorExact
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -30,6 +33,10 @@ _PREFIX_WORD = re.compile(r"^\w{2,}$")
 # Private-use characters around the matches that ts_headline marks; the comment's own are removed first,
 # so after escaping the text these are the only places a <mark> goes.
 _START, _STOP = "\ue000", "\ue001"
+# Matches are counted exactly up to this many; past it the page says "more than 1,000". An exact count of
+# a common word reads every matching row and its response (the period is on the response), and costs
+# more than the page itself; a capped count stops at the cap (docs/comments.md, "How many match").
+COUNT_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -56,7 +63,13 @@ class CommentFilter:
 
 
 def _search_q(search: str) -> Q:
-    """Comments matching `search`, each parsed with its own language's configuration."""
+    """Comments matching `search`, each parsed with its own language's configuration.
+
+    Two conditions: the comment matches the OR of the search parsed in every language (one GIN index
+    scan finds these), and, checked on those rows only, it matches the search parsed in its own language.
+    A CASE rather than an OR of (language, query) pairs: the planner turns such an OR into one index
+    scan per language, and with a prefix (`kahvi:*`) it costs each so high that it reads the whole
+    table instead (docs/comments.md, "Which language a search is read in")."""
     word = search.strip()
     prefix = word.lower() if _PREFIX_WORD.match(word) else ""
 
@@ -64,11 +77,15 @@ def _search_q(search: str) -> Q:
         parsed = SearchQuery(search, config=config, search_type="websearch")
         return parsed | SearchQuery(f"{prefix}:*", config=config, search_type="raw") if prefix else parsed
 
-    condition = Q()
-    for code, config in SEARCH_CONFIGS.items():
-        condition |= Q(language=code, search_vector=query(config))
-    condition |= Q(~Q(language__in=list(SEARCH_CONFIGS)), search_vector=query(SEARCH_CONFIG_FALLBACK))
-    return condition
+    own = {code: query(config) for code, config in SEARCH_CONFIGS.items()}
+    fallback = query(SEARCH_CONFIG_FALLBACK)
+    in_any_language = reduce(operator.or_, own.values(), fallback)
+    in_own_language = Case(
+        *(When(language=code, then=SearchVectorExact(F("search_vector"), parsed)) for code, parsed in own.items()),
+        default=SearchVectorExact(F("search_vector"), fallback),
+        output_field=BooleanField(),
+    )
+    return Q(search_vector=in_any_language) & Q(in_own_language)
 
 
 def comment_list(*, user: Any, filters: CommentFilter) -> QuerySet[Answer]:
@@ -105,18 +122,68 @@ def comment_list(*, user: Any, filters: CommentFilter) -> QuerySet[Answer]:
     return answers.order_by("-response__submitted_at", "-id")
 
 
+@dataclass(frozen=True)
+class CommentCount:
+    """How many comments match: exactly `value`, or, when `more` is set, more than `value` (COUNT_LIMIT)."""
+
+    value: int
+    more: bool
+
+    @property
+    def exact(self) -> int | None:
+        return None if self.more else self.value
+
+
+@dataclass(frozen=True)
+class CommentMatches:
+    """How many of a comment_list match, and, when no more than the limit do, every match's keyset
+    (submission time, id): then a page needs no other query."""
+
+    count: CommentCount
+    keys: list[tuple[dt.datetime, int]] | None
+
+
+def comment_matches(*, comments: QuerySet[Answer], limit: int | None = None) -> CommentMatches:
+    """The keysets of `comments` (comment_list), no more than `limit` (COUNT_LIMIT) + 1 of them: one
+    statement without the ordering, so that PostgreSQL may take the matches in whatever order is
+    cheapest (for a rare word, the GIN index) and stop at the limit."""
+    limit = COUNT_LIMIT if limit is None else limit
+    keys = list(comments.order_by().values_list("response__submitted_at", "id")[: limit + 1])
+    if len(keys) > limit:
+        return CommentMatches(count=CommentCount(value=limit, more=True), keys=None)
+    return CommentMatches(count=CommentCount(value=len(keys), more=False), keys=keys)
+
+
+def comment_page_ids(
+    *, comments: QuerySet[Answer], after: tuple[dt.datetime, int] | None, size: int, matches: CommentMatches
+) -> tuple[list[int], tuple[dt.datetime, int] | None]:
+    """The ids of one page of `comments` after the keyset `after`, and the keyset of the next page (None
+    on the last one). With every match's keyset at hand (a few matches) they are sorted here; otherwise
+    (many matches) PostgreSQL walks the responses newest first and stops after the page, which is quick
+    because matches are then common."""
+    if matches.keys is not None:
+        keys = sorted(matches.keys, reverse=True)  # newest first, ties by id: the list's ordering
+        if after is not None:
+            keys = [key for key in keys if key < after]
+        found = [(answer_id, at) for at, answer_id in keys[: size + 1]]
+    else:
+        if after is not None:
+            at, answer_id = after
+            comments = comments.filter(
+                Q(response__submitted_at__lt=at) | Q(response__submitted_at=at, id__lt=answer_id)
+            )
+        found = list(comments.values_list("id", "response__submitted_at")[: size + 1])
+    following = (found[size - 1][1], found[size - 1][0]) if len(found) > size else None
+    return [answer_id for answer_id, _at in found[:size]], following
+
+
 def comment_page(
-    *, comments: QuerySet[Answer], after: tuple[dt.datetime, int] | None, size: int
+    *, comments: QuerySet[Answer], after: tuple[dt.datetime, int] | None, size: int, matches: CommentMatches
 ) -> tuple[list[Answer], tuple[dt.datetime, int] | None]:
     """One page of `comments` (comment_list) after the keyset `after` (the last row's submission time and
     id), with the rows to show, and the keyset of the next page or None on the last one."""
-    if after is not None:
-        at, answer_id = after
-        comments = comments.filter(Q(response__submitted_at__lt=at) | Q(response__submitted_at=at, id__lt=answer_id))
-    ids = list(comments.values_list("id", "response__submitted_at")[: size + 1])
-    rows = comment_rows(answer_ids=[answer_id for answer_id, _at in ids[:size]])
-    following = (ids[size - 1][1], ids[size - 1][0]) if len(ids) > size else None
-    return rows, following
+    ids, following = comment_page_ids(comments=comments, after=after, size=size, matches=matches)
+    return comment_rows(answer_ids=ids), following
 
 
 def _score(type_: str) -> Subquery:

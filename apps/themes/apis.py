@@ -151,10 +151,13 @@ class ThemeFiguresApi(CapabilityApiMixin, APIView):
         return Response({"theme": theme.pk, "weeks": WeekSerializer(weeks, many=True).data})
 
 
-def _word(score: Any) -> dict[str, Any]:
+def _word(suggestion: Any) -> dict[str, Any]:
+    score = suggestion.score
     return {
-        "word": score.word[1],
-        "language": score.word[0],
+        "word": " ".join(suggestion.lexemes),
+        "kind": "phrase" if suggestion.is_phrase else "word",
+        "display": suggestion.display,
+        "language": suggestion.language,
         "z": round(score.z, 4),
         "delta": round(score.delta, 6),
         "detractors": score.group_i,
@@ -164,8 +167,10 @@ def _word(score: Any) -> dict[str, Any]:
 
 
 class ThemeSuggestionsApi(CapabilityApiMixin, APIView):
-    """The words that most set detractors apart from promoters and the other way round (weighted
-    log-odds with an informative Dirichlet prior; z, and the counts)."""
+    """The words and two-word phrases that most set detractors apart from promoters and the other way
+    round (weighted log-odds with an informative Dirichlet prior; z, and the counts). `word` is the
+    stems (a phrase's two, space-separated), `display` the form customers wrote most often: a theme term
+    made of it finds the same comments."""
 
     capability = staticmethod(can_manage_themes)
 

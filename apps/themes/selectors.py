@@ -14,10 +14,13 @@ from apps.metrics.formulas import NPS_DETRACTOR_MAX, NPS_PROMOTER_MIN, nps_is_sm
 from apps.surveys.models import SEARCH_CONFIG_FALLBACK, SEARCH_CONFIGS, Response
 from apps.themes.logodds import WordScore, log_odds
 from apps.themes.models import Theme
+from apps.themes.surface import surface_form, text_words
 
 SUGGESTION_MIN_COUNT = 5  # a word used fewer times by detractors and promoters together is not suggested
+SUGGESTION_MIN_PHRASE_COUNT = 5  # the same for a two-word phrase
 SUGGESTION_MIN_COMMENTS = 10  # comments each group needs before anything is suggested
 SUGGESTION_LIMIT = 20
+SURFACE_SAMPLE = 50  # comments read for the form a suggestion is shown in
 
 
 def theme_list() -> list[Theme]:
@@ -92,9 +95,30 @@ def theme_weeks(*, theme: Theme, user: Any, since: dt.datetime, until: dt.dateti
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A suggested word or two-word phrase: its log-odds score (`score.word` is (language, *lexemes)),
+    and the form customers wrote it in most often."""
+
+    score: WordScore
+    display: str
+
+    @property
+    def language(self) -> str:
+        return self.score.word[0]  # type: ignore[index]
+
+    @property
+    def lexemes(self) -> tuple[str, ...]:
+        return self.score.word[1:]  # type: ignore[index]
+
+    @property
+    def is_phrase(self) -> bool:
+        return len(self.lexemes) > 1
+
+
+@dataclass(frozen=True)
 class Suggestions:
-    detractor_words: list[WordScore]  # word: (language, lexeme)
-    promoter_words: list[WordScore]
+    detractor_words: list[Suggestion]
+    promoter_words: list[Suggestion]
     detractor_comments: int
     promoter_comments: int
     enough: bool
@@ -116,23 +140,59 @@ def _theme_lexemes() -> tuple[set[tuple[str, str]], list[tuple[str, str]]]:
     return {(code, lex) for code, lex, _word in rows}, [(code, lex) for code, lex, word in rows if word]
 
 
-def word_counts(
-    *, user: Any, since: dt.datetime, until: dt.datetime, language: str = ""
-) -> tuple[dict, dict, dict, int, int]:
-    """Occurrences of each (language, lexeme) in the comments of the period: by detractors, by promoters
-    and by everyone (the prior); and how many comments each group wrote."""
+@dataclass(frozen=True)
+class TermCounts:
+    """Occurrences of each word and two-word phrase in the comments of a period: by detractors, by
+    promoters and by everyone (the prior). Keys: (language, lexeme) and (language, lexeme, lexeme)."""
+
+    detractors: dict[tuple[str, ...], int]
+    promoters: dict[tuple[str, ...], int]
+    everyone: dict[tuple[str, ...], int]
+    detractor_comments: int
+    promoter_comments: int
+
+    def of(self, size: int) -> tuple[dict, dict, dict]:
+        """The counts of the words (size 1) or the phrases (size 2) alone."""
+        return tuple(  # type: ignore[return-value]
+            {key: count for key, count in counts.items() if len(key) == size + 1}
+            for counts in (self.detractors, self.promoters, self.everyone)
+        )
+
+
+def term_counts(
+    *, user: Any, since: dt.datetime, until: dt.datetime, language: str = "", phrases: bool = True
+) -> TermCounts:
+    """Occurrences of each (language, lexeme) in the comments of the period, and, with `phrases`, of each
+    two adjacent lexemes (language, first, second): by detractors, by promoters and by everyone; and how
+    many comments each group wrote.
+
+    A phrase is two words next to each other in the comment (positions p and p + 1 of its stored
+    vector): a stop word between them breaks the pair, as it does for phraseto_tsquery, so a theme made
+    of the phrase finds the comments counted. A hyphenated word's whole form is left out of phrases
+    (its parts follow at the next positions)."""
     responses, params = _responses_sql(user=user, since=since, until=until)
     language_sql = " AND a.language = %s" if language else ""
+    detractor, promoter = f"c.score <= {NPS_DETRACTOR_MAX}", f"c.score >= {NPS_PROMOTER_MIN}"
     sql = (
-        "WITH c AS (SELECT a.language, a.search_vector, nps.score FROM surveys_answer a"  # noqa: S608  (constants and placeholders only)
+        "WITH c AS MATERIALIZED (SELECT a.id, a.language, a.search_vector, nps.score FROM surveys_answer a"  # noqa: S608  (constants and placeholders only)
         " JOIN surveys_response r ON r.id = a.response_id"
         f"{_NPS_JOIN} WHERE a.type = 'text' AND a.text <> '' AND r.id IN ({responses}){language_sql})"
-        " SELECT c.language, u.lexeme,"
-        f" coalesce(sum(coalesce(cardinality(u.positions), 1)) FILTER (WHERE c.score <= {NPS_DETRACTOR_MAX}), 0),"
-        f" coalesce(sum(coalesce(cardinality(u.positions), 1)) FILTER (WHERE c.score >= {NPS_PROMOTER_MIN}), 0),"
+        " SELECT c.language, u.lexeme, NULL,"
+        f" coalesce(sum(coalesce(cardinality(u.positions), 1)) FILTER (WHERE {detractor}), 0),"
+        f" coalesce(sum(coalesce(cardinality(u.positions), 1)) FILTER (WHERE {promoter}), 0),"
         " sum(coalesce(cardinality(u.positions), 1))"
         " FROM c, unnest(c.search_vector) AS u GROUP BY 1, 2"
     )
+    if phrases:
+        # Each comment's positions in order; a lexeme and the next one, when that is at the next position.
+        sql += (
+            " UNION ALL SELECT c.language, b.first, b.second,"  # noqa: S608  (constants only)
+            f" count(*) FILTER (WHERE {detractor}), count(*) FILTER (WHERE {promoter}), count(*)"
+            " FROM c, LATERAL (SELECT u.lexeme AS first, lead(u.lexeme) OVER w AS second, p,"
+            " lead(p) OVER w AS following FROM unnest(c.search_vector) AS u, unnest(u.positions) AS p"
+            " WHERE strpos(u.lexeme, '-') = 0 WINDOW w AS (ORDER BY p)) b"
+            " WHERE b.following = b.p + 1 GROUP BY 1, 2, 3"
+        )
     count_sql = (
         f"SELECT count(*) FILTER (WHERE nps.score <= {NPS_DETRACTOR_MAX}),"  # noqa: S608  (constants and placeholders only)
         f" count(*) FILTER (WHERE nps.score >= {NPS_PROMOTER_MIN})"
@@ -140,19 +200,77 @@ def word_counts(
         f"{_NPS_JOIN} WHERE a.type = 'text' AND a.text <> '' AND r.id IN ({responses}){language_sql}"
     )
     extra = [language] if language else []
-    detractors: dict = {}
-    promoters: dict = {}
-    everyone: dict = {}
+    counts = TermCounts({}, {}, {}, 0, 0)
     with connection.cursor() as cursor:
         cursor.execute(sql, params + extra)
-        for code, lexeme, det, pro, total in cursor.fetchall():
-            key = (code if code in SEARCH_CONFIGS else "", lexeme)
-            detractors[key] = detractors.get(key, 0) + det
-            promoters[key] = promoters.get(key, 0) + pro
-            everyone[key] = everyone.get(key, 0) + total
+        for code, first, second, det, pro, total in cursor.fetchall():
+            key = (code if code in SEARCH_CONFIGS else "", first) + ((second,) if second is not None else ())
+            counts.detractors[key] = counts.detractors.get(key, 0) + det
+            counts.promoters[key] = counts.promoters.get(key, 0) + pro
+            counts.everyone[key] = counts.everyone.get(key, 0) + total
         cursor.execute(count_sql, params + extra)
         detractor_comments, promoter_comments = cursor.fetchone()
-    return detractors, promoters, everyone, detractor_comments, promoter_comments
+    return TermCounts(counts.detractors, counts.promoters, counts.everyone, detractor_comments, promoter_comments)
+
+
+def _lexeme_query(lexemes: tuple[str, ...]) -> str:
+    """A tsquery of the lexemes as they are (no parsing, no stemming), adjacent in this order."""
+    quoted = ("'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'" for lexeme in lexemes)
+    return " <-> ".join(quoted)
+
+
+def _surface_forms(
+    *, user: Any, since: dt.datetime, until: dt.datetime, scores: list[WordScore]
+) -> dict[tuple[str, ...], str | None]:
+    """The form customers wrote each suggested word or phrase in most often, from up to
+    SURFACE_SAMPLE comments of the period that have it (the GIN index finds them); None when none of
+    them writes it within one sentence or clause."""
+    if not scores:
+        return {}
+    responses, params = _responses_sql(user=user, since=since, until=until)
+    keys = [score.word for score in scores]
+    sql = (
+        "SELECT s.n, a.text FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS s(code, query, n),"  # noqa: S608  (constants and placeholders only)
+        " LATERAL (SELECT a.text FROM surveys_answer a WHERE a.type = 'text'"
+        " AND a.search_vector @@ s.query::tsquery"
+        " AND (a.language = s.code OR (s.code = '' AND a.language <> ALL(%s)))"
+        f" AND a.response_id IN ({responses}) LIMIT %s) a"
+    )
+    texts: dict[int, list[str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                [key[0] for key in keys],  # type: ignore[index]
+                [_lexeme_query(key[1:]) for key in keys],  # type: ignore[index]
+                list(SEARCH_CONFIGS),
+                *params,
+                SURFACE_SAMPLE,
+            ],
+        )
+        for number, text in cursor.fetchall():
+            texts.setdefault(number - 1, []).append(text)
+        stems: dict[str, dict[str, str | None]] = {}
+        for code in {key[0] for key in keys}:  # type: ignore[index]
+            words = sorted(
+                {
+                    word
+                    for index, key in enumerate(keys)
+                    if key[0] == code  # type: ignore[index]
+                    for text in texts.get(index, [])
+                    for sentence in text_words(text)
+                    for word in sentence
+                }
+            )
+            cursor.execute(
+                "SELECT w, (tsvector_to_array(to_tsvector(%s::regconfig, w)))[1] FROM unnest(%s::text[]) AS w",
+                [SEARCH_CONFIGS.get(code, SEARCH_CONFIG_FALLBACK), words],
+            )
+            stems[code] = dict(cursor.fetchall())
+    return {
+        key: surface_form(lexemes=key[1:], texts=texts.get(index, []), stems=stems[key[0]])  # type: ignore[index]
+        for index, key in enumerate(keys)
+    }
 
 
 def theme_suggestions(
@@ -163,28 +281,45 @@ def theme_suggestions(
     language: str = "",
     limit: int = SUGGESTION_LIMIT,
     min_count: int = SUGGESTION_MIN_COUNT,
+    phrases: bool = True,
 ) -> Suggestions:
-    """The words that most set detractors apart from promoters, and promoters from detractors, by the
-    weighted log-odds' z with all comments of the period as the prior; words of existing themes left out."""
-    detractors, promoters, everyone, det_comments, pro_comments = word_counts(
-        user=user, since=since, until=until, language=language
-    )
+    """The words and two-word phrases that most set detractors apart from promoters, and promoters from
+    detractors, by the weighted log-odds' z with all comments of the period as the prior; words of
+    existing themes, and phrases with such a word, left out. Words and phrases are scored each against
+    their own totals (a comment of n words has n words but fewer phrases) and ranked together by z."""
+    counts = term_counts(user=user, since=since, until=until, language=language, phrases=phrases)
+    det_comments, pro_comments = counts.detractor_comments, counts.promoter_comments
     enough = det_comments >= SUGGESTION_MIN_COMMENTS and pro_comments >= SUGGESTION_MIN_COMMENTS
     if not enough:
         return Suggestions([], [], det_comments, pro_comments, False)
     taken, prefixes = _theme_lexemes()
 
     def free(score: WordScore) -> bool:
-        code, lexeme = score.word  # type: ignore[misc]
-        if (code, lexeme) in taken:
-            return False
-        return not any(code == p_code and lexeme.startswith(stem) for p_code, stem in prefixes)
+        code, *lexemes = score.word  # type: ignore[misc]
+        return not any(
+            (code, lexeme) in taken or any(code == p_code and lexeme.startswith(stem) for p_code, stem in prefixes)
+            for lexeme in lexemes
+        )
 
-    scores = [
-        score
-        for score in log_odds(group_i=detractors, group_j=promoters, prior=everyone, min_count=min_count)
-        if free(score)
-    ]
-    detractor_words = [score for score in scores if score.z > 0][:limit]
-    promoter_words = [score for score in reversed(scores) if score.z < 0][:limit]
-    return Suggestions(detractor_words, promoter_words, det_comments, pro_comments, True)
+    scores: list[WordScore] = []
+    for size, least in ((1, min_count), (2, SUGGESTION_MIN_PHRASE_COUNT)):
+        detractors, promoters, everyone = counts.of(size)
+        scores += log_odds(group_i=detractors, group_j=promoters, prior=everyone, min_count=least)
+    scores = sorted((score for score in scores if free(score)), key=lambda score: (-score.z, str(score.word)))
+    # Twice as many as shown: a phrase the sampled comments write only across a sentence or clause
+    # break (the stored vector has no punctuation) is dropped.
+    detractor_scores = [score for score in scores if score.z > 0][: 2 * limit]
+    promoter_scores = [score for score in reversed(scores) if score.z < 0][: 2 * limit]
+    forms = _surface_forms(user=user, since=since, until=until, scores=detractor_scores + promoter_scores)
+
+    def suggested(chosen: list[WordScore]) -> list[Suggestion]:
+        shown = []
+        for score in chosen:
+            lexemes = score.word[1:]  # type: ignore[index]
+            form = forms[score.word]  # type: ignore[index]
+            if form is None and len(lexemes) > 1:
+                continue
+            shown.append(Suggestion(score=score, display=form or lexemes[0]))
+        return shown[:limit]
+
+    return Suggestions(suggested(detractor_scores), suggested(promoter_scores), det_comments, pro_comments, True)

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from apps.audit.models import AuditEvent, AuditLogEntry
 from apps.locations.services import location_scope_set
-from apps.surveys.models import Answer, QuestionType
+from apps.surveys.comment_search import CommentFilter, comment_list, comment_matches, comment_page_ids
+from apps.surveys.models import Answer, QuestionType, Response
 from tests.factories import (
     CustomerFactory,
     EncounterFactory,
@@ -142,6 +143,16 @@ def test_swedish_and_english_comments_are_stemmed_in_their_own_language(
     assert _texts(client, q="queue -staff") == ["Waiting in the queue"]
 
 
+def test_a_comment_is_matched_only_by_the_search_read_in_its_own_language(
+    world: dict[str, Any], client_for: Any, manager: Any
+) -> None:
+    # English stems "running" to "run", which is also the Finnish comment's word; the index finds both,
+    # the language check keeps the English one.
+    comment_add(world, "Run oli hyvä", language="fi")
+    comment_add(world, "I was running late", language="en")
+    assert _texts(client_for(manager), q="running") == ["I was running late"]
+
+
 def test_another_language_is_matched_word_for_word(world: dict[str, Any], client_for: Any, manager: Any) -> None:
     comment_add(world, "Очередь была длинной", language="ru")
     assert _texts(client_for(manager), q="очередь") == ["Очередь была длинной"]
@@ -208,6 +219,51 @@ def test_pages_go_from_newest_to_oldest_without_gaps(world: dict[str, Any], clie
     assert seen == [f"kommentti {day}" for day in range(7)]
     html = client.get(PAGE).content.decode()
     assert "kommentti 0" in html and "Older comments" not in html
+
+
+def test_the_count_is_exact_up_to_the_limit_and_more_than_it_past_it(
+    world: dict[str, Any], client_for: Any, manager: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("apps.surveys.comment_search.COUNT_LIMIT", 3)
+    monkeypatch.setattr("apps.dashboards.apis.COUNT_LIMIT", 3)
+    for day in range(4):
+        comment_add(world, f"jonossa {day}" if day < 3 else "kaikki hyvin", days_ago=day + 1)
+    client = client_for(manager)
+    exact = _api(client, q="jono").json()
+    assert (exact["count"], exact["count_limit"], len(exact["results"])) == (3, 3, 3)
+    more = _api(client, page_size=2).json()
+    assert (more["count"], more["count_limit"], len(more["results"])) == (None, 3, 2)
+    # Every page of "more" still reads every comment.
+    older = _api(client, page_size=2, after=more["next"].split("after=")[1]).json()
+    assert [row["text"] for row in older["results"]] == ["jonossa 2", "kaikki hyvin"] and older["next"] is None
+    assert "3 comments" in client.get(PAGE, {"q": "jono"}).content.decode()
+    assert "more than 3 comments" in client.get(PAGE).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
+    assert "yli 3 kommenttia" in client.get(PAGE).content.decode()
+
+
+def test_a_page_sorted_from_the_matches_equals_the_page_read_newest_first(world: dict[str, Any]) -> None:
+    """Few matches: the page is sorted in Python from the capped read; many: PostgreSQL reads it newest
+    first. Both give the same pages, ties on the submission time by id."""
+    answers = [comment_add(world, f"jonossa {index}", days_ago=1 + index % 3) for index in range(6)]
+    Response.objects.filter(pk__in=[answers[0].response_id, answers[3].response_id]).update(
+        submitted_at=Response.objects.get(pk=answers[1].response_id).submitted_at
+    )
+    since, until = timezone.now() - dt.timedelta(days=30), timezone.now()
+    comments = comment_list(user=None, filters=CommentFilter(since=since, until=until, search="jono"))
+
+    def pages(limit: int) -> list[list[int]]:
+        matches = comment_matches(comments=comments, limit=limit)
+        assert (matches.keys is None) == (limit < 6)
+        seen, after = [], None
+        while True:
+            ids, after = comment_page_ids(comments=comments, after=after, size=2, matches=matches)
+            seen.append(ids)
+            if after is None:
+                return seen
+
+    assert pages(limit=1000) == pages(limit=2)
+    assert sorted(answer_id for page in pages(limit=1000) for answer_id in page) == sorted(a.pk for a in answers)
 
 
 def test_bad_filters_are_field_errors(world: dict[str, Any], client_for: Any, manager: Any) -> None:

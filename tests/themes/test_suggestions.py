@@ -11,7 +11,9 @@ from django.db import connection
 
 from apps.locations.services import location_scope_set
 from apps.themes.logodds import log_odds
-from apps.themes.services import theme_create
+from apps.themes.models import ThemeTag
+from apps.themes.services import theme_create, theme_retag
+from apps.themes.surface import surface_form, text_words
 from tests.themes.factories import comment_add, world_build
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +160,145 @@ def test_the_pure_function_on_hand_counts() -> None:
     assert a.delta == pytest.approx(math.log(7 / 5) - math.log(5 / 7))
     assert a.variance == pytest.approx(1 / 7 + 1 / 5)
     assert scores[0].word == "a" and scores[1].z == pytest.approx(-a.z)
+
+
+# Two-word phrases
+
+PHRASE_DETRACTORS = [
+    "Pitkät jonot taas",
+    "Pitkät jonot ja tyly myyjä",
+    "Pitkä jono kassalla",
+    "Taas pitkät jonot",
+    "Jono oli pitkä. Jono ei liikkunut",
+    "Tyly myyjä, pitkä jono",
+    "Kallis hinta",
+    "Kallis hinta ja pitkät jonot",
+    "Tyly myyjä",
+    "Jonossa tunti",
+    "Hinta on kallis",
+    "Pitkä odotus",
+]
+PHRASE_PROMOTERS = [
+    "Ystävällinen myyjä",
+    "Nopea palvelu",
+    "Ystävällinen myyjä ja nopea palvelu",
+    "Nopea palvelu, kiitos",
+    "Hyvä hinta",
+    "Ystävällinen palvelu",
+    "Nopea palvelu taas",
+    "Ystävällinen myyjä auttoi",
+    "Hyvä palvelu",
+    "Kiitos, nopea palvelu",
+    "Lyhyt jono",
+    "Ei jonoa",
+]
+PHRASE_OTHERS = ["Pitkät jonot, muuten ok", "Ihan ok"]
+
+
+@pytest.fixture
+def phrase_world(db: None) -> dict[str, Any]:
+    world = world_build()
+    for index, text in enumerate(PHRASE_DETRACTORS):
+        comment_add(world, text, nps=index % 7)
+    for index, text in enumerate(PHRASE_PROMOTERS):
+        comment_add(world, text, nps=9 + index % 2)
+    for text in PHRASE_OTHERS:
+        comment_add(world, text, nps=7)
+    return world
+
+
+def _bigram_counts(texts: list[str], config: str = "finnish") -> Counter:
+    """Pairs of lexemes at adjacent positions of each comment's vector, counted here one comment at a time."""
+    counts: Counter = Counter()
+    with connection.cursor() as cursor:
+        for text in texts:
+            cursor.execute("SELECT lexeme, positions FROM unnest(to_tsvector(%s::regconfig, %s))", [config, text])
+            at = {
+                position: lexeme
+                for lexeme, positions in cursor.fetchall()
+                for position in positions
+                if "-" not in lexeme
+            }
+            counts.update(f"{at[position]} {at[position + 1]}" for position in at if position + 1 in at)
+    return counts
+
+
+def test_the_phrase_statistic_matches_an_independent_computation(
+    phrase_world: dict[str, Any], client_for: Any, manager: Any
+) -> None:
+    body = client_for(manager).get(API, {"days": 30}, HTTP_ACCEPT="application/json").json()
+    y_i, y_j = _bigram_counts(PHRASE_DETRACTORS), _bigram_counts(PHRASE_PROMOTERS)
+    prior = _bigram_counts(PHRASE_DETRACTORS + PHRASE_PROMOTERS + PHRASE_OTHERS)
+    phrases = [row for row in body["detractors"] + body["promoters"] if row["kind"] == "phrase"]
+    # "ystävällinen myyjä" three times only: below the minimum count.
+    assert {row["word"] for row in phrases} == {"pitk jono", "nope palvelu"}
+    for row in phrases:
+        delta, _variance, z = _independent(row["word"], y_i, y_j, prior)
+        assert (row["detractors"], row["promoters"], row["all"]) == (
+            y_i[row["word"]],
+            y_j[row["word"]],
+            prior[row["word"]],
+        )
+        assert row["delta"] == pytest.approx(delta, abs=1e-6)
+        assert row["z"] == pytest.approx(z, abs=1e-4)
+        # Damped like the words: a phrase the two groups used fewer than five times together is left out.
+        assert row["detractors"] + row["promoters"] >= 5
+    # Words and phrases in one ranking, by z.
+    assert [row["z"] for row in body["detractors"]] == sorted((row["z"] for row in body["detractors"]), reverse=True)
+    pitka_jono = next(row for row in body["detractors"] if row["word"] == "pitk jono")
+    # "Jono oli pitkä. Jono ei": a stop word between two words, or the end of a sentence, is no phrase of
+    # theirs ("oli" and "ei" are stop words; "pitkä. Jono" is counted: the vector has no punctuation).
+    assert pitka_jono["detractors"] == 7 and pitka_jono["all"] == 8
+    assert "jono pitk" not in prior and "jono oli" not in prior
+
+
+def test_a_phrase_is_shown_as_customers_wrote_it_and_becomes_a_theme_in_one_click(
+    phrase_world: dict[str, Any], client_for: Any, manager: Any
+) -> None:
+    client = client_for(manager)
+    body = client.get(API, {"days": 30}, HTTP_ACCEPT="application/json").json()
+    shown = {row["word"]: row["display"] for row in body["detractors"] + body["promoters"]}
+    # "pitkät jonot" four times, "pitkä jono" three times: the most common form.
+    assert shown["pitk jono"] == "pitkät jonot"
+    assert shown["nope palvelu"] == "nopea palvelu"
+    page = client.get("/dashboard/themes/suggestions/", {"days": 30}).content.decode()
+    assert "pitkät jonot" in page and "?name=pitk%C3%A4t%20jonot&amp;terms=pitk%C3%A4t%20jonot" in page
+    # The theme made of it (a phrase term: phraseto_tsquery) finds the comments counted for the phrase.
+    theme = theme_create(name="Pitkät jonot", terms=["pitkät jonot"])
+    theme_retag(theme_id=theme.pk, run=theme.run)
+    tagged = set(ThemeTag.objects.filter(theme=theme).values_list("answer__text", flat=True))
+    assert tagged == {text for text in PHRASE_DETRACTORS + PHRASE_OTHERS if _bigram_counts([text])["pitk jono"]}
+    # And from then on neither the phrase nor other phrases with its words are suggested.
+    body = client.get(API, {"days": 30}, HTTP_ACCEPT="application/json").json()
+    assert not any("jono" in row["word"].split() for row in body["detractors"] + body["promoters"])
+
+
+def test_phrases_in_english_and_stop_words(db: None, client_for: Any, manager: Any) -> None:
+    world = world_build()
+    for index in range(10):
+        comment_add(
+            world, "Long queues at the desk" if index % 2 else "The queue was long", language="en", nps=index % 5
+        )
+        comment_add(world, "Friendly staff, quick service", language="en", nps=10)
+    body = client_for(manager).get(API, {"days": 30}, HTTP_ACCEPT="application/json").json()
+    shown = {row["word"]: row for row in body["detractors"] + body["promoters"]}
+    assert shown["long queue"]["display"] == "long queues" and shown["long queue"]["language"] == "en"
+    assert shown["long queue"]["detractors"] == 5
+    # "the queue was long": "the" and "was" are stop words, so no phrase.
+    assert "queue long" not in shown
+    assert shown["friend staff"]["display"] == "friendly staff" and shown["quick servic"]["kind"] == "phrase"
+    assert shown["friend staff"]["promoters"] == 10
+    # The vector has no punctuation, so "staff, quick" are adjacent in it; no comment writes them within
+    # one clause, so the phrase is not suggested.
+    assert _bigram_counts(["Friendly staff, quick service"], "english")["staff quick"] == 1
+    assert "staff quick" not in shown
+
+
+def test_the_surface_form_on_hand_texts() -> None:
+    stems = {"pitkät": "pitk", "pitkä": "pitk", "jonot": "jono", "jono": "jono", "oli": None}
+    texts = ["Pitkät jonot!", "pitkä jono", "Jono oli pitkä. Jono taas", "PITKÄ JONO", "pitkä, jono"]
+    # "pitkä. Jono" crosses a sentence and "pitkä, jono" a clause: not forms of the phrase.
+    assert surface_form(lexemes=("pitk", "jono"), texts=texts, stems=stems) == "pitkä jono"
+    assert surface_form(lexemes=("jono",), texts=texts, stems=stems) == "jono"
+    assert surface_form(lexemes=("jono", "pitk"), texts=texts, stems=stems) is None
+    assert text_words("Hyvä. Nopea_palvelu, 3.5 €") == [["hyvä"], ["nopea", "palvelu"], ["3"], ["5"]]

@@ -15,11 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from apps.locations.selectors import location_list
 from apps.metrics.formulas import CES_EASY_MIN, CSAT_SATISFIED_MIN, NPS_DETRACTOR_MAX, NPS_PROMOTER_MIN
 from apps.surveys.comment_search import (
+    CommentCount,
     CommentFilter,
     ScoreBand,
     comment_details,
     comment_highlights,
     comment_list,
+    comment_matches,
     comment_page,
 )
 from apps.surveys.models import QUESTION_SCALES, Answer, QuestionType
@@ -99,7 +101,8 @@ def comments_matching(*, user: Any, criteria: CommentCriteria) -> QuerySet[Answe
 @dataclass(frozen=True)
 class CommentPage:
     rows: list[Answer]
-    total: int
+    # How many match in all: exact up to COUNT_LIMIT, "more than" past it.
+    total: CommentCount
     # The keyset of the next (older) page: the last row's submission time and id; None on the last page.
     following: tuple[dt.datetime, int] | None
 
@@ -108,14 +111,15 @@ def comment_page_build(
     *, user: Any, criteria: CommentCriteria, after: tuple[dt.datetime, int] | None, size: int = PAGE_SIZE
 ) -> CommentPage:
     """One page of comments with their scores, places and (when searching) the matches highlighted
-    (`answer.highlighted`, safe HTML), and how many match in all."""
+    (`answer.highlighted`, safe HTML), and how many match in all (exactly up to COUNT_LIMIT)."""
     comments = comments_matching(user=user, criteria=criteria)
-    rows, following = comment_page(comments=comments, after=after, size=size)
+    matches = comment_matches(comments=comments)
+    rows, following = comment_page(comments=comments, after=after, size=size, matches=matches)
     highlights = comment_highlights(answer_ids=[row.pk for row in rows], search=criteria.search)
     for row in rows:
         row.highlighted = highlights.get(row.pk)
         row.nps_group = nps_group(row.nps)
-    return CommentPage(rows=rows, total=comments.count(), following=following)
+    return CommentPage(rows=rows, total=matches.count, following=following)
 
 
 def comment_export_rows(*, user: Any, criteria: CommentCriteria) -> Iterator[Answer]:
