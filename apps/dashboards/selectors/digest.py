@@ -50,6 +50,11 @@ def digest_external_recipients() -> QuerySet[DigestExternalRecipient]:
     return DigestExternalRecipient.objects.order_by("email")
 
 
+def digest_external_recipients_subscribed() -> QuerySet[DigestExternalRecipient]:
+    """The addresses of the list that get the digest: those not unsubscribed."""
+    return DigestExternalRecipient.objects.filter(unsubscribed_at__isnull=True).order_by("email")
+
+
 def digest_week_current(*, now: dt.datetime | None = None) -> dt.date:
     """The Monday of the company's current week: the digest due this week (the one previewed and sent now)."""
     today = company_today(now=now)
