@@ -25,6 +25,7 @@ from apps.core.error_pages import too_many_requests
 from apps.core.exceptions import DomainError
 from apps.dashboards.emails import digest_email, digest_email_external_preview, digest_unsubscribe_recipient_id
 from apps.dashboards.selectors.digest import (
+    digest_external_languages,
     digest_external_recipients,
     digest_external_recipients_subscribed,
     digest_is_subscribed,
@@ -141,15 +142,11 @@ class DigestListSendView(CapabilityRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         recipients = list(digest_external_recipients_subscribed())
         preview = digest_email_external_preview(week_start=digest_week_current())
-        languages = {code: name for code, name in settings.LANGUAGES}
-        company_language = user_language(None)
-        counts: dict[str, int] = {}
-        for recipient in recipients:
-            name = str(languages.get(recipient.language or company_language, recipient.language))
-            counts[name] = counts.get(name, 0) + 1
+        names = dict(settings.LANGUAGES)
+        counts = digest_external_languages(recipients=recipients, default=user_language(None))
         context = {
             "count": len(recipients),
-            "languages": sorted(counts.items()),
+            "languages": sorted((str(names.get(code, code)), count) for code, count in counts.items()),
             "preview_subject": preview.subject,
             "send_form": DigestSendNowForm(initial={"key": secrets.token_hex(16)}),
         }

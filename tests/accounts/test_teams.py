@@ -8,6 +8,7 @@ from apps.accounts.selectors import team_by_user_ids, team_list
 from apps.accounts.services import team_update, user_create, user_update
 from apps.audit.models import AuditEvent, AuditLogEntry
 from apps.core.exceptions import DomainError
+from apps.locations.services import location_create, location_team_add
 from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -276,3 +277,13 @@ def test_admin_site_sets_a_teams_lead(client_for, company_admin, frontline, desk
     response = client.post(f"/admin/accounts/team/{desk.pk}/change/", {"name": desk.name, "lead": frontline.pk})
     assert response.status_code == 302
     assert Team.objects.get(pk=desk.pk).lead == frontline
+
+
+def test_the_location_staff_page_names_each_teams_lead(client_for, company_admin, frontline, desk):
+    location = location_create(name="Asema", code="ASEMA1")
+    location_team_add(location=location, team=desk)
+    team_update(team=desk, lead=frontline)
+    client = client_for(company_admin)
+    client.cookies["django_language"] = "fi"
+    page = client.get(f"/company/locations/{location.pk}/staff/").content.decode()
+    assert f"vetäjä {frontline.full_name}" in page
