@@ -30,62 +30,9 @@ pytestmark = pytest.mark.worker
 WORKERS = 8
 
 
-def test_parallel_runs_remind_and_escalate_once(committed):
-    alpha = Tenant.objects.get(schema_name="alpha")
-    owner_email = committed.email("owner")
-    committed.forget_users("alpha", [owner_email])
-    with tenant_context(alpha):
-        owner = make_user(alpha, role=Role.MANAGER, email=owner_email)
-        customer = customer_create(full_name="Rinnakkainen", email=committed.email("customer"))
-        case = case_open(customer=customer, reason=CaseReason.written("Rinnakkain"), due_working_days=1)
-        # Due long ago: a run takes the oldest late cases first, at most a batch of them, and other tests of
-        # this committed company may have left late cases of their own.
-        FollowUpCase.objects.filter(pk=case.pk).update(assignee=owner, due_at=timezone.now() - dt.timedelta(days=3650))
-
-    def cleanup() -> None:
-        with tenant_context(alpha):
-            FollowUpCase.objects.filter(pk=case.pk).delete()
-            Customer.objects.filter(pk=customer.pk).delete()
-
-    committed.on_teardown(cleanup)
-
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(WORKERS)
-
-    def run() -> None:
-        try:
-            connection.set_tenant(alpha)
-            barrier.wait()
-            cases_late_follow_up()
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)  # a busy machine, and the other late cases of the company go first
-
-    assert not any(thread.is_alive() for thread in threads), "a run did not finish"
-    assert errors == []
-    # The next scheduled run: a run skips a case another transaction holds locked (skip_locked), and the
-    # next one takes it; whatever the interleaving, the two rounds remind and escalate it once.
-    with tenant_context(alpha):
-        cases_late_follow_up()
-    with tenant_context(alpha):
-        events = CaseEvent.objects.filter(case_id=case.pk)
-        assert events.filter(kind=CaseEventKind.REMINDED).count() == 1
-        escalated_to = list(events.filter(kind=CaseEventKind.ESCALATED).values_list("recipient", flat=True))
-        assert escalated_to and len(escalated_to) == len(set(escalated_to))
-        emails = OutboundEmail.objects.filter(customer_id=customer.pk)
-        assert list(emails.filter(kind=CASE_REMINDER_EMAIL).values_list("recipient", flat=True)) == [owner_email]
-        assert emails.filter(kind=CASE_ESCALATED_EMAIL).count() == len(escalated_to)
-
-
 def _runs_at_once(tenant: Tenant) -> None:
-    """WORKERS runs of the late-case job at once, then the next scheduled run."""
+    """WORKERS runs of the late-case job at once, then the next scheduled run. Other tests of this
+    committed company may have left late cases of their own, which a run takes first."""
     errors: list[BaseException] = []
     barrier = threading.Barrier(WORKERS)
 
@@ -108,6 +55,38 @@ def _runs_at_once(tenant: Tenant) -> None:
     assert errors == []
     with tenant_context(tenant):
         cases_late_follow_up()
+
+
+def test_parallel_runs_remind_and_escalate_once(committed):
+    alpha = Tenant.objects.get(schema_name="alpha")
+    owner_email = committed.email("owner")
+    committed.forget_users("alpha", [owner_email])
+    with tenant_context(alpha):
+        owner = make_user(alpha, role=Role.MANAGER, email=owner_email)
+        customer = customer_create(full_name="Rinnakkainen", email=committed.email("customer"))
+        case = case_open(customer=customer, reason=CaseReason.written("Rinnakkain"), due_working_days=1)
+        # Due long ago: a run takes the oldest late cases first, at most a batch of them, and other tests of
+        # this committed company may have left late cases of their own.
+        FollowUpCase.objects.filter(pk=case.pk).update(assignee=owner, due_at=timezone.now() - dt.timedelta(days=3650))
+
+    def cleanup() -> None:
+        with tenant_context(alpha):
+            FollowUpCase.objects.filter(pk=case.pk).delete()
+            Customer.objects.filter(pk=customer.pk).delete()
+
+    committed.on_teardown(cleanup)
+
+    # A run skips a case another transaction holds locked (skip_locked) and the next scheduled run takes it;
+    # whatever the interleaving, the two rounds remind and escalate it once.
+    _runs_at_once(alpha)
+    with tenant_context(alpha):
+        events = CaseEvent.objects.filter(case_id=case.pk)
+        assert events.filter(kind=CaseEventKind.REMINDED).count() == 1
+        escalated_to = list(events.filter(kind=CaseEventKind.ESCALATED).values_list("recipient", flat=True))
+        assert escalated_to and len(escalated_to) == len(set(escalated_to))
+        emails = OutboundEmail.objects.filter(customer_id=customer.pk)
+        assert list(emails.filter(kind=CASE_REMINDER_EMAIL).values_list("recipient", flat=True)) == [owner_email]
+        assert emails.filter(kind=CASE_ESCALATED_EMAIL).count() == len(escalated_to)
 
 
 def test_parallel_runs_escalate_to_the_team_lead_once_then_to_the_managers_once(committed):
