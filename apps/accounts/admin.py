@@ -11,8 +11,14 @@ from django.utils.translation import ngettext
 
 from apps.accounts.invitations import user_invitation_send
 from apps.accounts.models import ApiToken, Team, User
-from apps.accounts.selectors import team_list
-from apps.accounts.services import api_token_revoke_many, user_changes_validate, user_create, user_update
+from apps.accounts.selectors import team_list, user_list
+from apps.accounts.services import (
+    api_token_revoke_many,
+    team_update,
+    user_changes_validate,
+    user_create,
+    user_update,
+)
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
 
@@ -67,11 +73,32 @@ class UserAdmin(admin.ModelAdmin):
             self.message_user(request, _("%(user)s gets an email to set a password.") % {"user": created})
 
 
+class TeamAdminForm(forms.ModelForm):
+    """A lead is an active user of the company: offered only those, and the service checks it again."""
+
+    class Meta:
+        model = Team
+        fields = ["name", "lead"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = user_list(include_inactive=False)
+
+
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "member_count"]
+    form = TeamAdminForm
+    list_display = ["name", "lead", "member_count"]
     search_fields = ["name"]
-    fields = ["name"]
+    fields = ["name", "lead"]
+
+    def save_model(self, request: HttpRequest, obj: Team, form: forms.ModelForm, change: bool) -> None:
+        lead = form.cleaned_data.get("lead")
+        if not change:
+            obj.lead = None
+            super().save_model(request, obj, form, change)
+        # The lead through the service, so its rule and the audit entry hold here too.
+        team_update(team=obj, lead=lead, acting_user=request.user)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Team]:
         return team_list()

@@ -10,4 +10,5 @@ urlpatterns = [
     path("users/", apis.UserListApi.as_view(), name="user_list"),
     path("users/<int:user_id>/", apis.UserDetailApi.as_view(), name="user_detail"),
     path("teams/", apis.TeamListApi.as_view(), name="team_list"),
+    path("teams/<int:team_id>/", apis.TeamDetailApi.as_view(), name="team_detail"),
 ]

@@ -17,7 +17,7 @@ from apps.accounts.capabilities import can_manage_users, can_use_app, capabiliti
 from apps.accounts.invitations import user_invitation_send
 from apps.accounts.models import ApiToken, Role, Team, User
 from apps.accounts.selectors import api_token_list, team_get, team_list, user_list
-from apps.accounts.services import api_token_issue, api_token_revoke, user_create, user_update
+from apps.accounts.services import api_token_issue, api_token_revoke, team_update, user_create, user_update
 from apps.core.access import CapabilityApiMixin, PublicApiMixin
 from apps.core.exceptions import DomainError
 from apps.core.filters import FilterSet
@@ -179,20 +179,59 @@ class UserListApi(CapabilityApiMixin, generics.ListAPIView):
         return Response(UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
+class TeamOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    member_count = serializers.IntegerField(help_text="Active members")
+    lead = serializers.IntegerField(source="lead_id", allow_null=True, help_text="The team lead's user id, or null")
+    lead_name = serializers.CharField(source="lead.__str__", default=None, allow_null=True)
+
+
 class TeamListApi(CapabilityApiMixin, generics.ListAPIView):
-    """The company's teams, for choosing a user's team."""
+    """The company's teams with their leads, for choosing a user's team."""
 
     capability = staticmethod(can_manage_users)
-
-    class TeamOutputSerializer(serializers.Serializer):
-        id = serializers.IntegerField()
-        name = serializers.CharField()
-        member_count = serializers.IntegerField(help_text="Active members")
-
     serializer_class = TeamOutputSerializer
 
     def get_queryset(self) -> QuerySet[Team]:
         return team_list()
+
+
+class TeamDetailApi(CapabilityApiMixin, APIView):
+    """One team; rename it or set its lead, the first step up a late case's escalation."""
+
+    capability = staticmethod(can_manage_users)
+
+    class TeamUpdateInputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=100, required=False)
+        lead = serializers.IntegerField(
+            required=False, allow_null=True, help_text="An active user's id, or null for no lead"
+        )
+
+    def _team(self, team_id: int) -> Team:
+        team = team_list().filter(pk=team_id).first()
+        if team is None:
+            raise Http404
+        return team
+
+    @extend_schema(responses={200: TeamOutputSerializer})
+    def get(self, request: Request, team_id: int) -> Response:
+        return Response(TeamOutputSerializer(self._team(team_id)).data)
+
+    @extend_schema(request=TeamUpdateInputSerializer, responses={200: TeamOutputSerializer})
+    def patch(self, request: Request, team_id: int) -> Response:
+        team = self._team(team_id)
+        serializer = self.TeamUpdateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        changes: dict[str, Any] = dict(serializer.validated_data)
+        if "lead" in changes and changes["lead"] is not None:
+            lead = user_list(include_inactive=True).filter(pk=changes["lead"]).first()
+            if lead is None:
+                message = _("The team lead must be an active user of the company.")
+                raise DomainError(message, code="invalid_team_lead", fields={"lead": [message]})
+            changes["lead"] = lead
+        team_update(team=team, acting_user=request.user, **changes)
+        return Response(TeamOutputSerializer(self._team(team_id)).data)
 
 
 class UserDetailApi(CapabilityApiMixin, APIView):

@@ -8,8 +8,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import Role, User
-from apps.accounts.selectors import team_list
+from apps.accounts.models import Role, Team, User
+from apps.accounts.selectors import team_list, user_list
 
 PASSWORD_RESET_EMAIL = "password_reset"  # noqa: S105 - an outbox kind, not a password
 ACCOUNT_INVITATION_EMAIL = "account_invitation"
@@ -90,6 +90,29 @@ class UserForm(forms.Form):
         initial = {field: getattr(user, field) for field in ("email", "full_name", "role", "language", "is_active")}
         initial["team"] = user.team_id
         return cls(initial=initial, **kwargs)
+
+
+class TeamForm(forms.Form):
+    """A team's name and lead; the service checks the rules (an active user of the company)."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    lead = forms.ModelChoiceField(
+        label=_("Team lead"),
+        queryset=None,
+        required=False,
+        empty_label=_("No team lead"),
+        help_text=_(
+            "A late follow-up case of a team member goes first to the team lead, and only later to the managers."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = user_list(include_inactive=False)
+
+    @classmethod
+    def for_team(cls, team: Team, **kwargs: Any) -> "TeamForm":
+        return cls(initial={"name": team.name, "lead": team.lead_id}, **kwargs)
 
 
 class UserCreateForm(UserForm):

@@ -43,6 +43,16 @@ class Team(TimeStampedModel):
     """A group of colleagues (a desk, a crew). Perception gaps are reported per team, never per person."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    # The first step of a late case's escalation (apps/cases/escalation.py); an active user of the company,
+    # checked by apps.accounts.services.team_update.
+    lead = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("team lead"),
+        related_name="teams_led",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("team")

@@ -48,12 +48,16 @@ def user_names_by_ids(*, user_ids: Iterable[int | None]) -> dict[int, str]:
 
 
 def team_list() -> QuerySet[Team]:
-    """The company's teams by name, each with `member_count` (active members)."""
-    return Team.objects.annotate(member_count=Count("members", filter=Q(members__is_active=True))).order_by("name")
+    """The company's teams by name, each with `member_count` (active members) and its lead."""
+    return (
+        Team.objects.select_related("lead")
+        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
+        .order_by("name")
+    )
 
 
 def team_get(*, team_id: int) -> Team | None:
-    return Team.objects.filter(pk=team_id).first()
+    return Team.objects.select_related("lead").filter(pk=team_id).first()
 
 
 def team_by_user_ids(*, user_ids: list[int] | set[int]) -> dict[int, Team | None]:

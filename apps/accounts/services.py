@@ -188,6 +188,56 @@ def _user_update_log(
         )
 
 
+_NOT_GIVEN = object()
+
+
+def _validated_team_lead(lead: User | None) -> User | None:
+    """A team lead is an active user of this company (an unsaved, inactive or another schema's user is
+    refused)."""
+    if lead is None:
+        return None
+    if lead.pk is None or not User.objects.filter(pk=lead.pk, email=lead.email, is_active=True).exists():
+        message = _("The team lead must be an active user of the company.")
+        raise DomainError(message, code="invalid_team_lead", fields={"lead": [message]})
+    return lead
+
+
+@transaction.atomic
+def team_update(
+    *, team: Team, name: str | None = None, lead: User | object | None = _NOT_GIVEN, acting_user: User | None = None
+) -> Team:
+    """Rename a team or set its lead (None: no lead). The lead is the first step up a late case's
+    escalation (apps/cases/escalation.py). Only the arguments passed change; an audit entry each time."""
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    changes: dict[str, object] = {}
+    if name is not None:
+        name = name.strip()
+        if not name:
+            message = _("Enter a name.")
+            raise DomainError(message, code="required", fields={"name": [message]})
+        if Team.objects.filter(name__iexact=name).exclude(pk=team.pk).exists():
+            message = _("A team with this name already exists.")
+            raise DomainError(message, code="duplicate", fields={"name": [message]})
+        changes["name"] = name
+    if lead is not _NOT_GIVEN:
+        if lead is not None and not isinstance(lead, User):
+            raise DomainError(_("Unknown user."), code="invalid_team_lead", fields={"lead": [_("Unknown user.")]})
+        changes["lead"] = _validated_team_lead(lead)
+    before = {"name": team.name, "lead": team.lead_id}
+    after = {"name": changes.get("name", team.name), "lead": getattr(changes.get("lead", team.lead), "pk", None)}
+    for field, value in changes.items():
+        setattr(team, field, value)
+    team.save()
+    if before != after:
+        audit_log_record(
+            event_type=AuditEvent.SETTINGS_CHANGED,
+            acting_user=acting_user,
+            target=team,
+            extra=audit_changes(before=before, after=after, values_kept=("lead",)),
+        )
+    return team
+
+
 @transaction.atomic
 def user_set_password(*, user: User, password: str) -> User:
     password_validate(password, user=user)

@@ -24,4 +24,6 @@ urlpatterns = [
     path("users/", views.UserListView.as_view(), name="user_list"),
     path("users/new/", views.UserCreateView.as_view(), name="user_create"),
     path("users/<int:user_id>/", views.UserUpdateView.as_view(), name="user_update"),
+    path("teams/", views.TeamListView.as_view(), name="team_list"),
+    path("teams/<int:team_id>/", views.TeamUpdateView.as_view(), name="team_update"),
 ]

@@ -18,13 +18,21 @@ from apps.accounts.forms import (
     ApiTokenForm,
     CompanyPasswordResetForm,
     EmailAuthenticationForm,
+    TeamForm,
     UserCreateForm,
     UserForm,
 )
 from apps.accounts.invitations import user_invitation_send
-from apps.accounts.models import User
-from apps.accounts.selectors import api_token_list, user_list
-from apps.accounts.services import api_token_issue, api_token_revoke, user_create, user_set_language, user_update
+from apps.accounts.models import Team, User
+from apps.accounts.selectors import api_token_list, team_get, team_list, user_list
+from apps.accounts.services import (
+    api_token_issue,
+    api_token_revoke,
+    team_update,
+    user_create,
+    user_set_language,
+    user_update,
+)
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.exceptions import DomainError
 from apps.core.forms import form_add_domain_error
@@ -154,6 +162,42 @@ class UserUpdateView(CapabilityRequiredMixin, View):
                 messages.success(request, _("Saved."))
                 return redirect("accounts:user_list")
         return render(request, "accounts/user_form.html", {"form": form, "editing": user}, status=400)
+
+
+class TeamListView(CapabilityRequiredMixin, View):
+    """The company's teams with their leads (a team is added in the admin)."""
+
+    capability = staticmethod(can_manage_users)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "accounts/team_list.html", {"teams": team_list()})
+
+
+class TeamUpdateView(CapabilityRequiredMixin, View):
+    capability = staticmethod(can_manage_users)
+
+    def _team(self, team_id: int) -> Team:
+        team = team_get(team_id=team_id)
+        if team is None:
+            raise Http404
+        return team
+
+    def get(self, request: HttpRequest, team_id: int) -> HttpResponse:
+        team = self._team(team_id)
+        return render(request, "accounts/team_form.html", {"form": TeamForm.for_team(team), "team": team})
+
+    def post(self, request: HttpRequest, team_id: int) -> HttpResponse:
+        team = self._team(team_id)
+        form = TeamForm(request.POST)
+        if form.is_valid():
+            try:
+                team_update(team=team, acting_user=request.user, **form.cleaned_data)
+            except DomainError as error:
+                form_add_domain_error(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("accounts:team_list")
+        return render(request, "accounts/team_form.html", {"form": form, "team": team}, status=400)
 
 
 class ApiTokenListView(CapabilityRequiredMixin, View):

@@ -61,6 +61,8 @@ class CaseOutputSerializer(serializers.ModelSerializer):
             "resolved_at",
             "resolution_note",
             "reminded_at",
+            "lead_escalated_at",
+            "escalated_to_lead",
             "escalated_at",
             "created_at",
         ]

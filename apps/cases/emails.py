@@ -40,9 +40,12 @@ def case_assignment_email(*, case: FollowUpCase) -> EmailMultiAlternatives:
     return message
 
 
-def case_late_email(*, case: FollowUpCase, recipient: User, escalated: bool) -> EmailMultiAlternatives:
-    """A late case: the reminder to its assignee, or its escalation to their manager; in the recipient's
-    language and the company's branding, with a link straight to the case."""
+def case_late_email(
+    *, case: FollowUpCase, recipient: User, escalated: bool, to_lead: bool = False
+) -> EmailMultiAlternatives:
+    """A late case: the reminder to its assignee, or its escalation to their team lead (`to_lead`) or
+    their manager; in the recipient's language and the company's branding, with a link straight to the
+    case."""
     tenant = connection.tenant
     site = company_url(tenant=tenant, path="")
     branding = company_branding(tenant=tenant, site=site)
@@ -53,10 +56,14 @@ def case_late_email(*, case: FollowUpCase, recipient: User, escalated: bool) -> 
             "case": case,
             "recipient_name": recipient.get_short_name(),
             "assignee": case.assignee,
+            "to_lead": to_lead,
+            "team_name": case.assignee.team.name if to_lead and case.assignee and case.assignee.team else "",
             "company_name": tenant.name,
             "case_url": site + reverse("cases:detail", kwargs={"case_id": case.pk}),
         }
-        if escalated:
+        if to_lead:
+            subject = _("Late follow-up case in your team: %(customer)s") % {"customer": case.customer}
+        elif escalated:
             subject = _("Late follow-up case: %(customer)s") % {"customer": case.customer}
         else:
             subject = _("Reminder: a follow-up case is late: %(customer)s") % {"customer": case.customer}

@@ -1,23 +1,26 @@
-"""Late cases: remind the assignee once, then escalate once to their manager.
+"""Late cases: remind the assignee once, then escalate, one step at a time, up a ladder.
 
 A case is followed up when someone contacts the customer or resolves it (apps/cases/timeliness.py).
 A case still not followed up by its due time is late; it then
 
 1. reminds its assignee, once, as soon as a run finds it late;
-2. escalates, once, when it is still not followed up the company's number of working days
-   (`case_escalate_after_working_days`, on the survey settings page beside the due time) after
-   its due time: it emails the assignee's manager and writes "escalated to X" into its history.
+2. escalates to the lead of the assignee's team, once, when it is still not followed up the
+   company's number of working days (`case_escalate_after_working_days`, N, on the survey settings
+   page beside the due time) after its due time. Skipped when the team has no lead, the lead is
+   not active, or the lead is the assignee;
+3. escalates to the assignee's manager, once, N more working days after the lead was told, or
+   N working days after the due time when step 2 was skipped. It emails them and writes
+   "escalated to X" into its history.
 
-The assignee's manager (`case_escalation_recipients`): teams have no lead, so the rule starts
-at the place. The active managers scoped to a region or location that holds the place of the
-case's encounter, other than the assignee; when there is none (no encounter, no location, or
-nobody scoped to it), the company's active admins, other than the assignee unless they are the
-only admin.
+The assignee's manager (`case_escalation_recipients`): the active managers scoped to a region or
+location that holds the place of the case's encounter, other than the assignee; when there is none
+(no encounter, no location, or nobody scoped to it), the company's active admins, other than the
+assignee unless they are the only admin.
 
 Each step is claimed in its own transaction: the case row is locked (`SKIP LOCKED`, so a
-concurrent run passes it by), its timestamp (`reminded_at`, `escalated_at`) set, the history
-written and the emails queued in the outbox, all or nothing. A second run, or a second worker,
-finds the timestamp set and sends nothing.
+concurrent run passes it by), its timestamp (`reminded_at`, `lead_escalated_at`, `escalated_at`)
+set, the history written and the emails queued in the outbox, all or nothing. A second run, or a
+second worker, finds the timestamp set and sends nothing.
 """
 
 import datetime as dt
@@ -26,7 +29,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
@@ -40,6 +43,7 @@ from apps.core.tenancy import company_time_zone
 logger = logging.getLogger(__name__)
 
 CASE_REMINDER_EMAIL = "case_reminder"
+CASE_ESCALATED_TO_LEAD_EMAIL = "case_escalated_lead"
 CASE_ESCALATED_EMAIL = "case_escalated"
 BATCH = 200
 
@@ -98,12 +102,40 @@ def case_escalation_recipients(*, case: FollowUpCase, managers: ScopedManagers |
     return others or admins
 
 
+def case_escalation_lead(*, case: FollowUpCase) -> User | None:
+    """The lead of the assignee's team, when there is one to tell: active, and not the assignee."""
+    assignee = case.assignee
+    if assignee is None or assignee.team is None:
+        return None
+    lead = assignee.team.lead
+    if lead is None or not lead.is_active or lead.pk == assignee.pk:
+        return None
+    return lead
+
+
+def case_manager_escalation_due_at(
+    *, case: FollowUpCase, escalate_after_working_days: int, lead: User | None
+) -> dt.datetime | None:
+    """When the case goes up to the managers: N working days after the team lead was told; None while a
+    lead is still to be told first; N working days after the due time when there is no lead."""
+    if case.lead_escalated_at is not None:
+        start = case.lead_escalated_at
+    elif lead is not None:
+        return None
+    else:
+        start = case.due_at
+    return add_working_days(start, days=escalate_after_working_days, time_zone=company_time_zone().key)
+
+
 def _claim(*, case_id: int, now: dt.datetime, field: str) -> FollowUpCase | None:
     """Lock the case if it is still late, not followed up, and the step not taken; None otherwise."""
+    # A case escalated to the managers is past the lead's step too (also those escalated before teams
+    # had leads).
+    later_steps = {"escalated_at__isnull": True} if field == "lead_escalated_at" else {}
     return (
         _late_unfollowed(now=now)
-        .filter(pk=case_id, **{f"{field}__isnull": True})
-        .select_related("assignee", "customer", "touchpoint", "encounter")
+        .filter(pk=case_id, **{f"{field}__isnull": True}, **later_steps)
+        .select_related("assignee__team__lead", "customer", "touchpoint", "encounter")
         .select_for_update(of=("self",), no_key=True, skip_locked=True)
         .first()
     )
@@ -130,6 +162,34 @@ def case_remind(*, case_id: int, now: dt.datetime | None = None) -> bool:
     return True
 
 
+def case_escalate_to_lead(*, case_id: int, escalate_after_working_days: int, now: dt.datetime | None = None) -> bool:
+    """Escalate a case still not followed up N working days after its due time to the lead of its
+    assignee's team, once; returns whether this call escalated it (False too when there is no lead)."""
+    from apps.cases.emails import case_late_email
+    from apps.outbox.services import outbound_email_queue
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = _claim(case_id=case_id, now=now, field="lead_escalated_at")
+        if case is None:
+            return False
+        if now < case_escalation_due_at(due_at=case.due_at, escalate_after_working_days=escalate_after_working_days):
+            return False
+        lead = case_escalation_lead(case=case)
+        if lead is None:
+            return False
+        case.lead_escalated_at = now
+        case.escalated_to_lead = lead
+        case.save(update_fields=["lead_escalated_at", "escalated_to_lead", "updated_at"])
+        CaseEvent.objects.create(case=case, at=now, kind=CaseEventKind.ESCALATED_TO_LEAD, recipient=lead)
+        outbound_email_queue(
+            kind=CASE_ESCALATED_TO_LEAD_EMAIL,
+            message=case_late_email(case=case, recipient=lead, escalated=True, to_lead=True),
+            customer_id=case.customer_id,
+        )
+    return True
+
+
 def case_escalate(
     *,
     case_id: int,
@@ -137,8 +197,8 @@ def case_escalate(
     now: dt.datetime | None = None,
     managers: ScopedManagers | None = None,
 ) -> bool:
-    """Escalate a case still not followed up that many working days after its due time, once; returns
-    whether this call escalated it."""
+    """Escalate a case still not followed up to the assignee's manager when it is due for it
+    (case_manager_escalation_due_at), once; returns whether this call escalated it."""
     from apps.cases.emails import case_late_email
     from apps.outbox.services import outbound_email_queue
 
@@ -147,7 +207,10 @@ def case_escalate(
         case = _claim(case_id=case_id, now=now, field="escalated_at")
         if case is None:
             return False
-        if now < case_escalation_due_at(due_at=case.due_at, escalate_after_working_days=escalate_after_working_days):
+        due = case_manager_escalation_due_at(
+            case=case, escalate_after_working_days=escalate_after_working_days, lead=case_escalation_lead(case=case)
+        )
+        if due is None or now < due:
             return False
         recipients = case_escalation_recipients(case=case, managers=managers)
         if not recipients:
@@ -167,7 +230,8 @@ def case_escalate(
 
 def cases_late_follow_up(*, now: dt.datetime | None = None) -> tuple[int, int]:
     """The periodic run in the current company: remind and escalate the late cases that are due
-    for it. Returns (reminded, escalated). Safe to run twice, or in two workers at once."""
+    for it. Returns (reminded, escalated: to a team lead or to the managers). Safe to run twice, or in
+    two workers at once."""
     now = now or timezone.now()
     days = case_escalation_days()
     late = _late_unfollowed(now=now).order_by("due_at", "id")
@@ -175,10 +239,21 @@ def cases_late_follow_up(*, now: dt.datetime | None = None) -> tuple[int, int]:
     reminded = sum(case_remind(case_id=case_id, now=now) for case_id in to_remind[:BATCH])
     # Working days are never shorter than calendar days: a case due less than `days` days ago cannot be
     # due for escalation, so the holiday arithmetic runs only on the rest.
-    candidates = late.filter(escalated_at__isnull=True, due_at__lte=now - dt.timedelta(days=days))
-    candidate_ids = list(candidates.values_list("id", flat=True)[:BATCH])
-    managers = managers_scoped() if candidate_ids else []
+    cut = now - dt.timedelta(days=days)
+    to_lead = late.filter(
+        escalated_at__isnull=True, lead_escalated_at__isnull=True, due_at__lte=cut, assignee__team__lead__isnull=False
+    ).values_list("id", flat=True)
     escalated = sum(
+        case_escalate_to_lead(case_id=case_id, escalate_after_working_days=days, now=now) for case_id in to_lead[:BATCH]
+    )
+    # The managers' step counts from the lead's when there was one; a case told to its lead just now is
+    # not a candidate.
+    to_managers = late.filter(
+        Q(lead_escalated_at__isnull=True, due_at__lte=cut) | Q(lead_escalated_at__lte=cut), escalated_at__isnull=True
+    )
+    candidate_ids = list(to_managers.values_list("id", flat=True)[:BATCH])
+    managers = managers_scoped() if candidate_ids else []
+    escalated += sum(
         case_escalate(case_id=case_id, escalate_after_working_days=days, now=now, managers=managers)
         for case_id in candidate_ids
     )

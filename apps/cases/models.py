@@ -72,9 +72,21 @@ class FollowUpCase(TimeStampedModel):
     )
     # Set when the assignee's email is claimed for sending, so it goes out once.
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # Set with the late reminder to the assignee, and with the escalation, in the transaction that
-    # queues their emails, so each goes out once (apps/cases/escalation.py).
+    # Set with the late reminder to the assignee, and with each escalation (to the assignee's team lead,
+    # then to the managers), in the transaction that queues their emails, so each goes out once
+    # (apps/cases/escalation.py).
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True, editable=False)
+    lead_escalated_at = models.DateTimeField(_("escalated to team lead at"), null=True, blank=True, editable=False)
+    # The team lead it was escalated to: they may see the case from then on (apps/cases/selectors.py).
+    escalated_to_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("escalated to team lead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="cases_escalated_to_me",
+    )
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -117,6 +129,7 @@ class CaseEventKind(models.TextChoices):
     STATUS = "status", _("Status change")
     REASSIGNED = "reassigned", _("Reassigned")
     REMINDED = "reminded", _("Reminded")
+    ESCALATED_TO_LEAD = "escalated_lead", _("Escalated to team lead")
     ESCALATED = "escalated", _("Escalated")
 
 
@@ -174,6 +187,10 @@ class CaseEvent(models.Model):
             if self.recipient is None:
                 return gettext("Late: reminder sent to a removed user")
             return gettext("Late: reminder sent to %(name)s") % {"name": self.recipient}
+        if self.kind == CaseEventKind.ESCALATED_TO_LEAD:
+            if self.recipient is None:
+                return gettext("Escalated to the team lead, a removed user")
+            return gettext("Escalated to team lead %(name)s") % {"name": self.recipient}
         if self.kind == CaseEventKind.ESCALATED:
             if self.recipient is None:
                 return gettext("Escalated to a removed user")

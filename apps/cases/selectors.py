@@ -27,16 +27,21 @@ def case_list(
     now: dt.datetime | None = None,
 ) -> QuerySet[FollowUpCase]:
     """Cases the user may see: managers and admins all of them (a scoped manager those of encounters at
-    their locations), others the ones assigned to them.
+    their locations), others the ones assigned to them; everyone, too, the late cases escalated to them
+    as their team's lead (apps/cases/escalation.py). `mine`: assigned to the user.
     `unresolved`: open and contacted; `timeliness`: an apps.cases.timeliness.Timeliness as of `now`;
     `location_id`: where the case's encounter happened; `search`: in the customer's name or email."""
-    cases = FollowUpCase.objects.select_related("customer", "touchpoint__stage__path", "assignee").order_by(
-        "due_at", "id"
-    )
-    # A case put on a scoped manager (they own its touchpoint) is theirs to follow up, wherever it happened.
-    cases = scoped(cases, user=user, also=Q(assignee=user))
-    if mine or not can_view_dashboards(user):
+    cases = FollowUpCase.objects.select_related(
+        "customer", "touchpoint__stage__path", "assignee", "escalated_to_lead"
+    ).order_by("due_at", "id")
+    # A case put on a scoped manager (they own its touchpoint) is theirs to follow up, wherever it happened;
+    # so is a case escalated to them as the assignee's team lead.
+    theirs = Q(assignee=user) | Q(escalated_to_lead=user)
+    cases = scoped(cases, user=user, also=theirs)
+    if mine:
         cases = cases.filter(assignee=user)
+    elif not can_view_dashboards(user):
+        cases = cases.filter(theirs)
     if status:
         cases = cases.filter(status=status)
     if unresolved:

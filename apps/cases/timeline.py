@@ -21,7 +21,7 @@ def case_timeline_entries(customer: Customer, user: User) -> Iterator[TimelineEn
     now = timezone.now()
     cases = (
         scoped(FollowUpCase.objects.filter(customer=customer), user=user)
-        .select_related("assignee")
+        .select_related("assignee", "escalated_to_lead")
         .annotate(opened_at=Min("events__at"))
         .order_by("-created_at")
     )
@@ -30,6 +30,8 @@ def case_timeline_entries(customer: Customer, user: User) -> Iterator[TimelineEn
         if case.timeliness(now) == Timeliness.LATE:
             status = _("%(status)s, late") % {"status": status}
         parts = [_("Assigned to %(name)s") % {"name": case.assignee}] if case.assignee else []
+        if case.escalated_to_lead:
+            parts.append(_("Escalated to team lead %(name)s") % {"name": case.escalated_to_lead})
         if case.escalated_at:
             parts.append(_("Escalated"))
         if case.resolution_note:

@@ -3,6 +3,7 @@ import secrets
 
 from csp.constants import SELF, UNSAFE_INLINE
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
@@ -22,8 +23,14 @@ from apps.accounts.selectors import user_language
 from apps.core.access import CapabilityRequiredMixin
 from apps.core.error_pages import too_many_requests
 from apps.core.exceptions import DomainError
-from apps.dashboards.emails import digest_email, digest_unsubscribe_recipient_id
-from apps.dashboards.selectors.digest import digest_external_recipients, digest_is_subscribed, digest_week_current
+from apps.dashboards.emails import digest_email, digest_email_external_preview, digest_unsubscribe_recipient_id
+from apps.dashboards.selectors.digest import (
+    digest_external_languages,
+    digest_external_recipients,
+    digest_external_recipients_subscribed,
+    digest_is_subscribed,
+    digest_week_current,
+)
 from apps.dashboards.selectors.sharing import ShareStatus, share_link_list, share_link_status
 from apps.dashboards.services import (
     DIGEST_EXTERNAL_MAX,
@@ -31,6 +38,7 @@ from apps.dashboards.services import (
     digest_recipient_unsubscribe,
     digest_recipients_add,
     digest_send_now,
+    digest_send_to_list,
     digest_subscribe,
     digest_unsubscribe,
 )
@@ -124,12 +132,75 @@ class DigestSendNowView(CapabilityRequiredMixin, View):
         return redirect("digest:settings")
 
 
+class DigestListSendView(CapabilityRequiredMixin, View):
+    """An admin sends this week's digest to every subscribed address of the list at once, after a
+    confirmation page with their number and the email as they get it; the same click twice sends once."""
+
+    capability = staticmethod(can_manage_users)
+    template_name = "dashboards/digest_send_to_list.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        recipients = list(digest_external_recipients_subscribed())
+        preview = digest_email_external_preview(week_start=digest_week_current())
+        names = dict(settings.LANGUAGES)
+        counts = digest_external_languages(recipients=recipients, default=user_language(None))
+        context = {
+            "count": len(recipients),
+            "languages": sorted((str(names.get(code, code)), count) for code, count in counts.items()),
+            "preview_subject": preview.subject,
+            "send_form": DigestSendNowForm(initial={"key": secrets.token_hex(16)}),
+        }
+        return render(request, self.template_name, context)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = DigestSendNowForm(request.POST)
+        if not form.is_valid():
+            return HttpResponse(_("This form has expired. Open the page again."), status=400)
+        try:
+            sent = digest_send_to_list(acting_user=request.user, key=form.cleaned_data["key"])
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect(f"{reverse('digest:settings')}#recipients")
+        if sent is None:
+            messages.info(request, _("This digest was already sent."))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "This week's digest is on its way to %(count)s address on the list.",
+                    "This week's digest is on its way to %(count)s addresses on the list.",
+                    sent,
+                )
+                % {"count": sent},
+            )
+        return redirect(f"{reverse('digest:settings')}#recipients")
+
+
+class DigestListPreviewView(CapabilityRequiredMixin, View):
+    """The list's digest as its recipients get it (in the company's language), framed by the
+    confirmation page; the same inline-style allowance as the reader's preview."""
+
+    capability = staticmethod(can_manage_users)
+
+    @method_decorator(xframe_options_sameorigin)
+    def get(self, request: HttpRequest) -> HttpResponse:
+        message = digest_email_external_preview(week_start=digest_week_current())
+        response = HttpResponse(message.alternatives[0][0], content_type="text/html; charset=utf-8")
+        response._csp_replace = {"style-src": [SELF, UNSAFE_INLINE], "frame-ancestors": [SELF]}  # type: ignore[attr-defined]
+        return response
+
+
 class DigestRecipientsForm(forms.Form):
     emails = forms.CharField(
         label=gettext_lazy("Addresses without an account"),
         help_text=gettext_lazy("One a line, or separated by commas."),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of their digest"),
+        choices=[("", gettext_lazy("The company's language")), *settings.LANGUAGES],
+        required=False,
     )
 
     def addresses(self) -> list[str]:
@@ -147,7 +218,9 @@ class DigestRecipientsView(CapabilityRequiredMixin, View):
             messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
             return redirect(f"{reverse('digest:settings')}#recipients")
         try:
-            added = digest_recipients_add(acting_user=request.user, emails=form.addresses())
+            added = digest_recipients_add(
+                acting_user=request.user, emails=form.addresses(), language=form.cleaned_data["language"]
+            )
         except DomainError as error:
             messages.error(request, str(error))
             return redirect(f"{reverse('digest:settings')}#recipients")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.accounts.selectors import user_language
 from apps.dashboards.models import DigestExternalRecipient
-from apps.dashboards.selectors.digest import digest_build
+from apps.dashboards.selectors.digest import Digest, digest_build
 from apps.tenants.selectors import company_time_zone, company_url
 
 
@@ -59,17 +59,53 @@ def digest_unsubscribe_recipient_id(token: str) -> int | None:
 
 
 def digest_email_external(
-    *, recipient: DigestExternalRecipient, week_start: dt.date, now: dt.datetime | None = None
+    *,
+    recipient: DigestExternalRecipient,
+    week_start: dt.date,
+    now: dt.datetime | None = None,
+    built: dict[str, Digest] | None = None,
 ) -> EmailMultiAlternatives:
-    """The company-wide digest for an address without an account, in the company's language, with a
-    one-click unsubscribe (RFC 8058) as the survey emails have."""
-    tenant = connection.tenant
+    """The company-wide digest for an address without an account, in the recipient's language (else the
+    company's), with its own one-click unsubscribe (RFC 8058) as the survey emails have. `built`: the
+    digests already read for this send, by language, so a send to the whole list reads each once."""
     unsubscribe_url = company_url(
-        tenant=tenant,
+        tenant=connection.tenant,
         path=reverse("digest_public:unsubscribe", args=[digest_unsubscribe_token(recipient=recipient)]),
     )
-    with translation.override(user_language(None)), timezone.override(company_time_zone()):
-        digest = digest_build(user=None, week_start=week_start, now=now)
+    return _external_message(
+        email=recipient.email,
+        unsubscribe_url=unsubscribe_url,
+        language=recipient.language or user_language(None),
+        week_start=week_start,
+        now=now,
+        built=built,
+    )
+
+
+def digest_email_external_preview(*, week_start: dt.date, language: str = "") -> EmailMultiAlternatives:
+    """The list's digest as its recipients get it, for the confirmation page: no address, and an
+    unsubscribe link that leads nowhere."""
+    return _external_message(
+        email="", unsubscribe_url="#", language=language or user_language(None), week_start=week_start
+    )
+
+
+def _external_message(
+    *,
+    email: str,
+    unsubscribe_url: str,
+    language: str,
+    week_start: dt.date,
+    now: dt.datetime | None = None,
+    built: dict[str, Digest] | None = None,
+) -> EmailMultiAlternatives:
+    tenant = connection.tenant
+    with translation.override(language), timezone.override(company_time_zone()):
+        digest = built.get(language) if built is not None else None
+        if digest is None:
+            digest = digest_build(user=None, week_start=week_start, now=now)
+            if built is not None:
+                built[language] = digest
         context = {
             "digest": digest,
             "company_name": tenant.name,
@@ -85,7 +121,7 @@ def digest_email_external(
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        to=[recipient.email],
+        to=[email] if email else [],
         headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
     message.attach_alternative(html, "text/html")

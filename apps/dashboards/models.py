@@ -100,6 +100,8 @@ class DigestExternalRecipient(models.Model):
     digest. Staff or partner addresses, not customers (docs/personal-data.md); removing the row erases it."""
 
     email = models.EmailField(_("email"), unique=True)
+    # The language the digest is written in; blank: the company's.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.SET_NULL, null=True, blank=True
     )
@@ -134,3 +136,30 @@ class DigestExternalDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.week_start}"
+
+
+class DigestListSend(models.Model):
+    """One click of "send now to the list": this week's digest to every subscribed address without an
+    account. The key comes with the confirmation form, so a second POST of it (a double click, a resent
+    request, a second click while the first is still sending) finds its row and sends nothing more."""
+
+    key = models.CharField(_("request key"), max_length=64, unique=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="digest_list_sends",
+    )
+    week_start = models.DateField(_("week starting"))
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("digest sent to the list by hand")
+        verbose_name_plural = _("digests sent to the list by hand")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.week_start} ({self.recipient_count})"

@@ -10,13 +10,15 @@ What the email says is read by `apps.dashboards.selectors.digest`.
 
 The digest is on by default for managers and admins (no row needed); a subscription row with
 `subscribed=False` is an opt-out that stays. "Send now" on the digest page sends this week's
-digest to the reader at once, once per click (`digest_send_now`).
+digest to the reader at once, once per click (`digest_send_now`); an admin can send it at once to
+every subscribed address of the company's list too, once per click (`digest_send_to_list`).
 """
 
 import datetime as dt
 import logging
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
@@ -35,10 +37,13 @@ from apps.dashboards.models import (
     DigestDelivery,
     DigestExternalDelivery,
     DigestExternalRecipient,
+    DigestListSend,
     DigestManualSend,
     DigestSubscription,
 )
 from apps.dashboards.selectors.digest import (
+    Digest,
+    digest_external_recipients_subscribed,
     digest_is_subscribed,
     digest_recipients,
     digest_week_current,
@@ -157,11 +162,15 @@ DIGEST_EXTERNAL_MAX = 50
 
 
 @transaction.atomic
-def digest_recipients_add(*, acting_user: User, emails: list[str]) -> list[DigestExternalRecipient]:
+def digest_recipients_add(*, acting_user: User, emails: list[str], language: str = "") -> list[DigestExternalRecipient]:
     """Add addresses without an account to the company's digest list: each checked, duplicates (also
-    ones already listed) skipped, at most DIGEST_EXTERNAL_MAX in all. All or nothing."""
+    ones already listed) skipped, at most DIGEST_EXTERNAL_MAX in all. All or nothing. `language`: the
+    one their digest is written in (blank: the company's)."""
     if not can_manage_users(acting_user):
         raise DomainError(_("Only admins manage the digest's list."), code="not_allowed")
+    if language and language not in {code for code, _name in settings.LANGUAGES}:
+        message = _("Choose a language from the list.")
+        raise DomainError(message, fields={"language": [message]})
     validate = EmailValidator()
     wanted: dict[str, str] = {}
     for raw in emails:
@@ -181,7 +190,9 @@ def digest_recipients_add(*, acting_user: User, emails: list[str]) -> list[Diges
     if len(existing) + len(new) > DIGEST_EXTERNAL_MAX:
         message = _("The list holds at most %(max)s addresses.") % {"max": DIGEST_EXTERNAL_MAX}
         raise DomainError(message, fields={"emails": [message]})
-    added = [DigestExternalRecipient.objects.create(email=email, added_by=acting_user) for email in new]
+    added = [
+        DigestExternalRecipient.objects.create(email=email, language=language, added_by=acting_user) for email in new
+    ]
     if added:
         audit_log_record(
             event_type=AuditEvent.SETTINGS_CHANGED,
@@ -267,6 +278,44 @@ def digest_send_now(*, user: User, key: str, now: dt.datetime | None = None) -> 
     except IntegrityError:
         return False  # the same click again
     return True
+
+
+def digest_send_to_list(*, acting_user: User, key: str, now: dt.datetime | None = None) -> int | None:
+    """Send this week's digest now to every subscribed address of the company's list, each in its own
+    language with its own unsubscribe link, through the outbox (which paces the sending as always).
+
+    Admins only, as the list is theirs to manage. `key` is the one the confirmation form carried: its
+    row is the claim, so a second POST of the same form (a double click, a second click while the first
+    is still sending) waits for the first and then queues nothing. Returns how many were queued, or None
+    when this click was already sent. Monday's own digest to the list still goes out as usual."""
+    from apps.dashboards.emails import digest_email_external
+    from apps.outbox.services import outbound_email_queue
+
+    if not can_manage_users(acting_user):
+        raise DomainError(_("Only admins send the digest to the list."), code="not_allowed")
+    week_start = digest_week_current(now=now)
+    try:
+        with transaction.atomic():
+            sent = DigestListSend.objects.create(key=key, sent_by=acting_user, week_start=week_start)
+            # Read in the claim's transaction: an address unsubscribed before this commits is skipped.
+            recipients = list(digest_external_recipients_subscribed())
+            built: dict[str, Digest] = {}
+            for recipient in recipients:
+                outbound_email_queue(
+                    kind=LEADERSHIP_DIGEST_EMAIL,
+                    message=digest_email_external(recipient=recipient, week_start=week_start, now=now, built=built),
+                )
+            sent.recipient_count = len(recipients)
+            sent.save(update_fields=["recipient_count"])
+            audit_log_record(
+                event_type=AuditEvent.DIGEST_SENT_NOW,
+                acting_user=acting_user,
+                target=sent,
+                extra={"week_start": week_start.isoformat(), "to_list": True, "recipients": len(recipients)},
+            )
+    except IntegrityError:
+        return None  # the same click again
+    return len(recipients)
 
 
 # 32 random bytes: 256 bits, stored only as their SHA-256.

@@ -168,9 +168,10 @@ def locations_of_user(*, user: User, include_archived: bool = False) -> QuerySet
 
 
 def location_teams(*, location: Location) -> QuerySet[Team]:
-    """The teams placed at `location`, by name, each with `member_count` (its active members)."""
+    """The teams placed at `location`, by name, each with `member_count` (its active members) and its lead."""
     return (
         Team.objects.filter(placements__location=location)
+        .select_related("lead")
         .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
         .order_by("name", "pk")
     )

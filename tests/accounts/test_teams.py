@@ -5,8 +5,10 @@ from django_tenants.utils import schema_context
 
 from apps.accounts.models import Role, Team, User
 from apps.accounts.selectors import team_by_user_ids, team_list
-from apps.accounts.services import user_create, user_update
+from apps.accounts.services import team_update, user_create, user_update
+from apps.audit.models import AuditEvent, AuditLogEntry
 from apps.core.exceptions import DomainError
+from apps.locations.services import location_create, location_team_add
 from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +194,96 @@ def test_admin_site_sets_a_users_team(client_for, company_admin, frontline, desk
     assert response.status_code == 302
     frontline.refresh_from_db()
     assert frontline.team == desk
+
+
+def test_service_sets_and_clears_a_lead_and_audits_it(desk, company_admin):
+    lead = UserFactory(full_name="Liisa Vetäjä")
+    team_update(team=desk, lead=lead, acting_user=company_admin)
+    assert Team.objects.get(pk=desk.pk).lead == lead
+    team_update(team=desk, name="Palvelutiski")
+    assert Team.objects.get(pk=desk.pk).lead == lead, "a change that leaves the lead out keeps it"
+    team_update(team=desk, lead=None)
+    assert Team.objects.get(pk=desk.pk).lead is None
+    entries = AuditLogEntry.objects.filter(
+        target_type="accounts.team", target_id=str(desk.pk), event_type=AuditEvent.SETTINGS_CHANGED
+    ).order_by("event_time", "id")
+    assert [entry.extra_data["changed"] for entry in entries] == [["lead"], ["name"], ["lead"]]
+    assert entries[0].extra_data["new"] == {"lead": lead.pk} and entries[0].acting_user == company_admin
+
+
+def test_service_refuses_an_inactive_or_unknown_lead(desk):
+    for lead in (UserFactory(is_active=False), User(email="unsaved@alpha.example")):
+        with pytest.raises(DomainError) as raised:
+            team_update(team=desk, lead=lead)
+        assert set(raised.value.fields) == {"lead"}
+    assert Team.objects.get(pk=desk.pk).lead is None
+
+
+def test_deleting_the_lead_leaves_the_team_without_one(desk):
+    lead = UserFactory()
+    team_update(team=desk, lead=lead)
+    lead.delete()
+    assert Team.objects.get(pk=desk.pk).lead is None
+
+
+def test_admin_sets_a_lead_on_the_team_page(client_for, company_admin, frontline, desk):
+    client = client_for(company_admin)
+    client.cookies["django_language"] = "fi"
+    assert "/accounts/teams/" in client.get("/accounts/users/").content.decode()
+    page = client.get(f"/accounts/teams/{desk.pk}/").content.decode()
+    assert "Tiiminvetäjä" in page and "Ei tiiminvetäjää" in page
+
+    response = client.post(f"/accounts/teams/{desk.pk}/", {"name": "Asiakaspalvelu", "lead": frontline.pk})
+    assert response.status_code == 302
+    assert Team.objects.get(pk=desk.pk).lead == frontline
+    listing = client.get("/accounts/teams/").content.decode()
+    assert "Asiakaspalvelu" in listing and frontline.full_name in listing
+
+    inactive = UserFactory(is_active=False)
+    refused = client.post(f"/accounts/teams/{desk.pk}/", {"name": "Asiakaspalvelu", "lead": inactive.pk})
+    assert refused.status_code == 400 and refused.context["form"].errors["lead"]
+    assert Team.objects.get(pk=desk.pk).lead == frontline
+
+
+def test_team_pages_are_for_company_admins(client_for, manager, frontline, desk):
+    for user in (manager, frontline):
+        assert client_for(user).get("/accounts/teams/").status_code == 403
+        assert client_for(user).post(f"/accounts/teams/{desk.pk}/", {"name": "X", "lead": user.pk}).status_code == 403
+    assert Team.objects.get(pk=desk.pk).lead is None
+
+
+def test_api_sets_a_lead_and_refuses_a_bad_one(client_for, company_admin, frontline, manager, desk, tenant_beta):
+    client = client_for(company_admin)
+    url = f"/api/v1/teams/{desk.pk}/"
+    set_ = client.patch(url, {"lead": frontline.pk}, content_type="application/json")
+    assert set_.status_code == 200
+    assert set_.json()["lead"] == frontline.pk and set_.json()["lead_name"] == frontline.full_name
+    listed = client.get("/api/v1/teams/").json()["results"]
+    assert [(row["name"], row["lead"]) for row in listed] == [("Asiakaspalvelu", frontline.pk)]
+
+    inactive = UserFactory(is_active=False)
+    for bad in (inactive.pk, 999_999, "x"):
+        refused = client.patch(url, {"lead": bad}, content_type="application/json")
+        assert refused.status_code == 400 and set(refused.json()["fields"]) == {"lead"}
+    assert client.patch(url, {"lead": None}, content_type="application/json").json()["lead"] is None
+    assert client.get("/api/v1/teams/999999/").status_code == 404
+    assert client_for(manager).patch(url, {"lead": manager.pk}, content_type="application/json").status_code == 403
+    assert Team.objects.get(pk=desk.pk).lead is None
+
+
+def test_admin_site_sets_a_teams_lead(client_for, company_admin, frontline, desk):
+    client = client_for(company_admin)
+    assert client.get(f"/admin/accounts/team/{desk.pk}/change/").status_code == 200
+    response = client.post(f"/admin/accounts/team/{desk.pk}/change/", {"name": desk.name, "lead": frontline.pk})
+    assert response.status_code == 302
+    assert Team.objects.get(pk=desk.pk).lead == frontline
+
+
+def test_the_location_staff_page_names_each_teams_lead(client_for, company_admin, frontline, desk):
+    location = location_create(name="Asema", code="ASEMA1")
+    location_team_add(location=location, team=desk)
+    team_update(team=desk, lead=frontline)
+    client = client_for(company_admin)
+    client.cookies["django_language"] = "fi"
+    page = client.get(f"/company/locations/{location.pk}/staff/").content.decode()
+    assert f"vetäjä {frontline.full_name}" in page

@@ -88,3 +88,15 @@ def test_removing_an_address_erases_it(client_for: Any, company_admin: Any) -> N
     DigestExternalDelivery.objects.create(recipient=recipient, week_start=MONDAY_0730.date())
     client_for(company_admin).post(f"/dashboard/digest/recipients/{recipient.pk}/remove/")
     assert not DigestExternalRecipient.objects.exists() and not DigestExternalDelivery.objects.exists()
+
+
+def test_monday_digest_to_an_address_is_in_its_language(
+    world: dict[str, Any],  # noqa: F811
+    eager_tasks: None,  # noqa: F811
+    django_capture_on_commit_callbacks: Any,
+    company_admin: Any,
+) -> None:
+    digest_recipients_add(acting_user=company_admin, emails=["styrelse@example.fi"], language="sv")
+    run_job(MONDAY_0730, django_capture_on_commit_callbacks)
+    [message] = [message for message in mail.outbox if message.to == ["styrelse@example.fi"]]
+    assert "kundupplevelsen vecka" in message.subject

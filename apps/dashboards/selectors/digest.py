@@ -50,6 +50,20 @@ def digest_external_recipients() -> QuerySet[DigestExternalRecipient]:
     return DigestExternalRecipient.objects.order_by("email")
 
 
+def digest_external_recipients_subscribed() -> QuerySet[DigestExternalRecipient]:
+    """The addresses of the list that get the digest: those not unsubscribed."""
+    return DigestExternalRecipient.objects.filter(unsubscribed_at__isnull=True).order_by("email")
+
+
+def digest_external_languages(*, recipients: list[DigestExternalRecipient], default: str) -> dict[str, int]:
+    """How many of `recipients` get their digest in each language code (`default`: the company's)."""
+    counts: dict[str, int] = {}
+    for recipient in recipients:
+        language = recipient.language or default
+        counts[language] = counts.get(language, 0) + 1
+    return counts
+
+
 def digest_week_current(*, now: dt.datetime | None = None) -> dt.date:
     """The Monday of the company's current week: the digest due this week (the one previewed and sent now)."""
     today = company_today(now=now)
