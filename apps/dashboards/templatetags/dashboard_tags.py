@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -142,3 +142,27 @@ def touchpoint_card(card: Any, *, floor: int, path_id: int, path_query: str = ""
         )
     html.append(mark_safe("</li>"))
     return mark_safe("\n".join(html))  # noqa: S308 - each part is escaped
+
+
+@register.simple_tag
+def chart(figure: Any, label: str, size: str = "") -> str:
+    """A chart of apps/dashboards/charts.py: its canvas, its data, and its numbers as a table for screen
+    readers and for browsers without scripts (an include per chart cost more than the chart's data)."""
+    if figure.empty:
+        return format_html('<p class="chart-empty">{}</p>', figure.empty_text)
+    note = format_html('<p class="chart-note">{}</p>', figure.note) if figure.note else ""
+    return format_html(
+        '<div class="chart-box{}">\n  <canvas data-chart="{}" data-source="{}" role="img" aria-label="{}"></canvas>\n'
+        "</div>\n{}{}\n"
+        '<div class="chart-fallback table-wrap">\n<table class="data-table">\n  <caption>{}</caption>\n'
+        "  <thead><tr>{}</tr></thead>\n  <tbody>{}</tbody>\n</table>\n</div>",
+        f" chart-box--{size}" if size else "",
+        figure.kind,
+        figure.dom_id,
+        label,
+        note,
+        json_script(figure.data, figure.dom_id),
+        label,
+        figure.head_html,
+        figure.rows_html,
+    )
