@@ -91,7 +91,8 @@ def touchpoint_maturity_list(
     )
     return [
         _assessed(touchpoint=touchpoint, scores=scores, late=late, thresholds=thresholds)
-        for touchpoint in touchpoint_list(path_id=path_id)
+        # The map's places and the owner are all a level and its readers use (not the backup owner).
+        for touchpoint in touchpoint_list(path_id=path_id).select_related(None).select_related("stage__path", "owner")
     ]
 
 
