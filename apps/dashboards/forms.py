@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.accounts.scope import user_location_scope
+from apps.core.widgets import PythonInput, PythonSelect
 from apps.dashboards.periods import DEFAULT_PERIOD, MAX_CUSTOM_DAYS, Period, period_dates, period_of
 from apps.dashboards.selectors.choices import FilterChoices, Place
 from apps.dashboards.selectors.comments import SCORE_GROUPS, CommentCriteria
@@ -26,7 +27,7 @@ PERIOD_CHOICES = [
 FILTER_FIELDS = ("period", "start", "end", "path", "persona", "segment", "location", "region")
 
 
-class DateInput(forms.DateInput):
+class DateInput(PythonInput, forms.DateInput):
     input_type = "date"
 
     def __init__(self, **kwargs: Any) -> None:
@@ -35,6 +36,8 @@ class DateInput(forms.DateInput):
 
 class ListedChoiceField(forms.ModelChoiceField):
     """A ModelChoiceField over a list already read (filter_choices), so rendering and checking it query nothing."""
+
+    widget = PythonSelect
 
     def __init__(self, **kwargs: Any) -> None:
         self._items: list[Any] = []
@@ -84,7 +87,7 @@ class DashboardFilterForm(forms.Form):
     them, and no persona or segment (figures by location are not kept per persona or segment); whatever
     they choose, the filter `view_period` builds stays within their scope (`metric_filter_for`)."""
 
-    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, required=False)
+    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, required=False, widget=PythonSelect)
     start = forms.DateField(
         label=pgettext_lazy("first day of a period", "From"),
         required=False,
@@ -258,8 +261,8 @@ class CommentFilterForm(DashboardFilterForm):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH, strip=True)
     touchpoint = ListedChoiceField(label=_("Touchpoint"), required=False, empty_label=_("All"))
-    score = forms.ChoiceField(label=_("Score group"), required=False)
-    language = forms.ChoiceField(label=_("Language"), required=False, choices=LANGUAGE_CHOICES)
+    score = forms.ChoiceField(label=_("Score group"), required=False, widget=PythonSelect)
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=LANGUAGE_CHOICES, widget=PythonSelect)
     after = forms.RegexField(regex=r"^\d{1,20}\.\d{1,12}$", required=False, widget=forms.HiddenInput)
 
     field_order = ["q", "period", "start", "end", "path", "touchpoint", "persona", "location", "region", "score"]

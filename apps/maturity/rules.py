@@ -73,104 +73,117 @@ class Assessment:
     reasons: list[Reason]
 
 
-def _designed_reasons(evidence: TouchpointEvidence) -> list[Reason]:
-    reasons = []
+def _designed_gaps(evidence: TouchpointEvidence) -> list[str]:
+    """The codes of the unmet conditions of the designed level, in the order the reasons are listed."""
+    gaps = []
     if not evidence.on_map:
-        reasons.append(
-            Reason(
-                code="not_on_map",
-                message=_("Not on a service path map"),
-                blocks=Level.DESIGNED,
-                hint=_("Place the touchpoint on a stage of a service path map"),
-            )
-        )
+        gaps.append("not_on_map")
     if not evidence.has_owner:
-        reasons.append(
-            Reason(
-                code="no_owner", message=_("No owner"), blocks=Level.DESIGNED, hint=_("Name an owner on the path map")
-            )
-        )
+        gaps.append("no_owner")
     if not evidence.has_intended_experience:
-        reasons.append(
-            Reason(
-                code="no_intended_experience",
-                message=_("No intended experience written"),
-                blocks=Level.DESIGNED,
-                hint=_("Write what good looks like for this touchpoint"),
-            )
-        )
-    return reasons
+        gaps.append("no_intended_experience")
+    return gaps
 
 
-def _managed_reasons(evidence: TouchpointEvidence, thresholds: MaturityThresholds) -> list[Reason]:
-    reasons = []
-    days = thresholds.window_days
+def _managed_gaps(evidence: TouchpointEvidence, thresholds: MaturityThresholds) -> list[str]:
+    """The codes of the unmet conditions of the managed level, in the order the reasons are listed."""
+    gaps = []
     if evidence.answers_in_window < thresholds.min_answers:
-        answers = evidence.answers_in_window
-        reasons.append(
-            Reason(
-                code="too_few_answers",
-                message=ngettext(
-                    "%(answers)s answer in %(days)s days, needs %(needed)s",
-                    "%(answers)s answers in %(days)s days, needs %(needed)s",
-                    answers,
-                )
-                % {"answers": answers, "days": days, "needed": thresholds.min_answers},
-                blocks=Level.MANAGED,
-                hint=_("Collect more answers: add a follow-up survey or log more encounters with consent"),
-            )
-        )
+        gaps.append("too_few_answers")
     if evidence.overdue_cases > thresholds.max_overdue_cases:
-        count = evidence.overdue_cases
-        reasons.append(
-            Reason(
-                code="cases_overdue",
-                message=ngettext(
-                    "%(count)s late follow-up case in %(days)s days",
-                    "%(count)s late follow-up cases in %(days)s days",
-                    count,
-                )
-                % {"count": count, "days": days},
-                blocks=Level.MANAGED,
-                hint=_("Contact the customers of poor answers by the due time"),
-            )
-        )
+        gaps.append("cases_overdue")
     if evidence.target_nps is None:
-        reasons.append(
-            Reason(code="no_target", message=_("No NPS target set"), blocks=Level.MANAGED, hint=_("Set a target NPS"))
-        )
+        gaps.append("no_target")
     if evidence.nps is None:
-        reasons.append(
-            Reason(
-                code="no_nps",
-                message=_("No NPS answers in %(days)s days") % {"days": days},
-                blocks=Level.MANAGED,
-                hint=_("Ask the NPS question in the touchpoint's follow-up survey"),
-            )
-        )
+        gaps.append("no_nps")
     elif evidence.target_nps is not None and evidence.nps < evidence.target_nps:
-        reasons.append(
-            Reason(
-                code="below_target",
-                message=_("NPS %(nps)s below target %(target)s") % {"nps": evidence.nps, "target": evidence.target_nps},
-                blocks=Level.MANAGED,
-                hint=_("Read what the detractors say and fix the most common cause"),
-            )
+        gaps.append("below_target")
+    return gaps
+
+
+def _reason(code: str, evidence: TouchpointEvidence, thresholds: MaturityThresholds) -> Reason:
+    """One unmet condition in words, with what would fix it."""
+    days = thresholds.window_days
+    if code == "not_on_map":
+        return Reason(
+            code=code,
+            message=_("Not on a service path map"),
+            blocks=Level.DESIGNED,
+            hint=_("Place the touchpoint on a stage of a service path map"),
         )
-    return reasons
+    if code == "no_owner":
+        return Reason(code=code, message=_("No owner"), blocks=Level.DESIGNED, hint=_("Name an owner on the path map"))
+    if code == "no_intended_experience":
+        return Reason(
+            code=code,
+            message=_("No intended experience written"),
+            blocks=Level.DESIGNED,
+            hint=_("Write what good looks like for this touchpoint"),
+        )
+    if code == "too_few_answers":
+        answers = evidence.answers_in_window
+        return Reason(
+            code=code,
+            message=ngettext(
+                "%(answers)s answer in %(days)s days, needs %(needed)s",
+                "%(answers)s answers in %(days)s days, needs %(needed)s",
+                answers,
+            )
+            % {"answers": answers, "days": days, "needed": thresholds.min_answers},
+            blocks=Level.MANAGED,
+            hint=_("Collect more answers: add a follow-up survey or log more encounters with consent"),
+        )
+    if code == "cases_overdue":
+        count = evidence.overdue_cases
+        return Reason(
+            code=code,
+            message=ngettext(
+                "%(count)s late follow-up case in %(days)s days",
+                "%(count)s late follow-up cases in %(days)s days",
+                count,
+            )
+            % {"count": count, "days": days},
+            blocks=Level.MANAGED,
+            hint=_("Contact the customers of poor answers by the due time"),
+        )
+    if code == "no_target":
+        return Reason(code=code, message=_("No NPS target set"), blocks=Level.MANAGED, hint=_("Set a target NPS"))
+    if code == "no_nps":
+        return Reason(
+            code=code,
+            message=_("No NPS answers in %(days)s days") % {"days": days},
+            blocks=Level.MANAGED,
+            hint=_("Ask the NPS question in the touchpoint's follow-up survey"),
+        )
+    return Reason(
+        code=code,
+        message=_("NPS %(nps)s below target %(target)s") % {"nps": evidence.nps, "target": evidence.target_nps},
+        blocks=Level.MANAGED,
+        hint=_("Read what the detractors say and fix the most common cause"),
+    )
+
+
+def _level(designed_gaps: list[str], managed_gaps: list[str]) -> Level:
+    if designed_gaps:
+        return Level.AD_HOC
+    if managed_gaps:
+        return Level.DESIGNED
+    return Level.MANAGED
+
+
+def touchpoint_level(*, evidence: TouchpointEvidence, thresholds: MaturityThresholds) -> Level:
+    """touchpoint_maturity's level alone, without writing out the reasons (a page of levels needs no words)."""
+    return _level(_designed_gaps(evidence), _managed_gaps(evidence, thresholds))
 
 
 def touchpoint_maturity(*, evidence: TouchpointEvidence, thresholds: MaturityThresholds) -> Assessment:
     """The touchpoint's level, with every unmet condition that keeps it from a higher one (none when managed)."""
-    designed = _designed_reasons(evidence)
-    managed = _managed_reasons(evidence, thresholds)
-    if designed:
-        level = Level.AD_HOC
-    elif managed:
-        level = Level.DESIGNED
-    else:
-        level = Level.MANAGED
-    return Assessment(level=level, reasons=designed + managed)
+    designed = _designed_gaps(evidence)
+    managed = _managed_gaps(evidence, thresholds)
+    return Assessment(
+        level=_level(designed, managed),
+        reasons=[_reason(code, evidence, thresholds) for code in designed + managed],
+    )
 
 
 WeightedBy = Literal["encounters", "touchpoints"]

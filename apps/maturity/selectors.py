@@ -6,6 +6,7 @@ window), the follow-up cases and the map itself; the rule is `rules.py`.
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from apps.cases.selectors import cases_late_by_touchpoint
@@ -20,6 +21,7 @@ from apps.maturity.rules import (
     Rollup,
     TouchpointEvidence,
     maturity_rollup,
+    touchpoint_level,
     touchpoint_maturity,
 )
 from apps.metrics.formulas import Scores
@@ -47,12 +49,14 @@ def maturity_thresholds() -> MaturityThresholds:
 class TouchpointMaturity:
     touchpoint: Touchpoint
     evidence: TouchpointEvidence
-    assessment: Assessment
     scores: Scores
+    level: Level
+    thresholds: MaturityThresholds
 
-    @property
-    def level(self) -> Level:
-        return self.assessment.level
+    @cached_property
+    def assessment(self) -> Assessment:
+        """The level with its reasons in words: written when a page shows them, not for every level read."""
+        return touchpoint_maturity(evidence=self.evidence, thresholds=self.thresholds)
 
     @property
     def path_id(self) -> int:
@@ -87,7 +91,8 @@ def touchpoint_maturity_list(
     )
     return [
         _assessed(touchpoint=touchpoint, scores=scores, late=late, thresholds=thresholds)
-        for touchpoint in touchpoint_list(path_id=path_id)
+        # The map's places and the owner are all a level and its readers use (not the backup owner).
+        for touchpoint in touchpoint_list(path_id=path_id).select_related(None).select_related("stage__path", "owner")
     ]
 
 
@@ -121,8 +126,9 @@ def _assessed(
     return TouchpointMaturity(
         touchpoint=touchpoint,
         evidence=evidence,
-        assessment=touchpoint_maturity(evidence=evidence, thresholds=thresholds),
         scores=touchpoint_scores,
+        level=touchpoint_level(evidence=evidence, thresholds=thresholds),
+        thresholds=thresholds,
     )
 
 

@@ -179,11 +179,15 @@ class Scores:
     def from_mapping(cls, row: Mapping[str, Any]) -> "Scores":
         """Scores from column values (a `.values()` or `.aggregate()` row); None counts as 0, other keys ignored."""
         values: dict[str, Any] = {}
-        for name in SCORE_FIELDS:
+        for name, decimal in _FIELD_KINDS:
             value = row.get(name)
             if value is None:
                 continue
-            values[name] = Decimal(str(value)) if name in DECIMAL_SCORE_FIELDS else int(value)
+            # PostgreSQL's sums arrive as int and Decimal already: converted only when they are not.
+            if decimal:
+                values[name] = value if type(value) is Decimal else Decimal(str(value))
+            else:
+                values[name] = value if type(value) is int else int(value)
         return cls(**values)
 
     def __add__(self, other: object) -> "Scores":
@@ -261,3 +265,4 @@ class Scores:
 SCORE_FIELDS: tuple[str, ...] = tuple(field.name for field in fields(Scores))
 # The exact decimal sums among them; every other measure is an integer count.
 DECIMAL_SCORE_FIELDS = frozenset(field.name for field in fields(Scores) if field.type is Decimal)
+_FIELD_KINDS = tuple((name, name in DECIMAL_SCORE_FIELDS) for name in SCORE_FIELDS)

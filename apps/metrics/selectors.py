@@ -383,8 +383,10 @@ def scores_series(
     keys = sorted({key for _period, key in cells}, key=lambda k: (k is None, k or 0)) or [None]
     if not dimension:
         keys = [None]
+    # Scores are immutable: the empty periods share one zero rather than building one each (a year by day).
+    zero = Scores.zero()
     return [
-        SeriesPoint(period_start=period, key=key, scores=cells.get((period, key), Scores.zero()))
+        SeriesPoint(period_start=period, key=key, scores=cells.get((period, key), zero))
         for key in keys
         for period in periods
     ]

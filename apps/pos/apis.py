@@ -7,7 +7,6 @@ key and the hashes are never in any answer.
 """
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.db import connection
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +25,7 @@ from rest_framework.views import APIView
 from apps.accounts.capabilities import can_manage_cx_model
 from apps.core.access import CapabilityApiMixin
 from apps.core.content_languages import CONTENT_LANGUAGES
+from apps.core.renderers import PdfRenderer
 from apps.journeys.models import Touchpoint
 from apps.journeys.selectors import touchpoint_list
 from apps.locations.models import Location
@@ -191,23 +191,6 @@ class OpenLinkDetailApi(CapabilityApiMixin, APIView):
     def delete(self, request: Request, link_id: int) -> Response:
         open_link_update(link=_link_or_404(request, link_id), is_active=False, acting_user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class PdfRenderer(BaseRenderer):
-    """Lets a client ask for application/pdf; an error still answers in the API's JSON body."""
-
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
-        if isinstance(data, bytes):
-            return data
-        response = (renderer_context or {}).get("response")
-        if response is not None:
-            response["Content-Type"] = "application/json"
-        return json.dumps(data, ensure_ascii=False).encode()
 
 
 class OpenLinkPosterApi(CapabilityApiMixin, APIView):

@@ -1,13 +1,10 @@
-import json
-from typing import Any
-
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +12,7 @@ from rest_framework.views import APIView
 from apps.accounts.capabilities import can_erase_customers, can_export_personal_data
 from apps.audit.models import AuditSource
 from apps.core.access import CapabilityApiMixin
+from apps.core.renderers import ZipRenderer
 from apps.customers.models import Language
 from apps.customers.selectors import customers_visible
 from apps.privacy.erasure import customer_erase
@@ -48,23 +46,6 @@ class PersonalDataDocumentSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.IntegerField()),
         help_text="The rows the document was read from: table name to primary keys.",
     )
-
-
-class ZipRenderer(BaseRenderer):
-    """Lets a client ask for application/zip; an error still answers in the API's JSON body."""
-
-    media_type = "application/zip"
-    format = "zip"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
-        if isinstance(data, bytes):
-            return data
-        response = (renderer_context or {}).get("response")
-        if response is not None:
-            response["Content-Type"] = "application/json"
-        return json.dumps(data, ensure_ascii=False).encode()
 
 
 class PersonalDataApi(CapabilityApiMixin, APIView):

@@ -200,7 +200,11 @@ def _cases_for_period(
 ) -> list[FollowUpCase]:
     """case_list_for_period's rows (every case still open, most urgent first, then the period's resolved
     ones, newest first) with its two reads as one UNION ALL."""
-    cases = case_list(user=user, touchpoint_id=touchpoint_id)
+    # The table names the customer and the assignee; the touchpoint is the page's own (its joins would be
+    # compiled twice in the UNION for nothing).
+    cases = (
+        case_list(user=user, touchpoint_id=touchpoint_id).select_related(None).select_related("customer", "assignee")
+    )
     still_open = cases.exclude(status=CaseStatus.RESOLVED).order_by("due_at", "id")[:limit]
     resolved = cases.filter(
         status=CaseStatus.RESOLVED, created_at__gte=opened_from, created_at__lt=opened_until
@@ -250,7 +254,10 @@ def touchpoint_dashboard(*, touchpoint: Touchpoint, filters: Period, today: dt.d
                 until=until,
                 location_id=period.filters.location_id,
                 region_id=period.filters.region_id,
-            )[:DRILL_DOWN_ROWS]
+            )
+            # The table's columns: the touchpoint is the page's own, the path and the place are not shown.
+            .select_related(None)
+            .select_related("customer", "logged_by")[:DRILL_DOWN_ROWS]
         ),
         floor=answers_floor(),
         scoped=period.filters.scoped,
