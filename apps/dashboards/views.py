@@ -20,7 +20,6 @@ from apps.dashboards import exporting
 from apps.dashboards.comment_export import comment_export_lines, comment_export_log
 from apps.dashboards.forms import CommentFilterForm, DashboardFilterForm, comment_cursor
 from apps.dashboards.periods import Period
-from apps.dashboards.report_pdf import ReportHeading, dashboard_pdf, pdf_response
 from apps.dashboards.selectors import company_dashboard, path_dashboard, perception_gap, touchpoint_dashboard
 from apps.dashboards.selectors.choices import FilterChoices, filter_choices
 from apps.dashboards.selectors.comments import comment_page_build
@@ -97,6 +96,8 @@ class DashboardView(CapabilityRequiredMixin, View):
         if export == "pdf":
             document = self.pdf(data=data, form=form, period=period, today=today)
             if document is not None:
+                from apps.dashboards.report_pdf import pdf_response
+
                 return pdf_response(
                     document=document, company=connection.tenant.name, view=self.export_name, today=today
                 )
@@ -149,6 +150,10 @@ class CompanyDashboardView(DashboardView):
         return {"point_of_service": self.point_of_service, "key_drivers": self.key_drivers}
 
     def pdf(self, *, data: Any, form: DashboardFilterForm, period: Period, today: dt.date) -> bytes | None:
+        # The report module draws with fpdf2, imported on the first PDF, not with the URLconf (a third of
+        # a second of every process's start that loads the URLs).
+        from apps.dashboards.report_pdf import ReportHeading, dashboard_pdf
+
         tenant = connection.tenant
         heading = ReportHeading(
             company=tenant.name,

@@ -13,7 +13,6 @@ outside it (an emoji in a company name) is replaced rather than failing the down
 import segno
 from django.utils import translation
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
 from apps.core.pdf_text import pdf_latin1 as _latin1
 from apps.pos.models import OpenLink
@@ -35,6 +34,10 @@ def poster_pdf(
     *, company: str, question: str, url: str, short_url: str, code: str, place: str, size: str, language: str
 ) -> bytes:
     """The poster as PDF bytes. `url` goes into the QR code; `short_url` is printed for typing."""
+    # fpdf2 is imported when a poster is drawn, not with the URLconf: with its fonts it is a third of
+    # a second of every process's start that loads the URLs (web workers, `migrate`'s checks).
+    from fpdf import FPDF
+
     scale = 1.0 if size == "a4" else 0.707  # A5 is A4 at 1/sqrt(2)
     pdf = FPDF(orientation="portrait", unit="mm", format=PAGE_SIZES[size])
     pdf.set_auto_page_break(auto=False)

@@ -6,14 +6,16 @@ company row and no domain, so nothing routes to it or lists it, and its name sta
 underscore, which no company identifier can (they start with a letter).
 """
 
-import functools
 import logging
+import pkgutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.loader import MIGRATIONS_MODULE_NAME, MigrationLoader
 from psycopg import sql
 
 from apps.tenants.schema_clone import schema_clone, schema_clone_statements
@@ -35,14 +37,37 @@ def template_schema_name() -> str | None:
     return getattr(settings, "TENANT_BASE_SCHEMA", None) or None
 
 
-@functools.cache
 def migrations_on_disk() -> frozenset[tuple[str, str]]:
     """Every migration of the project as (app, name): what a schema at the latest migration has recorded.
 
     Django records every migration in every schema, also those the router keeps out of it (their
-    operations are skipped), so a company's django_migrations lists all of them. Read once per process.
+    operations are skipped), so a company's django_migrations lists all of them. The names are the
+    migration files Django's MigrationLoader finds, listed the way it lists them but without importing
+    each one (building the graph costs a new process a third of a second; listing, milliseconds), and
+    read again on each call, so a file added while a process runs counts at once.
     """
-    return frozenset(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
+    names: set[tuple[str, str]] = set()
+    for app_config in apps.get_app_configs():
+        module_name, explicit = MigrationLoader.migrations_module(app_config.label)
+        if module_name is None:
+            continue
+        try:
+            module = import_module(module_name)
+        except ModuleNotFoundError as error:
+            if explicit or MIGRATIONS_MODULE_NAME in (error.name or "").split("."):
+                continue
+            raise
+        # A migrations.py module or an empty directory (a namespace package) holds no migrations.
+        if not hasattr(module, "__path__") or (
+            getattr(module, "__file__", None) is None and not isinstance(module.__path__, list)
+        ):
+            continue
+        names.update(
+            (app_config.label, name)
+            for _finder, name, is_package in pkgutil.iter_modules(module.__path__)
+            if not is_package and name[0] not in "_~"
+        )
+    return frozenset(names)
 
 
 def schemas_behind(schema_names: Iterable[str]) -> list[str]:

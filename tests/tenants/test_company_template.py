@@ -3,8 +3,10 @@
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.test import override_settings
 from django_tenants.utils import schema_context
+from psycopg import sql
 
 from apps.accounts.models import User
 from apps.core.tenancy import tenant_list_active
@@ -25,6 +27,13 @@ def test_the_template_is_migrated_with_the_companies_and_is_no_company():
     assert TEMPLATE not in {tenant.schema_name for tenant in tenant_list_active()}
 
 
+def test_the_migrations_on_disk_are_the_nodes_of_djangos_migration_graph():
+    # migrations_on_disk() lists the files without importing them; Django's loader imports every one.
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    assert migrations_on_disk() == frozenset(graph.nodes)
+    assert not any(graph.nodes[key].replaces for key in graph.nodes)  # no squashed migration yet
+
+
 def test_a_cloned_company_equals_a_migrated_one():
     with schema_context("public"):
         with override_settings(TENANT_BASE_SCHEMA=None):
@@ -41,6 +50,10 @@ def test_a_cloned_company_equals_a_migrated_one():
     assert len(migrated["functions"]) >= 1 and len(migrated["sequence_owners"]) >= 40
     assert len(migrated["rows of django_migrations"]) == len(migrations_on_disk())
     assert migrated["rows of django_content_type"] and migrated["rows of auth_permission"]
+    # a new company holds only what the migrations write: every other table of the copy is empty
+    tables_with_rows = {part for part, rows in cloned.items() if part.startswith("rows of ") and rows}
+    assert tables_with_rows == {part for part, rows in migrated.items() if part.startswith("rows of ") and rows}
+    assert tables_with_rows >= {"rows of django_migrations", "rows of django_content_type"}
 
 
 def test_a_cloned_company_owns_its_sequences_and_its_trigger_functions():
@@ -131,3 +144,58 @@ def test_migrate_schemas_of_one_company_leaves_the_template_alone(capsys):
     call_command("migrate_schemas", schema_name="alpha", verbosity=1)
     out = capsys.readouterr().out
     assert "1 of 1 schemas already at the latest migration, skipped" in out
+
+
+def _sessions_migration_undo(schema: str) -> None:
+    """Put `schema` back to before sessions.0001_initial (a leaf migration: nothing depends on it)."""
+    with connection.cursor() as cursor:
+        name = sql.Identifier(schema)
+        cursor.execute(sql.SQL("DELETE FROM {}.django_migrations WHERE app = 'sessions'").format(name))
+        cursor.execute(sql.SQL("DROP TABLE {}.django_session").format(name))
+
+
+def test_migrate_schemas_migrates_the_three_companies_with_a_pending_migration_and_only_them(capsys):
+    for slug in ("mu", "nu", "xi"):
+        company_create(name=f"{slug.title()} Oy", slug=slug, admin_email=f"boss@{slug}.example")
+    for schema in ("mu", "nu", "xi"):
+        _sessions_migration_undo(schema)
+    assert schemas_behind(["alpha", "beta", "mu", "nu", "xi", TEMPLATE]) == ["mu", "nu", "xi"]
+    capsys.readouterr()
+
+    call_command("migrate_schemas", verbosity=1)
+
+    out = capsys.readouterr().out
+    companies = Tenant.objects.exclude(schema_name="public").count()
+    assert "The public schema is already at the latest migration, skipped." in out
+    assert f"{companies - 2} of {companies + 1} schemas already at the latest migration, skipped" in out
+    assert "migrating 3." in out
+    for number, schema in enumerate(sorted(["mu", "nu", "xi"]), start=1):
+        assert f"[{number}/3 ({100 * number // 3}%) standard:{schema}]   Applying sessions.0001_initial... OK" in out
+    assert out.count("Applying") == 3
+    assert schemas_behind(["public", "alpha", "beta", "mu", "nu", "xi", TEMPLATE]) == []
+    # the migration made the table again, in each of the three
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_schema FROM information_schema.tables WHERE table_name = 'django_session' "
+            "AND table_schema IN ('mu', 'nu', 'xi') ORDER BY 1"
+        )
+        assert cursor.fetchall() == [("mu",), ("nu",), ("xi",)]
+
+
+def test_migrate_schemas_skips_the_public_schema_at_the_latest_migration(capsys):
+    call_command("migrate_schemas", shared=True, verbosity=1)
+
+    out = capsys.readouterr().out
+    assert "The public schema is already at the latest migration, skipped." in out
+    assert "standard:public" not in out
+
+
+def test_migrate_schemas_migrates_the_public_schema_missing_a_migration(capsys):
+    _sessions_migration_undo("public")
+    assert schemas_behind(["public"]) == ["public"]
+
+    call_command("migrate_schemas", shared=True, verbosity=1)
+
+    out = capsys.readouterr().out
+    assert "[standard:public]   Applying sessions.0001_initial... OK" in out
+    assert schemas_behind(["public"]) == []
