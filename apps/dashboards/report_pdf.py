@@ -13,6 +13,7 @@ Finnish and Swedish through Latin-1 (apps/core/pdf_text.py).
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
 from django.http import HttpResponse
 from django.utils import formats
 from django.utils.text import slugify
@@ -225,6 +226,14 @@ def path_rows(dashboard: CompanyDashboard) -> list[list[str]]:
             ]
         )
     return rows
+
+
+def company_report_heading(*, period: str, cut: list[str], today: dt.date) -> ReportHeading:
+    """The heading of the company dashboard's PDF in the company of this request (its name and brand colour)."""
+    tenant = connection.tenant
+    return ReportHeading(
+        company=tenant.name, period=period, cut=cut, made_on=today, brand_colour=getattr(tenant, "brand_colour", "")
+    )
 
 
 def dashboard_pdf(*, dashboard: CompanyDashboard, heading: ReportHeading) -> bytes:

@@ -203,9 +203,9 @@ def digest_recipients_add(*, acting_user: User, emails: list[str], language: str
 
 
 @transaction.atomic
-def digest_recipient_remove(*, acting_user: User, recipient_id: int) -> None:
+def digest_recipient_remove(*, acting_user: User, recipient_id: int) -> bool:
     """Remove an address and its deliveries: the erasure of a recipient (the outbox's copies of sent
-    emails go with the outbox's own 30 days)."""
+    emails go with the outbox's own 30 days). Returns whether the address was on the list."""
     if not can_manage_users(acting_user):
         raise DomainError(_("Only admins manage the digest's list."), code="not_allowed")
     deleted, _rows = DigestExternalRecipient.objects.filter(pk=recipient_id).delete()
@@ -213,6 +213,7 @@ def digest_recipient_remove(*, acting_user: User, recipient_id: int) -> None:
         audit_log_record(
             event_type=AuditEvent.SETTINGS_CHANGED, acting_user=acting_user, extra={"digest_recipients_removed": 1}
         )
+    return bool(deleted)
 
 
 @transaction.atomic

@@ -152,16 +152,9 @@ class CompanyDashboardView(DashboardView):
     def pdf(self, *, data: Any, form: DashboardFilterForm, period: Period, today: dt.date) -> bytes | None:
         # The report module draws with fpdf2, imported on the first PDF, not with the URLconf (a third of
         # a second of every process's start that loads the URLs).
-        from apps.dashboards.report_pdf import ReportHeading, dashboard_pdf
+        from apps.dashboards.report_pdf import company_report_heading, dashboard_pdf
 
-        tenant = connection.tenant
-        heading = ReportHeading(
-            company=tenant.name,
-            period=period.label,
-            cut=form.cut_lines(),
-            made_on=today,
-            brand_colour=getattr(tenant, "brand_colour", ""),
-        )
+        heading = company_report_heading(period=period.label, cut=form.cut_lines(), today=today)
         return dashboard_pdf(dashboard=data, heading=heading)
 
     def rows(self, data: Any) -> list[list[Any]]:

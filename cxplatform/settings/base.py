@@ -420,6 +420,7 @@ SPECTACULAR_SETTINGS = {
         "CaseEventKindEnum": "apps.cases.models.CaseEventKind.choices",
         "AlertDestinationKindEnum": "apps.alerts.models.DestinationKind.choices",
         "AlertRuleKindEnum": "apps.alerts.models.RuleKind.choices",
+        "ShareLinkStatusEnum": "apps.dashboards.report_apis.SHARE_LINK_STATUSES",
         # The consent ledger's, named before the cases' history brought a second `kind`.
         "KindEnum": "apps.customers.models.ConsentKind.choices",
     },
