@@ -337,3 +337,17 @@ def test_frontline_and_another_companys_links(
         assert DashboardShareLink.objects.get(pk=theirs.pk).revoked_at is None
     connection.set_tenant(company_admin.tenant)
     assert not DashboardShareLink.objects.exists()
+
+
+def test_a_filter_the_company_does_not_offer_is_a_400_in_the_readers_language(
+    client_for: Any, company_admin: Any
+) -> None:
+    # No locations in this company: the page shows no location filter, and the API does not drop one quietly.
+    client = client_for(company_admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
+    response = api(client, "get", PDF, {"location": 1})
+    assert response.status_code == 400 and response.json()["fields"]["location"] == ["Toimipistettä ei ole."]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    response = api(client, "post", "/api/v1/share-links/", {"region": 1})
+    assert response.status_code == 400 and response.json()["fields"]["region"] == ["Regionen finns inte."]
+    assert not DashboardShareLink.objects.exists()
