@@ -201,8 +201,8 @@ class ShareLinkInputSerializer(DashboardFilterSerializer):
 
 
 class ShareLinkListApi(CapabilityApiMixin, generics.ListAPIView):
-    """Read-only links to the company dashboard, newest first: an admin's lists every link of the company,
-    a manager's their own."""
+    """Read-only links to the company dashboard, newest first: an admin sees every link of the company,
+    a manager their own."""
 
     capability = staticmethod(can_view_dashboards)
     serializer_class = ShareLinkOutputSerializer
