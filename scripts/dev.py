@@ -522,6 +522,8 @@ def command_run(args: argparse.Namespace, session: Session) -> int:
 
     started = time.monotonic()
     env = session.environment(mode="run", mail_port=args.mail_port if mail_wanted else None)
+    # Links in emails and shared-report URLs name the port the web server listens on (unless .env says otherwise).
+    env.setdefault("SITE_PORT", configured("SITE_PORT", dotenv_read()) or str(args.port))
     os.environ.update({key: env[key] for key in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")})
     logins, password = demo_facts()
 
