@@ -34,6 +34,7 @@ from apps.dashboards.selectors.common import too_few
 from apps.dashboards.selectors.locations import LeagueTable, LocationDashboard
 from apps.maturity.rules import Level
 from apps.metrics.formulas import Scores
+from apps.surveys.distributions import QuestionDistribution
 
 
 def _cell(value: Any, *, csv_format: CsvFormat) -> str:
@@ -243,6 +244,48 @@ def touchpoint_rows(dashboard: TouchpointDashboard) -> list[list[Any]]:
             series=dashboard.series, start=start, end=end, interval=dashboard.period.interval, floor=dashboard.floor
         )
     )
+    if dashboard.choice_answers is not None:
+        rows.extend(_choice_rows(dashboard.choice_answers, start=start, end=end))
+    return rows
+
+
+def _choice_rows(items: list[QuestionDistribution], *, start: dt.date, end: dt.date) -> list[list[Any]]:
+    """The choice and yes/no answers as a second table below the scores (an empty row, its own header): a row
+    per option, the yes row of a yes/no question with its 95 % interval."""
+    rows: list[list[Any]] = [
+        [],
+        [
+            _("Survey"),
+            _("Question"),
+            _("Answer"),
+            pgettext("first day of a period", "From"),
+            pgettext("last day of a period", "To"),
+            _("Count"),
+            _("Share %"),
+            _("Answers"),
+            _("95% interval from %"),
+            _("95% interval to %"),
+        ],
+    ]
+    for item in items:
+        interval = item.yes_interval
+        for index, option in enumerate(item.rows):
+            low, high = interval if interval is not None and index == 0 else (None, None)
+            label = f"{option.label} ({_('hidden option')})" if option.hidden else option.label
+            rows.append(
+                [
+                    item.survey_title,
+                    f"{item.question.position}. {item.text}",
+                    label,
+                    start.isoformat(),
+                    end.isoformat(),
+                    option.count,
+                    option.share,
+                    item.answers,
+                    low,
+                    high,
+                ]
+            )
     return rows
 
 

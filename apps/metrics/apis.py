@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -32,6 +33,7 @@ from apps.metrics.selectors import (
     DIMENSIONS,
     INTERVALS,
     SCOPED_AUDIENCE_REFUSED,
+    filter_location_ids,
     metric_filter_for,
     scores_by,
     scores_series,
@@ -39,7 +41,8 @@ from apps.metrics.selectors import (
 )
 from apps.metrics.services import metrics_recompute_request
 from apps.personas.selectors import persona_list
-from apps.tenants.selectors import company_today
+from apps.surveys.distributions import QuestionDistribution, touchpoint_choice_distributions
+from apps.tenants.selectors import company_day_start, company_today
 
 DEFAULT_PERIOD_DAYS = 90
 # A day-by-day series per employee over decades would be a denial of service, not a report.
@@ -136,6 +139,30 @@ class ScoresRowSerializer(ScoresSerializer):
     period_start = serializers.DateField(allow_null=True, help_text="First day of the period (interval).")
 
 
+class ChoiceOptionSerializer(serializers.Serializer):
+    option = serializers.IntegerField(allow_null=True, help_text="Option id; null: the yes or the no of a yes/no.")
+    label = serializers.CharField(help_text="In the request's language.")
+    count = serializers.IntegerField()
+    share = serializers.FloatField(allow_null=True, help_text="Percent of those who answered the question.")
+    hidden = serializers.BooleanField(help_text="An option no longer offered (listed only when it was chosen).")
+
+
+class ChoiceQuestionSerializer(serializers.Serializer):
+    question = serializers.IntegerField(help_text="Question id.")
+    survey = serializers.IntegerField(help_text="Survey id.")
+    position = serializers.IntegerField()
+    type = serializers.CharField(help_text="yesno, single or multi.")
+    text = serializers.CharField(help_text="In the request's language.")
+    answers = serializers.IntegerField(help_text="Customers who answered the question.")
+    yes_share = serializers.FloatField(allow_null=True, help_text="Yes/no: percent of yes.")
+    yes_interval = serializers.ListField(
+        child=serializers.FloatField(),
+        allow_null=True,
+        help_text="Yes/no: the 95 % interval of the yes share, [low, high] in percent (Wilson).",
+    )
+    options = ChoiceOptionSerializer(many=True)
+
+
 class ScoresOutputSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
@@ -146,10 +173,46 @@ class ScoresOutputSerializer(serializers.Serializer):
         many=True,
         help_text="Per key (group_by), per period (interval), or per key per period (both); empty without either.",
     )
+    choice_answers = ChoiceQuestionSerializer(
+        many=True,
+        allow_null=True,
+        help_text=(
+            "With `touchpoint`: its choice and yes/no questions answered in the view (invited answers, not part "
+            "of NPS, CSAT or CES); null without `touchpoint` or when the touchpoint has never had such answers."
+        ),
+    )
 
 
 def _scores_data(scores: Scores) -> dict[str, Any]:
     return {name: getattr(scores, name) for name in ScoresSerializer._declared_fields}
+
+
+def _choice_data(items: list[QuestionDistribution] | None) -> list[dict[str, Any]] | None:
+    if items is None:
+        return None
+    return [
+        {
+            "question": item.question.pk,
+            "survey": item.question.survey_id,
+            "position": item.question.position,
+            "type": item.question.type,
+            "text": item.text,
+            "answers": item.answers,
+            "yes_share": item.yes_share,
+            "yes_interval": list(item.yes_interval) if item.yes_interval else None,
+            "options": [
+                {
+                    "option": row.option_id,
+                    "label": row.label,
+                    "count": row.count,
+                    "share": row.share,
+                    "hidden": row.hidden,
+                }
+                for row in item.rows
+            ],
+        }
+        for item in items
+    ]
 
 
 def _dimension_names(dimension: str) -> dict[int | None, str]:
@@ -245,7 +308,20 @@ class ScoresApi(CapabilityApiMixin, APIView):
             "interval": interval,
             "total": _scores_data(scores_total(filters=filters)),
             "rows": rows,
+            "choice_answers": None,
         }
+        if filters.touchpoint_id is not None:
+            body["choice_answers"] = _choice_data(
+                touchpoint_choice_distributions(
+                    touchpoint_id=filters.touchpoint_id,
+                    since=company_day_start(filters.start),
+                    until=company_day_start(filters.end + dt.timedelta(days=1)),
+                    language=get_language() or "fi",
+                    location_ids=filter_location_ids(filters),
+                    persona_id=filters.persona_id,
+                    segment_id=filters.segment_id,
+                )
+            )
         return Response(ScoresOutputSerializer(body).data)
 
 

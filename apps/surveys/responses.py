@@ -16,6 +16,7 @@ from apps.customers.models import ConsentSource, Customer
 from apps.customers.services import customer_unsubscribe
 from apps.journeys.models import Touchpoint
 from apps.surveys.branching import condition_met
+from apps.surveys.distributions import choice_touchpoints_note
 from apps.surveys.models import (
     CHOICE_TYPES,
     STORED_SCORE_RANGES,
@@ -148,6 +149,10 @@ def _answers_save(response: Response, answers: list[CleanAnswer]) -> None:
         AnswerChoice(answer=row, option=option)
         for row, answer in zip(rows, answers, strict=True)
         for option in answer.options
+    )
+    # The dashboard's touchpoint page reads these answers only at touchpoints known to have them.
+    choice_touchpoints_note(
+        touchpoint_id=response.touchpoint_id, question_types=[answer.question.type for answer in answers]
     )
 
 

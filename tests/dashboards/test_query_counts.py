@@ -19,10 +19,12 @@ from apps.metrics.services import metrics_refresh_dirty
 from apps.pos.models import PointAnswer
 from apps.pos.services import open_link_get_or_create
 from apps.surveys.models import QuestionType, ResponseSource
-from apps.surveys.responses import response_record_open
+from apps.surveys.responses import response_record_open, response_submit
 from tests.dashboards.test_views import _visit, client_for, world  # noqa: F401 - fixtures
 from tests.factories import FollowUpCaseFactory, PersonaFactory, SegmentFactory
 from tests.journeys.factories import map_build
+from tests.metrics.factories import encounter_add, invitation_deliver
+from tests.surveys.test_follow_ups import depth_survey_build
 
 pytestmark = pytest.mark.django_db
 
@@ -147,4 +149,30 @@ def test_the_point_of_service_card_costs_one_query_and_none_without_links_or_kio
     with_card = _counts(client, dashboard)["dashboard"]
     assert with_card[0] == without[0] + 1 and with_card[1] == 1, (without, with_card)
     assert with_card[0] <= MAX_QUERIES_BY_PAGE["dashboard"] + 1, with_card
+    cache.clear()
+
+
+def test_the_choice_answers_cost_one_query_and_none_at_a_touchpoint_without_them(
+    client_for: Any,  # noqa: F811
+    manager: Any,
+    world: dict[str, Any],  # noqa: F811
+) -> None:
+    """The set of touchpoints with choice or yes/no answers is cached; the section's figures are one statement."""
+    cache.clear()
+    client = client_for(manager)
+    touchpoint = {"touchpoint": reverse("dashboards:touchpoint", args=[world["leaving"].pk])}
+    without = _counts(client, touchpoint)["touchpoint"]
+    survey = depth_survey_build()
+    keys = {question.position: f"q{question.pk}" for question in survey.questions.all()}
+    for number in range(3):
+        at = timezone.now() - dt.timedelta(days=number + 1)
+        encounter = encounter_add(customer=world["customer"], touchpoint=world["leaving"], at=at)
+        invitation = invitation_deliver(survey=survey, customer=world["customer"], encounter=encounter, at=at)
+        response_submit(invitation_id=invitation.pk, raw_answers={keys[1]: "9", keys[3]: str(number % 2)}, now=at)
+    with_section = _counts(client, touchpoint)["touchpoint"]
+    assert with_section[0] == without[0] + 1 and with_section[1] == 1, (without, with_section)
+    assert with_section[0] <= MAX_QUERIES, with_section
+    # Another touchpoint of the same company, without such answers: nothing asked for them.
+    other = {"touchpoint": reverse("dashboards:touchpoint", args=[world["check"].pk])}
+    assert _counts(client, other)["touchpoint"][0] == without[0]
     cache.clear()

@@ -225,6 +225,28 @@ def test_the_dashboard_shows_the_effort_score(demo_year, client_for: Any, manage
     assert "found it easy (5\N{EN DASH}7)" in html
 
 
+def test_every_answer_says_whether_the_matter_was_taken_care_of_and_the_touchpoint_page_shows_it(
+    demo_year, client_for: Any, manager
+):
+    # One yes/no answer with every answer after an encounter, bulk-written or submitted: yes only when the
+    # encounter resolved the matter.
+    yes_no = Answer.objects.filter(type="yesno")
+    assert yes_no.count() == Response.objects.filter(encounter__isnull=False).count()
+    assert not yes_no.filter(score=1).exclude(response__encounter__outcome="resolved").exists()
+    assert yes_no.filter(score=0, response__encounter__outcome="resolved").exists()
+    # The yes share follows the touchpoint: the complaint calls are taken care of less often than the inspection.
+    shares = {}
+    for name in ("Katsastus hallissa", "Soitto asiakaspalveluun"):
+        answers = list(yes_no.filter(response__touchpoint__name=name).values_list("score", flat=True))
+        shares[name] = sum(answers) / len(answers)
+    assert shares["Soitto asiakaspalveluun"] < shares["Katsastus hallissa"]
+    client = client_for(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    touchpoint = Touchpoint.objects.get(name="Katsastus hallissa")
+    html = client.get(reverse("dashboards:touchpoint", args=[touchpoint.pk])).content.decode()
+    assert "Did you get your matter taken care of?" in html and "95% interval" in html
+
+
 def test_teams_have_enough_contributors_for_the_perception_gap(demo_year):
     window = timezone.now() - dt.timedelta(days=90)
     contributors = dict(

@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from apps.accounts.models import User
 from apps.cases.models import CaseStatus, FollowUpCase
@@ -36,6 +37,7 @@ from apps.maturity.selectors import (
 )
 from apps.metrics.formulas import Scores
 from apps.metrics.selectors import filter_location_ids, scores_by
+from apps.surveys.distributions import QuestionDistribution, touchpoint_choice_distributions
 from apps.surveys.selectors import Comment, comments_for
 
 DRILL_DOWN_ROWS = 20
@@ -193,6 +195,9 @@ class TouchpointDashboard:
     encounters: list[Encounter]
     floor: int
     scoped: bool = False
+    # The choice and yes/no questions answered here in the view (docs/survey-questions.md); None when the
+    # touchpoint has never had such answers (the page leaves the section out).
+    choice_answers: list[QuestionDistribution] | None = None
 
 
 def _cases_for_period(
@@ -261,4 +266,13 @@ def touchpoint_dashboard(*, touchpoint: Touchpoint, filters: Period, today: dt.d
         ),
         floor=answers_floor(),
         scoped=period.filters.scoped,
+        choice_answers=touchpoint_choice_distributions(
+            touchpoint_id=touchpoint.pk,
+            since=since,
+            until=until,
+            language=get_language() or "fi",
+            location_ids=location_ids,
+            persona_id=period.filters.persona_id,
+            segment_id=period.filters.segment_id,
+        ),
     )

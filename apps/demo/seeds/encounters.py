@@ -1,6 +1,6 @@
 """A year of frontline life at the demo inspection station: encounters, surveys, answers and cases.
 
-A follow-up survey (NPS, CSAT, CES and a free-text question, in Finnish and English)
+A follow-up survey (NPS, CSAT, CES, "was your matter taken care of?" and a free-text question)
 follows every touchpoint where staff meet customers. The year is planned in memory
 (apps.demo.seeds.year: volume, feelings, consent, answers, case handling) and written
 in two parts: everything older than the last SERVICE_DAYS days in bulk
@@ -69,9 +69,9 @@ def _survey_ensure() -> Survey:
         title_fi="Miten käyntisi sujui?",
         title_sv="Hur gick ditt besök?",
         title_en="How did your visit go?",
-        intro_fi="Kolme pikakysymystä ja vapaa sana. Vastaaminen vie alle minuutin.",
-        intro_sv="Tre snabba frågor och plats för dina egna ord. Det tar mindre än en minut.",
-        intro_en="Three quick questions and room for your own words. It takes less than a minute.",
+        intro_fi="Neljä pikakysymystä ja vapaa sana. Vastaaminen vie alle minuutin.",
+        intro_sv="Fyra snabba frågor och plats för dina egna ord. Det tar mindre än en minut.",
+        intro_en="Four quick questions and room for your own words. It takes less than a minute.",
         thank_you_fi=(
             "Kiitos vastauksestasi! Luemme jokaisen vastauksen, "
             "ja jos kokemuksesi jäi huonoksi, otamme sinuun yhteyttä."
@@ -110,9 +110,18 @@ def _survey_ensure() -> Survey:
                 text_sv="Det var lätt att sköta mitt ärende med er.",
                 text_en="The company made it easy for me to handle my issue.",
             ),
+            # Counted apart from NPS, CSAT and CES: its yes share is on the touchpoint's dashboard page.
             Question(
                 survey=survey,
                 position=4,
+                type=QuestionType.YESNO,
+                text_fi="Saitko asiasi hoidettua?",
+                text_sv="Blev ditt ärende ordnat?",
+                text_en="Did you get your matter taken care of?",
+            ),
+            Question(
+                survey=survey,
+                position=5,
                 type=QuestionType.TEXT,
                 text_fi="Mitä voisimme tehdä paremmin?",
                 text_sv="Vad kunde vi göra bättre?",
@@ -161,6 +170,8 @@ def _raw_answers(row: PlannedEncounter, questions: list[Question]) -> dict[str, 
             raw[f"q{question.pk}"] = str(row.answer.csat)
         elif question.type == QuestionType.CES:
             raw[f"q{question.pk}"] = str(row.answer.ces)
+        elif question.type == QuestionType.YESNO:
+            raw[f"q{question.pk}"] = "1" if row.answer.taken_care_of else "0"
         elif question.type == QuestionType.TEXT and row.answer.comment:
             raw[f"q{question.pk}"] = row.answer.comment
     return raw

@@ -23,6 +23,7 @@ from apps.customers.models import ConsentEvent, ConsentKind, ConsentSource, Cust
 from apps.demo.seeds.year import PlannedEncounter, PlanRules
 from apps.encounters.models import Encounter
 from apps.journeys.models import Touchpoint
+from apps.surveys.distributions import choice_touchpoints_forget
 from apps.surveys.models import (
     Answer,
     EmailKind,
@@ -137,6 +138,8 @@ def history_write(*, plan: list[PlannedEncounter], targets: HistoryTargets, rule
         for answer in _answers(row, response, targets.questions[invitation.survey_id])
     ]
     Answer.objects.bulk_create(answers, batch_size=BATCH)
+    # Written past the service that keeps the dashboard's set of touchpoints with yes/no answers.
+    choice_touchpoints_forget()
     cases = _cases_write(answered, targets, rules)
     return {
         "encounters": len(encounters),
@@ -211,6 +214,10 @@ def _answers(row: PlannedEncounter, response: Response, questions: list[Question
         if question.type in scores:
             answers.append(
                 Answer(response=response, question=question, type=question.type, score=scores[question.type])
+            )
+        elif question.type == QuestionType.YESNO:
+            answers.append(
+                Answer(response=response, question=question, type=question.type, score=int(row.answer.taken_care_of))
             )
         elif question.type == QuestionType.TEXT and row.answer.comment:
             answers.append(Answer(response=response, question=question, type=question.type, text=row.answer.comment))

@@ -129,6 +129,8 @@ class PlannedAnswer:
     csat: int
     ces: int
     comment: str
+    # "Did you get your matter taken care of?" (yes/no, counted apart from the scores).
+    taken_care_of: bool = True
     case: PlannedCase | None = None
 
 
@@ -382,6 +384,9 @@ def _follow_up(
             language=languages[encounter.customer],
             submitted_at=answered_at,
         )
+        # No draw: the matter was taken care of when the encounter resolved it, unless the customer still left
+        # feeling very poor; so the yes share follows each touchpoint's outcomes and feelings over the year.
+        answer.taken_care_of = encounter.outcome == "resolved" and encounter.customer_feeling > -2
         limits = poor_limits(rules)
         if answer_is_poor(measure=QuestionType.NPS, score=answer.nps, limits=limits) or answer_is_poor(
             measure=QuestionType.CSAT, score=answer.csat, limits=limits
