@@ -33,6 +33,7 @@ from apps.metrics.selectors import (
     DIMENSIONS,
     INTERVALS,
     SCOPED_AUDIENCE_REFUSED,
+    MetricFilter,
     filter_location_ids,
     metric_filter_for,
     scores_by,
@@ -47,6 +48,44 @@ from apps.tenants.selectors import company_day_start, company_today
 DEFAULT_PERIOD_DAYS = 90
 # A day-by-day series per employee over decades would be a denial of service, not a report.
 MAX_PERIOD_DAYS = 3 * 366
+
+
+def _period_validated(attrs: dict[str, Any]) -> tuple[dt.date, dt.date]:
+    """The filter's period with its defaults (the last 90 days), or a field error."""
+    end = attrs.get("end") or company_today()
+    start = attrs.get("start") or end - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+    if end < start:
+        raise serializers.ValidationError({"end": [_("The period ends before it starts.")]})
+    if (end - start).days + 1 > MAX_PERIOD_DAYS:
+        message = _("The period can be at most %(days)s days.") % {"days": MAX_PERIOD_DAYS}
+        raise serializers.ValidationError({"start": [message]})
+    return start, end
+
+
+def _place_validated(attrs: dict[str, Any]) -> None:
+    """A location or a region, not both, and one that exists; else a field error."""
+    if attrs.get("location") and attrs.get("region"):
+        raise serializers.ValidationError({"region": [_("Choose a location or a region, not both.")]})
+    if attrs.get("location") and location_get(location_id=attrs["location"]) is None:
+        raise serializers.ValidationError({"location": [_("No such location.")]})
+    if attrs.get("region") and region_get(region_id=attrs["region"]) is None:
+        raise serializers.ValidationError({"region": [_("No such region.")]})
+
+
+def _metric_filter_from(*, user: Any, data: dict[str, Any]) -> MetricFilter:
+    """The viewer's filter for validated filter parameters (a scoped manager's stay within their locations)."""
+    return metric_filter_for(
+        user=user,
+        start=data["start"],
+        end=data["end"],
+        path_id=data.get("path"),
+        stage_id=data.get("stage"),
+        touchpoint_id=data.get("touchpoint"),
+        persona_id=data.get("persona"),
+        segment_id=data.get("segment"),
+        location_id=data.get("location"),
+        region_id=data.get("region"),
+    )
 
 
 class ScoresFilterSerializer(serializers.Serializer):
@@ -71,13 +110,7 @@ class ScoresFilterSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        end = attrs.get("end") or company_today()
-        start = attrs.get("start") or end - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
-        if end < start:
-            raise serializers.ValidationError({"end": [_("The period ends before it starts.")]})
-        if (end - start).days + 1 > MAX_PERIOD_DAYS:
-            message = _("The period can be at most %(days)s days.") % {"days": MAX_PERIOD_DAYS}
-            raise serializers.ValidationError({"start": [message]})
+        start, end = _period_validated(attrs)
         audience = attrs.get("persona") or attrs.get("segment") or attrs.get("group_by") in ("persona", "segment")
         request = self.context.get("request")
         if audience and request is not None and user_location_scope(request.user) is not None:
@@ -92,12 +125,7 @@ class ScoresFilterSerializer(serializers.Serializer):
             message = _("Scores by location or region cannot be narrowed or cut by persona or segment.")
             field = "persona" if attrs.get("persona") else "segment" if attrs.get("segment") else "group_by"
             raise serializers.ValidationError({field: [message]})
-        if attrs.get("location") and attrs.get("region"):
-            raise serializers.ValidationError({"region": [_("Choose a location or a region, not both.")]})
-        if attrs.get("location") and location_get(location_id=attrs["location"]) is None:
-            raise serializers.ValidationError({"location": [_("No such location.")]})
-        if attrs.get("region") and region_get(region_id=attrs["region"]) is None:
-            raise serializers.ValidationError({"region": [_("No such region.")]})
+        _place_validated(attrs)
         return {**attrs, "start": start, "end": end}
 
 
@@ -270,18 +298,7 @@ class ScoresApi(CapabilityApiMixin, APIView):
         params.is_valid(raise_exception=True)
         data = params.validated_data
         # A scoped manager's figures stay within their locations, whatever the location or region asked for.
-        filters = metric_filter_for(
-            user=request.user,
-            start=data["start"],
-            end=data["end"],
-            path_id=data.get("path"),
-            stage_id=data.get("stage"),
-            touchpoint_id=data.get("touchpoint"),
-            persona_id=data.get("persona"),
-            segment_id=data.get("segment"),
-            location_id=data.get("location"),
-            region_id=data.get("region"),
-        )
+        filters = _metric_filter_from(user=request.user, data=data)
         group_by, interval = data.get("group_by"), data.get("interval")
         names = _dimension_names(group_by) if group_by else {}
 
@@ -359,19 +376,8 @@ class KeyDriversFilterSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        end = attrs.get("end") or company_today()
-        start = attrs.get("start") or end - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
-        if end < start:
-            raise serializers.ValidationError({"end": [_("The period ends before it starts.")]})
-        if (end - start).days + 1 > MAX_PERIOD_DAYS:
-            message = _("The period can be at most %(days)s days.") % {"days": MAX_PERIOD_DAYS}
-            raise serializers.ValidationError({"start": [message]})
-        if attrs.get("location") and attrs.get("region"):
-            raise serializers.ValidationError({"region": [_("Choose a location or a region, not both.")]})
-        if attrs.get("location") and location_get(location_id=attrs["location"]) is None:
-            raise serializers.ValidationError({"location": [_("No such location.")]})
-        if attrs.get("region") and region_get(region_id=attrs["region"]) is None:
-            raise serializers.ValidationError({"region": [_("No such region.")]})
+        start, end = _period_validated(attrs)
+        _place_validated(attrs)
         return {**attrs, "start": start, "end": end}
 
 
@@ -443,16 +449,7 @@ class KeyDriversApi(CapabilityApiMixin, APIView):
         params = KeyDriversFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        filters = metric_filter_for(
-            user=request.user,
-            start=data["start"],
-            end=data["end"],
-            path_id=data.get("path"),
-            persona_id=data.get("persona"),
-            segment_id=data.get("segment"),
-            location_id=data.get("location"),
-            region_id=data.get("region"),
-        )
+        filters = _metric_filter_from(user=request.user, data=data)
         drivers = key_drivers_for(filters=filters)
         body = {
             "start": drivers.start,
