@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from apps.metrics.league import rank_ranges
+
 Key = TypeVar("Key")
 
 Z_95 = 1.96
@@ -150,16 +152,11 @@ def drivers_rank(*, inputs: Sequence[DriverInput[Key]], min_customers: int = MIN
     ranked.sort(key=lambda row: (-(row.r or 0.0), -row.customers, row.name))
     apart.sort(key=lambda row: (-row.customers, row.name))
     count = len(ranked)
-    bounds = [(row.low or 0.0, row.high or 0.0) for row in ranked]  # ranked rows always have both
-    for place, (row, (low, high)) in enumerate(zip(ranked, bounds, strict=True), start=1):
+    ranges = rank_ranges([(row.low or 0.0, row.high or 0.0) for row in ranked])  # ranked rows always have both
+    for place, (row, rank_range) in enumerate(zip(ranked, ranges, strict=True), start=1):
         row.place = place
-        others = [(other, bounds[index]) for index, other in enumerate(ranked) if other is not row]
-        above = sum(1 for _other, (other_low, _other_high) in others if other_low > high)
-        below = sum(1 for _other, (_other_low, other_high) in others if other_high < low)
-        row.best_rank, row.worst_rank = 1 + above, count - below
-        row.tied_with = [
-            other.name for other, (other_low, other_high) in others if not (other_low > high or other_high < low)
-        ]
+        row.best_rank, row.worst_rank = rank_range.best, rank_range.worst
+        row.tied_with = [ranked[index].name for index in rank_range.overlapping]
     table = DriverTable(ranked=ranked, apart=apart, min_customers=min_customers)
     if ranked:
         table.mean_performance = math.fsum(row.performance for row in ranked) / count

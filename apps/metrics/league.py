@@ -11,6 +11,7 @@ The intervals are compared unrounded; the margin shown is the rounded one of `fo
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -96,14 +97,30 @@ def league_rank(*, entries: list[LeagueEntry[Key]], min_answers: int) -> League[
     # Higher NPS first (the exact centre, not the rounded one), then more answers, then by name.
     ranked.sort(key=lambda row: (-(row.low + row.high), -row.answers, row.name))
     small.sort(key=lambda row: (-row.answers, row.name))
-    count = len(ranked)
-    for place, row in enumerate(ranked, start=1):
+    ranges = rank_ranges([(row.low, row.high) for row in ranked])
+    for place, (row, rank_range) in enumerate(zip(ranked, ranges, strict=True), start=1):
         row.place = place
-        above = sum(1 for other in ranked if other is not row and other.low > row.high)
-        below = sum(1 for other in ranked if other is not row and other.high < row.low)
-        row.best_rank = 1 + above
-        row.worst_rank = count - below
-        row.tied_with = [
-            other.name for other in ranked if other is not row and not (other.low > row.high or other.high < row.low)
-        ]
+        row.best_rank, row.worst_rank = rank_range.best, rank_range.worst
+        row.tied_with = [ranked[index].name for index in rank_range.overlapping]
     return League(ranked=ranked, small=small, min_answers=min_answers)
+
+
+@dataclass(frozen=True)
+class RankRange:
+    best: int
+    worst: int
+    overlapping: list[int]  # the indexes of the other rows whose interval overlaps this one's
+
+
+def rank_ranges(intervals: Sequence[tuple[float, float]]) -> list[RankRange]:
+    """The rank range of each row, given in rank order with its interval (DOMAIN.md "League tables"): best rank =
+    1 + the rows whose interval lies wholly above, worst rank = N - the rows whose interval lies wholly below."""
+    count = len(intervals)
+    ranges: list[RankRange] = []
+    for index, (low, high) in enumerate(intervals):
+        others = [(other, bounds) for other, bounds in enumerate(intervals) if other != index]
+        above = sum(1 for _other, (other_low, _other_high) in others if other_low > high)
+        below = sum(1 for _other, (_other_low, other_high) in others if other_high < low)
+        overlapping = [other for other, (other_low, other_high) in others if not (other_low > high or other_high < low)]
+        ranges.append(RankRange(best=1 + above, worst=count - below, overlapping=overlapping))
+    return ranges
